@@ -1,0 +1,81 @@
+"""Motcua: the one-stop public-administration desk on Zalo, one tenant per province.
+
+The package is `platform_core`, not `platform`: a top-level `platform` package would shadow the standard
+library module that SQLAlchemy, pytest, Flask's CLI and `uuid` import.
+"""
+
+from pathlib import Path
+
+from flask import Flask
+
+from platform_core.config import DEFAULT_INSTANCE_PATH, REPO_ROOT, load_settings
+
+
+def create_app(config: dict | None = None) -> Flask:
+    config = config or {}
+    instance_path = Path(config.get("INSTANCE_PATH") or DEFAULT_INSTANCE_PATH)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app = Flask(__name__, instance_path=str(instance_path))
+    settings = load_settings(instance_path)
+    settings.update(config)
+    _finish_settings(settings, instance_path)
+    app.config.update(settings)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _finish_settings(settings: dict, instance_path: Path) -> None:
+    from platform_core.db import crypto
+    from platform_core.jobs.embedded_redis import ensure_shared_server
+    from platform_core.secrets_bootstrap import resolve_secrets
+
+    resolve_secrets(settings, instance_path)
+    crypto.configure(settings["ENCRYPTION_KEYS"])
+    if not settings.get("REDIS_URL"):
+        settings["REDIS_URL"] = ensure_shared_server(instance_path)
+    settings.setdefault("RATELIMIT_STORAGE_URI", settings["REDIS_URL"])
+    settings.setdefault("RATELIMIT_KEY_PREFIX", "motcua-limits")
+
+
+def _init_extensions(app: Flask) -> None:
+    from platform_core import models  # noqa: F401 - the metadata must be complete before anything maps
+    from platform_core.auth.session import init_login
+    from platform_core.db.sqlite import enable_sqlite_pragmas
+    from platform_core.extensions import babel, csrf, db, limiter, migrate
+    from platform_core.i18n import select_locale
+    from platform_core.web.hooks import init_web_hooks
+
+    db.init_app(app)
+    with app.app_context():
+        enable_sqlite_pragmas(db.engine)
+    migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    init_login(app)
+    init_web_hooks(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from platform_core.api import api_v1
+    from platform_core.auth.views import auth_bp
+    from platform_core.health.views import health_bp
+    from platform_core.tenancy.views import province_bp
+    from platform_core.web.views import web_bp
+
+    for blueprint in (health_bp, web_bp, auth_bp, api_v1, province_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from platform_core.apikeys.cli import apikeys_cli
+    from platform_core.demo.cli import demo_command
+    from platform_core.jobs.cli import worker_command
+    from platform_core.tenancy.cli import tenants_cli
+    from platform_core.auth.cli import users_cli
+
+    for command in (tenants_cli, apikeys_cli, users_cli, demo_command, worker_command):
+        app.cli.add_command(command)

@@ -1,0 +1,51 @@
+"""`/api/v1`: bearer-key authentication, tenant context, and JSON errors only."""
+
+from flask import Blueprint, g, jsonify, request
+from marshmallow import ValidationError
+
+from platform_core.apikeys import service as apikeys
+from platform_core.extensions import csrf, db
+from platform_core.tenancy.constants import SERVED_STATUSES
+from platform_core.tenancy.context import set_current_tenant
+from platform_core.tenancy.models import Tenant
+from platform_core.tenancy.service import ref
+from platform_core.web.hooks import json_error
+
+api_v1 = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+csrf.exempt(api_v1)  # authenticated by bearer key, never by cookie
+
+
+class Unauthorized(Exception):
+    def __init__(self, message: str):
+        self.message = message
+
+
+@api_v1.before_request
+def authenticate_key():
+    header = request.headers.get("Authorization", "")
+    scheme, _, plaintext = header.partition(" ")
+    if scheme.lower() != "bearer" or not plaintext.strip():
+        raise Unauthorized("send the API key as 'Authorization: Bearer <key>'")
+    plaintext = plaintext.strip()
+    tenant_id = apikeys.tenant_id_of(plaintext)
+    tenant = db.session.get(Tenant, tenant_id) if tenant_id else None
+    if tenant is None or tenant.status not in SERVED_STATUSES:
+        raise Unauthorized("invalid or revoked API key")
+    key = apikeys.authenticate(plaintext, ref(tenant))
+    if key is None:
+        raise Unauthorized("invalid or revoked API key")
+    db.session.commit()  # last_used_at
+    g.tenant, g.api_key = tenant, key
+    g.tenant_context_token = set_current_tenant(ref(tenant))
+
+
+@api_v1.errorhandler(Unauthorized)
+def _unauthorized(error: Unauthorized):
+    response = jsonify(errors={"authorization": [error.message]})
+    response.headers["WWW-Authenticate"] = 'Bearer realm="motcua"'
+    return response, 401
+
+
+@api_v1.errorhandler(ValidationError)
+def _invalid(error: ValidationError):
+    return json_error(error.normalized_messages()), 422

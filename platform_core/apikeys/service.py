@@ -1,0 +1,78 @@
+"""Issuing, checking and revoking API keys.
+
+A key reads `motcua_<kind>_<tenant id hex>_<secret>`: the prefix makes a leaked key recognisable to secret
+scanners, the tenant part lets the API pick the tenant before any lookup (so authentication never needs a
+cross-tenant query), and only a SHA-256 of the whole key is stored. The secret has 256 bits of entropy, so
+a fast hash is the right tool here (passwords are the case for a slow one).
+"""
+
+import hashlib
+import hmac
+import re
+import secrets
+import uuid
+
+from sqlalchemy import select
+
+from platform_core.apikeys.models import KINDS, ApiKey
+from platform_core.auth.audit import record_event
+from platform_core.db.types import utcnow
+from platform_core.extensions import db
+from platform_core.tenancy.context import TenantRef, tenant_context
+
+KEY_PATTERN = re.compile(r"^motcua_(live|test)_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$")
+
+
+class ApiKeyError(ValueError):
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def hash_key(plaintext: str) -> str:
+    return hashlib.sha256(plaintext.encode()).hexdigest()
+
+
+def create_key(name: str, kind: str = "live", actor=None) -> tuple[ApiKey, str]:
+    """Create a key for the tenant in context. The plaintext is returned once and never stored."""
+    from platform_core.tenancy.context import require_tenant
+
+    name = (name or "").strip()
+    if not name or len(name) > 80:
+        raise ApiKeyError("name", "give a name of 1 to 80 characters")
+    if kind not in KINDS:
+        raise ApiKeyError("kind", f"must be one of {', '.join(KINDS)}")
+    tenant = require_tenant()
+    plaintext = f"motcua_{kind}_{tenant.id.hex}_{secrets.token_urlsafe(32)}"
+    key = ApiKey(
+        name=name, kind=kind, display_prefix=plaintext[:24] + "…", secret_hash=hash_key(plaintext),
+        created_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(key)
+    db.session.flush()
+    record_event("api_key_created", actor=actor, target=key, details={"name": name, "kind": kind})
+    return key, plaintext
+
+
+def revoke_key(key: ApiKey, actor=None) -> ApiKey:
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        record_event("api_key_revoked", actor=actor, target=key, details={"name": key.name})
+    return key
+
+
+def tenant_id_of(plaintext: str) -> uuid.UUID | None:
+    match = KEY_PATTERN.match(plaintext or "")
+    return uuid.UUID(match.group(2)) if match else None
+
+
+def authenticate(plaintext: str, tenant: TenantRef) -> ApiKey | None:
+    """The live key of `tenant` whose hash matches, or None (unknown, revoked or malformed)."""
+    with tenant_context(tenant):
+        digest = hash_key(plaintext)
+        key = db.session.scalar(select(ApiKey).where(ApiKey.secret_hash == digest))
+        if key is None or key.is_revoked or not hmac.compare_digest(key.secret_hash, digest):
+            return None
+        key.last_used_at = utcnow()
+        return key

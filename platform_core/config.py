@@ -1,0 +1,64 @@
+"""Every setting comes from an environment variable; with none set the app runs embedded (SQLite + bundled Redis)."""
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE_PATH = REPO_ROOT / "instance"
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def normalise_database_url(url: str) -> str:
+    """`postgresql://` means psycopg 3 here (SQLAlchemy would otherwise look for psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_settings(instance_path: Path) -> dict:
+    """Read the environment once, when the app is created."""
+    environment = os.environ.get("MOTCUA_ENV", "development")
+    database_url = normalise_database_url(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'motcua.sqlite3'}"
+    )
+    return {
+        "ENV_NAME": environment,
+        "PRODUCTION": environment == "production",
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "SECRET_KEY_FALLBACKS": _list("SECRET_KEY_FALLBACKS"),
+        "ENCRYPTION_KEYS": _list("ENCRYPTION_KEYS"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # Migrations run as the schema owner; the app itself connects as a role that cannot bypass RLS.
+        "DATABASE_OWNER_URL": normalise_database_url(os.environ.get("DATABASE_OWNER_URL") or database_url),
+        "DATABASE_APP_ROLE": os.environ.get("DATABASE_APP_ROLE", "motcua_app"),
+        "REDIS_URL": os.environ.get("REDIS_URL"),
+        "TENANTS_DIR": os.environ.get("TENANTS_DIR", str(REPO_ROOT / "tenants")),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "ZALO_OAUTH_URL": os.environ.get("ZALO_OAUTH_URL", "https://oauth.zaloapp.com"),
+        "ZALO_OPENAPI_URL": os.environ.get("ZALO_OPENAPI_URL", "https://openapi.zalo.me"),
+        "ZALO_BUSINESS_URL": os.environ.get("ZALO_BUSINESS_URL", "https://business.openapi.zalo.me"),
+        "REQUIRE_2FA": _bool("REQUIRE_2FA", environment == "production"),
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", environment == "production"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", environment == "production"),
+        "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SESSION_LIFETIME_SECONDS", 8 * 3600)),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "LANGUAGES": ["vi", "en"],
+        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+    }

@@ -1,0 +1,50 @@
+"""Secrets at rest: a MultiFernet keyring built from ENCRYPTION_KEYS (comma-separated, newest first).
+
+Stored values look like `<key fingerprint>:<fernet token>`, so the rows still under an old key can be found
+in SQL before that key is retired (`flask keys rotate`, added with the Zalo connection).
+"""
+
+import hashlib
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+
+class KeyringNotConfigured(RuntimeError):
+    pass
+
+
+class Keyring:
+    def __init__(self, keys: list[str]):
+        if not keys:
+            raise KeyringNotConfigured("ENCRYPTION_KEYS is empty")
+        self._fernets = [Fernet(key.encode()) for key in keys]
+        self._multi = MultiFernet(self._fernets)
+        self.current_fingerprint = fingerprint(keys[0])
+
+    def encrypt(self, plaintext: str) -> str:
+        return f"{self.current_fingerprint}:{self._multi.encrypt(plaintext.encode()).decode()}"
+
+    def decrypt(self, stored: str) -> str:
+        _, _, token = stored.partition(":")
+        try:
+            return self._multi.decrypt(token.encode()).decode()
+        except InvalidToken as error:
+            raise InvalidToken("stored secret cannot be decrypted with any configured key") from error
+
+
+def fingerprint(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()[:8]
+
+
+_keyring: Keyring | None = None
+
+
+def configure(keys: list[str]) -> None:
+    global _keyring
+    _keyring = Keyring(keys)
+
+
+def keyring() -> Keyring:
+    if _keyring is None:
+        raise KeyringNotConfigured("encryption keys are not configured (create_app does it)")
+    return _keyring

@@ -1,0 +1,124 @@
+"""The session class that makes tenant scoping automatic and fail-closed.
+
+Three listeners, attached to the class so every session the app makes carries them:
+- `do_orm_execute` adds `tenant_id = <current tenant>` to every ORM SELECT, UPDATE and DELETE that touches a
+  TenantScoped table, and raises when no tenant is in context;
+- `before_flush` stamps new TenantScoped rows with the current tenant and refuses writes to another tenant's;
+- on PostgreSQL, the tenant is also handed to the database (`app.tenant_id`, transaction-local) so that
+  row-level security filters raw SQL as well.
+"""
+
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import Table, event, text
+from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
+from sqlalchemy.sql import visitors
+
+from platform_core.db.base import TenantScoped, tenant_tables
+from platform_core.db.cross_tenant import cross_tenant_reason
+from platform_core.tenancy.context import TenantContextMissing, current_tenant_id
+
+
+class CrossTenantWrite(RuntimeError):
+    """A flush tried to write a row that belongs to a tenant other than the one in context."""
+
+
+class TenantSession(FlaskSession):
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        # Honour a session bound to one connection (the test suite's rolled-back outer transaction).
+        if bind is None and self.bind is not None:
+            return self.bind
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+def _touches_tenant_tables(statement) -> bool:
+    scoped = _scoped_table_names()
+    return any(
+        isinstance(element, Table) and element.name in scoped for element in visitors.iterate(statement)
+    )
+
+
+_SCOPED_TABLES: frozenset[str] | None = None
+
+
+def _scoped_table_names() -> frozenset[str]:
+    global _SCOPED_TABLES
+    if _SCOPED_TABLES is None:
+        _SCOPED_TABLES = frozenset(tenant_tables())
+    return _SCOPED_TABLES
+
+
+@event.listens_for(TenantSession, "do_orm_execute")
+def _scope_to_current_tenant(state: ORMExecuteState) -> None:
+    _sync_database_tenant(state.session)
+    if state.is_column_load or state.is_relationship_load:
+        return  # the criteria added to the parent statement already propagate to these loads
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if cross_tenant_reason() is not None:
+        return
+    tenant_id = current_tenant_id()
+    if tenant_id is None:
+        if _touches_tenant_tables(state.statement):
+            raise TenantContextMissing("tenant-scoped query without a tenant in context")
+        return
+    state.statement = state.statement.options(
+        with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
+    )
+
+
+@event.listens_for(TenantSession, "before_flush")
+def _stamp_and_check_writes(session, flush_context, instances) -> None:
+    tenant_id = current_tenant_id()
+    crossing = cross_tenant_reason() is not None
+    for obj in session.new:
+        if isinstance(obj, TenantScoped) and obj.tenant_id is None:
+            if tenant_id is None:
+                raise TenantContextMissing(f"new {type(obj).__name__} without a tenant in context")
+            obj.tenant_id = tenant_id
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if not isinstance(obj, TenantScoped) or crossing:
+            continue
+        if tenant_id is None:
+            raise TenantContextMissing(f"write to {type(obj).__name__} without a tenant in context")
+        if obj.tenant_id != tenant_id:
+            raise CrossTenantWrite(f"{type(obj).__name__} belongs to another tenant")
+
+
+# --- PostgreSQL: hand the tenant to row-level security -----------------------------------------------------
+
+_RLS_INFO_KEY = "motcua_rls_settings"
+
+
+def _desired_database_settings() -> tuple[str, str]:
+    tenant_id = current_tenant_id()
+    return (str(tenant_id) if tenant_id else "", "on" if cross_tenant_reason() else "")
+
+
+def _apply_database_settings(session, connection) -> None:
+    tenant, cross = _desired_database_settings()
+    connection.execute(
+        text("select set_config('app.tenant_id', :tenant, true), set_config('app.cross_tenant', :cross, true)"),
+        {"tenant": tenant, "cross": cross},
+    )
+    session.info[_RLS_INFO_KEY] = (tenant, cross)
+
+
+@event.listens_for(TenantSession, "after_begin")
+def _set_database_tenant_on_begin(session, transaction, connection) -> None:
+    if connection.dialect.name == "postgresql":
+        _apply_database_settings(session, connection)
+
+
+@event.listens_for(TenantSession, "after_transaction_end")
+def _forget_database_tenant(session, transaction) -> None:
+    # set_config(..., true) ends with the transaction (or savepoint); re-apply on the next statement.
+    session.info.pop(_RLS_INFO_KEY, None)
+
+
+def _sync_database_tenant(session) -> None:
+    """The tenant may change inside one transaction (a request resolves it after its first query)."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    if session.info.get(_RLS_INFO_KEY) != _desired_database_settings():
+        _apply_database_settings(session, session.connection())

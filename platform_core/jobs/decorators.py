@@ -1,0 +1,83 @@
+"""`@job(...)`: a plain function becomes an RQ job that always carries its tenant.
+
+    @job(queue=QUEUE_DEFAULT, timeout=30)
+    def rebuild_index(procedure_code: str) -> int: ...
+
+    rebuild_index.enqueue("1.004222")        # inside a tenant context: the job runs in that tenant
+    rebuild_index.enqueue("x", tenant_id=t)  # or name the tenant explicitly
+
+Jobs take ids and plain values (JSON serialiser), never ORM objects. A job without a tenant must say so
+(`cross_tenant=True`, e.g. sweepers); any other enqueue with no tenant raises.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from rq import Queue, Retry
+from rq.serializers import JSONSerializer
+
+from platform_core.db.base import new_id
+from platform_core.jobs.connection import get_redis
+from platform_core.jobs.queues import ALL_QUEUES, QUEUE_DEFAULT
+from platform_core.tenancy.context import TenantContextMissing, current_tenant_id
+
+TENANT_META_KEY = "tenant_id"
+CROSS_TENANT_META_KEY = "cross_tenant"
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    queue: str
+    timeout: int
+    retries: int
+    retry_intervals: tuple[int, ...]
+    result_ttl: int
+    failure_ttl: int
+    cross_tenant: bool
+
+
+def job(
+    queue: str = QUEUE_DEFAULT,
+    timeout: int = 60,
+    retries: int = 0,
+    retry_intervals: tuple[int, ...] = (30, 120),
+    result_ttl: int = 3600,
+    failure_ttl: int = 7 * 24 * 3600,
+    cross_tenant: bool = False,
+):
+    if queue not in ALL_QUEUES:
+        raise ValueError(f"unknown queue {queue!r}")
+    spec = JobSpec(queue, timeout, retries, retry_intervals, result_ttl, failure_ttl, cross_tenant)
+
+    def decorate(func):
+        def enqueue(*args, tenant_id: uuid.UUID | None = None, **kwargs):
+            return enqueue_job(func, spec, args, kwargs, tenant_id)
+
+        func.job_spec = spec
+        func.enqueue = enqueue
+        return func
+
+    return decorate
+
+
+def open_queue(name: str) -> Queue:
+    return Queue(name, connection=get_redis(), serializer=JSONSerializer)
+
+
+def enqueue_job(func, spec: JobSpec, args, kwargs, tenant_id: uuid.UUID | None):
+    tenant_id = tenant_id or current_tenant_id()
+    if tenant_id is None and not spec.cross_tenant:
+        raise TenantContextMissing(f"{func.__name__} enqueued without a tenant")
+    owner = tenant_id.hex if tenant_id else "platform"
+    meta = {TENANT_META_KEY: str(tenant_id) if tenant_id else None, CROSS_TENANT_META_KEY: spec.cross_tenant}
+    return open_queue(spec.queue).enqueue(
+        func,
+        args=args,
+        kwargs=kwargs,
+        job_id=f"{owner}-{new_id().hex}",
+        meta=meta,
+        job_timeout=spec.timeout,
+        result_ttl=spec.result_ttl,
+        failure_ttl=spec.failure_ttl,
+        retry=Retry(max=spec.retries, interval=list(spec.retry_intervals)) if spec.retries else None,
+    )

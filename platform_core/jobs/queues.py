@@ -1,0 +1,8 @@
+"""Queue names, in the order workers serve them. Transactional messages always come before bulk."""
+
+QUEUE_ZALO_TX = "zalo-tx"
+QUEUE_ZALO_BULK = "zalo-bulk"
+QUEUE_DEFAULT = "default"
+QUEUE_MAINTENANCE = "maintenance"
+
+ALL_QUEUES = (QUEUE_ZALO_TX, QUEUE_ZALO_BULK, QUEUE_DEFAULT, QUEUE_MAINTENANCE)

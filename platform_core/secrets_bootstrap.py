@@ -1,0 +1,30 @@
+"""SECRET_KEY and ENCRYPTION_KEYS: required in production; generated once per instance folder elsewhere."""
+
+import secrets
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+
+class MissingProductionSecret(RuntimeError):
+    pass
+
+
+def _instance_secret(path: Path, make) -> str:
+    if not path.exists():
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def resolve_secrets(config: dict, instance_path: Path) -> None:
+    if config["PRODUCTION"]:
+        missing = [name for name in ("SECRET_KEY", "ENCRYPTION_KEYS") if not config.get(name)]
+        if missing:
+            raise MissingProductionSecret(f"refusing to start in production without {', '.join(missing)}")
+        return
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _instance_secret(instance_path / "secret_key", lambda: secrets.token_urlsafe(48))
+    if not config.get("ENCRYPTION_KEYS"):
+        key = _instance_secret(instance_path / "encryption_key", lambda: Fernet.generate_key().decode())
+        config["ENCRYPTION_KEYS"] = [key]

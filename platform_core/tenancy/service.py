@@ -1,0 +1,108 @@
+"""Creating tenants, moving them through their lifecycle, and finding them by id or slug."""
+
+import re
+import uuid
+
+from sqlalchemy import select
+
+from platform_core.auth.audit import record_event
+from platform_core.extensions import db
+from platform_core.tenancy.constants import STATUS_LIVE, STATUS_ONBOARDING, STATUSES, TRANSITIONS, UNIT_TYPES
+from platform_core.tenancy.context import TenantRef
+from platform_core.tenancy.models import Province, Tenant, TenantHistory, TenantSlugAlias
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+RESERVED_SLUGS = {"api", "operator", "login", "logout", "static", "healthz", "readyz", "zalo", "account", "lang"}
+
+
+class TenantError(ValueError):
+    """A tenant operation refused, with the field it concerns (for CLI and form messages)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def ref(tenant: Tenant) -> TenantRef:
+    return TenantRef(id=tenant.id, slug=tenant.slug)
+
+
+def tenant_ref_by_id(tenant_id: uuid.UUID) -> TenantRef | None:
+    tenant = db.session.get(Tenant, tenant_id)
+    return ref(tenant) if tenant else None
+
+
+def find_by_slug(slug: str) -> Tenant | None:
+    return db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+
+
+def find_alias_target(slug: str) -> Tenant | None:
+    alias = db.session.scalar(select(TenantSlugAlias).where(TenantSlugAlias.slug == slug))
+    return db.session.get(Tenant, alias.tenant_id) if alias else None
+
+
+def validate_slug(slug: str) -> None:
+    if not SLUG_PATTERN.match(slug or "") or len(slug) > 64:
+        raise TenantError("slug", "use lower-case letters, digits and single hyphens (e.g. bac-ninh)")
+    if slug in RESERVED_SLUGS:
+        raise TenantError("slug", f"'{slug}' is reserved for the platform")
+
+
+def create_tenant(slug: str, name: str | None = None, status: str = STATUS_ONBOARDING, actor=None) -> Tenant:
+    """Create a tenant; a known province slug fills in code, name and unit type from the registry."""
+    validate_slug(slug)
+    if find_by_slug(slug) or find_alias_target(slug):
+        raise TenantError("slug", f"a tenant '{slug}' already exists")
+    if status not in STATUSES:
+        raise TenantError("status", f"unknown status '{status}'")
+    province = db.session.scalar(select(Province).where(Province.slug == slug))
+    if province is None and not name:
+        raise TenantError("name", f"'{slug}' is not a known province; give --name")
+    tenant = Tenant(
+        slug=slug,
+        name=name or province.name,
+        code=province.code if province else None,
+        unit_type=province.unit_type if province else "tinh",
+        status=status,
+    )
+    if tenant.unit_type not in UNIT_TYPES:
+        raise TenantError("unit_type", f"unknown unit type '{tenant.unit_type}'")
+    db.session.add(tenant)
+    db.session.flush()
+    _record_history(tenant, "created", None, tenant.name)
+    for predecessor in province.predecessors if province else []:
+        _record_history(tenant, "merge_in", predecessor.get("name"), tenant.name, legal_ref="202/2025/QH15")
+    record_event("tenant_created", actor=actor, target=tenant, platform=True, details={"slug": slug})
+    return tenant
+
+
+def change_status(tenant: Tenant, new_status: str, actor=None, reason: str | None = None) -> Tenant:
+    if new_status not in STATUSES:
+        raise TenantError("status", f"unknown status '{new_status}'")
+    if new_status == tenant.status:
+        return tenant
+    if new_status not in TRANSITIONS[tenant.status]:
+        allowed = ", ".join(sorted(TRANSITIONS[tenant.status])) or "none"
+        raise TenantError("status", f"cannot go from {tenant.status} to {new_status} (allowed: {allowed})")
+    old = tenant.status
+    tenant.status = new_status
+    _record_history(tenant, "status", old, new_status, note=reason)
+    record_event(
+        "tenant_status_changed", actor=actor, target=tenant, platform=True,
+        details={"from": old, "to": new_status, "reason": reason},
+    )
+    return tenant
+
+
+def go_live(tenant: Tenant, actor=None) -> Tenant:
+    return change_status(tenant, STATUS_LIVE, actor=actor, reason="go-live approved")
+
+
+def _record_history(tenant, change, old_value, new_value, legal_ref=None, note=None) -> None:
+    db.session.add(
+        TenantHistory(
+            tenant_id=tenant.id, change=change, old_value=old_value, new_value=new_value,
+            legal_ref=legal_ref, note=note,
+        )
+    )
