@@ -68,6 +68,7 @@ def _scope_to_current_tenant(state: ORMExecuteState) -> None:
 
 @event.listens_for(TenantSession, "before_flush")
 def _stamp_and_check_writes(session, flush_context, instances) -> None:
+    _sync_database_tenant(session)
     tenant_id = current_tenant_id()
     crossing = cross_tenant_reason() is not None
     for obj in session.new:

@@ -1,0 +1,204 @@
+"""Test fixtures: one migrated database per run, two tenants always present, each test rolled back.
+
+- SQLite (default) or PostgreSQL (`DATABASE_URL=postgresql://...`). On PostgreSQL the suite creates its own
+  database (`motcua_test`) on that server, migrates it as the given (owner) user and runs the app as the
+  runtime role `motcua_app`, so row-level security is in force exactly as in production.
+- Redis: `REDIS_URL` when set (it must be a disposable database: the suite flushes it), otherwise the
+  bundled redis-server on a free port for the whole run.
+- Every test runs inside an outer transaction that is rolled back; the code under test commits to
+  savepoints. Tests that need data other processes can see (real RQ workers) use `committed_data`.
+"""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import redis
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, make_url, text
+
+from platform_core import create_app
+from platform_core.config import normalise_database_url
+from platform_core.db.session import TenantSession
+from platform_core.extensions import db
+from platform_core.jobs.embedded_redis import start_server
+from platform_core.tenancy.context import TenantRef, tenant_context
+from tests import factories
+
+TEST_ENCRYPTION_KEY = "2p1V1wqM7Sg2xKIaT4Dq8nq3o5mG0w6c1h2YlO9F3Zk="
+TENANT_A_SLUG, TENANT_B_SLUG = "bac-ninh", "da-nang"
+CANARY = "CANARY-B"  # appears only in tenant B's rows; must never reach tenant A
+
+
+# --- services -----------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory) -> Iterator[str]:
+    url = os.environ.get("REDIS_URL")
+    process = None
+    if not url:
+        process, url = start_server(tmp_path_factory.mktemp("redis"))
+    redis.Redis.from_url(url).flushdb()
+    yield url
+    if process is not None:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory) -> dict:
+    """{'owner': ..., 'runtime': ...}: the same database, reached as schema owner and as the app."""
+    given = os.environ.get("DATABASE_URL")
+    if not given:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return {"owner": url, "runtime": url, "dialect": "sqlite"}
+    server = make_url(normalise_database_url(given))
+    test_db = server.set(database="motcua_test")
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql("DROP DATABASE IF EXISTS motcua_test WITH (FORCE)")
+        connection.exec_driver_sql("CREATE DATABASE motcua_test")
+    admin.dispose()
+    runtime = test_db.set(username="motcua_app", password=os.environ.get("DATABASE_APP_PASSWORD"))
+    return {
+        "owner": test_db.render_as_string(hide_password=False),
+        "runtime": runtime.render_as_string(hide_password=False),
+        "dialect": "postgresql",
+    }
+
+
+def make_test_config(database_urls: dict, redis_url: str, instance_path: Path) -> dict:
+    return {
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance_path),
+        "SECRET_KEY": "test-secret-key",
+        "ENCRYPTION_KEYS": [TEST_ENCRYPTION_KEY],
+        "SQLALCHEMY_DATABASE_URI": database_urls["runtime"],
+        "DATABASE_OWNER_URL": database_urls["owner"],
+        "REDIS_URL": redis_url,
+        "RATELIMIT_KEY_PREFIX": "motcua-test-limits",
+        "WTF_CSRF_ENABLED": False,
+        "REQUIRE_2FA": False,
+    }
+
+
+@pytest.fixture(scope="session")
+def app_config(database_urls, redis_url, tmp_path_factory) -> dict:
+    return make_test_config(database_urls, redis_url, tmp_path_factory.mktemp("instance"))
+
+
+@pytest.fixture(scope="session")
+def app(app_config):
+    app = create_app(app_config)
+    with app.app_context():
+        upgrade()
+        seed_base_tenants()
+    return app
+
+
+def seed_base_tenants() -> None:
+    """Tenant A and tenant B, committed once for the whole run. B's data carries the canary."""
+    a = factories.create_tenant(TENANT_A_SLUG, "Bắc Ninh", code="24")
+    b = factories.create_tenant(TENANT_B_SLUG, "Đà Nẵng", code="48")
+    with tenant_context(TenantRef(a.id, a.slug)):
+        factories.create_procedure("1.004222", "Đăng ký thường trú", agency="Công an xã Bắc Ninh")
+        factories.create_procedure("1.001193", "Đăng ký khai sinh", agency="UBND xã Bắc Ninh")
+    with tenant_context(TenantRef(b.id, b.slug)):
+        factories.create_procedure("1.004222", f"Đăng ký thường trú {CANARY}", agency=f"Công an {CANARY}")
+        factories.create_procedure("9.999999", f"Thủ tục riêng {CANARY}", agency=f"UBND {CANARY}")
+    db.session.commit()
+    db.session.remove()
+
+
+# --- per test -----------------------------------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def db_session(request, app):
+    """Each test inside a transaction that is rolled back, with the app context pushed."""
+    with app.app_context():
+        if "committed_data" in request.fixturenames:
+            yield db.session
+            return
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        # Same session class as the app (a bare Session would silently skip the tenancy listeners).
+        db.session = db._make_scoped_session(
+            {"class_": TenantSession, "bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def committed_data(app, database_urls):
+    """For tests whose data must be visible to other processes: rows are committed for real, and every
+    row created after the base seed is deleted afterwards (as the schema owner, which RLS does not bind)."""
+    yield
+    db.session.remove()
+    owner = create_engine(database_urls["owner"])
+    with owner.begin() as connection:
+        delete_everything_but_the_base_seed(connection)
+    owner.dispose()
+
+
+def delete_everything_but_the_base_seed(connection) -> None:
+    keep = "(select id from tenant where slug in ('bac-ninh', 'da-nang'))"
+    for table in reversed(db.metadata.sorted_tables):
+        columns = table.columns.keys()
+        if table.name == "procedure":
+            connection.execute(text(f"delete from procedure where code not in ('1.004222', '1.001193', '9.999999') or tenant_id not in {keep}"))  # noqa: E501
+        elif table.name == "tenant":
+            connection.execute(text(f"delete from tenant where id not in {keep}"))
+        elif "tenant_id" in columns and table.name == "tenant_history":
+            connection.execute(text(f"delete from tenant_history where tenant_id not in {keep}"))
+        elif table.name != "alembic_version":
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def tenant_a():
+    return factories.tenant_by_slug(TENANT_A_SLUG)
+
+
+@pytest.fixture
+def tenant_b():
+    return factories.tenant_by_slug(TENANT_B_SLUG)
+
+
+@contextmanager
+def as_tenant(tenant) -> Iterator[TenantRef]:
+    """`with as_tenant(tenant_a):` runs the block in that tenant's context."""
+    with tenant_context(TenantRef(tenant.id, tenant.slug)) as ref:
+        yield ref
+
+
+@pytest.fixture
+def is_postgres(database_urls) -> bool:
+    return database_urls["dialect"] == "postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("DATABASE_URL", "").startswith(("postgresql", "postgres")):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgresql://...")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
