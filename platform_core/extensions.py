@@ -9,7 +9,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from platform_core.db.base import Base
-from platform_core.db.session import TenantSession
+from platform_core.db.session import TenantSession, resync_scoped_session
+from platform_core.tenancy.context import on_tenant_change
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": TenantSession})
 migrate = Migrate(render_as_batch=True, compare_type=True)
@@ -17,3 +18,13 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+
+
+def _resync_current_session() -> None:
+    from flask import has_app_context
+
+    if has_app_context():
+        resync_scoped_session(db.session)
+
+
+on_tenant_change(_resync_current_session)

@@ -10,6 +10,7 @@ Three listeners, attached to the class so every session the app makes carries th
 
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import Table, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from sqlalchemy.sql import visitors
 
@@ -114,6 +115,22 @@ def _set_database_tenant_on_begin(session, transaction, connection) -> None:
 def _forget_database_tenant(session, transaction) -> None:
     # set_config(..., true) ends with the transaction (or savepoint); re-apply on the next statement.
     session.info.pop(_RLS_INFO_KEY, None)
+
+
+def resync_scoped_session(scoped) -> None:
+    """After a tenant switch, re-tell PostgreSQL at once if the session is mid-transaction, so that raw SQL
+    on `session.connection()` follows the switch too (ORM statements and flushes re-check by themselves)."""
+    if not scoped.registry.has():
+        return
+    session = scoped()
+    if not session.in_transaction():
+        return
+    try:
+        _sync_database_tenant(session)
+    except DBAPIError:
+        # The transaction already failed (the error that did it is propagating); it can only be rolled
+        # back, which drops the setting anyway. Raising here would hide the original error.
+        session.info.pop(_RLS_INFO_KEY, None)
 
 
 def _sync_database_tenant(session) -> None:

@@ -23,6 +23,17 @@ class TenantContextMissing(RuntimeError):
 
 
 _current: ContextVar[TenantRef | None] = ContextVar("motcua_current_tenant", default=None)
+_change_listeners: list = []
+
+
+def on_tenant_change(callback) -> None:
+    """Register `callback()` to run after every change of tenant (the DB layer re-tells PostgreSQL)."""
+    _change_listeners.append(callback)
+
+
+def _changed() -> None:
+    for callback in _change_listeners:
+        callback()
 
 
 def current_tenant() -> TenantRef | None:
@@ -43,27 +54,30 @@ def require_tenant() -> TenantRef:
 
 def set_current_tenant(tenant: TenantRef | None):
     """Set the tenant; returns the token that `reset_current_tenant` takes (used by request hooks)."""
-    return _current.set(tenant)
+    token = _current.set(tenant)
+    _changed()
+    return token
 
 
 def reset_current_tenant(token) -> None:
     _current.reset(token)
+    _changed()
 
 
 @contextmanager
 def tenant_context(tenant: TenantRef) -> Iterator[TenantRef]:
     """Run a block as `tenant`; the previous context (usually none) comes back afterwards."""
-    token = _current.set(tenant)
+    token = set_current_tenant(tenant)
     try:
         yield tenant
     finally:
-        _current.reset(token)
+        reset_current_tenant(token)
 
 
 @contextmanager
 def no_tenant_context() -> Iterator[None]:
-    token = _current.set(None)
+    token = set_current_tenant(None)
     try:
         yield
     finally:
-        _current.reset(token)
+        reset_current_tenant(token)

@@ -1,0 +1,62 @@
+"""Meta-tests over the whole schema: every model declares its kind, tenant tables follow the key rules,
+and the models match the migrations."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine
+
+from platform_core.db.base import Base, Global, TenantScoped
+from platform_core.extensions import db
+
+MODELS = [mapper.class_ for mapper in Base.registry.mappers]
+TENANT_MODELS = [model for model in MODELS if issubclass(model, TenantScoped)]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_every_model_is_tenant_scoped_or_explicitly_global(model):
+    assert issubclass(model, TenantScoped) != issubclass(model, Global)
+
+
+def test_every_table_with_a_tenant_column_is_accounted_for():
+    """A Global table may carry tenant_id (memberships, history) only by explicit choice: list them here."""
+    global_with_tenant_column = {"membership", "tenant_history", "tenant_slug_alias"}
+    found = {
+        model.__tablename__
+        for model in MODELS
+        if issubclass(model, Global) and "tenant_id" in model.__table__.columns
+    }
+    assert found == global_with_tenant_column
+
+
+@pytest.mark.parametrize("model", TENANT_MODELS, ids=lambda m: m.__name__)
+def test_tenant_id_leads_the_primary_key(model):
+    assert [c.name for c in model.__table__.primary_key.columns][:2] == ["tenant_id", "id"]
+
+
+@pytest.mark.parametrize("model", TENANT_MODELS, ids=lambda m: m.__name__)
+def test_unique_constraints_and_foreign_keys_between_tenant_tables_include_tenant_id(model):
+    table = model.__table__
+    tenant_tables = {m.__tablename__ for m in TENANT_MODELS}
+    for constraint in table.constraints:
+        columns = [c.name for c in getattr(constraint, "columns", [])]
+        if constraint.__class__.__name__ == "UniqueConstraint":
+            assert columns[0] == "tenant_id", f"{table.name}: unique {columns} must start with tenant_id"
+    for fk in table.foreign_key_constraints:
+        if fk.referred_table.name in tenant_tables:
+            assert "tenant_id" in [c.name for c in fk.columns], f"{table.name}: {fk.name} lacks tenant_id"
+
+
+def test_models_match_the_migrations(app, database_urls):
+    engine = create_engine(database_urls["owner"])
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    engine.dispose()
+    assert differences == []
+
+
+def test_migrations_have_a_single_head(app):
+    scripts = ScriptDirectory(app.extensions["migrate"].directory)
+    assert len(scripts.get_heads()) == 1
