@@ -4,6 +4,7 @@ The package is `platform_core`, not `platform`: a top-level `platform` package w
 library module that SQLAlchemy, pytest, Flask's CLI and `uuid` import.
 """
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -13,7 +14,9 @@ from platform_core.config import DEFAULT_INSTANCE_PATH, REPO_ROOT, load_settings
 
 def create_app(config: dict | None = None) -> Flask:
     config = config or {}
-    instance_path = Path(config.get("INSTANCE_PATH") or DEFAULT_INSTANCE_PATH)
+    instance_path = Path(
+        config.get("INSTANCE_PATH") or os.environ.get("MOTCUA_INSTANCE_PATH") or DEFAULT_INSTANCE_PATH
+    )
     instance_path.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, instance_path=str(instance_path))
     settings = load_settings(instance_path)
@@ -72,10 +75,10 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from platform_core.apikeys.cli import apikeys_cli
+    from platform_core.auth.cli import users_cli
     from platform_core.demo.cli import demo_command
     from platform_core.jobs.cli import worker_command
     from platform_core.tenancy.cli import tenants_cli
-    from platform_core.auth.cli import users_cli
 
     for command in (tenants_cli, apikeys_cli, users_cli, demo_command, worker_command):
         app.cli.add_command(command)

@@ -6,9 +6,8 @@ from marshmallow import ValidationError
 from platform_core.apikeys import service as apikeys
 from platform_core.extensions import csrf, db
 from platform_core.tenancy.constants import SERVED_STATUSES
-from platform_core.tenancy.context import set_current_tenant
 from platform_core.tenancy.models import Tenant
-from platform_core.tenancy.service import ref
+from platform_core.tenancy.resolution import enter_tenant
 from platform_core.web.hooks import json_error
 
 api_v1 = Blueprint("api_v1", __name__, url_prefix="/api/v1")
@@ -31,12 +30,11 @@ def authenticate_key():
     tenant = db.session.get(Tenant, tenant_id) if tenant_id else None
     if tenant is None or tenant.status not in SERVED_STATUSES:
         raise Unauthorized("invalid or revoked API key")
-    key = apikeys.authenticate(plaintext, ref(tenant))
-    if key is None:
+    enter_tenant(tenant)
+    g.api_key = apikeys.authenticate(plaintext)
+    if g.api_key is None:
         raise Unauthorized("invalid or revoked API key")
     db.session.commit()  # last_used_at
-    g.tenant, g.api_key = tenant, key
-    g.tenant_context_token = set_current_tenant(ref(tenant))
 
 
 @api_v1.errorhandler(Unauthorized)

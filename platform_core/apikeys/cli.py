@@ -24,8 +24,9 @@ def create(slug, name, kind):
             key, plaintext = service.create_key(name, kind)
         except service.ApiKeyError as error:
             raise click.BadParameter(error.message, param_hint=f"--{error.field}") from error
+        key_id = key.id
         db.session.commit()
-    click.echo(f"Created {kind} key '{name}' ({key.id}) for {slug}. Store it now; it is not shown again:")
+    click.echo(f"Created {kind} key '{name}' ({key_id}) for {slug}. Store it now; it is not shown again:")
     click.echo(plaintext)
 
 

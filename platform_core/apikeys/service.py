@@ -18,7 +18,7 @@ from platform_core.apikeys.models import KINDS, ApiKey
 from platform_core.auth.audit import record_event
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
-from platform_core.tenancy.context import TenantRef, tenant_context
+from platform_core.tenancy.context import require_tenant
 
 KEY_PATTERN = re.compile(r"^motcua_(live|test)_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$")
 
@@ -36,8 +36,6 @@ def hash_key(plaintext: str) -> str:
 
 def create_key(name: str, kind: str = "live", actor=None) -> tuple[ApiKey, str]:
     """Create a key for the tenant in context. The plaintext is returned once and never stored."""
-    from platform_core.tenancy.context import require_tenant
-
     name = (name or "").strip()
     if not name or len(name) > 80:
         raise ApiKeyError("name", "give a name of 1 to 80 characters")
@@ -52,6 +50,7 @@ def create_key(name: str, kind: str = "live", actor=None) -> tuple[ApiKey, str]:
     db.session.add(key)
     db.session.flush()
     record_event("api_key_created", actor=actor, target=key, details={"name": name, "kind": kind})
+    db.session.flush()
     return key, plaintext
 
 
@@ -59,6 +58,7 @@ def revoke_key(key: ApiKey, actor=None) -> ApiKey:
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         record_event("api_key_revoked", actor=actor, target=key, details={"name": key.name})
+        db.session.flush()
     return key
 
 
@@ -67,12 +67,12 @@ def tenant_id_of(plaintext: str) -> uuid.UUID | None:
     return uuid.UUID(match.group(2)) if match else None
 
 
-def authenticate(plaintext: str, tenant: TenantRef) -> ApiKey | None:
-    """The live key of `tenant` whose hash matches, or None (unknown, revoked or malformed)."""
-    with tenant_context(tenant):
-        digest = hash_key(plaintext)
-        key = db.session.scalar(select(ApiKey).where(ApiKey.secret_hash == digest))
-        if key is None or key.is_revoked or not hmac.compare_digest(key.secret_hash, digest):
-            return None
-        key.last_used_at = utcnow()
-        return key
+def authenticate(plaintext: str) -> ApiKey | None:
+    """The unrevoked key of the tenant in context whose hash matches, or None; records its use."""
+    digest = hash_key(plaintext)
+    key = db.session.scalar(select(ApiKey).where(ApiKey.secret_hash == digest))
+    if key is None or key.is_revoked or not hmac.compare_digest(key.secret_hash, digest):
+        return None
+    key.last_used_at = utcnow()
+    db.session.flush()
+    return key

@@ -16,6 +16,7 @@ def record_event(action: str, actor=None, target=None, details: dict | None = No
     model = PlatformAuditEvent if platform or tenant_id is None else AuditEvent
     event = model(
         action=action,
+        **({"tenant_id": tenant_id} if model is AuditEvent else {}),
         actor_id=getattr(actor, "id", None),
         actor_email=getattr(actor, "email", None),
         target_type=type(target).__name__ if target is not None else None,

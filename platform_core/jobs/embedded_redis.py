@@ -5,9 +5,11 @@ One server is shared by every process of an instance folder (web, worker, CLI); 
 REDIS_URL starts it too, so the app works with no settings at all.
 """
 
+import contextlib
 import fcntl
 import json
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -75,8 +77,6 @@ def stop_shared_server(instance_path: Path) -> None:
     if not state_file.exists():
         return
     pid = json.loads(state_file.read_text())["pid"]
-    try:
-        os.kill(pid, 15)
-    except ProcessLookupError:
-        pass
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
     state_file.unlink(missing_ok=True)
