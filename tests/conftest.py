@@ -55,11 +55,12 @@ def database_urls(tmp_path_factory) -> dict:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
         return {"owner": url, "runtime": url, "dialect": "sqlite"}
     server = make_url(normalise_database_url(given))
-    test_db = server.set(database="motcua_test")
+    name = os.environ.get("MOTCUA_TEST_DATABASE", "motcua_test")  # two checkouts testing at once: set it
+    test_db = server.set(database=name)
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.exec_driver_sql("DROP DATABASE IF EXISTS motcua_test WITH (FORCE)")
-        connection.exec_driver_sql("CREATE DATABASE motcua_test")
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
     admin.dispose()
     runtime = test_db.set(username="motcua_app", password=os.environ.get("DATABASE_APP_PASSWORD"))
     return {
