@@ -27,6 +27,8 @@ from platform_core.jobs.embedded_redis import start_server
 from platform_core.tenancy.context import TenantRef, tenant_context
 from tests import factories
 
+pytest_plugins = ["tests.zalo_sandbox_fixtures"]  # the Zalo sandbox server, for everything Zalo-facing
+
 TEST_ENCRYPTION_KEY = "2p1V1wqM7Sg2xKIaT4Dq8nq3o5mG0w6c1h2YlO9F3Zk="
 TENANT_A_SLUG, TENANT_B_SLUG = "bac-ninh", "da-nang"
 CANARY = "CANARY-B"  # appears only in tenant B's rows; must never reach tenant A

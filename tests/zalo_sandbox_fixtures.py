@@ -1,0 +1,1 @@
+"""Fixtures that run the Zalo sandbox server (filled in by the sandbox work)."""
