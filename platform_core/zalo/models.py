@@ -1,0 +1,99 @@
+"""A province's Zalo OA connection, its followers, and the webhook events Zalo sends it."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKeyConstraint, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from platform_core.db.base import TenantScoped
+from platform_core.db.types import EncryptedText, UTCDateTime, utcnow
+from platform_core.extensions import db
+from platform_core.zalo.constants import EVENT_RECEIVED, STATUS_NOT_CONNECTED
+
+
+class ZaloConnection(TenantScoped, db.Model):
+    """One per tenant. Every secret is encrypted at rest and masked wherever it is shown."""
+
+    __tablename__ = "zalo_connection"
+    __table_args__ = (UniqueConstraint("tenant_id"),)
+
+    app_id: Mapped[str | None] = mapped_column(String(40))
+    app_secret: Mapped[str | None] = mapped_column(EncryptedText)
+    oa_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    oa_name: Mapped[str | None] = mapped_column(String(200))
+    oa_secret_key: Mapped[str | None] = mapped_column(EncryptedText)
+    access_token: Mapped[str | None] = mapped_column(EncryptedText)
+    refresh_token: Mapped[str | None] = mapped_column(EncryptedText)
+    access_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refresh_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), default=STATUS_NOT_CONNECTED)
+    auth_failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reconnect_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    connected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Follower(TenantScoped, db.Model):
+    """A citizen as this tenant's OA knows them. Zalo user ids are scoped to one OA (zalo-oa.md §5)."""
+
+    __tablename__ = "zalo_follower"
+    __table_args__ = (UniqueConstraint("tenant_id", "zalo_user_id"),)
+
+    zalo_user_id: Mapped[str] = mapped_column(String(40))
+    user_id_by_app: Mapped[str | None] = mapped_column(String(40))
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    is_follower: Mapped[bool] = mapped_column(Boolean, default=False)
+    followed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    unfollowed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_interaction_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    phone_e164: Mapped[str | None] = mapped_column(String(16))
+    shared_info: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ZaloEvent(TenantScoped, db.Model):
+    """A webhook event exactly as received (raw body kept for audit and reprocessing), deduplicated."""
+
+    __tablename__ = "zalo_event"
+    __table_args__ = (UniqueConstraint("tenant_id", "event_key"),)
+
+    event_key: Mapped[str] = mapped_column(String(200))
+    event_name: Mapped[str] = mapped_column(String(60), index=True)
+    zalo_user_id: Mapped[str | None] = mapped_column(String(40))
+    raw_body: Mapped[str] = mapped_column(Text)
+    from_zns: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default=EVENT_RECEIVED)
+    error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MessageReceipt(TenantScoped, db.Model):
+    """Delivery and seen receipts by Zalo message id (OA) or ZNS msg_id; deliveries read them by id."""
+
+    __tablename__ = "zalo_message_receipt"
+    __table_args__ = (UniqueConstraint("tenant_id", "message_id"),)
+
+    message_id: Mapped[str] = mapped_column(String(80))
+    via_zns: Mapped[bool] = mapped_column(Boolean, default=False)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DataSubjectRequest(TenantScoped, db.Model):
+    """A citizen's data-subject request (Zalo `user_withdraw`), recorded for the citizens' rights handling."""
+
+    __tablename__ = "data_subject_request"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "event_id"], ["zalo_event.tenant_id", "zalo_event.id"]),
+    )
+
+    zalo_user_id: Mapped[str | None] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    event_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
