@@ -1,0 +1,270 @@
+"""openapi.zalo.me: sending to a UID, quotas, users, OA info, uploads (zalo-oa.md §2, §4; spec items 3-12).
+
+Authentication, faults and the rate limit happen before these views (pipeline.py); `g.caller` is the app
+whose token was presented, so every call is confined to that app's OA.
+"""
+
+import os
+from datetime import datetime
+
+from flask import Blueprint, g, request
+
+from platform_core.sandbox import validation
+from platform_core.sandbox.clock import VIETNAM
+from platform_core.sandbox.common import query_data, request_json, state, zalo_error, zalo_ok
+from platform_core.sandbox.state import new_hex_id
+
+openapi_bp = Blueprint("sandbox_openapi", __name__, url_prefix="/openapi")
+
+DAY_MS = 24 * 3600 * 1000
+CS_WINDOW_MS = 7 * DAY_MS
+FREE_REPLY_WINDOW_MS = 2 * DAY_MS
+FREE_REPLIES = 8
+TRANSACTION_WINDOW_MS = 365 * DAY_MS
+PROMOTION_DAILY_CAP = 500
+UPLOADS = {"image": ({".jpg", ".jpeg", ".png"}, 1 * 1024 * 1024, "attachment_id"),
+           "gif": ({".gif"}, 5 * 1024 * 1024, "attachment_id"),
+           "file": ({".pdf", ".doc", ".docx"}, 5 * 1024 * 1024, "token")}
+
+
+def _oa():
+    return state().oas.get(g.caller.app.oa_id)
+
+
+def _permission_error(permission: str):
+    """-205 when the app's OA is gone, -223 when the OA did not grant this permission group."""
+    if _oa() is None:
+        return zalo_error(-205, "Official Account does not exist")
+    if permission not in g.caller.app.permissions:
+        return zalo_error(-223, "Official Account has not granted this API to the application")
+    return None
+
+
+def _recipient(body: dict):
+    recipient = body.get("recipient")
+    user_id = recipient.get("user_id") if isinstance(recipient, dict) else None
+    return state().user(g.caller.app.oa_id, str(user_id)) if user_id else None
+
+
+def _send_preamble(body: dict):
+    """(user, None) or (None, error response): the checks every v3 send shares."""
+    problem = _permission_error("send_message")
+    if problem:
+        return None, problem
+    user = _recipient(body)
+    if user is None:
+        return None, zalo_error(-201, "user_id is invalid!")
+    if user.banned:
+        return None, zalo_error(-227, "User has been banned or has been inactive for more than 45 days")
+    if user.blocked:
+        return None, zalo_error(-244, "User has restricted receiving this type of message from the OA")
+    return user, None
+
+
+def _sent(user, kind: str, body: dict, quota: dict | None = None):
+    message = state().record_message(oa_id=user.oa_id, user_id=user.user_id, kind=kind, body=body,
+                                     app_id=g.caller.app.app_id)
+    data = {"message_id": message.message_id, "user_id": user.user_id}
+    if quota:
+        data["quota"] = quota
+    g.sent_message = message
+    return zalo_ok(data)
+
+
+# --- sends ----------------------------------------------------------------------------------------------------
+
+@openapi_bp.post("/v3.0/oa/message/cs")
+def send_cs():
+    sandbox, body = state(), request_json()
+    user, problem = _send_preamble(body)
+    if problem:
+        return problem
+    now = sandbox.clock.now_ms()
+    invalid = validation.check_cs_message(body.get("message"), sandbox.attachments, now,
+                                          sandbox.settings.attachment_ttl_s)
+    if invalid:
+        return zalo_error(*invalid)
+    if user.last_interaction_ms is None:
+        return zalo_error(-232, "User has not interacted with the OA")
+    if now - user.last_interaction_ms > CS_WINDOW_MS:
+        return zalo_error(-230, "User has not interacted with the OA in the last 7 days")
+    return _sent(user, "cs", body, _take_free_reply(sandbox, user, now))
+
+
+def _take_free_reply(sandbox, user, now: int) -> dict | None:
+    """The first 8 replies within 48 h of the user's last interaction are free; after that: paid, no quota."""
+    with sandbox.lock:
+        if now - user.last_interaction_ms > FREE_REPLY_WINDOW_MS:
+            return None
+        if user.cs_window_start_ms != user.last_interaction_ms:
+            user.cs_window_start_ms, user.cs_free_used = user.last_interaction_ms, 0
+        if user.cs_free_used >= FREE_REPLIES:
+            return None
+        user.cs_free_used += 1
+        return {"quota_type": "reply", "remain": str(FREE_REPLIES - user.cs_free_used), "total": str(FREE_REPLIES)}
+
+
+@openapi_bp.post("/v3.0/oa/message/transaction")
+def send_transaction():
+    sandbox, body = state(), request_json()
+    user, problem = _send_preamble(body)
+    if problem:
+        return problem
+    invalid = validation.check_template_message(body.get("message"), promotion=False)
+    if invalid:
+        return zalo_error(*invalid)
+    last = user.last_interaction_ms
+    if last is None or sandbox.clock.now_ms() - last > TRANSACTION_WINDOW_MS:
+        return zalo_error(-232, "User has not interacted with the OA or the interaction has expired")
+    return _sent(user, "transaction", body)
+
+
+@openapi_bp.post("/v3.0/oa/message/promotion")
+def send_promotion():
+    """Followers only (-213), 06:00-21:59 (-234), 1 per user per day (-218), 500 requests per OA per day (-211)."""
+    sandbox, body = state(), request_json()
+    user, problem = _send_preamble(body)
+    if problem:
+        return problem
+    invalid = validation.check_template_message(body.get("message"), promotion=True)
+    if invalid:
+        return zalo_error(*invalid)
+    if not user.is_follower:
+        return zalo_error(-213, "User has not followed the OA")
+    if sandbox.clock.is_night():
+        return zalo_error(-234, "This message type cannot be sent between 22:00 and 06:00")
+    day = sandbox.clock.day_key()
+    with sandbox.lock:
+        requests_today = sandbox.promotion_requests.get((user.oa_id, day), 0)
+        if requests_today >= _promotion_cap(sandbox):
+            return zalo_error(-211, "Out of quota")
+        if user.promotions.get(day, 0) >= 1:
+            return zalo_error(-218, "User has reached the limit of received messages of this type")
+        sandbox.promotion_requests[(user.oa_id, day)] = requests_today + 1
+        user.promotions[day] = user.promotions.get(day, 0) + 1
+    return _sent(user, "promotion", body)
+
+
+def _promotion_cap(sandbox) -> int:
+    followers = sandbox.follower_count(_oa())
+    return PROMOTION_DAILY_CAP if followers <= 10_000 else followers * 5 // 100
+
+
+@openapi_bp.route("/v2.0/oa/message", methods=["GET", "POST"])
+@openapi_bp.route("/v2.0/oa/message/<path:rest>", methods=["GET", "POST"])
+def retired_v2_send(rest: str = ""):
+    return zalo_error(-240, "The v2 message API has been shut down, please use the v3 message API")
+
+
+# --- quota, users, OA ------------------------------------------------------------------------------------------
+
+@openapi_bp.post("/v3.0/oa/quota/message")
+def message_quota():
+    sandbox, body = state(), request_json()
+    if body.get("quota_owner"):
+        return zalo_ok(_quota_assets(body))
+    user = sandbox.user(g.caller.app.oa_id, str(body.get("user_id", "")))
+    if user is None:
+        return zalo_error(-201, "user_id is invalid!")
+    return zalo_ok(_user_quota(sandbox, user))
+
+
+def _user_quota(sandbox, user) -> dict:
+    now, day = sandbox.clock.now_ms(), sandbox.clock.day_key()
+    in_window = user.last_interaction_ms is not None and now - user.last_interaction_ms <= FREE_REPLY_WINDOW_MS
+    used = user.cs_free_used if in_window and user.cs_window_start_ms == user.last_interaction_ms else 0
+    sent_today = user.promotions.get(day, 0)
+    return {"last_interaction": user.last_interaction_ms,
+            "cs_reply": {"remain": (FREE_REPLIES - used) if in_window else 0, "total": FREE_REPLIES},
+            "promotion": {"daily_remain": max(1 - sent_today, 0), "daily_total": 1,
+                          "monthly_remain": 4 - min(sent_today, 4), "monthly_total": 4}}
+
+
+def _quota_assets(body: dict) -> list:
+    owner = body["quota_owner"]
+    return [{"asset_id": f"{owner.lower()}-sub-quota", "product_type": body.get("product_type", "cs"),
+             "quota_type": body.get("quota_type", "sub_quota"), "quota_owner": owner,
+             "total": 2000, "remain": 2000, "status": "available"}]
+
+
+@openapi_bp.get("/v3.0/oa/user/detail")
+def user_detail():
+    problem = _permission_error("manage_user")
+    if problem:
+        return problem
+    data = query_data()
+    user = state().user(g.caller.app.oa_id, str((data or {}).get("user_id", "")))
+    if user is None:
+        return zalo_error(-201, "user_id is invalid!")
+    return zalo_ok(profile(user))
+
+
+def profile(user) -> dict:
+    """The fields of /v3.0/oa/user/detail (zalo-oa.md §4)."""
+    last = user.last_interaction_ms
+    last_date = datetime.fromtimestamp(last / 1000, tz=VIETNAM).strftime("%d/%m/%Y") if last else ""
+    avatar = f"https://s120-ava-talk.zadn.vn/sandbox/{user.user_id}.jpg"
+    return {"user_id": user.user_id, "user_id_by_app": user.user_id_by_app, "user_external_id": "",
+            "display_name": user.display_name, "user_alias": "", "is_sensitive": False,
+            "user_last_interaction_date": last_date, "user_is_follower": user.is_follower, "avatar": avatar,
+            "avatars": {"120": avatar, "240": avatar.replace("s120", "s240")},
+            "tags_and_notes_info": {"notes": [], "tag_names": list(user.tags)},
+            "shared_info": {"address": user.address, "city": user.city, "district": user.district,
+                            "phone": user.phone, "name": user.display_name}}
+
+
+@openapi_bp.get("/v3.0/oa/user/getlist")
+def user_list():
+    problem = _permission_error("manage_user")
+    if problem:
+        return problem
+    data = query_data()
+    if data is None:
+        return zalo_error(-201, "data is invalid")
+    offset, count = int(data.get("offset", 0)), int(data.get("count", 15))
+    if count > 50 or offset > 9951:
+        return zalo_error(-210, "count exceeds the limit")
+    users = [u for u in state().users_of(g.caller.app.oa_id) if _listed(u, data)]
+    page = users[offset:offset + count]
+    return zalo_ok({"total": len(users), "count": len(page), "offset": offset,
+                    "users": [{"user_id": u.user_id} for u in page]})
+
+
+def _listed(user, data: dict) -> bool:
+    if "is_follower" in data and bool(data["is_follower"]) != user.is_follower:
+        return False
+    return not data.get("tag_name") or data["tag_name"] in user.tags
+
+
+@openapi_bp.get("/v2.0/oa/getoa")
+def get_oa():
+    """Both `oa_id` and `oaid`: the docs' table and example disagree (zalo-oa.md §4), clients must cope."""
+    oa = _oa()
+    if oa is None:
+        return zalo_error(-205, "Official Account does not exist")
+    avatar = f"https://s160-ava-talk.zadn.vn/sandbox/oa-{oa.oa_id}.jpg"
+    return zalo_ok({"oa_id": oa.oa_id, "oaid": oa.oa_id, "name": oa.name, "description": oa.description,
+                    "oa_alias": "", "is_verified": oa.is_verified, "oa_type": oa.oa_type,
+                    "cate_name": "Cơ quan nhà nước" if oa.oa_type == 4 else "Doanh nghiệp",
+                    "num_follower": state().follower_count(oa), "avatar": avatar, "cover": avatar})
+
+
+# --- uploads ---------------------------------------------------------------------------------------------------
+
+@openapi_bp.post("/v2.0/oa/upload/<kind>")
+def upload(kind: str):
+    """jpg/png <= 1 MB -> attachment_id; pdf/doc/docx <= 5 MB -> token (zalo-oa.md §4)."""
+    if kind not in UPLOADS:
+        return zalo_error(-201, "upload type is invalid")
+    extensions, max_bytes, key = UPLOADS[kind]
+    file = request.files.get("file")
+    if file is None or os.path.splitext(file.filename or "")[1].lower() not in extensions:
+        return zalo_error(-201, "file is invalid")
+    if len(file.read()) > max_bytes:
+        return zalo_error(-210, "file size exceeds the limit")
+    value = new_hex_id()
+    sandbox = state()
+    with sandbox.lock:
+        sandbox.attachments[value] = {"kind": "file" if kind == "file" else "image", "name": file.filename,
+                                      "created_ms": sandbox.clock.now_ms(), "app_id": g.caller.app.app_id}
+    return zalo_ok({key: value})
