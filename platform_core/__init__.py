@@ -68,8 +68,9 @@ def _register_blueprints(app: Flask) -> None:
     from platform_core.health.views import health_bp
     from platform_core.tenancy.views import province_bp
     from platform_core.web.views import web_bp
+    from platform_core.zalo.views import zalo_admin_bp, zalo_public_bp
 
-    for blueprint in (health_bp, web_bp, auth_bp, api_v1, province_bp):
+    for blueprint in (health_bp, web_bp, auth_bp, api_v1, zalo_public_bp, zalo_admin_bp, province_bp):
         app.register_blueprint(blueprint)
 
 

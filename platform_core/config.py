@@ -48,6 +48,7 @@ def load_settings(instance_path: Path) -> dict:
         "ZALO_OAUTH_URL": os.environ.get("ZALO_OAUTH_URL", "https://oauth.zaloapp.com"),
         "ZALO_OPENAPI_URL": os.environ.get("ZALO_OPENAPI_URL", "https://openapi.zalo.me"),
         "ZALO_BUSINESS_URL": os.environ.get("ZALO_BUSINESS_URL", "https://business.openapi.zalo.me"),
+        "ZALO_WEBHOOK_MAX_AGE_SECONDS": int(os.environ.get("ZALO_WEBHOOK_MAX_AGE_SECONDS", 3 * 3600)),
         "REQUIRE_2FA": _bool("REQUIRE_2FA", environment == "production"),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),

@@ -7,10 +7,12 @@ from platform_core.extensions import db
 from platform_core.tenancy.context import current_tenant_id
 
 
-def record_event(action: str, actor=None, target=None, details: dict | None = None, platform: bool = False):
+def record_event(action: str, actor=None, target=None, details: dict | None = None, platform: bool = False,
+                 session=None):
     """Tenant events go to the tenant's own log; with no tenant in context (or platform=True), the platform's.
 
-    `details` must never hold a secret: record that a secret changed, not its value.
+    `details` must never hold a secret: record that a secret changed, not its value. `session` defaults to
+    the request's or job's session.
     """
     tenant_id = current_tenant_id()
     model = PlatformAuditEvent if platform or tenant_id is None else AuditEvent
@@ -26,5 +28,5 @@ def record_event(action: str, actor=None, target=None, details: dict | None = No
     if has_request_context():
         event.ip_address = request.remote_addr
         event.user_agent = (request.user_agent.string or "")[:255]
-    db.session.add(event)
+    (session or db.session).add(event)
     return event

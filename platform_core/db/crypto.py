@@ -24,6 +24,14 @@ class Keyring:
     def encrypt(self, plaintext: str) -> str:
         return f"{self.current_fingerprint}:{self._multi.encrypt(plaintext.encode()).decode()}"
 
+    def needs_rotation(self, stored: str) -> bool:
+        return not stored.startswith(f"{self.current_fingerprint}:")
+
+    def rotate(self, stored: str) -> str:
+        """Re-encrypt a stored value under the newest key (MultiFernet.rotate keeps the plaintext unseen)."""
+        _, _, token = stored.partition(":")
+        return f"{self.current_fingerprint}:{self._multi.rotate(token.encode()).decode()}"
+
     def decrypt(self, stored: str) -> str:
         _, _, token = stored.partition(":")
         try:

@@ -140,3 +140,9 @@ def _sync_database_tenant(session) -> None:
         return
     if session.info.get(_RLS_INFO_KEY) != _desired_database_settings():
         _apply_database_settings(session, session.connection())
+
+
+def isolated_session(scoped):
+    """A new session of the app's class (so tenant scoping applies), for work that must commit on its own,
+    such as storing a refreshed token pair while the caller's transaction is still open."""
+    return scoped.session_factory()

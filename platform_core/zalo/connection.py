@@ -1,0 +1,96 @@
+"""A tenant's Zalo connection: storing credentials and tokens, masking them, and its status."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from platform_core.auth.audit import record_event
+from platform_core.db.types import utcnow
+from platform_core.extensions import db
+from platform_core.zalo.constants import (
+    REFRESH_TOKEN_LIFETIME_DAYS,
+    STATUS_CONNECTED,
+    STATUS_NOT_CONNECTED,
+)
+from platform_core.zalo.models import ZaloConnection
+
+MASK = "••••••"
+SECRET_FIELDS = ("app_secret", "oa_secret_key", "access_token", "refresh_token")
+
+
+def get_connection() -> ZaloConnection | None:
+    """The connection of the tenant in context (the session scopes the query)."""
+    return db.session.scalar(select(ZaloConnection))
+
+
+def get_or_create_connection() -> ZaloConnection:
+    connection = get_connection()
+    if connection is None:
+        connection = ZaloConnection(status=STATUS_NOT_CONNECTED)
+        db.session.add(connection)
+        db.session.flush()
+    return connection
+
+
+def mask(value: str | None) -> str | None:
+    """Show that a secret is set without showing it: at most its last 4 characters."""
+    if not value:
+        return None
+    return MASK + value[-4:] if len(value) >= 12 else MASK
+
+
+def is_masked(value: str | None) -> bool:
+    return bool(value) and value.startswith(MASK)
+
+
+def save_credentials(connection: ZaloConnection, actor=None, **credentials) -> ZaloConnection:
+    """Set app id, app secret, OA id, OA secret key. A masked value posted back keeps the stored one."""
+    changed = []
+    for field in ("app_id", "app_secret", "oa_id", "oa_secret_key"):
+        value = credentials.get(field)
+        if value is None or is_masked(value):
+            continue
+        value = value.strip()
+        if value and value != getattr(connection, field):
+            setattr(connection, field, value)
+            changed.append(field)
+    if changed:
+        # The audit trail says which secrets changed, never their values.
+        record_event("zalo_credentials_changed", actor=actor, target=connection, details={"fields": changed})
+    return connection
+
+
+def store_token_pair(connection: ZaloConnection, access_token: str, refresh_token: str, expires_in: int,
+                     now: datetime | None = None) -> None:
+    now = now or utcnow()
+    connection.access_token = access_token
+    connection.refresh_token = refresh_token
+    connection.access_expires_at = now + timedelta(seconds=expires_in)
+    connection.refresh_expires_at = now + timedelta(days=REFRESH_TOKEN_LIFETIME_DAYS)
+    connection.refreshed_at = now
+    connection.auth_failures = 0
+    connection.status = STATUS_CONNECTED
+    connection.reconnect_notified_at = None  # the next outage is news again
+    connection.connected_at = connection.connected_at or now
+
+
+def masked_view(connection: ZaloConnection | None) -> dict:
+    """What pages and API answers may show of a connection."""
+    if connection is None:
+        return {"status": STATUS_NOT_CONNECTED}
+    view = {
+        "status": connection.status,
+        "app_id": connection.app_id,
+        "oa_id": connection.oa_id,
+        "oa_name": connection.oa_name,
+        "access_expires_at": connection.access_expires_at,
+        "last_error": connection.last_error,
+        "last_error_at": connection.last_error_at,
+    }
+    view.update({field: mask(getattr(connection, field)) for field in SECRET_FIELDS})
+    return view
+
+
+def sending_paused(connection: ZaloConnection | None) -> bool:
+    """Nothing is sent for a tenant whose connection is missing or needs an admin to reconnect it."""
+    return connection is None or connection.status != STATUS_CONNECTED

@@ -1,0 +1,153 @@
+"""What a stored webhook event does to the tenant's data. Runs in a job, inside the event's tenant.
+
+Handlers are registered per event name; a later feature (the bot) registers its own handler for citizen
+text with `register_handler`, and until one exists such events are kept as `recorded`.
+"""
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from platform_core.db.types import utcnow
+from platform_core.extensions import db
+from platform_core.zalo.constants import EVENT_IGNORED, EVENT_PROCESSED, EVENT_RECORDED
+from platform_core.zalo.models import DataSubjectRequest, Follower, MessageReceipt, ZaloEvent
+from platform_core.zalo.phone import PhoneError, to_e164
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[ZaloEvent, dict], str]
+_handlers: dict[str, Handler] = {}
+
+
+def register_handler(event_name: str, handler: Handler) -> None:
+    _handlers[event_name] = handler
+
+
+def process(event: ZaloEvent) -> str:
+    """Apply `event` and return its new status. Idempotent: a processed event is left alone."""
+    if event.processed_at is not None:
+        return event.status
+    body = json.loads(event.raw_body)
+    handler = _handlers.get(event.event_name) or _default_handler(event.event_name)
+    event.status = handler(event, body)
+    event.processed_at = utcnow()
+    event.error = None
+    return event.status
+
+
+def _default_handler(event_name: str) -> Handler:
+    if event_name.startswith(("user_send_", "anonymous_send_")):
+        return _record_citizen_message
+    return _ignore
+
+
+def _ignore(event: ZaloEvent, body: dict) -> str:
+    return EVENT_IGNORED
+
+
+def follower_for(user_id: str) -> Follower:
+    follower = db.session.scalar(select(Follower).where(Follower.zalo_user_id == user_id))
+    if follower is None:
+        follower = Follower(zalo_user_id=user_id)
+        db.session.add(follower)
+    return follower
+
+
+def event_time(body: dict) -> datetime:
+    try:
+        return datetime.fromtimestamp(int(body["timestamp"]) / 1000, tz=UTC)
+    except (KeyError, ValueError, TypeError):
+        return utcnow()
+
+
+def _on_follow(event: ZaloEvent, body: dict) -> str:
+    from platform_core.zalo.jobs import send_welcome_message
+
+    follower = follower_for(event.zalo_user_id)
+    at = event_time(body)
+    follower.is_follower = True
+    follower.followed_at = at
+    follower.last_interaction_at = max(filter(None, [follower.last_interaction_at, at]))
+    follower.user_id_by_app = body.get("user_id_by_app") or follower.user_id_by_app
+    send_welcome_message.enqueue(event.zalo_user_id)
+    return EVENT_PROCESSED
+
+
+def _on_unfollow(event: ZaloEvent, body: dict) -> str:
+    follower = follower_for(event.zalo_user_id)
+    follower.is_follower = False
+    follower.unfollowed_at = event_time(body)
+    return EVENT_PROCESSED
+
+
+def _record_citizen_message(event: ZaloEvent, body: dict) -> str:
+    """A citizen wrote to the OA: the consultation window reopens; the text waits for the bot."""
+    _touch_interaction(event, body)
+    return EVENT_RECORDED
+
+
+def _on_submit_info(event: ZaloEvent, body: dict) -> str:
+    follower = _touch_interaction(event, body)
+    info = body.get("info") or {}
+    follower.shared_info = {k: str(v) for k, v in info.items() if k != "phone" and v not in (None, "")}
+    if info.get("phone") not in (None, ""):
+        try:
+            follower.phone_e164 = to_e164(str(info["phone"]))  # Zalo sends it as a number (zalo-oa.md §5)
+        except PhoneError:
+            log.info("shared phone is not a Vietnamese mobile number", extra={"event_id": str(event.id)})
+    return EVENT_PROCESSED
+
+
+def _on_received(event: ZaloEvent, body: dict) -> str:
+    message_id = str((body.get("message") or {}).get("msg_id", ""))
+    if message_id:
+        receipt = _receipt(message_id, via_zns=event.from_zns)
+        delivered = (body.get("message") or {}).get("delivery_time")
+        receipt.delivered_at = receipt.delivered_at or (_ms(delivered) if delivered else event_time(body))
+    return EVENT_PROCESSED
+
+
+def _on_seen(event: ZaloEvent, body: dict) -> str:
+    for message_id in (body.get("message") or {}).get("msg_ids") or []:
+        receipt = _receipt(str(message_id), via_zns=False)
+        receipt.seen_at = receipt.seen_at or event_time(body)
+    return EVENT_PROCESSED
+
+
+def _on_withdraw(event: ZaloEvent, body: dict) -> str:
+    db.session.add(DataSubjectRequest(zalo_user_id=event.zalo_user_id, kind="withdraw", event_id=event.id))
+    return EVENT_RECORDED
+
+
+def _touch_interaction(event: ZaloEvent, body: dict) -> Follower:
+    follower = follower_for(event.zalo_user_id)
+    at = event_time(body)
+    follower.last_interaction_at = max(filter(None, [follower.last_interaction_at, at]))
+    return follower
+
+
+def _receipt(message_id: str, via_zns: bool) -> MessageReceipt:
+    receipt = db.session.scalar(select(MessageReceipt).where(MessageReceipt.message_id == message_id))
+    if receipt is None:
+        receipt = MessageReceipt(message_id=message_id, via_zns=via_zns)
+        db.session.add(receipt)
+    return receipt
+
+
+def _ms(value) -> datetime:
+    return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
+
+
+for _name, _handler in {
+    "follow": _on_follow,
+    "unfollow": _on_unfollow,
+    "user_submit_info": _on_submit_info,
+    "user_received_message": _on_received,
+    "user_seen_message": _on_seen,
+    "user_withdraw": _on_withdraw,
+}.items():
+    register_handler(_name, _handler)

@@ -1,0 +1,103 @@
+"""Connecting an OA through Zalo's OAuth v4 permission page (zalo-oa.md §1).
+
+`start` builds the permission URL with a PKCE challenge and a signed `state` that binds the tenant and
+expires; the verifier waits in the admin's session. `complete` (the callback) checks the state, that the
+signed-in user is an admin of that tenant, exchanges the code, stores the tokens, and verifies the
+connection by asking Zalo for the OA's details.
+"""
+
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from flask import abort, current_app, session, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from platform_core.auth.audit import record_event
+from platform_core.auth.constants import ROLE_ADMIN
+from platform_core.extensions import db
+from platform_core.tenancy.context import tenant_context
+from platform_core.tenancy.models import Tenant
+from platform_core.tenancy.service import ref
+from platform_core.zalo.client_registry import zalo_client
+from platform_core.zalo.connection import get_connection, store_token_pair
+from platform_core.zalo.errors import ZaloError
+from platform_core.zalo.pkce import code_challenge, new_code_verifier
+
+STATE_MAX_AGE_SECONDS = 600  # Zalo's authorization code lives 10 minutes too
+_SESSION_KEY = "zalo_oauth_verifiers"
+
+
+@dataclass(frozen=True)
+class CallbackOutcome:
+    tenant: Tenant
+    oa_name: str | None = None
+    error: str | None = None
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="zalo-oauth-state")
+
+
+def redirect_uri() -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("zalo.oauth_callback")
+
+
+def start(connection) -> str:
+    nonce = secrets.token_urlsafe(16)
+    verifier = new_code_verifier()
+    session.setdefault(_SESSION_KEY, {})[nonce] = verifier
+    session.modified = True
+    state = _serializer().dumps({"tenant_id": str(connection.tenant_id), "nonce": nonce})
+    return zalo_client().permission_url(connection.app_id, redirect_uri(), code_challenge(verifier), state)
+
+
+def complete(args, actor) -> CallbackOutcome:
+    state = _load_state(args.get("state", ""))
+    tenant = db.session.get(Tenant, _uuid(state.get("tenant_id")))
+    if tenant is None or not getattr(actor, "is_authenticated", False):
+        abort(404)
+    if not actor.has_tenant_role(tenant.id, ROLE_ADMIN):
+        abort(404)
+    verifier = session.get(_SESSION_KEY, {}).pop(state.get("nonce"), None)
+    session.modified = True
+    if verifier is None or not args.get("code"):
+        abort(400, description=_("This Zalo authorisation was already used or is incomplete; start again."))
+    with tenant_context(ref(tenant)):
+        return _exchange_and_verify(tenant, args["code"], verifier, args.get("oa_id"), actor)
+
+
+def _exchange_and_verify(tenant, code, verifier, oa_id_from_zalo, actor) -> CallbackOutcome:
+    connection = get_connection()
+    client = zalo_client()
+    try:
+        pair = client.exchange_code(connection.app_id, connection.app_secret, code, verifier)
+        info = client.oa_info(pair.access_token)
+    except ZaloError as error:
+        record_event("zalo_connect_failed", actor=actor, target=connection, details={"code": error.code})
+        db.session.commit()
+        return CallbackOutcome(tenant, error=_("Zalo refused the connection: %(message)s", message=error.message))
+    if oa_id_from_zalo and info.oa_id != oa_id_from_zalo:
+        return CallbackOutcome(tenant, error=_("Zalo answered for a different OA; start again."))
+    store_token_pair(connection, pair.access_token, pair.refresh_token, pair.expires_in)
+    connection.oa_id, connection.oa_name = info.oa_id, info.name
+    record_event("zalo_connected", actor=actor, target=connection, details={"oa_id": info.oa_id, "via": "oauth"})
+    db.session.commit()
+    return CallbackOutcome(tenant, oa_name=info.name)
+
+
+def _load_state(raw: str) -> dict:
+    try:
+        return _serializer().loads(raw, max_age=STATE_MAX_AGE_SECONDS)
+    except SignatureExpired:
+        abort(400, description=_("This Zalo authorisation link has expired; start again."))
+    except BadSignature:
+        abort(400, description=_("Invalid Zalo authorisation state."))
+
+
+def _uuid(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        abort(400, description=_("Invalid Zalo authorisation state."))

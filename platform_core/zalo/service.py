@@ -1,0 +1,49 @@
+"""Connecting a tenant without the browser (CLI, onboarding's manual step) and the connectivity check."""
+
+from dataclasses import dataclass
+
+from platform_core.auth.audit import record_event
+from platform_core.extensions import db
+from platform_core.zalo.client_registry import zalo_client
+from platform_core.zalo.connection import get_or_create_connection, save_credentials, store_token_pair
+from platform_core.zalo.constants import ACCESS_TOKEN_LIFETIME_SECONDS
+from platform_core.zalo.tokens import with_access_token
+
+
+@dataclass(frozen=True)
+class ManualCredentials:
+    app_id: str
+    app_secret: str
+    oa_id: str
+    oa_secret_key: str
+    access_token: str
+    refresh_token: str
+    expires_in: int = ACCESS_TOKEN_LIFETIME_SECONDS
+
+
+def connect_manually(credentials: ManualCredentials, verify: bool = True, actor=None):
+    """Store credentials and tokens for the tenant in context; with `verify`, ask Zalo who the OA is first
+    (a ZaloError propagates and nothing is stored)."""
+    oa_name = None
+    if verify:
+        info = zalo_client().oa_info(credentials.access_token)
+        if info.oa_id != credentials.oa_id:
+            raise ValueError(f"the access token belongs to OA {info.oa_id}, not {credentials.oa_id}")
+        oa_name = info.name
+    connection = get_or_create_connection()
+    save_credentials(connection, actor=actor, app_id=credentials.app_id, app_secret=credentials.app_secret,
+                     oa_id=credentials.oa_id, oa_secret_key=credentials.oa_secret_key)
+    store_token_pair(connection, credentials.access_token, credentials.refresh_token, credentials.expires_in)
+    connection.oa_name = oa_name or connection.oa_name
+    record_event("zalo_connected", actor=actor, target=connection, details={"oa_id": credentials.oa_id,
+                                                                            "via": "manual"})
+    db.session.commit()
+    return connection
+
+
+def send_test_message(zalo_user_id: str, text: str):
+    """Send one consultation message now (no queue): the connectivity check. Raises ZaloError."""
+    client = zalo_client()
+    result = with_access_token(client, lambda token: client.send_text(token, zalo_user_id, text))
+    db.session.commit()
+    return result

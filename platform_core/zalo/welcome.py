@@ -1,0 +1,18 @@
+"""The message a citizen gets when they follow the province's OA."""
+
+from flask_babel import force_locale, gettext
+
+from platform_core.tenancy.context import require_tenant
+from platform_core.tenancy.models import Tenant
+from platform_core.extensions import db
+from platform_core.zalo.models import ZaloConnection
+
+
+def welcome_text(connection: ZaloConnection) -> str:
+    tenant = db.session.get(Tenant, require_tenant().id)
+    with force_locale("vi"):
+        return gettext(
+            "Welcome to %(name)s on Zalo. Send us your dossier code to see where it stands; "
+            "we will also message you here when it changes.",
+            name=connection.oa_name or tenant.name,
+        )
