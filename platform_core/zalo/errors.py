@@ -57,7 +57,7 @@ class RateLimit:
 
     @classmethod
     def from_headers(cls, headers) -> "RateLimit | None":
-        limit, remain = _int_or_none(headers.get("X-RateLimit-Limit")), _int_or_none(headers.get("X-RateLimit-Remain"))
+        limit, remain = int_or_none(headers.get("X-RateLimit-Limit")), int_or_none(headers.get("X-RateLimit-Remain"))
         if limit is None and remain is None:
             return None
         return cls(limit, remain)
@@ -268,7 +268,7 @@ class OAuthError(ZaloError):
 
 def api_error(family: Family, body: dict, **kwargs) -> ZaloApiError:
     """The exception for an OA or ZNS body whose `error` is not 0."""
-    code = _int_or_none(body.get("error"))
+    code = int_or_none(body.get("error"))
     info = _classify_and_report(family, code, body)
     return ZaloApiError(info, str(body.get("message") or info.en), redact(body), **kwargs)
 
@@ -276,7 +276,7 @@ def api_error(family: Family, body: dict, **kwargs) -> ZaloApiError:
 def oauth_error(body: Any, **kwargs) -> OAuthError:
     """The exception for a token-endpoint answer that carries no access token."""
     fields = body if isinstance(body, dict) else {}
-    code = _int_or_none(fields.get("error"))
+    code = int_or_none(fields.get("error"))
     info = _classify_and_report(Family.OAUTH, code, body)
     message = fields.get("error_description") or fields.get("error_reason") or fields.get("error_name")
     return OAuthError(info, str(message or "no access_token in the answer"), redact(body), **kwargs)
@@ -316,7 +316,7 @@ def _report_unknown_once(family: Family, code: int | None, body: Any) -> None:
                    json.dumps(redact(body), ensure_ascii=False, default=str)[:2000])
 
 
-def _int_or_none(value: Any) -> int | None:
+def int_or_none(value: Any) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
