@@ -61,3 +61,27 @@ def connected_a(tenant_a):
 @pytest.fixture
 def connected_b(tenant_b):
     return connect(tenant_b)
+
+
+@pytest.fixture
+def sandbox(app, zalo_sandbox, monkeypatch):
+    """The Zalo sandbox, with the app's Zalo base URLs pointed at it (and a fresh client for them)."""
+    monkeypatch.setitem(app.config, "ZALO_OAUTH_URL", zalo_sandbox.oauth_url)
+    monkeypatch.setitem(app.config, "ZALO_OPENAPI_URL", zalo_sandbox.openapi_url)
+    monkeypatch.setitem(app.config, "ZALO_BUSINESS_URL", zalo_sandbox.business_url)
+    app.extensions.pop("motcua_zalo_client", None)
+    yield zalo_sandbox
+    app.extensions.pop("motcua_zalo_client", None)
+
+
+def connect_to_sandbox(tenant, sandbox, **fields):
+    """Seed an app+OA in the sandbox for `tenant`, mint tokens, and store them as the tenant's connection."""
+    seeded = sandbox.add_app(tenant.slug, **fields)
+    tokens = sandbox.mint_tokens(seeded.app_id)
+    with as_tenant(tenant):
+        connection = get_or_create_connection()
+        save_credentials(connection, app_id=seeded.app_id, app_secret=seeded.app_secret, oa_id=seeded.oa_id,
+                         oa_secret_key=seeded.oa_secret_key)
+        store_token_pair(connection, tokens["access_token"], tokens["refresh_token"], int(tokens["expires_in"]))
+        db.session.flush()
+    return seeded, tokens

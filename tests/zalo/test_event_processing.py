@@ -20,6 +20,7 @@ def deliver_and_process(client, tenant, body: dict, headers_extra: dict | None =
     with as_tenant(tenant):
         event = db.session.scalars(select(ZaloEvent).order_by(ZaloEvent.received_at.desc())).first()
         jobs.process_event(str(event.id))
+        db.session.refresh(event)  # loaded inside the tenant: the test reads it afterwards
         return event
 
 
