@@ -1,5 +1,42 @@
-"""`flask tenants ...` (sync, create, go-live, list)."""
+"""`flask tenants sync|create|go-live|status|list`. The logic lives in sync.py and service.py."""
 
+from pathlib import Path
+
+import click
+from flask import current_app
 from flask.cli import AppGroup
 
+from platform_core.tenancy import sync
+
 tenants_cli = AppGroup("tenants", help="Provinces on the platform.")
+
+directory_option = click.option(
+    "--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+    help="The tenants/ data folder (default: the TENANTS_DIR setting).",
+)
+
+
+def read_sources_or_exit(directory: Path | None) -> sync.Sources:
+    """Every problem on its own line (`<file>: <field>: <message>`), then a non-zero exit."""
+    directory = directory or Path(current_app.config["TENANTS_DIR"])
+    try:
+        return sync.read_sources(directory)
+    except sync.SourcesInvalid as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(
+            f"{len(error.problems)} problem(s) in {directory}; nothing was changed"
+        ) from error
+
+
+@tenants_cli.command("sync")
+@directory_option
+def sync_command(directory):
+    """Validate every file in tenants/, then load provinces and the tenants' catalogues (idempotent)."""
+    report = sync.sync_sources(read_sources_or_exit(directory))
+    click.echo(f"Provinces: {report.provinces}")
+    click.echo("Procedures:" if report.procedures else "Procedures: no tenant to sync")
+    for slug, counts in report.procedures.items():
+        click.echo(f"  {slug:<16} {counts}")
+    if report.skipped:
+        click.echo(f"Not synced (no folder in tenants/): {', '.join(report.skipped)}")
