@@ -6,7 +6,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from platform_core.tenancy import sync
+from platform_core.extensions import db
+from platform_core.tenancy import service, sync
+from platform_core.tenancy.constants import STATUS_LIVE, STATUS_ONBOARDING, STATUS_TRIAL
 
 tenants_cli = AppGroup("tenants", help="Provinces on the platform.")
 
@@ -29,6 +31,11 @@ def read_sources_or_exit(directory: Path | None) -> sync.Sources:
         ) from error
 
 
+def refused(error: service.TenantError, what: str) -> click.ClickException:
+    db.session.rollback()
+    return click.ClickException(f"{what}: {error.field}: {error.message}")
+
+
 @tenants_cli.command("sync")
 @directory_option
 def sync_command(directory):
@@ -40,3 +47,24 @@ def sync_command(directory):
         click.echo(f"  {slug:<16} {counts}")
     if report.skipped:
         click.echo(f"Not synced (no folder in tenants/): {', '.join(report.skipped)}")
+
+
+@tenants_cli.command("create")
+@click.argument("slug")
+@click.option("--name", help="Needed when SLUG is not a province in tenants/.")
+@click.option("--status", type=click.Choice((STATUS_ONBOARDING, STATUS_TRIAL, STATUS_LIVE)),
+              default=STATUS_ONBOARDING, show_default=True)
+@directory_option
+def create_command(slug, name, status, directory):
+    """Create tenant SLUG from the province registry and load its catalogue."""
+    sources = read_sources_or_exit(directory)
+    try:
+        tenant, counts = sync.provision_tenant(sources, slug, name=name, status=status)
+    except service.TenantError as error:
+        raise refused(error, f"cannot create '{slug}'") from error
+    db.session.commit()
+    click.echo(f"Created {tenant.slug}: {tenant.name} (code {tenant.code or '-'}), status {tenant.status}.")
+    if counts is None:
+        click.echo(f"No folder tenants/{slug}/: no catalogue loaded.")
+    else:
+        click.echo(f"Procedures: {counts}")

@@ -22,6 +22,7 @@ from platform_core.db.base import TenantScoped
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
 from platform_core.tenancy import service
+from platform_core.tenancy.constants import STATUS_ONBOARDING
 from platform_core.tenancy.context import TenantRef, tenant_context
 from platform_core.tenancy.models import Province, Tenant
 from platform_core.tenancy.schemas import (
@@ -281,3 +282,14 @@ def tenant_scope(tenant: TenantRef) -> Iterator[TenantRef]:
     for instance in [obj for obj in db.session if isinstance(obj, TenantScoped)]:
         db.session.expunge(instance)
 
+
+def provision_tenant(sources: Sources, slug: str, name: str | None = None, status: str = STATUS_ONBOARDING,
+                     actor=None) -> tuple[Tenant, Counts | None]:
+    """Create a tenant as onboarding does: the registry is brought up to date with the files first (so the
+    service fills code, name and unit type from it), then the tenant's catalogue is loaded. A slug with no
+    folder in tenants/ gets no catalogue (None). The caller commits; service.TenantError may be raised."""
+    upsert_provinces(sources.provinces)
+    tenant = service.create_tenant(slug, name=name, status=status, actor=actor)
+    records = sources.catalogues.get(slug)
+    counts = None if records is None else load_tenant_catalogue(service.ref(tenant), records)
+    return tenant, counts

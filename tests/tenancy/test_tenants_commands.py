@@ -1,0 +1,99 @@
+"""`flask tenants create|go-live|status|list`: clean messages and non-zero exits for every refusal."""
+
+from sqlalchemy import select
+
+from platform_core.auth.models import PlatformAuditEvent
+from platform_core.extensions import db
+from platform_core.tenancy.models import Province, Tenant, TenantHistory
+from tests import factories
+from tests.tenancy.conftest import procedures_by_code
+
+
+def invoke(runner, *args):
+    return runner.invoke(args=["tenants", *args])
+
+
+def history(tenant) -> list[tuple]:
+    rows = db.session.scalars(select(TenantHistory).where(TenantHistory.tenant_id == tenant.id)
+                              .order_by(TenantHistory.recorded_at, TenantHistory.id))
+    return [(row.change, row.old_value, row.new_value, row.note) for row in rows]
+
+
+def tenant_count() -> int:
+    return len(db.session.scalars(select(Tenant)).all())
+
+
+# --- create --------------------------------------------------------------------------------------------------
+
+def test_create_fills_the_tenant_from_the_registry_and_loads_its_catalogue(runner):
+    result = invoke(runner, "create", "an-giang")
+
+    assert result.exit_code == 0, result.output
+    assert "Created an-giang: An Giang (code 91), status onboarding." in result.output
+    assert "Procedures: 15 created, 0 updated, 0 unchanged" in result.output
+    tenant = factories.tenant_by_slug("an-giang")
+    assert (tenant.code, tenant.name, tenant.unit_type, tenant.status) == ("91", "An Giang", "tinh", "onboarding")
+    assert db.session.scalar(select(Province).where(Province.slug == "an-giang")) is not None
+    assert history(tenant) == [("created", None, "An Giang", None), ("merge_in", "An Giang", "An Giang", None),
+                               ("merge_in", "Kiên Giang", "An Giang", None)]
+    procedures = procedures_by_code(tenant)
+    assert len(procedures) == 15
+    assert procedures["1.004222"]["agency"] == "Công an cấp xã, tỉnh An Giang"
+    assert {row["tenant_id"] for row in procedures.values()} == {tenant.id}
+
+
+def test_create_a_city_with_the_default_catalogue_and_a_status(runner):
+    result = invoke(runner, "create", "ha-noi", "--status", "trial")
+    assert result.exit_code == 0, result.output
+    tenant = factories.tenant_by_slug("ha-noi")
+    assert (tenant.unit_type, tenant.status) == ("thanh_pho", "trial")
+    assert procedures_by_code(tenant)["1.004222"]["agency"] == "Công an cấp xã"
+
+
+def test_create_is_audited(runner):
+    invoke(runner, "create", "an-giang")
+    tenant = factories.tenant_by_slug("an-giang")
+    event = db.session.scalar(select(PlatformAuditEvent).where(PlatformAuditEvent.action == "tenant_created",
+                                                               PlatformAuditEvent.target_id == str(tenant.id)))
+    assert event.details == {"slug": "an-giang"}
+
+
+def test_create_refuses_an_existing_slug(runner):
+    count = tenant_count()
+    result = invoke(runner, "create", "bac-ninh")
+    assert result.exit_code == 1
+    assert "cannot create 'bac-ninh': slug: a tenant 'bac-ninh' already exists" in result.output
+    assert "Traceback" not in result.output
+    assert tenant_count() == count
+
+
+def test_create_needs_a_name_outside_the_registry(runner):
+    refused = invoke(runner, "create", "thu-nghiem")
+    assert refused.exit_code == 1
+    assert "name: 'thu-nghiem' is not a known province; give --name" in refused.output
+
+    created = invoke(runner, "create", "thu-nghiem", "--name", "Tỉnh thử nghiệm")
+    assert created.exit_code == 0, created.output
+    assert "No folder tenants/thu-nghiem/: no catalogue loaded." in created.output
+    assert procedures_by_code(factories.tenant_by_slug("thu-nghiem")) == {}
+
+
+def test_create_refuses_a_malformed_slug(runner):
+    result = invoke(runner, "create", "Ha Noi", "--name", "Hà Nội")
+    assert result.exit_code == 1
+    assert "slug: use lower-case letters" in result.output
+    assert factories.tenant_by_slug("Ha Noi") is None
+
+
+def test_create_refuses_a_status_it_cannot_start_in(runner):
+    result = invoke(runner, "create", "an-giang", "--status", "suspended")
+    assert result.exit_code == 2
+    assert "Invalid value for '--status'" in result.output
+
+
+def test_create_refuses_when_the_files_are_invalid(runner, tenants_dir):
+    (tenants_dir / "an-giang" / "tenant.yaml").write_text("slug: [\n")
+    result = invoke(runner, "create", "an-giang", "--dir", str(tenants_dir))
+    assert result.exit_code == 1
+    assert "tenants/an-giang/tenant.yaml: line 2" in result.output
+    assert factories.tenant_by_slug("an-giang") is None
