@@ -8,9 +8,13 @@ from flask.cli import AppGroup
 
 from platform_core.extensions import db
 from platform_core.tenancy import service, sync
-from platform_core.tenancy.constants import STATUS_LIVE, STATUS_ONBOARDING, STATUS_TRIAL
+from platform_core.tenancy.cli_support import tenant_by_slug_or_fail
+from platform_core.tenancy.constants import STATUS_LIVE, STATUS_ONBOARDING, STATUS_SUSPENDED, STATUS_TRIAL
 
 tenants_cli = AppGroup("tenants", help="Provinces on the platform.")
+
+# `merged` is reached only through the merge tool (it needs a successor); nothing returns to `invited`.
+STATUS_COMMAND_CHOICES = (STATUS_ONBOARDING, STATUS_TRIAL, STATUS_LIVE, STATUS_SUSPENDED)
 
 directory_option = click.option(
     "--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
@@ -68,3 +72,33 @@ def create_command(slug, name, status, directory):
         click.echo(f"No folder tenants/{slug}/: no catalogue loaded.")
     else:
         click.echo(f"Procedures: {counts}")
+
+
+@tenants_cli.command("go-live")
+@click.argument("slug")
+def go_live_command(slug):
+    """Put SLUG live (its pages, API and Zalo messages are served)."""
+    apply_status_change(slug, STATUS_LIVE, service.go_live)
+
+
+@tenants_cli.command("status")
+@click.argument("slug")
+@click.argument("new_status", metavar="STATUS", type=click.Choice(STATUS_COMMAND_CHOICES))
+@click.option("--reason", help="Recorded in the tenant's history.")
+def status_command(slug, new_status, reason):
+    """Move SLUG to STATUS, e.g. suspend it or resume it."""
+    apply_status_change(slug, new_status, lambda tenant: service.change_status(tenant, new_status, reason=reason))
+
+
+def apply_status_change(slug: str, new_status: str, transition) -> None:
+    tenant = tenant_by_slug_or_fail(slug)
+    old_status = tenant.status
+    if old_status == new_status:
+        click.echo(f"{slug} is already {new_status}.")
+        return
+    try:
+        transition(tenant)
+    except service.TenantError as error:
+        raise refused(error, f"cannot change {slug}") from error
+    db.session.commit()
+    click.echo(f"{slug}: {old_status} -> {new_status}.")

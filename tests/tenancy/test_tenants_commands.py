@@ -97,3 +97,75 @@ def test_create_refuses_when_the_files_are_invalid(runner, tenants_dir):
     assert result.exit_code == 1
     assert "tenants/an-giang/tenant.yaml: line 2" in result.output
     assert factories.tenant_by_slug("an-giang") is None
+
+
+# --- go-live and status --------------------------------------------------------------------------------------
+
+def onboarding_tenant(slug="thu-nghiem", status="onboarding") -> Tenant:
+    """Committed, as a tenant is when a command runs (a refused command rolls back its own work only)."""
+    tenant = factories.create_tenant(slug, "Tỉnh thử nghiệm", status=status)
+    db.session.commit()
+    return tenant
+
+
+def test_go_live_records_history_and_audit(runner):
+    tenant = onboarding_tenant()
+    result = invoke(runner, "go-live", "thu-nghiem")
+    assert result.exit_code == 0, result.output
+    assert "thu-nghiem: onboarding -> live." in result.output
+    assert factories.tenant_by_slug("thu-nghiem").status == "live"
+    assert history(tenant)[-1] == ("status", "onboarding", "live", "go-live approved")
+    event = db.session.scalar(select(PlatformAuditEvent).where(
+        PlatformAuditEvent.action == "tenant_status_changed", PlatformAuditEvent.target_id == str(tenant.id)))
+    assert event.details["to"] == "live"
+
+
+def test_go_live_twice_says_so(runner):
+    onboarding_tenant(status="live")
+    result = invoke(runner, "go-live", "thu-nghiem")
+    assert result.exit_code == 0
+    assert "thu-nghiem is already live." in result.output
+
+
+def test_go_live_refusal_names_the_allowed_statuses(runner):
+    tenant = onboarding_tenant(status="merged")
+    result = invoke(runner, "go-live", "thu-nghiem")
+    assert result.exit_code == 1
+    assert "cannot change thu-nghiem: status: cannot go from merged to live (allowed: none)" in result.output
+    assert "Traceback" not in result.output
+    assert factories.tenant_by_slug("thu-nghiem").status == "merged"
+    assert history(tenant) == []
+
+
+def test_go_live_unknown_tenant(runner):
+    result = invoke(runner, "go-live", "atlantis")
+    assert result.exit_code == 2
+    assert "no tenant 'atlantis'" in result.output
+
+
+def test_suspend_and_resume_with_a_reason(runner):
+    tenant = onboarding_tenant(status="live")
+    suspended = invoke(runner, "status", "thu-nghiem", "suspended", "--reason", "unpaid invoice")
+    assert suspended.exit_code == 0, suspended.output
+    assert "thu-nghiem: live -> suspended." in suspended.output
+    resumed = invoke(runner, "status", "thu-nghiem", "live")
+    assert resumed.exit_code == 0, resumed.output
+    assert factories.tenant_by_slug("thu-nghiem").status == "live"
+    assert history(tenant)[-2:] == [("status", "live", "suspended", "unpaid invoice"),
+                                    ("status", "suspended", "live", None)]
+
+
+def test_status_refusal_names_the_allowed_statuses(runner):
+    onboarding_tenant(status="trial")
+    result = invoke(runner, "status", "thu-nghiem", "onboarding")
+    assert result.exit_code == 1
+    assert "cannot go from trial to onboarding (allowed: live, merged, suspended)" in result.output
+    assert factories.tenant_by_slug("thu-nghiem").status == "trial"
+
+
+def test_status_offers_no_merge_without_the_merge_tool(runner):
+    onboarding_tenant(status="live")
+    result = invoke(runner, "status", "thu-nghiem", "merged")
+    assert result.exit_code == 2
+    assert "Invalid value for 'STATUS'" in result.output
+    assert factories.tenant_by_slug("thu-nghiem").status == "live"
