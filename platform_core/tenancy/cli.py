@@ -5,11 +5,15 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import func, select
 
+from platform_core.catalogue.models import Procedure
 from platform_core.extensions import db
 from platform_core.tenancy import service, sync
 from platform_core.tenancy.cli_support import tenant_by_slug_or_fail
 from platform_core.tenancy.constants import STATUS_LIVE, STATUS_ONBOARDING, STATUS_SUSPENDED, STATUS_TRIAL
+from platform_core.tenancy.context import tenant_context
+from platform_core.tenancy.models import Tenant
 
 tenants_cli = AppGroup("tenants", help="Provinces on the platform.")
 
@@ -102,3 +106,22 @@ def apply_status_change(slug: str, new_status: str, transition) -> None:
         raise refused(error, f"cannot change {slug}") from error
     db.session.commit()
     click.echo(f"{slug}: {old_status} -> {new_status}.")
+
+
+@tenants_cli.command("list")
+def list_command():
+    """Every tenant with its code, status and number of procedures."""
+    tenants = db.session.scalars(select(Tenant).order_by(Tenant.slug)).all()
+    if not tenants:
+        click.echo("No tenants yet (see 'flask tenants create').")
+        return
+    click.echo(f"{'SLUG':<16} {'CODE':<4} {'NAME':<20} {'STATUS':<10} PROCEDURES")
+    for tenant in tenants:
+        line = f"{tenant.slug:<16} {tenant.code or '-':<4} {tenant.name:<20} {tenant.status:<10} "
+        click.echo(line + str(procedure_count(tenant)))
+
+
+def procedure_count(tenant: Tenant) -> int:
+    """Procedures are tenant data: counting them means entering each tenant's context."""
+    with tenant_context(service.ref(tenant)):
+        return db.session.scalar(select(func.count()).select_from(Procedure))

@@ -6,6 +6,7 @@ from platform_core.auth.models import PlatformAuditEvent
 from platform_core.extensions import db
 from platform_core.tenancy.models import Province, Tenant, TenantHistory
 from tests import factories
+from tests.conftest import as_tenant
 from tests.tenancy.conftest import procedures_by_code
 
 
@@ -169,3 +170,31 @@ def test_status_offers_no_merge_without_the_merge_tool(runner):
     assert result.exit_code == 2
     assert "Invalid value for 'STATUS'" in result.output
     assert factories.tenant_by_slug("thu-nghiem").status == "live"
+
+
+# --- list ----------------------------------------------------------------------------------------------------
+
+def listed(runner) -> dict[str, list[str]]:
+    result = invoke(runner, "list")
+    assert result.exit_code == 0, result.output
+    header, *lines = result.output.splitlines()
+    assert header.split() == ["SLUG", "CODE", "NAME", "STATUS", "PROCEDURES"]
+    return {line.split()[0]: line.split() for line in lines}
+
+
+def test_list_shows_each_tenant_with_its_own_procedure_count(runner, tenant_a, tenant_b):
+    before = listed(runner)
+    with as_tenant(tenant_b):
+        factories.create_procedure("1.000656", "Đăng ký khai tử")
+    after = listed(runner)
+
+    assert after["bac-ninh"] == ["bac-ninh", "24", "Bắc", "Ninh", "live", str(len(procedures_by_code(tenant_a)))]
+    assert int(after["da-nang"][-1]) == int(before["da-nang"][-1]) + 1
+    assert after["bac-ninh"][-1] == before["bac-ninh"][-1]
+
+
+def test_list_includes_a_created_tenant(runner):
+    invoke(runner, "create", "an-giang")
+    rows = listed(runner)
+    assert rows["an-giang"] == ["an-giang", "91", "An", "Giang", "onboarding", "15"]
+    assert list(rows) == sorted(rows)
