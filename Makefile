@@ -30,10 +30,12 @@ help:
 # --- environment --------------------------------------------------------------------------------------------
 
 $(BIN)/python:
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
-	  echo "error: Motcua needs Python >= 3.11; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo missing)." >&2; \
-	  echo "       Install python3.11 (or newer) or run: make PYTHON=/path/to/python3.11 ..." >&2; exit 1; }
-	$(PYTHON) -m venv $(VENV) || { \
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 || { \
+	  found=$$($(PYTHON) --version 2>&1 | head -n 1); \
+	  echo "error: Motcua needs Python >= 3.11; '$(PYTHON)' gave: $${found:-nothing (not found?)}" >&2; \
+	  echo "       install python3.11 (or newer), or run: make PYTHON=/path/to/python3.11 ..." >&2; exit 1; }
+	@echo "$(PYTHON) -m venv $(VENV)"
+	@$(PYTHON) -m venv $(VENV) || { \
 	  echo "error: '$(PYTHON) -m venv' failed; on Debian/Ubuntu install the python3-venv package." >&2; exit 1; }
 
 # Re-installs only when pyproject.toml changes (or the venv is new).
