@@ -9,11 +9,11 @@
   exit; one that was already running before is left alone.
 - Every child runs in its own process group: Ctrl-C or SIGTERM stops them all (SIGTERM to the group, SIGKILL
   after a grace period) and exits 0. If one child dies, the others are stopped and the exit status is 1.
-- Demo logins and API keys come from `instance/demo-credentials.json`, written by `flask demo`. Expected shape
-  (other keys are printed as they are):
-      {"provinces": [{"slug": "bac-ninh", "name": "Bắc Ninh"}],
-       "logins": [{"email": "...", "password": "...", "role": "...", "tenant": "bac-ninh"}],
-       "api_keys": [{"tenant": "bac-ninh", "name": "...", "key": "..."}]}
+- Demo logins and API keys come from `instance/demo-credentials.json`, written by `flask demo`
+  (platform_core/demo/service.py `credentials_content`; other top-level keys are printed as they are):
+      {"warning": "...", "password": "...", "operator": "<email>",
+       "provinces": {"bac-ninh": {"url": "/bac-ninh/", "admin": "<email>", "officer": "<email>",
+                                  "api_key": "..."}}}
 """
 
 import argparse
@@ -190,46 +190,43 @@ def wait_ready(url: str, children: list[Child], stop: threading.Event) -> str | 
 
 # --- banner -------------------------------------------------------------------------------------------------
 
-def _items(data: dict, *names: str) -> list:
-    for name in names:
-        if isinstance(data.get(name), list):
-            return data.pop(name)
-    return []
+def _absolute(base: str, url: str) -> str:
+    return f"{base}{url}" if url.startswith("/") else url
 
 
 def banner(base: str) -> str:
     lines = ["", "=" * 78, f"  Motcua is running: {base}/", f"  health: {base}/healthz   ready: {base}/readyz"]
+    data = None
     if CREDENTIALS.exists():
         try:
-            data = json.loads(CREDENTIALS.read_text())
-        except ValueError as error:
-            data = None
-            lines.append(f"  ({CREDENTIALS} is not valid JSON: {error})")
-        if isinstance(data, dict):
-            provinces = _items(data, "provinces", "tenants")
-            if provinces:
-                lines.append("  demo provinces:")
-                for item in provinces:
-                    slug = item.get("slug") if isinstance(item, dict) else item
-                    name = item.get("name", "") if isinstance(item, dict) else ""
-                    lines.append(f"    {base}/{slug}/  {name}".rstrip())
-            logins = _items(data, "logins", "users")
-            if logins:
-                lines.append("  demo logins (password in brackets):")
-                for item in logins:
-                    who = item.get("email") or item.get("login") or item.get("username")
-                    extra = ", ".join(str(item[k]) for k in ("role", "tenant") if item.get(k))
-                    lines.append(f"    {who} [{item.get('password', '?')}]" + (f"  {extra}" if extra else ""))
-            keys = _items(data, "api_keys", "apikeys")
-            if keys:
-                lines.append("  demo API keys (Authorization: Bearer <key>):")
-                for item in keys:
-                    label = " ".join(str(item[k]) for k in ("tenant", "name") if item.get(k))
-                    lines.append(f"    {label}: {item.get('key') or item.get('token')}")
-            for key, value in data.items():
-                lines.append(f"  {key}: {json.dumps(value, ensure_ascii=False)}")
-        elif data is not None:
-            lines.append(f"  demo: {json.dumps(data, ensure_ascii=False)}")
+            data = json.loads(CREDENTIALS.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            lines.append(f"  ({CREDENTIALS} unreadable: {error})")
+    if isinstance(data, dict):
+        data = dict(data)
+        warning = data.pop("warning", None)
+        provinces = data.pop("provinces", None)
+        if isinstance(provinces, dict) and provinces:
+            lines.append("  demo provinces:")
+            for slug, entry in provinces.items():
+                entry = dict(entry) if isinstance(entry, dict) else {}
+                url = _absolute(base, str(entry.pop("url", f"/{slug}/")))
+                api_key = entry.pop("api_key", None)
+                lines.append(f"    {slug:<14} {url}")
+                logins = "   ".join(f"{role}: {who}" for role, who in entry.items())
+                if logins:
+                    lines.append(f"    {'':<14} {logins}")
+                if api_key:
+                    lines.append(f"    {'':<14} API key: {api_key}")
+        password = data.pop("password", None)
+        for key, value in data.items():
+            shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            lines.append(f"  {key}: {shown}")
+        if password:
+            lines.append(f"  password of every demo login: {password}   (sign in: {base}/login)")
+        lines.append("  API: curl -H 'Authorization: Bearer <API key>' " + f"{base}/api/v1/procedures")
+        if warning:
+            lines.append(f"  ({warning})")
     lines += ["  Ctrl-C stops everything.", "=" * 78, ""]
     return "\n".join(lines)
 
