@@ -125,7 +125,7 @@ def test_province_page_in_english(client, tenant_a):
         factories.create_procedure("2.000815", "Chứng thực bản sao", processing_time_value=2,
                                    processing_time_unit="working_day", fee_vnd=50000)
     html = _text(client.get("/bac-ninh/?lang=en"))
-    assert "<dt>Type</dt><dd>Province</dd>" in html
+    assert "<dt>Unit type</dt><dd>Province</dd>" in html
     assert "2 working days" in html and "50,000 VND" in html
 
 
