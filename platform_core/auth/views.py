@@ -1,10 +1,226 @@
-"""Login and logout (the helper building auth replaces this minimal version)."""
+"""Sign in (password, then a TOTP code for users who have one), TOTP enrolment, and sign out.
 
-from flask import Blueprint
+Between the password and the code the user is *pending*: only their id is in the session, they are not
+logged in. Operators and province administrators without TOTP are held on the enrolment page while
+REQUIRE_2FA is on.
+"""
+
+import time
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required, login_user, logout_user
+
+from platform_core.auth import service, totp
+from platform_core.auth.forms import LoginForm, TotpForm
+from platform_core.auth.session import load_user
+from platform_core.extensions import db, limiter
+from platform_core.tenancy.constants import SERVED_STATUSES
 
 auth_bp = Blueprint("auth", __name__)
 
+PENDING_USER, PENDING_SINCE, NEXT, SETUP_SECRET = "auth_pending", "auth_pending_since", "auth_next", "auth_setup"
+PENDING_TTL_SECONDS = 300
+KEPT_ACROSS_LOGIN = ("lang",)
+OPEN_DURING_ENROLMENT = {"static", "auth.totp_setup", "auth.logout", "health.healthz", "health.readyz"}
 
-@auth_bp.get("/login")
+
+# --- rate limiting: failed attempts only, per client IP and per account (ASVS 6.1.1) -------------------------
+
+def _login_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _account_key() -> str:
+    if request.endpoint == "auth.login_verify":
+        return f"pending-user:{session.get(PENDING_USER, '')}"
+    return f"email:{service.normalise_email(request.form.get('email'))}"
+
+
+def _attempt_failed(response) -> bool:
+    return getattr(response, "credentials_rejected", False)
+
+
+def _limit_failures(view):
+    for key_func in (get_remote_address, _account_key):
+        view = limiter.limit(
+            _login_rate_limit, key_func=key_func, methods=["POST"], deduct_when=_attempt_failed
+        )(view)
+    return view
+
+
+def _reject(render, form, message: str):
+    db.session.commit()  # the login_failed / totp_failed audit row
+    response = make_response(render(form, error=message))
+    response.credentials_rejected = True  # the only responses the limiter counts
+    return response
+
+
+@auth_bp.errorhandler(RateLimitExceeded)
+def _too_many_attempts(error: RateLimitExceeded):
+    message = _("Too many attempts. Please wait a minute, then try again.")
+    if request.endpoint == "auth.login_verify":
+        return _render_verify(TotpForm(), error=message), 429
+    return _render_login(LoginForm(), error=message), 429
+
+
+# --- views --------------------------------------------------------------------------------------------------
+
+@auth_bp.route("/login", methods=["GET", "POST"])
+@_limit_failures
 def login():
-    return "login"
+    if request.method == "GET" and current_user.is_authenticated:
+        return redirect(_destination(_user(), request.args.get("next")))
+    form = LoginForm(next=request.args.get("next"))
+    if not form.validate_on_submit():
+        return _render_login(form)
+    user = service.authenticate(form.email.data, form.password.data)
+    if user is None:
+        return _reject(_render_login, form, _("Incorrect email or password."))
+    if not user.has_totp:
+        return _complete_login(user, form.next.data)
+    db.session.commit()  # a password rehash
+    _restart_session()
+    session.update({PENDING_USER: str(user.id), PENDING_SINCE: int(time.time()), NEXT: form.next.data})
+    return redirect(url_for("auth.login_verify"))
+
+
+@auth_bp.route("/login/verify", methods=["GET", "POST"])
+@_limit_failures
+def login_verify():
+    user = _pending_user()
+    if user is None:
+        flash(_("Please sign in again."), "info")
+        return redirect(url_for("auth.login"))
+    form = TotpForm()
+    if not form.validate_on_submit():
+        return _render_verify(form)
+    if not service.verify_totp(user, form.code.data):
+        return _reject(_render_verify, form, _("That code is not valid. Enter the current code from your app."))
+    return _complete_login(user, session.get(NEXT))
+
+
+@auth_bp.route("/account/2fa/setup", methods=["GET", "POST"])
+@login_required
+def totp_setup():
+    user = _user()
+    if user.has_totp:
+        flash(_("Two-step verification is already on for your account."), "info")
+        return redirect(url_for("web.index"))
+    secret = totp.unseal(session.get(SETUP_SECRET))
+    if secret is None:
+        secret = totp.new_secret()
+        session[SETUP_SECRET] = totp.seal(secret)
+    form, error = TotpForm(), None
+    if form.validate_on_submit():
+        enabled = service.enable_totp(user, secret, form.code.data)
+        db.session.commit()
+        if enabled:
+            session.pop(SETUP_SECRET, None)
+            flash(_("Two-step verification is on. You will need a code from your app each time you sign in."),
+                  "success")
+            return redirect(_destination(user, session.pop(NEXT, None)))
+        error = _("That code is not valid. Enter the current code from your app.")
+    return render_template(
+        "auth/totp_setup.html", form=form, error=error, required=_enrolment_required(user),
+        qr_code=totp.qr_svg(totp.provisioning_uri(secret, user.email)), secret=totp.grouped(secret),
+    )
+
+
+@auth_bp.post("/logout")
+def logout():
+    if current_user.is_authenticated:
+        service.record_logout(_user())
+        db.session.commit()
+    logout_user()
+    _restart_session()
+    flash(_("You have signed out."), "success")
+    return redirect(url_for("web.index"))
+
+
+@auth_bp.before_app_request
+def _hold_until_enrolled():
+    if request.endpoint in OPEN_DURING_ENROLMENT or not current_app.config["REQUIRE_2FA"]:
+        return None
+    if current_user.is_authenticated and service.must_enrol_totp(_user()):
+        return redirect(url_for("auth.totp_setup"))
+    return None
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+
+def _render_login(form: LoginForm, error: str | None = None):
+    return render_template("auth/login.html", form=form, error=error)
+
+
+def _render_verify(form: TotpForm, error: str | None = None):
+    return render_template("auth/verify.html", form=form, error=error)
+
+
+def _user():
+    """The real User behind `current_user` (the proxy's type would end up in audit rows)."""
+    return current_user._get_current_object()
+
+
+def _enrolment_required(user) -> bool:
+    return current_app.config["REQUIRE_2FA"] and service.must_enrol_totp(user)
+
+
+def _restart_session() -> None:
+    """A new session at every privilege change (no fixation, ASVS 7.2.4); only the language survives."""
+    kept = {key: session[key] for key in KEPT_ACROSS_LOGIN if key in session}
+    session.clear()
+    session.update(kept)
+
+
+def _pending_user():
+    user_id, since = session.get(PENDING_USER), session.get(PENDING_SINCE, 0)
+    if not user_id or time.time() - since > PENDING_TTL_SECONDS:
+        return None
+    user = load_user(user_id)
+    return user if user is not None and user.is_active and user.has_totp else None
+
+
+def _complete_login(user, next_url: str | None):
+    _restart_session()
+    login_user(user)
+    service.record_login(user)
+    db.session.commit()
+    if _enrolment_required(user):
+        session[NEXT] = next_url
+        return redirect(url_for("auth.totp_setup"))
+    return redirect(_destination(user, next_url))
+
+
+def _destination(user, next_url: str | None = None) -> str:
+    """`next` when it is a path on this site; else the user's only province, or the landing page."""
+    if safe_next(next_url):
+        return next_url
+    if not user.is_operator:
+        provinces = service.province_roles(user)
+        if len(provinces) == 1 and provinces[0].tenant.status in SERVED_STATUSES:
+            return url_for("province.home", tenant_slug=provinces[0].tenant.slug)
+    return url_for("web.index")
+
+
+def safe_next(target: str | None) -> str | None:
+    """A same-site relative path, or None: `//evil`, `/\\evil`, `https://evil` and control characters fail."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None

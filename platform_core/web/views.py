@@ -1,10 +1,29 @@
-"""The platform's landing page."""
+"""The platform's landing page, and what every server-rendered page's templates can use."""
 
-from flask import Blueprint
+from flask import Blueprint, render_template
+from flask_babel import get_locale
+from flask_login import current_user
+
+from platform_core.auth import service as accounts
+from platform_core.auth.constants import PLATFORM_ROLES, TENANT_ROLES
+from platform_core.tenancy.constants import SERVED_STATUSES, STATUSES, UNIT_TYPES
 
 web_bp = Blueprint("web", __name__)
 
 
+@web_bp.app_context_processor
+def _template_globals() -> dict:
+    return {
+        "current_locale": str(get_locale() or "vi"),
+        "PLATFORM_ROLES": PLATFORM_ROLES,
+        "TENANT_ROLES": TENANT_ROLES,
+        "STATUSES": STATUSES,
+        "UNIT_TYPES": UNIT_TYPES,
+        "SERVED_STATUSES": SERVED_STATUSES,
+    }
+
+
 @web_bp.get("/")
 def index():
-    return "Motcua"
+    provinces = accounts.province_roles(current_user) if current_user.is_authenticated else []
+    return render_template("index.html", provinces=provinces)

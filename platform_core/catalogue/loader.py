@@ -1,0 +1,77 @@
+"""Turning catalogue files (already validated by tenancy/schemas.py) into a province's Procedure rows.
+
+A province's catalogue is the national defaults with its own catalogue.yaml laid over them, entry by entry,
+matched by code. Rows are keyed by code and carry the checksum of the record they were written from, so a
+row is rewritten only when its source changed (and a local edit survives syncs of unchanged files). Rows
+that are no longer in the files are kept: a province's procedures are never deleted by a sync.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from platform_core.catalogue.models import Procedure
+from platform_core.extensions import db
+from platform_core.tenancy.schemas import checksum
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated
+
+    def __str__(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+def merge_catalogue(defaults: list[dict], changes: list[dict]) -> list[dict]:
+    """The defaults with a province's changes applied; the province's own codes come after, in file order."""
+    merged = {record["code"]: dict(record) for record in defaults}
+    for change in changes:
+        merged[change["code"]] = merged.get(change["code"], {}) | change
+    return list(merged.values())
+
+
+def procedure_columns(record: dict) -> dict:
+    time = record["processing_time"] or {}
+    return {
+        "code": record["code"],
+        "name": record["name"],
+        "field": record["field"],
+        "level": record["level"],
+        "agency": record["agency"],
+        "processing_time_value": time.get("value"),
+        "processing_time_unit": time.get("unit"),
+        "processing_time_note": time.get("note"),
+        "fee_vnd": record["fee_vnd"],
+        "fee_note": record["fee_note"],
+        "online_level": record["online_level"],
+        "result": record["result"],
+        "enabled": record["enabled"],
+    }
+
+
+def upsert_procedures(records: list[dict]) -> Counts:
+    """Write `records` as Procedure rows of the tenant in context (the session scopes the read)."""
+    existing = {procedure.code: procedure for procedure in db.session.scalars(select(Procedure))}
+    counts = Counts()
+    for record in records:
+        source_checksum = checksum(record)
+        procedure = existing.get(record["code"])
+        if procedure is None:
+            db.session.add(Procedure(**procedure_columns(record), source_checksum=source_checksum))
+            counts.created += 1
+        elif procedure.source_checksum == source_checksum:
+            counts.unchanged += 1
+        else:
+            for column, value in procedure_columns(record).items():
+                setattr(procedure, column, value)
+            procedure.source_checksum = source_checksum
+            counts.updated += 1
+    db.session.flush()
+    return counts

@@ -1,0 +1,301 @@
+"""Run Motcua locally (what `make run` ends with): bundled Redis, web (gunicorn) and worker, until Ctrl-C.
+
+    python scripts/run_dev.py --redis-only   # start (or reuse) the instance's bundled Redis, then return
+    python scripts/run_dev.py                # start everything, wait for /readyz, print URLs and demo logins
+
+- Redis: REDIS_URL when set; otherwise the instance's bundled redis-server
+  (`platform_core.jobs.embedded_redis.ensure_shared_server`). If `make run` started it (this script, or the
+  `--redis-only` step before the flask commands, which leaves `instance/redis/run_dev.owned`), it is stopped on
+  exit; one that was already running before is left alone.
+- Every child runs in its own process group: Ctrl-C or SIGTERM stops them all (SIGTERM to the group, SIGKILL
+  after a grace period) and exits 0. If one child dies, the others are stopped and the exit status is 1.
+- Demo logins and API keys come from `instance/demo-credentials.json`, written by `flask demo`
+  (platform_core/demo/service.py `credentials_content`; other top-level keys are printed as they are):
+      {"warning": "...", "password": "...", "operator": "<email>",
+       "provinces": {"bac-ninh": {"url": "/bac-ninh/", "admin": "<email>", "officer": "<email>",
+                                  "api_key": "..."}}}
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from platform_core.config import DEFAULT_INSTANCE_PATH  # noqa: E402
+from platform_core.jobs.embedded_redis import ensure_shared_server, stop_shared_server  # noqa: E402
+
+INSTANCE = DEFAULT_INSTANCE_PATH
+OWNED_MARKER = INSTANCE / "redis" / "run_dev.owned"
+CREDENTIALS = INSTANCE / "demo-credentials.json"
+READY_TIMEOUT = 60.0
+STOP_GRACE = 10.0
+
+
+@dataclass
+class Spec:
+    name: str
+    argv: list[str]
+
+
+def process_specs(port: int) -> list[Spec]:
+    """The processes `make run` starts. The one place to add another (the Zalo sandbox, the pump)."""
+    python = sys.executable
+    return [
+        Spec("web", [python, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+                     "--access-logfile", "-", "--no-control-socket"]),
+        Spec("worker", [python, "-m", "flask", "--app", "wsgi", "worker"]),
+        # Spec("sandbox", [python, "-m", "flask", "--app", "wsgi", "sandbox", "--port", str(port + 1)]),
+    ]
+
+
+# --- Redis --------------------------------------------------------------------------------------------------
+
+def _shared_redis_alive() -> bool:
+    state = INSTANCE / "redis" / "server.json"
+    if not state.exists():
+        return False
+    import redis
+
+    try:
+        url = json.loads(state.read_text())["url"]
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
+    except (ValueError, KeyError, redis.RedisError):
+        return False
+
+
+def ensure_redis() -> tuple[str, bool]:
+    """(url, owned): owned means this `make run` started it and must stop it."""
+    if os.environ.get("REDIS_URL"):
+        return os.environ["REDIS_URL"], False
+    was_running = _shared_redis_alive()
+    url = ensure_shared_server(INSTANCE)
+    if not was_running:
+        OWNED_MARKER.write_text(str(os.getpid()))
+    return url, OWNED_MARKER.exists()
+
+
+def stop_redis() -> None:
+    state = INSTANCE / "redis" / "server.json"
+    pid = json.loads(state.read_text()).get("pid") if state.exists() else None
+    stop_shared_server(INSTANCE)
+    OWNED_MARKER.unlink(missing_ok=True)
+    if pid:
+        _wait_gone(pid, 5.0)
+
+
+def _wait_gone(pid: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0] == pid:  # our own child (this script started it)
+                return
+        except ChildProcessError:
+            pass
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+
+
+# --- children -----------------------------------------------------------------------------------------------
+
+class Child:
+    def __init__(self, spec: Spec, env: dict):
+        self.name = spec.name
+        self.process = subprocess.Popen(  # noqa: S603 - our own argv
+            spec.argv, cwd=REPO_ROOT, env=env, start_new_session=True,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=1, text=True, errors="replace",
+        )
+        self._pump = threading.Thread(target=self._prefix_output, daemon=True)
+        self._pump.start()
+
+    def _prefix_output(self) -> None:
+        for line in self.process.stdout:
+            sys.stdout.write(f"{self.name:>6} | {line}")
+            sys.stdout.flush()
+
+    def signal_group(self, signum: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signum)
+
+    def wait_group_gone(self, timeout: float) -> bool:
+        """Wait for the leader and every other process of its group (gunicorn workers, RQ work horses)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.process.poll()
+            try:
+                os.killpg(self.process.pid, 0)
+            except ProcessLookupError:
+                return True
+            time.sleep(0.05)
+        return False
+
+
+def stop_children(children: list[Child]) -> None:
+    for child in children:
+        child.signal_group(signal.SIGTERM)
+    for child in children:
+        if not child.wait_group_gone(STOP_GRACE):
+            print(f"run_dev: {child.name} did not stop within {STOP_GRACE:.0f}s; killing it", flush=True)
+            child.signal_group(signal.SIGKILL)
+            child.wait_group_gone(5.0)
+        child.process.wait()
+        child._pump.join(timeout=2)
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def wait_ready(url: str, children: list[Child], stop: threading.Event) -> str | None:
+    """None when /readyz answers 200; otherwise why not."""
+    deadline = time.monotonic() + READY_TIMEOUT
+    last = "no answer yet"
+    while time.monotonic() < deadline:
+        if stop.is_set():
+            return "interrupted"
+        for child in children:
+            if child.process.poll() is not None:
+                return f"{child.name} exited with status {child.process.returncode}"
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own local URL
+                if response.status == 200:
+                    return None
+        except urllib.error.HTTPError as error:
+            last = f"HTTP {error.code}: {error.read(300).decode(errors='replace')}"
+        except (urllib.error.URLError, OSError) as error:
+            last = str(error)
+        stop.wait(0.25)
+    return f"/readyz not ready after {READY_TIMEOUT:.0f}s ({last})"
+
+
+# --- banner -------------------------------------------------------------------------------------------------
+
+def _absolute(base: str, url: str) -> str:
+    return f"{base}{url}" if url.startswith("/") else url
+
+
+def banner(base: str) -> str:
+    lines = ["", "=" * 78, f"  Motcua is running: {base}/", f"  health: {base}/healthz   ready: {base}/readyz"]
+    data = None
+    if CREDENTIALS.exists():
+        try:
+            data = json.loads(CREDENTIALS.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            lines.append(f"  ({CREDENTIALS} unreadable: {error})")
+    if isinstance(data, dict):
+        data = dict(data)
+        warning = data.pop("warning", None)
+        provinces = data.pop("provinces", None)
+        if isinstance(provinces, dict) and provinces:
+            lines.append("  demo provinces:")
+            for slug, entry in provinces.items():
+                entry = dict(entry) if isinstance(entry, dict) else {}
+                url = _absolute(base, str(entry.pop("url", f"/{slug}/")))
+                api_key = entry.pop("api_key", None)
+                lines.append(f"    {slug:<14} {url}")
+                logins = "   ".join(f"{role}: {who}" for role, who in entry.items())
+                if logins:
+                    lines.append(f"    {'':<14} {logins}")
+                if api_key:
+                    lines.append(f"    {'':<14} API key: {api_key}")
+        password = data.pop("password", None)
+        for key, value in data.items():
+            shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            lines.append(f"  {key}: {shown}")
+        if password:
+            lines.append(f"  password of every demo login: {password}   (sign in: {base}/login)")
+        lines.append("  API: curl -H 'Authorization: Bearer <API key>' " + f"{base}/api/v1/procedures")
+        if warning:
+            lines.append(f"  ({warning})")
+    lines += ["  Ctrl-C stops everything.", "=" * 78, ""]
+    return "\n".join(lines)
+
+
+# --- main ---------------------------------------------------------------------------------------------------
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--redis-only", action="store_true", help="start (or reuse) the bundled Redis and return")
+    args = parser.parse_args()
+
+    if args.redis_only:
+        url, owned = ensure_redis()
+        print(f"run_dev: Redis at {url}" + (" (started for this run)" if owned else " (already running)"))
+        return 0
+
+    port = int(os.environ.get("PORT") or 5000)
+    base = f"http://127.0.0.1:{port}"
+    if not port_is_free(port):
+        print(f"run_dev: port {port} is in use (another `make run`?); try PORT=8000 make run", file=sys.stderr)
+        return 1
+
+    stop = threading.Event()
+    received: list[int] = []
+
+    def on_signal(signum, _frame):
+        received.append(signum)
+        stop.set()
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, on_signal)
+
+    redis_url, owns_redis = ensure_redis()
+    env = dict(os.environ, REDIS_URL=redis_url, PYTHONUNBUFFERED="1", PORT=str(port))
+    env.setdefault("PUBLIC_BASE_URL", base)
+    print(f"run_dev: Redis at {redis_url}", flush=True)
+
+    children: list[Child] = []
+    status = 0
+    try:
+        for spec in process_specs(port):
+            children.append(Child(spec, env))
+            print(f"run_dev: started {spec.name} (pid {children[-1].process.pid})", flush=True)
+
+        problem = wait_ready(f"{base}/readyz", children, stop)
+        if problem is None:
+            print(banner(base), flush=True)
+        elif problem != "interrupted":
+            print(f"run_dev: {problem}; stopping", file=sys.stderr, flush=True)
+            status = 1
+
+        while status == 0 and not stop.is_set():
+            dead = next((c for c in children if c.process.poll() is not None), None)
+            if dead is not None:
+                print(f"run_dev: {dead.name} exited with status {dead.process.returncode}; stopping the rest",
+                      file=sys.stderr, flush=True)
+                status = 1
+                break
+            stop.wait(0.5)
+    finally:
+        print("run_dev: stopping " + ", ".join(c.name for c in children), flush=True)
+        stop_children(children)
+        if owns_redis:
+            print("run_dev: stopping the bundled Redis", flush=True)
+            stop_redis()
+    if received and status == 0:
+        print(f"run_dev: stopped ({signal.Signals(received[0]).name})", flush=True)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""Browser tests: a real Chromium (Debian's, never a downloaded one) against the app served from a thread.
+
+The server runs its own app instance on its own SQLite file, with committed data: the suite's per-test
+rolled-back session cannot be shared with another thread.
+"""
+
+import threading
+from pathlib import Path
+
+import pyotp
+import pytest
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from platform_core import create_app
+from platform_core.config import REPO_ROOT
+from platform_core.extensions import db
+from tests import factories
+from tests.auth.support import add_membership
+from tests.conftest import as_tenant, make_test_config
+from tests.web.catalogues import compile_catalogues
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = REPO_ROOT / "test-artifacts" / "e2e"
+ADMIN_EMAIL = "quan-tri@bacninh.gov.vn"
+OFFICER_EMAIL = "can-bo@bacninh.gov.vn"
+
+
+def pytest_configure(config):
+    compile_catalogues()
+
+
+@pytest.fixture(autouse=True)
+def db_session():
+    """Replaces the suite's rolled-back session: these tests talk to their own server and database."""
+    yield None
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, redis_url) -> dict:
+    """The app on 127.0.0.1:<free port>: two provinces, an administrator of both (with TOTP), an officer."""
+    folder = tmp_path_factory.mktemp("e2e")
+    database = f"sqlite:///{folder / 'e2e.sqlite3'}"
+    config = make_test_config({"owner": database, "runtime": database, "dialect": "sqlite"}, redis_url,
+                              folder / "instance")
+    app = create_app(config | {"WTF_CSRF_ENABLED": True})
+    with app.app_context():
+        upgrade()
+        secret = _seed()
+        db.engine.dispose()  # the server thread opens its own connections
+    server = make_server("127.0.0.1", 0, app, threaded=False)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{server.server_port}", "admin_email": ADMIN_EMAIL, "totp_secret": secret,
+           "officer_email": OFFICER_EMAIL}
+    server.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _seed() -> str:
+    bac_ninh = factories.create_tenant("bac-ninh", "Bắc Ninh", code="24")
+    da_nang = factories.create_tenant("da-nang", "Đà Nẵng", code="48")
+    with as_tenant(bac_ninh):
+        factories.create_procedure("1.001193", "Đăng ký khai sinh", agency="UBND xã Bắc Ninh",
+                                   processing_time_value=1, processing_time_unit="working_day", fee_vnd=0)
+    admin = factories.create_user(ADMIN_EMAIL, full_name="Trần Thị Lan", tenant=bac_ninh, role="admin")
+    factories.create_user(OFFICER_EMAIL, full_name="Lê Văn Tâm", tenant=bac_ninh, role="officer")
+    add_membership(admin, da_nang, "admin")
+    admin.totp_secret = pyotp.random_base32()
+    db.session.commit()
+    secret = admin.totp_secret
+    db.session.remove()
+    return secret
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium (Playwright's own download is not used)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone-sized screen
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
