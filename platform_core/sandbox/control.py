@@ -5,7 +5,7 @@ Never part of Zalo's surface: a client under test must not call these. Errors he
 
 from flask import Blueprint, jsonify, request
 
-from platform_core.sandbox import faults, seeds, tokens
+from platform_core.sandbox import faults, seeds, tokens, webhooks
 from platform_core.sandbox.clock import parse_when
 from platform_core.sandbox.common import request_json, state
 from platform_core.sandbox.state import as_dict
@@ -172,3 +172,42 @@ def messages():
     found = [as_dict(m) for m in state().messages.values()
              if (not oa_id or m.oa_id == oa_id) and (not user_id or m.user_id == user_id)]
     return jsonify(sorted(found, key=lambda m: m["sent_ms"]))
+
+
+# --- webhooks -------------------------------------------------------------------------------------------------
+
+@control_bp.post("/webhooks/emit")
+def emit_webhook():
+    """{"event_name", "app_id" | "oa_id", "tamper"?, "twice"?, ...event fields (user_id, text, msg_id, phone,
+    msg_ids, source, template_id, new_status...)} -> the delivery record, after the first attempt(s)."""
+    sandbox, body = state(), request_json()
+    name, tamper, twice = body.pop("event_name"), body.pop("tamper", None), bool(body.pop("twice", False))
+    app_id = body.pop("app_id", None)
+    if not app_id and body.get("oa_id"):
+        app = sandbox.app_for_oa(body["oa_id"])
+        app_id = app.app_id if app else None
+    record = webhooks.emit(sandbox, name, app_id or "", body, tamper=tamper, twice=twice)
+    with sandbox.lock:  # a retry thread may be appending attempts
+        return jsonify(record)
+
+
+@control_bp.route("/webhooks/deliveries", methods=["GET", "DELETE"])
+def deliveries():
+    sandbox = state()
+    with sandbox.lock:
+        if request.method == "DELETE":
+            sandbox.deliveries.clear()
+        return jsonify(list(sandbox.deliveries))
+
+
+@control_bp.post("/apps/<app_id>/webhook")
+def configure_webhook(app_id: str):
+    """{"url"?, "disabled"?}: point an app's webhook elsewhere or re-enable it after retries gave up."""
+    sandbox, body = state(), request_json()
+    app = sandbox.apps.get(app_id)
+    if app is None:
+        return jsonify(error="unknown app"), 404
+    with sandbox.lock:
+        app.webhook_url = body.get("url", app.webhook_url)
+        app.webhook_disabled = bool(body.get("disabled", False))
+    return jsonify(as_dict(app))

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from flask import Blueprint, g, request
 
-from platform_core.sandbox import validation
+from platform_core.sandbox import receipts, validation
 from platform_core.sandbox.clock import VIETNAM
 from platform_core.sandbox.common import query_data, request_json, state, zalo_error, zalo_ok
 from platform_core.sandbox.state import new_hex_id
@@ -67,7 +67,7 @@ def _sent(user, kind: str, body: dict, quota: dict | None = None):
     data = {"message_id": message.message_id, "user_id": user.user_id}
     if quota:
         data["quota"] = quota
-    g.sent_message = message
+    receipts.after_send(state(), g.caller.app, message)
     return zalo_ok(data)
 
 

@@ -129,6 +129,7 @@ class SandboxState:
 
     def reset(self) -> None:
         with self.lock:
+            self.generation = getattr(self, "generation", 0) + 1  # delayed work from before a reset is dropped
             self.apps: dict[str, App] = {}
             self.oas: dict[str, OA] = {}
             self.users: dict[tuple[str, str], User] = {}

@@ -12,7 +12,8 @@ def zapp(zalo_sandbox):
 @pytest.fixture
 def getoa(zalo_sandbox, zapp):
     token = zalo_sandbox.mint_tokens(zapp.app_id)["access_token"]
-    return lambda **kw: httpx.get(f"{zalo_sandbox.openapi_url}/v2.0/oa/getoa", headers={"access_token": token}, **kw)
+    url = f"{zalo_sandbox.openapi_url}/v2.0/oa/getoa"
+    return lambda **kw: zalo_sandbox.http.get(url, headers={"access_token": token}, **kw)
 
 
 def test_error_fault_answers_n_times_then_lets_calls_through(zalo_sandbox, getoa):
@@ -54,5 +55,5 @@ def test_slow_fault_trips_a_client_timeout(zalo_sandbox, getoa):
 
 def test_oauth_fault_has_the_oauth_error_shape(zalo_sandbox, zapp):
     zalo_sandbox.inject_fault(host="oauth", error=-14014, error_name="invalid_grant")
-    body = httpx.post(f"{zalo_sandbox.oauth_url}/v4/oa/access_token", data={"app_id": zapp.app_id}).json()
+    body = zalo_sandbox.http.post(f"{zalo_sandbox.oauth_url}/v4/oa/access_token", data={"app_id": zapp.app_id}).json()
     assert body["error_name"] == "invalid_grant" and "error_description" in body and "access_token" not in body

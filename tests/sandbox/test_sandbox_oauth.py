@@ -3,7 +3,6 @@
 import secrets
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
 
 from platform_core.sandbox.tokens import pkce_challenge
@@ -15,12 +14,12 @@ def zapp(zalo_sandbox):
 
 
 def token_call(zalo_sandbox, zapp, secret=None, **form):
-    return httpx.post(f"{zalo_sandbox.oauth_url}/v4/oa/access_token", data={"app_id": zapp.app_id, **form},
+    return zalo_sandbox.http.post(f"{zalo_sandbox.oauth_url}/v4/oa/access_token", data={"app_id": zapp.app_id, **form},
                       headers={"secret_key": zapp.app_secret if secret is None else secret}).json()
 
 
 def test_permission_redirects_with_code_oa_id_and_state(zalo_sandbox, zapp):
-    response = httpx.get(f"{zalo_sandbox.oauth_url}/v4/oa/permission", params={
+    response = zalo_sandbox.http.get(f"{zalo_sandbox.oauth_url}/v4/oa/permission", params={
         "app_id": zapp.app_id, "redirect_uri": "https://motcua.test/cb", "code_challenge": "x", "state": "s1"})
     assert response.status_code == 302
     location = urlsplit(response.headers["location"])
@@ -31,7 +30,7 @@ def test_permission_redirects_with_code_oa_id_and_state(zalo_sandbox, zapp):
 
 def test_permission_error_switch_redirects_to_the_error_page(zalo_sandbox, zapp):
     zalo_sandbox.settings(permission_error=True)
-    response = httpx.get(f"{zalo_sandbox.oauth_url}/v4/oa/permission",
+    response = zalo_sandbox.http.get(f"{zalo_sandbox.oauth_url}/v4/oa/permission",
                          params={"app_id": zapp.app_id, "redirect_uri": "https://motcua.test/cb"})
     assert "error_code=-14003" in response.headers["location"]
 
@@ -95,9 +94,9 @@ def test_secret_key_header_must_match(zalo_sandbox, zapp, secret):
 
 def test_errors_are_http_200_by_default_and_400_when_switched(zalo_sandbox, zapp):
     url = f"{zalo_sandbox.oauth_url}/v4/oa/access_token"
-    assert httpx.post(url, data={"app_id": "nope"}).status_code == 200
+    assert zalo_sandbox.http.post(url, data={"app_id": "nope"}).status_code == 200
     zalo_sandbox.settings(oauth_error_http_status=400)
-    response = httpx.post(url, data={"app_id": "nope"})
+    response = zalo_sandbox.http.post(url, data={"app_id": "nope"})
     assert response.status_code == 400
     assert set(response.json()) == {"error", "error_name", "error_reason", "error_description"}
 

@@ -1,0 +1,120 @@
+"""Webhook event bodies, one builder per event family, in the shapes of zalo-oa.md §5 and §3 (ZNS).
+
+`timestamp` is always a string of milliseconds from the sandbox clock. Builders take the app, the OA-scoped
+user (or None) and the caller's fields; they never send anything (webhooks.py does).
+"""
+
+import secrets
+
+from platform_core.sandbox.phones import normalise_phone
+from platform_core.sandbox.state import App, User
+
+USER_SEND = ("user_send_text", "user_send_image", "user_send_link", "user_send_audio", "user_send_video",
+             "user_send_sticker", "user_send_location", "user_send_business_card", "user_send_file",
+             "user_send_gif")
+OA_SEND = ("oa_send_text", "oa_send_image", "oa_send_gif", "oa_send_list", "oa_send_file", "oa_send_sticker")
+NEEDS_USER = (*USER_SEND, *OA_SEND, "follow", "unfollow", "user_submit_info", "user_click_chatnow",
+              "user_received_message", "user_seen_message", "user_reacted_message", "user_withdraw")
+
+
+def new_msg_id() -> str:
+    return secrets.token_hex(16)
+
+
+def _message(fields: dict, **extra) -> dict:
+    message = {"msg_id": fields.get("msg_id") or new_msg_id(), **extra}
+    for key in ("attachments", "quote_msg_id"):
+        if fields.get(key):
+            message[key] = fields[key]
+    return message
+
+
+def user_send(name, app: App, user: User, fields: dict, ts: str) -> dict:
+    text = fields.get("text", "" if name != "user_send_text" else "Xin chào")
+    return {"app_id": app.app_id, "sender": {"id": user.user_id}, "user_id_by_app": user.user_id_by_app,
+            "recipient": {"id": app.oa_id}, "event_name": name, "message": _message(fields, text=text),
+            "timestamp": ts}
+
+
+def oa_send(name, app: App, user: User, fields: dict, ts: str) -> dict:
+    sender = {"id": app.oa_id, **({"admin_id": fields["admin_id"]} if fields.get("admin_id") else {})}
+    return {"app_id": app.app_id, "sender": sender, "recipient": {"id": user.user_id}, "event_name": name,
+            "message": _message(fields, text=fields.get("text", "")), "user_id_by_app": user.user_id_by_app,
+            "timestamp": ts}
+
+
+def follow(name, app: App, user: User, fields: dict, ts: str) -> dict:
+    return {"oa_id": app.oa_id, "follower": {"id": user.user_id}, "user_id_by_app": user.user_id_by_app,
+            "event_name": name, "source": fields.get("source", "oa_profile"), "app_id": app.app_id,
+            "timestamp": ts}
+
+
+def receipt(name, app: App, user: User, fields: dict, ts: str) -> dict:
+    """user_received_message has message.msg_id; user_seen_message a *list* message.msg_ids."""
+    if name == "user_seen_message":
+        message = {"msg_ids": list(fields.get("msg_ids") or [fields.get("msg_id") or new_msg_id()])}
+    elif name == "user_reacted_message":
+        message = {"msg_id": fields.get("msg_id") or new_msg_id(), "react_icon": fields.get("react_icon", "/-heart")}
+    else:
+        message = {"msg_id": fields.get("msg_id") or new_msg_id()}
+    return {"app_id": app.app_id, "sender": {"id": app.oa_id}, "recipient": {"id": user.user_id},
+            "event_name": name, "message": message, "timestamp": ts}
+
+
+def reacted(name, app: App, user: User, fields: dict, ts: str) -> dict:
+    """user_reacted_message goes user -> OA (the OA is the recipient), unlike the receipts."""
+    body = receipt(name, app, user, fields, ts)
+    body["sender"], body["recipient"] = {"id": user.user_id}, {"id": app.oa_id}
+    return body
+
+
+def submit_info(name, app: App, user: User, fields: dict, ts: str) -> dict:
+    """info.phone is a *number* in Zalo's example (zalo-oa.md §5): the receiver must coerce it."""
+    phone = normalise_phone(fields.get("phone")) or user.phone or "84912345678"
+    info = {"address": fields.get("address", user.address), "phone": int(phone),
+            "city": fields.get("city", user.city), "district": fields.get("district", user.district),
+            "name": fields.get("name", user.display_name), "ward": fields.get("ward", "")}
+    return {"sender": {"id": user.user_id}, "recipient": {"id": app.oa_id}, "event_name": name,
+            "app_id": app.app_id, "timestamp": ts, "info": info}
+
+
+def user_scoped(name, app: App, user: User, fields: dict, ts: str) -> dict:
+    """user_click_chatnow and user_withdraw: oa_id and user_id at the top level."""
+    return {"app_id": app.app_id, "event_name": name, "oa_id": app.oa_id, "user_id": user.user_id,
+            "user_id_by_app": user.user_id_by_app, "timestamp": ts}
+
+
+def zns_received(name, app: App, user: User | None, fields: dict, ts: str) -> dict:
+    """The ZNS delivery event: recipient.id is the phone (or its hash), sent with X-ZEvent-Server: ZNS."""
+    message = {"delivery_time": str(fields.get("delivery_time") or ts), "msg_id": fields.get("msg_id") or new_msg_id(),
+               "tracking_id": fields.get("tracking_id", "")}
+    recipient = fields.get("phone") or (user.phone if user else "")
+    return {"app_id": app.app_id, "sender": {"id": app.oa_id}, "recipient": {"id": recipient},
+            "event_name": "user_received_message", "message": message, "timestamp": ts}
+
+
+def change_template_status(name, app: App, user, fields: dict, ts: str) -> dict:
+    return {"oa_id": app.oa_id, "app_id": app.app_id, "event_name": name,
+            "template_id": str(fields.get("template_id", "")),
+            "status": {"prev_status": fields.get("prev_status", "PENDING_REVIEW"),
+                       "new_status": fields.get("new_status", "ENABLE")},
+            "reason": fields.get("reason", ""), "timestamp": ts}
+
+
+BUILDERS = {
+    **dict.fromkeys(USER_SEND, user_send),
+    **dict.fromkeys(OA_SEND, oa_send),
+    "follow": follow, "unfollow": follow,
+    "user_received_message": receipt, "user_seen_message": receipt, "user_reacted_message": reacted,
+    "user_submit_info": submit_info,
+    "user_click_chatnow": user_scoped, "user_withdraw": user_scoped,
+    "zns_user_received_message": zns_received,
+    "change_template_status": change_template_status,
+}
+
+
+def build(name: str, app: App, user: User | None, fields: dict, ts: str) -> dict:
+    """`zns_user_received_message` is the sandbox's name for the ZNS flavour of user_received_message."""
+    if name not in BUILDERS:
+        raise ValueError(f"unknown event_name {name!r}; known: {sorted(BUILDERS)}")
+    return BUILDERS[name](name, app, user, fields, ts)
