@@ -77,9 +77,15 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from platform_core.apikeys.cli import apikeys_cli
     from platform_core.auth.cli import users_cli
+    from platform_core.db.cli import keys_cli
     from platform_core.demo.cli import demo_command
     from platform_core.jobs.cli import worker_command
+    from platform_core.jobs.scheduler import scheduler_command
     from platform_core.tenancy.cli import tenants_cli
+    from platform_core.zalo.cli import connect_zalo_command, zalo_cli
 
-    for command in (tenants_cli, apikeys_cli, users_cli, demo_command, worker_command):
+    tenants_cli.add_command(connect_zalo_command)
+    commands = (tenants_cli, apikeys_cli, users_cli, keys_cli, zalo_cli, demo_command, worker_command,
+                scheduler_command)
+    for command in commands:
         app.cli.add_command(command)

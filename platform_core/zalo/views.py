@@ -13,8 +13,8 @@ from platform_core.tenancy.constants import SERVED_STATUSES
 from platform_core.tenancy.resolution import enter_tenant, tenant_blueprint
 from platform_core.tenancy.service import find_by_slug
 from platform_core.zalo import oauth_flow, webhooks
-from platform_core.zalo.constants import CONNECTION_STATUSES
 from platform_core.zalo.connection import get_connection, get_or_create_connection, masked_view, save_credentials
+from platform_core.zalo.constants import CONNECTION_STATUSES
 from platform_core.zalo.forms import ZaloCredentialsForm
 from platform_core.zalo.jobs import process_event
 

@@ -2,9 +2,9 @@
 
 from flask_babel import force_locale, gettext
 
+from platform_core.extensions import db
 from platform_core.tenancy.context import require_tenant
 from platform_core.tenancy.models import Tenant
-from platform_core.extensions import db
 from platform_core.zalo.models import ZaloConnection
 
 
