@@ -21,6 +21,7 @@ from platform_core.sandbox.common import RAW_HEADERS_KEY, RESET_KEY
 from platform_core.sandbox.control import control_bp
 from platform_core.sandbox.oauth import oauth_bp
 from platform_core.sandbox.openapi import openapi_bp
+from platform_core.sandbox.phone_views import phone_bp
 from platform_core.sandbox.state import SandboxState
 from platform_core.sandbox.zns import zns_bp
 
@@ -73,7 +74,7 @@ def create_app(sandbox: SandboxState | None = None) -> Flask:
     app.extensions["zalo_sandbox"] = sandbox or SandboxState()
     app.before_request(pipeline.before_request)
     app.after_request(pipeline.after_request)
-    for blueprint in (oauth_bp, openapi_bp, zns_bp, control_bp):
+    for blueprint in (oauth_bp, openapi_bp, zns_bp, control_bp, phone_bp):
         app.register_blueprint(blueprint)
     app.wsgi_app = ResetMiddleware(app.wsgi_app)
     return app
