@@ -24,7 +24,7 @@ def messages_for(state: SandboxState, user: User) -> list[Message]:
         addresses |= {user.phone, phone_hash(user.phone)}
     with state.lock:
         found = [m for m in state.messages.values() if m.oa_id == user.oa_id and m.user_id in addresses]
-    return sorted(found, key=lambda m: m.sent_ms)
+    return sorted(found, key=lambda m: (m.sent_ms, m.seq))
 
 
 def bubble(state: SandboxState, message: Message) -> dict:

@@ -268,3 +268,48 @@ def upload(kind: str):
         sandbox.attachments[value] = {"kind": "file" if kind == "file" else "image", "name": file.filename,
                                       "created_ms": sandbox.clock.now_ms(), "app_id": g.caller.app.app_id}
     return zalo_ok({key: value})
+
+
+# --- conversations (optional in the spec, item 11) ------------------------------------------------------------
+
+@openapi_bp.get("/v2.0/oa/listrecentchat")
+def recent_chats():
+    """The latest message of each conversation, newest first, at most 10 per call."""
+    return _message_page(lambda m: True, latest_per_user=True)
+
+
+@openapi_bp.get("/v2.0/oa/conversation")
+def conversation():
+    data = query_data() or {}
+    user_id = str(data.get("user_id", ""))
+    if state().user(g.caller.app.oa_id, user_id) is None:
+        return zalo_error(-201, "user_id is invalid!")
+    return _message_page(lambda m: m.user_id == user_id)
+
+
+def _message_page(keep, latest_per_user: bool = False):
+    data = query_data()
+    if data is None:
+        return zalo_error(-201, "data is invalid")
+    offset, count = int(data.get("offset", 0)), int(data.get("count", 10))
+    if count > 10:
+        return zalo_error(-210, "count exceeds the limit")
+    sandbox, oa_id = state(), g.caller.app.oa_id
+    with sandbox.lock:
+        found = sorted((m for m in sandbox.messages.values() if m.oa_id == oa_id and m.kind != "zns" and keep(m)),
+                       key=lambda m: (m.sent_ms, m.seq), reverse=True)
+    if latest_per_user:
+        found = list({m.user_id: m for m in reversed(found)}.values())[::-1]
+    return zalo_ok([_chat_item(sandbox, m) for m in found[offset:offset + count]])
+
+
+def _chat_item(sandbox, message) -> dict:
+    """src 0: OA -> user, 1: user -> OA (zalo-oa.md §4)."""
+    from_user = message.kind.startswith("user")
+    oa_id, user = message.oa_id, sandbox.user(message.oa_id, message.user_id)
+    name = user.display_name if user else ""
+    body = message.body.get("message", message.body) if not from_user else message.body
+    return {"src": 1 if from_user else 0, "time": message.sent_ms, "type": "text" if body.get("text") else "template",
+            "message": body.get("text", ""), "message_id": message.message_id,
+            "from_id": message.user_id if from_user else oa_id, "to_id": oa_id if from_user else message.user_id,
+            "from_display_name": name if from_user else "", "to_display_name": "" if from_user else name}

@@ -102,6 +102,7 @@ class Message:
     status: str = "sent"  # sent, received, seen
     delivery_ms: int | None = None
     tracking_id: str = ""
+    seq: int = 0  # orders messages sent within the same millisecond
 
 
 @dataclass
@@ -166,10 +167,6 @@ class SandboxState:
             return oa.num_follower
         return sum(1 for user in self.users_of(oa.oa_id) if user.is_follower)
 
-    def messages_of(self, oa_id: str, user_id: str) -> list[Message]:
-        return sorted((m for m in self.messages.values() if m.oa_id == oa_id and m.user_id == user_id),
-                      key=lambda m: m.sent_ms)
-
     # --- writes -----------------------------------------------------------------------------------------
 
     def add_oa(self, **fields) -> OA:
@@ -204,6 +201,7 @@ class SandboxState:
         message = Message(message_id=fields.pop("message_id", None) or new_hex_id(), sent_ms=self.clock.now_ms(),
                           **fields)
         with self.lock:
+            message.seq = len(self.messages) + 1
             self.messages[message.message_id] = message
         return message
 

@@ -11,7 +11,6 @@ from flask import Blueprint, g, request
 from platform_core.sandbox import receipts
 from platform_core.sandbox.common import json_response, request_json, state, zalo_error, zalo_ok
 from platform_core.sandbox.phones import normalise_phone, phone_hash
-from platform_core.sandbox.state import as_dict
 
 zns_bp = Blueprint("sandbox_zns", __name__, url_prefix="/business")
 
@@ -161,9 +160,8 @@ def template_info():
     template = next((t for t in _visible_templates() if t.template_id == wanted), None)
     if template is None:
         return zalo_error(-109, "Template id is invalid")
-    fields = as_dict(template)
     return zalo_ok({"templateId": template.template_id, "templateName": template.template_name,
-                    "status": template.status, "listParams": fields["list_params"], "listButtons": [],
+                    "status": template.status, "listParams": template.list_params, "listButtons": [],
                     "timeout": 7200000, "previewUrl": f"{request.host_url}_fake/templates",
                     "templateQuality": "HIGH", "templateTag": template.template_tag, "price": template.price})
 

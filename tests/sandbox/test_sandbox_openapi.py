@@ -226,3 +226,16 @@ def test_permission_not_granted_gives_223(zalo_sandbox):
     app = zalo_sandbox.add_app("an-giang", permissions=["send_message"])
     token = zalo_sandbox.mint_tokens(app.app_id)["access_token"]
     assert Province(zalo_sandbox, app, token).get("openapi", "/v3.0/oa/user/getlist", data="{}")["error"] == -223
+
+
+# --- conversations --------------------------------------------------------------------------------------------
+
+def test_conversation_and_recent_chats(province, citizen):
+    province.sandbox.emit("user_send_text", province.app.app_id, user_id=citizen["user_id"], text="Cho hỏi")
+    province.post("openapi", CS, text_to(citizen["user_id"], "Dạ, anh cần hỏi gì ạ?"))
+    chat = province.get("openapi", "/v2.0/oa/conversation",
+                        data=json.dumps({"user_id": citizen["user_id"], "offset": 0, "count": 10}))["data"]
+    assert [(m["src"], m["message"]) for m in chat] == [(0, "Dạ, anh cần hỏi gì ạ?"), (1, "Cho hỏi")]
+    recent = province.get("openapi", "/v2.0/oa/listrecentchat", data='{"offset":0,"count":10}')["data"]
+    assert [m["message"] for m in recent] == ["Dạ, anh cần hỏi gì ạ?"]
+    assert province.get("openapi", "/v2.0/oa/listrecentchat", data='{"offset":0,"count":11}')["error"] == -210
