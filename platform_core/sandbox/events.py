@@ -17,6 +17,24 @@ NEEDS_USER = (*USER_SEND, *OA_SEND, "follow", "unfollow", "user_submit_info", "u
               "user_received_message", "user_seen_message", "user_reacted_message", "user_withdraw")
 
 
+_CDN = "https://dl-sandbox.zdn.vn"  # real attachment URLs live on *.zdn.vn CDNs (zalo-oa.md §5)
+DEFAULT_ATTACHMENTS = {
+    "user_send_image": {"type": "image", "payload": {"thumbnail": f"{_CDN}/anh-thumb.jpg", "url": f"{_CDN}/anh.jpg"}},
+    "user_send_gif": {"type": "gif", "payload": {"thumbnail": f"{_CDN}/gif-thumb.jpg", "url": f"{_CDN}/a.gif"}},
+    "user_send_link": {"type": "link", "payload": {"thumbnail": f"{_CDN}/link.jpg", "description": "Cổng DVC",
+                                                   "url": "https://dichvucong.gov.vn"}},
+    "user_send_audio": {"type": "audio", "payload": {"url": f"{_CDN}/ghi-am.aac"}},
+    "user_send_video": {"type": "video", "payload": {"url": f"{_CDN}/video.mp4", "thumbnail": f"{_CDN}/video.jpg",
+                                                     "description": ""}},
+    "user_send_sticker": {"type": "sticker", "payload": {"url": f"{_CDN}/sticker.png", "id": "12345"}},
+    "user_send_location": {"type": "location", "payload": {"coordinates": {"latitude": "21.1861",
+                                                                           "longitude": "106.0763"}}},
+    "user_send_file": {"type": "file", "payload": {"size": "20480", "name": "giay-to.pdf", "type": "pdf",
+                                                   "checksum": "0f343b0931126a20f133d67c2b018a3b",
+                                                   "url": f"{_CDN}/giay-to.pdf"}},
+}
+
+
 def new_msg_id() -> str:
     return secrets.token_hex(16)
 
@@ -31,6 +49,8 @@ def _message(fields: dict, **extra) -> dict:
 
 def user_send(name, app: App, user: User, fields: dict, ts: str) -> dict:
     text = fields.get("text", "" if name != "user_send_text" else "Xin chào")
+    if name in DEFAULT_ATTACHMENTS and not fields.get("attachments"):
+        fields = {**fields, "attachments": [DEFAULT_ATTACHMENTS[name]]}
     return {"app_id": app.app_id, "sender": {"id": user.user_id}, "user_id_by_app": user.user_id_by_app,
             "recipient": {"id": app.oa_id}, "event_name": name, "message": _message(fields, text=text),
             "timestamp": ts}

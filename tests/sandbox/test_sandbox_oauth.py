@@ -1,6 +1,7 @@
 """oauth.zaloapp.com in the sandbox: the permission redirect, both grants, PKCE, single-use tokens."""
 
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -106,3 +107,11 @@ def test_tokens_of_one_app_do_not_refresh_another(zalo_sandbox, zapp):
     pair = zalo_sandbox.mint_tokens(other.app_id)
     body = token_call(zalo_sandbox, zapp, grant_type="refresh_token", refresh_token=pair["refresh_token"])
     assert body["error_name"] == "invalid_refresh_token"
+
+
+def test_concurrent_refreshes_with_one_token_have_exactly_one_winner(zalo_sandbox, zapp):
+    refresh = zalo_sandbox.mint_tokens(zapp.app_id)["refresh_token"]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        bodies = list(pool.map(lambda _: token_call(zalo_sandbox, zapp, grant_type="refresh_token",
+                                                    refresh_token=refresh), range(8)))
+    assert sum("access_token" in body for body in bodies) == 1

@@ -173,3 +173,16 @@ def test_send_is_followed_by_received_and_seen(zalo_sandbox, zapp, receiver):
     assert by_name["user_seen_message"]["message"] == {"msg_ids": [msg_id]}
     assert by_name["oa_send_text"]["message"]["msg_id"] == msg_id
     assert zalo_sandbox.wait_for(lambda: zalo_sandbox.messages(user_id=user["user_id"])[0]["status"] == "seen")
+
+
+def test_non_text_user_events_carry_attachments(zalo_sandbox, zapp, citizen, receiver):
+    zalo_sandbox.emit("user_send_location", zapp.app_id, user_id=citizen["user_id"])
+    [attachment] = json.loads(only(receiver)["body"])["message"]["attachments"]
+    assert attachment["type"] == "location" and set(attachment["payload"]["coordinates"]) == {"latitude", "longitude"}
+
+
+def test_timestamp_header_switch(zalo_sandbox, zapp, citizen, receiver):
+    zalo_sandbox.settings(send_timestamp_header=True)
+    zalo_sandbox.emit("user_send_text", zapp.app_id, user_id=citizen["user_id"])
+    item = only(receiver)
+    assert item["headers"]["X-Zevent-Timestamp"] == json.loads(item["body"])["timestamp"]
