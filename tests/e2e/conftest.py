@@ -50,11 +50,11 @@ def site(tmp_path_factory, redis_url) -> dict:
         upgrade()
         secret = _seed()
         db.engine.dispose()  # the server thread opens its own connections
-    server = make_server("127.0.0.1", 0, app, threaded=False)
+    server = make_server("127.0.0.1", 0, app, threaded=True)  # the Zalo sandbox posts webhooks meanwhile
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
     thread.start()
     yield {"url": f"http://127.0.0.1:{server.server_port}", "admin_email": ADMIN_EMAIL, "totp_secret": secret,
-           "officer_email": OFFICER_EMAIL}
+           "officer_email": OFFICER_EMAIL, "app": app}
     server.shutdown()
     thread.join(timeout=10)
     with app.app_context():
