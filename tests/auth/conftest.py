@@ -1,6 +1,6 @@
 import pytest
 
-from tests.auth.support import isolated_client
+from tests.auth.support import cheap_password_hashing, isolated_client  # noqa: F401 - fixture
 from tests.web.catalogues import compile_catalogues
 
 

@@ -6,8 +6,11 @@ import re
 from datetime import UTC, datetime
 
 import pyotp
+import pytest
+from argon2 import PasswordHasher
 from flask.testing import FlaskClient
 
+from platform_core.auth import passwords
 from platform_core.auth.models import Membership
 from platform_core.extensions import db
 from tests import factories
@@ -25,6 +28,12 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    """Argon2id at production cost takes ~0.3 s a hash; these tests exercise the flow, not the cost."""
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 def fresh_address() -> str:
