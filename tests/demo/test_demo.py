@@ -5,12 +5,10 @@ import stat
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from platform_core.apikeys import service as apikeys
 from platform_core.apikeys.models import ApiKey
-from platform_core.auth import passwords
 from platform_core.auth.models import Membership, PlatformAuditEvent, User
 from platform_core.auth.passwords import hash_password, verify_password
 from platform_core.demo.service import DEMO_PASSWORD, DEMO_SLUGS, OPERATOR_EMAIL
@@ -20,12 +18,6 @@ from tests import factories
 from tests.conftest import as_tenant
 
 DEMO_EMAILS = [OPERATOR_EMAIL] + [f"{role}@{slug}.demo" for slug in DEMO_SLUGS for role in ("admin", "officer")]
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    """Each demo run hashes or checks seven passwords; Argon2's production cost is not under test here."""
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 @pytest.fixture(autouse=True)
