@@ -86,6 +86,6 @@ bench: install
 	$(BIN)/python bench/enqueue.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache test-artifacts
-	find platform_core tests bench scripts migrations -name __pycache__ -type d -prune -exec rm -rf {} +
-	find platform_core/translations -name '*.mo' -delete
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis test-artifacts
+	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	find platform_core -path '*/LC_MESSAGES/*.mo' -delete

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from platform_core.config import DEFAULT_INSTANCE_PATH, REPO_ROOT, load_settings
 
@@ -24,6 +25,10 @@ def create_app(config: dict | None = None) -> Flask:
     _finish_settings(settings, instance_path)
     app.config.update(settings)
 
+    if app.config["PROXY_HOPS"]:
+        # Behind a proxy every client would otherwise share the proxy's address (rate limits, audit IPs).
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

@@ -52,6 +52,10 @@ def load_settings(instance_path: Path) -> dict:
         "REQUIRE_2FA": _bool("REQUIRE_2FA", environment == "production"),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        # When Redis is unreachable, count in memory (per process) rather than fail the login page.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # How many reverse proxies set X-Forwarded-For/-Proto in front of the app (0: none, trust nothing).
+        "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", 0)),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", environment == "production"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

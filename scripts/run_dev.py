@@ -159,6 +159,7 @@ def stop_children(children: list[Child]) -> None:
 
 def port_is_free(port: int) -> bool:
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does: TIME_WAIT is fine
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

@@ -20,12 +20,15 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, make_url, text
 
 from platform_core import create_app
+from platform_core.auth import passwords
 from platform_core.config import normalise_database_url
 from platform_core.db.session import TenantSession
 from platform_core.extensions import db
 from platform_core.jobs.embedded_redis import start_server
 from platform_core.tenancy.context import TenantRef, tenant_context
 from tests import factories
+from tests.clients import CHEAP_HASHER, isolated_client
+from tests.web.catalogues import compile_catalogues
 
 pytest_plugins = ["tests.zalo_sandbox_fixtures"]  # the Zalo sandbox server, for everything Zalo-facing
 
@@ -170,7 +173,16 @@ def delete_everything_but_the_base_seed(connection) -> None:
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    return isolated_client(app)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    monkeypatch.setattr(passwords, "_hasher", CHEAP_HASHER)
+
+
+def pytest_configure(config):
+    compile_catalogues()  # the .mo files are build output; tests need them current
 
 
 @pytest.fixture

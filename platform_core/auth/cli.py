@@ -1,4 +1,4 @@
-"""`flask users create|grant|revoke|list`: accounts and province roles from the command line."""
+"""`flask users create|grant|revoke|reset-2fa|list`: accounts and province roles from the command line."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -85,6 +85,17 @@ def revoke(email, slug):
         service.revoke_role(user, tenant)
     db.session.commit()
     click.echo(f"{user.email} no longer has a role in {tenant.slug}.")
+
+
+@users_cli.command("reset-2fa")
+@click.argument("email")
+def reset_2fa(email):
+    """Turn off EMAIL's two-step verification (lost phone); they enrol again at their next sign-in."""
+    user = _user_or_fail(email)
+    with _refusals({"email": "EMAIL"}):
+        service.reset_totp(user)
+    db.session.commit()
+    click.echo(f"Two-step verification reset for {user.email}.")
 
 
 @users_cli.command("list")

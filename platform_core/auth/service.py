@@ -121,6 +121,15 @@ def enable_totp(user: User, secret: str, code: str) -> bool:
     return True
 
 
+def reset_totp(user: User, actor=None) -> None:
+    """For a lost phone: the user signs in with the password alone and enrols again (forced if required)."""
+    if not user.has_totp:
+        raise UserError("email", f"{user.email} has no two-step verification to reset")
+    user.totp_secret = None
+    user.totp_last_step = None
+    record_event("totp_reset", actor=actor, target=user, platform=True, details={"email": user.email})
+
+
 # --- accounts and roles -------------------------------------------------------------------------------------
 
 def create_user(email: str, full_name: str, password: str, operator: bool = False, actor=None) -> User:

@@ -48,7 +48,10 @@ def refused(error: service.TenantError, what: str) -> click.ClickException:
 @directory_option
 def sync_command(directory):
     """Validate every file in tenants/, then load provinces and the tenants' catalogues (idempotent)."""
-    report = sync.sync_sources(read_sources_or_exit(directory))
+    echo_sync_report(sync.sync_sources(read_sources_or_exit(directory)))
+
+
+def echo_sync_report(report: sync.SyncReport) -> None:
     click.echo(f"Provinces: {report.provinces}")
     click.echo("Procedures:" if report.procedures else "Procedures: no tenant to sync")
     for slug, counts in report.procedures.items():

@@ -64,6 +64,7 @@ def create_tenant(slug: str, name: str | None = None, status: str = STATUS_ONBOA
         name=name or province.name,
         code=province.code if province else None,
         unit_type=province.unit_type if province else "tinh",
+        timezone=(province.profile or {}).get("timezone", "Asia/Ho_Chi_Minh") if province else "Asia/Ho_Chi_Minh",
         status=status,
     )
     if tenant.unit_type not in UNIT_TYPES:
@@ -71,10 +72,18 @@ def create_tenant(slug: str, name: str | None = None, status: str = STATUS_ONBOA
     db.session.add(tenant)
     db.session.flush()
     _record_history(tenant, "created", None, tenant.name)
-    for predecessor in province.predecessors if province else []:
+    for predecessor in _merged_predecessors(province, tenant.name):
         _record_history(tenant, "merge_in", predecessor.get("name"), tenant.name, legal_ref="202/2025/QH15")
     record_event("tenant_created", actor=actor, target=tenant, platform=True, details={"slug": slug})
     return tenant
+
+
+def _merged_predecessors(province: Province | None, name: str) -> list[dict]:
+    """Predecessors merged in by the 2025 reform; a province the reform left alone has none worth recording."""
+    predecessors = province.predecessors if province else []
+    if len(predecessors) == 1 and predecessors[0].get("name") == name:
+        return []
+    return predecessors
 
 
 def change_status(tenant: Tenant, new_status: str, actor=None, reason: str | None = None) -> Tenant:

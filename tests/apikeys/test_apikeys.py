@@ -49,12 +49,14 @@ def test_cli_creates_a_key_shown_once(runner, tenant_a, db_session):
 
 
 def test_cli_revokes(runner, tenant_a, db_session):
-    with as_tenant(tenant_a):
+    a = TenantRef(tenant_a.id, tenant_a.slug)  # the CLI closes the session; keep plain values
+    with tenant_context(a):
         key, plaintext = service.create_key("to revoke")
+        key_id = key.id
         db_session.commit()
-    result = runner.invoke(args=["apikeys", "revoke", "bac-ninh", str(key.id)])
+    result = runner.invoke(args=["apikeys", "revoke", "bac-ninh", str(key_id)])
     assert result.exit_code == 0, result.output
-    with as_tenant(tenant_a):
+    with tenant_context(a):
         assert service.authenticate(plaintext) is None
 
 

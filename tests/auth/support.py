@@ -1,42 +1,14 @@
 """Helpers for tests that sign in through the web UI."""
 
-import contextvars
-import itertools
 import re
 from datetime import UTC, datetime
 
 import pyotp
-from flask.testing import FlaskClient
 
 from platform_core.auth.models import Membership
 from platform_core.extensions import db
 from tests import factories
-
-_addresses = itertools.count(1)
-
-
-class IsolatedClient(FlaskClient):
-    """Runs each request in its own app context, as in production.
-
-    The autouse db_session fixture keeps an app context pushed for the whole test, and Flask reuses it for
-    requests, so `g` (Flask-Login's cached user, the tenant) would otherwise leak from one request to the next.
-    The requests still share the test's rolled-back connection.
-    """
-
-    def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
-
-
-def fresh_address() -> str:
-    """An IP address no other test in this run uses, so rate-limit counters never spill over."""
-    number = next(_addresses)
-    return f"10.77.{number // 250}.{number % 250 + 1}"
-
-
-def isolated_client(app) -> IsolatedClient:
-    client = IsolatedClient(app, app.response_class, use_cookies=True)
-    client.environ_base["REMOTE_ADDR"] = fresh_address()
-    return client
+from tests.clients import fresh_address, isolated_client  # noqa: F401 - re-exported for the auth tests
 
 
 def add_membership(user, tenant, role: str) -> None:

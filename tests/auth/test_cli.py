@@ -7,6 +7,7 @@ from platform_core.auth.models import AuditEvent, PlatformAuditEvent
 from platform_core.auth.passwords import verify_password
 from platform_core.auth.service import find_user
 from tests import factories
+from tests.auth.support import create_totp_user
 from tests.conftest import as_tenant
 
 PASSWORD = "a-long-enough-password"
@@ -130,3 +131,16 @@ def test_list_shows_roles_and_totp(runner, tenant_a, tenant_b):
     assert "list-ops@motcua.vn  Nguyễn Văn A  [operator]  -" in lines
     assert lines.index("list-me@motcua.vn  Lê Văn Liệt  [totp]  bac-ninh:admin") < lines.index(
         "list-ops@motcua.vn  Nguyễn Văn A  [operator]  -")
+
+
+def test_reset_2fa_for_a_lost_phone(runner, db_session):
+    user, _ = create_totp_user("mat-may@motcua.vn")
+    result = _users(runner, "reset-2fa", "mat-may@motcua.vn")
+    assert result.exit_code == 0 and "Two-step verification reset for mat-may@motcua.vn." in result.output
+    db_session.refresh(user)
+    assert not user.has_totp and user.totp_last_step is None
+    [event] = db_session.scalars(select(PlatformAuditEvent).where(PlatformAuditEvent.action == "totp_reset"))
+    assert event.target_id == str(user.id)
+    again = _users(runner, "reset-2fa", "mat-may@motcua.vn")
+    assert again.exit_code == 2
+    assert "Invalid value for EMAIL: mat-may@motcua.vn has no two-step verification to reset" in again.output

@@ -46,9 +46,8 @@ def test_request_does_not_leak_its_tenant_into_the_next(client, app):
 
 
 def test_cross_tenant_helper_needs_a_reason_and_is_audited(db_session):
-    with pytest.raises(ValueError):
-        with cross_tenant(""):
-            pass
+    with pytest.raises(ValueError), cross_tenant(""):
+        pass
     with cross_tenant("operator console: tenant list"):
         total = len(db_session.scalars(select(Procedure)).all())
     assert total >= 4

@@ -231,3 +231,13 @@ def test_a_failure_while_writing_keeps_nothing(tenants_dir, tenant_a, tenant_b, 
         sync.sync(tenants_dir)
     assert province_count() == 0
     assert procedures_by_code(tenant_a) == before
+
+
+def test_sync_logic_runs_without_click(tenants_dir, tenant_a):
+    first = sync.sync(tenants_dir)
+    second = sync.sync(tenants_dir)
+    assert first.provinces.created == 4
+    assert first.procedures["bac-ninh"].changed == 15
+    assert first.changed > 0
+    assert second.changed == 0
+    assert second.procedures["bac-ninh"].unchanged == 15
