@@ -1,4 +1,5 @@
-"""Run Motcua locally (what `make run` ends with): bundled Redis, web (gunicorn) and worker, until Ctrl-C.
+"""Run Motcua locally (what `make run` ends with): bundled Redis, the Zalo sandbox, web (gunicorn), worker and
+scheduler, until Ctrl-C. The demo provinces are connected to their OAs in the sandbox at every start.
 
     python scripts/run_dev.py --redis-only   # start (or reuse) the instance's bundled Redis, then return
     python scripts/run_dev.py                # start everything, wait for /readyz, print URLs and demo logins
@@ -50,15 +51,47 @@ class Spec:
     argv: list[str]
 
 
-def process_specs(port: int) -> list[Spec]:
-    """The processes `make run` starts. The one place to add another (the Zalo sandbox, the pump)."""
+def process_specs(port: int, sandbox_port: int) -> list[Spec]:
+    """The processes `make run` starts. The one place to add another (the pump)."""
     python = sys.executable
     return [
+        Spec("sandbox", [python, "-m", "platform_core.sandbox", "--port", str(sandbox_port), "--seed", "demo",
+                         "--public-base-url", f"http://127.0.0.1:{port}"]),
         Spec("web", [python, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}", "--workers", "2",
                      "--access-logfile", "-", "--no-control-socket"]),
         Spec("worker", [python, "-m", "flask", "--app", "wsgi", "worker"]),
-        # Spec("sandbox", [python, "-m", "flask", "--app", "wsgi", "sandbox", "--port", str(port + 1)]),
+        Spec("scheduler", [python, "-m", "flask", "--app", "wsgi", "scheduler"]),
     ]
+
+
+# --- the Zalo sandbox -----------------------------------------------------------------------------------------
+
+def sandbox_env(sandbox_url: str) -> dict:
+    """The product talks to the sandbox instead of Zalo (the real Zalo is unreachable from here anyway)."""
+    return {"ZALO_OAUTH_URL": f"{sandbox_url}/oauth", "ZALO_OPENAPI_URL": f"{sandbox_url}/openapi",
+            "ZALO_BUSINESS_URL": f"{sandbox_url}/business"}
+
+
+def connect_demo_provinces(sandbox_url: str, env: dict) -> list[str]:
+    """Connect each demo province to its OA in the sandbox: fresh tokens (the sandbox keeps state in memory,
+    so every run mints new ones) through `flask tenants connect-zalo`, which verifies them with getoa."""
+    seed = json.loads((REPO_ROOT / "platform_core" / "sandbox" / "seeds" / "demo.json").read_text(encoding="utf-8"))
+    connected = []
+    for app in seed["apps"]:
+        request = urllib.request.Request(f"{sandbox_url}/_fake/apps/{app['app_id']}/tokens", method="POST")  # noqa: S310
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - our own local sandbox
+            tokens = json.loads(response.read())
+        argv = [sys.executable, "-m", "flask", "--app", "wsgi", "tenants", "connect-zalo", app["slug"],
+                "--app-id", app["app_id"], "--app-secret", app["app_secret"], "--oa-id", app["oa"]["oa_id"],
+                "--oa-secret-key", app["oa_secret_key"], "--access-token", tokens["access_token"],
+                "--refresh-token", tokens["refresh_token"]]
+        result = subprocess.run(argv, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60)  # noqa: S603
+        if result.returncode == 0:
+            connected.append(app["slug"])
+        else:
+            print(f"run_dev: {app['slug']} not connected to the sandbox: {result.stderr.strip()[-300:]}",
+                  file=sys.stderr, flush=True)
+    return connected
 
 
 # --- Redis --------------------------------------------------------------------------------------------------
@@ -168,7 +201,7 @@ def port_is_free(port: int) -> bool:
 
 
 def wait_ready(url: str, children: list[Child], stop: threading.Event) -> str | None:
-    """None when /readyz answers 200; otherwise why not."""
+    """None when `url` answers 200; otherwise why not."""
     deadline = time.monotonic() + READY_TIMEOUT
     last = "no answer yet"
     while time.monotonic() < deadline:
@@ -186,7 +219,7 @@ def wait_ready(url: str, children: list[Child], stop: threading.Event) -> str | 
         except (urllib.error.URLError, OSError) as error:
             last = str(error)
         stop.wait(0.25)
-    return f"/readyz not ready after {READY_TIMEOUT:.0f}s ({last})"
+    return f"{url} not ready after {READY_TIMEOUT:.0f}s ({last})"
 
 
 # --- banner -------------------------------------------------------------------------------------------------
@@ -195,8 +228,9 @@ def _absolute(base: str, url: str) -> str:
     return f"{base}{url}" if url.startswith("/") else url
 
 
-def banner(base: str) -> str:
-    lines = ["", "=" * 78, f"  Motcua is running: {base}/", f"  health: {base}/healthz   ready: {base}/readyz"]
+def banner(base: str, sandbox_url: str, connected: list[str]) -> str:
+    lines = ["", "=" * 78, f"  Motcua is running: {base}/", f"  health: {base}/healthz   ready: {base}/readyz",
+             f"  Zalo sandbox (citizens' phones): {sandbox_url}/   connected: {', '.join(connected) or 'none'}"]
     data = None
     if CREDENTIALS.exists():
         try:
@@ -260,21 +294,29 @@ def main() -> int:
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, on_signal)
 
+    sandbox_port = int(os.environ.get("SANDBOX_PORT") or port + 55)
+    sandbox_url = f"http://127.0.0.1:{sandbox_port}"
+    if not port_is_free(sandbox_port):
+        print(f"run_dev: sandbox port {sandbox_port} is in use; try SANDBOX_PORT=5155 make run", file=sys.stderr)
+        return 1
+
     redis_url, owns_redis = ensure_redis()
-    env = dict(os.environ, REDIS_URL=redis_url, PYTHONUNBUFFERED="1", PORT=str(port))
+    env = dict(os.environ, REDIS_URL=redis_url, PYTHONUNBUFFERED="1", PORT=str(port), **sandbox_env(sandbox_url))
     env.setdefault("PUBLIC_BASE_URL", base)
     print(f"run_dev: Redis at {redis_url}", flush=True)
 
     children: list[Child] = []
     status = 0
     try:
-        for spec in process_specs(port):
+        for spec in process_specs(port, sandbox_port):
             children.append(Child(spec, env))
             print(f"run_dev: started {spec.name} (pid {children[-1].process.pid})", flush=True)
 
-        problem = wait_ready(f"{base}/readyz", children, stop)
+        problem = wait_ready(f"{sandbox_url}/_fake/clock", children, stop) or wait_ready(
+            f"{base}/readyz", children, stop)
         if problem is None:
-            print(banner(base), flush=True)
+            connected = connect_demo_provinces(sandbox_url, env)
+            print(banner(base, sandbox_url, connected), flush=True)
         elif problem != "interrupted":
             print(f"run_dev: {problem}; stopping", file=sys.stderr, flush=True)
             status = 1
