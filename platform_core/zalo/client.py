@@ -160,6 +160,8 @@ class _Answer:
 # --- the client ------------------------------------------------------------------------------------------------
 
 class ZaloClient:
+    """Thread-safe; make one per process (`from_config(app.config)`) and `close()` it at shutdown."""
+
     def __init__(self, oauth_url: str, openapi_url: str, business_url: str,
                  timeout: httpx.Timeout = DEFAULT_TIMEOUT, limits: httpx.Limits = DEFAULT_LIMITS):
         self.oauth_url = oauth_url.rstrip("/")

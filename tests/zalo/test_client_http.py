@@ -230,6 +230,26 @@ def test_refresh_with_a_wrong_secret_and_http_400(zalo_sandbox, client, zapp, to
     assert "not-the-secret" not in str(caught.value.raw)
 
 
+def test_token_answer_without_a_refresh_token_is_refused(zalo_sandbox, client, zapp, tokens):
+    zalo_sandbox.inject_fault(host="oauth", body={"access_token": "half-a-pair", "expires_in": "90000"})
+    with pytest.raises(OAuthError) as caught:
+        client.refresh(zapp.app_id, zapp.app_secret, tokens["refresh_token"])
+    assert "no refresh_token" in caught.value.message and "half-a-pair" not in str(caught.value.raw)
+
+
+def test_unreadable_expires_in_means_refreshing_early(zalo_sandbox, client, zapp, tokens):
+    zalo_sandbox.inject_fault(host="oauth", body={"access_token": "a", "refresh_token": "r", "expires_in": "soon"})
+    assert client.refresh(zapp.app_id, zapp.app_secret, tokens["refresh_token"]).expires_in == 3600
+
+
+def test_from_config_reads_the_three_base_urls(zalo_sandbox, token):
+    config = {"ZALO_OAUTH_URL": zalo_sandbox.oauth_url + "/", "ZALO_OPENAPI_URL": zalo_sandbox.openapi_url,
+              "ZALO_BUSINESS_URL": zalo_sandbox.business_url}
+    with ZaloClient.from_config(config) as configured:
+        assert configured.oauth_url == zalo_sandbox.oauth_url
+        assert configured.oa_info(token).oa_id
+
+
 # --- auth errors -> REFRESH_TOKEN ---------------------------------------------------------------------------
 
 def test_unknown_token_is_minus_216(client, citizen):
