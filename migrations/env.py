@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from platform_core.db import rls
 
 config = context.config
-fileConfig(config.config_file_name)
+fileConfig(config.config_file_name, disable_existing_loggers=False)  # keep the app's loggers
 logger = logging.getLogger("alembic.env")
 
 MIGRATION_LOCK_ID = 727_211_001  # any fixed number; shared by every process that migrates this database
