@@ -17,17 +17,15 @@ from sqlalchemy import select
 from platform_core.apikeys.models import KINDS, ApiKey
 from platform_core.auth.audit import record_event
 from platform_core.db.types import utcnow
+from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.tenancy.context import require_tenant
 
 KEY_PATTERN = re.compile(r"^motcua_(live|test)_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$")
 
 
-class ApiKeyError(ValueError):
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+class ApiKeyError(FieldError):
+    """An API key request refused, with the field it concerns."""
 
 
 def hash_key(plaintext: str) -> str:

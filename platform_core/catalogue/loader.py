@@ -6,27 +6,12 @@ row is rewritten only when its source changed (and a local edit survives syncs o
 that are no longer in the files are kept: a province's procedures are never deleted by a sync.
 """
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 
 from platform_core.catalogue.models import Procedure
+from platform_core.db.checksum_upsert import Counts, upsert_by_checksum
 from platform_core.extensions import db
 from platform_core.tenancy.schemas import checksum
-
-
-@dataclass
-class Counts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    @property
-    def changed(self) -> int:
-        return self.created + self.updated
-
-    def __str__(self) -> str:
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
 
 
 def merge_catalogue(defaults: list[dict], changes: list[dict]) -> list[dict]:
@@ -59,19 +44,5 @@ def procedure_columns(record: dict) -> dict:
 def upsert_procedures(records: list[dict]) -> Counts:
     """Write `records` as Procedure rows of the tenant in context (the session scopes the read)."""
     existing = {procedure.code: procedure for procedure in db.session.scalars(select(Procedure))}
-    counts = Counts()
-    for record in records:
-        source_checksum = checksum(record)
-        procedure = existing.get(record["code"])
-        if procedure is None:
-            db.session.add(Procedure(**procedure_columns(record), source_checksum=source_checksum))
-            counts.created += 1
-        elif procedure.source_checksum == source_checksum:
-            counts.unchanged += 1
-        else:
-            for column, value in procedure_columns(record).items():
-                setattr(procedure, column, value)
-            procedure.source_checksum = source_checksum
-            counts.updated += 1
-    db.session.flush()
-    return counts
+    return upsert_by_checksum(Procedure, existing, ((record["code"], record) for record in records),
+                              procedure_columns, checksum)

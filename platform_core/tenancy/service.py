@@ -6,6 +6,7 @@ import uuid
 from sqlalchemy import select
 
 from platform_core.auth.audit import record_event
+from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.tenancy.constants import STATUS_LIVE, STATUS_ONBOARDING, STATUSES, TRANSITIONS, UNIT_TYPES
 from platform_core.tenancy.context import TenantRef
@@ -15,13 +16,8 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = {"api", "operator", "login", "logout", "static", "healthz", "readyz", "zalo", "account", "lang"}
 
 
-class TenantError(ValueError):
+class TenantError(FieldError):
     """A tenant operation refused, with the field it concerns (for CLI and form messages)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 def ref(tenant: Tenant) -> TenantRef:

@@ -17,8 +17,9 @@ import yaml
 from marshmallow import Schema, ValidationError
 from sqlalchemy import select
 
-from platform_core.catalogue.loader import Counts, merge_catalogue, upsert_procedures
+from platform_core.catalogue.loader import merge_catalogue, upsert_procedures
 from platform_core.db.base import TenantScoped
+from platform_core.db.checksum_upsert import Counts, upsert_by_checksum
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
 from platform_core.tenancy import service
@@ -237,23 +238,12 @@ def _all_tenant_refs() -> list[TenantRef]:
 def upsert_provinces(provinces: dict[str, dict]) -> Counts:
     """Create or update Province rows by slug; a row whose checksum matches is left untouched."""
     existing = {province.slug: province for province in db.session.scalars(select(Province))}
-    counts = Counts()
-    for slug, data in sorted(provinces.items()):
-        source_checksum = checksum(data)
-        province = existing.get(slug)
-        if province is None:
-            db.session.add(Province(**province_columns(data), source_checksum=source_checksum))
-            counts.created += 1
-        elif province.source_checksum == source_checksum:
-            counts.unchanged += 1
-        else:
-            for column, value in province_columns(data).items():
-                setattr(province, column, value)
-            province.source_checksum = source_checksum
-            province.synced_at = utcnow()
-            counts.updated += 1
-    db.session.flush()
-    return counts
+    return upsert_by_checksum(Province, existing, sorted(provinces.items()), province_columns, checksum,
+                              on_update=_mark_synced)
+
+
+def _mark_synced(province: Province) -> None:
+    province.synced_at = utcnow()
 
 
 def province_columns(data: dict) -> dict:

@@ -6,6 +6,7 @@ import time
 import pytest
 
 from platform_core.extensions import db
+from platform_core.zalo.client import ZaloClient
 from platform_core.zalo.connection import get_or_create_connection, save_credentials, store_token_pair
 from platform_core.zalo.webhooks import expected_signature
 from tests.conftest import as_tenant
@@ -61,6 +62,13 @@ def connected_a(tenant_a):
 @pytest.fixture
 def connected_b(tenant_b):
     return connect(tenant_b)
+
+
+@pytest.fixture
+def zalo_api(zalo_sandbox):
+    """The product's Zalo client, pointed at the sandbox (no app needed)."""
+    with ZaloClient(zalo_sandbox.oauth_url, zalo_sandbox.openapi_url, zalo_sandbox.business_url) as api:
+        yield api
 
 
 @pytest.fixture

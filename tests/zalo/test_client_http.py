@@ -1,7 +1,7 @@
-"""The Zalo client over real HTTP against the sandbox: OAuth, OA messages, read endpoints, failures.
+"""The Zalo zalo_api over real HTTP against the sandbox: OAuth, OA messages, read endpoints, failures.
 
 What goes on the wire is read back from the sandbox's request log (method, path, header names as sent,
-raw body), so these tests check the client's requests, not a mock of them.
+raw body), so these tests check the zalo_api's requests, not a mock of them.
 """
 
 import json
@@ -26,12 +26,6 @@ from platform_core.zalo.messages import Button, CardError, PromotionCard, TableR
 from platform_core.zalo.pkce import code_challenge, new_code_verifier
 
 DAYTIME = "2026-03-02T10:00:00"  # Vietnam time: promotions are refused 22:00-06:00
-
-
-@pytest.fixture
-def client(zalo_sandbox):
-    with ZaloClient(zalo_sandbox.oauth_url, zalo_sandbox.openapi_url, zalo_sandbox.business_url) as client:
-        yield client
 
 
 @pytest.fixture
@@ -94,8 +88,8 @@ def dossier_card(**changes) -> TransactionCard:
 
 # --- OA messages: the request shapes ------------------------------------------------------------------------
 
-def test_send_text_request_shape_and_result(zalo_sandbox, client, token, citizen):
-    result = client.send_text(token, citizen["user_id"], "Hồ sơ của ông/bà đã được tiếp nhận.")
+def test_send_text_request_shape_and_result(zalo_sandbox, zalo_api, token, citizen):
+    result = zalo_api.send_text(token, citizen["user_id"], "Hồ sơ của ông/bà đã được tiếp nhận.")
     entry = last_request(zalo_sandbox, "/message/cs")
     body = assert_authenticated_json_post(entry, "/openapi/v3.0/oa/message/cs", token)
     assert body == {"recipient": {"user_id": citizen["user_id"]},
@@ -105,23 +99,23 @@ def test_send_text_request_shape_and_result(zalo_sandbox, client, token, citizen
     assert result.rate_limit.limit == 4000
 
 
-def test_send_text_with_quote(zalo_sandbox, client, token, citizen):
-    first = client.send_text(token, citizen["user_id"], "Một")
-    client.send_text(token, citizen["user_id"], "Trả lời", quote_message_id=first.message_id)
+def test_send_text_with_quote(zalo_sandbox, zalo_api, token, citizen):
+    first = zalo_api.send_text(token, citizen["user_id"], "Một")
+    zalo_api.send_text(token, citizen["user_id"], "Trả lời", quote_message_id=first.message_id)
     body = json.loads(last_request(zalo_sandbox, "/message/cs")["body"])
     assert body["message"] == {"text": "Trả lời", "quote_message_id": first.message_id}
 
 
-def test_send_image_request_shape(zalo_sandbox, client, token, citizen):
-    client.send_image(token, citizen["user_id"], url="https://example.org/ket-qua.png", caption="Kết quả")
+def test_send_image_request_shape(zalo_sandbox, zalo_api, token, citizen):
+    zalo_api.send_image(token, citizen["user_id"], url="https://example.org/ket-qua.png", caption="Kết quả")
     body = assert_authenticated_json_post(last_request(zalo_sandbox, "/message/cs"),
                                           "/openapi/v3.0/oa/message/cs", token)
     assert body["message"] == {"text": "Kết quả", "attachment": {"type": "template", "payload": {
         "template_type": "media", "elements": [{"media_type": "image", "url": "https://example.org/ket-qua.png"}]}}}
 
 
-def test_request_user_info_request_shape(zalo_sandbox, client, token, citizen):
-    client.request_user_info(token, citizen["user_id"], "Cập nhật thông tin", "Để nhận thông báo hồ sơ",
+def test_request_user_info_request_shape(zalo_sandbox, zalo_api, token, citizen):
+    zalo_api.request_user_info(token, citizen["user_id"], "Cập nhật thông tin", "Để nhận thông báo hồ sơ",
                              "https://example.org/logo.png")
     body = assert_authenticated_json_post(last_request(zalo_sandbox, "/message/cs"),
                                           "/openapi/v3.0/oa/message/cs", token)
@@ -130,58 +124,58 @@ def test_request_user_info_request_shape(zalo_sandbox, client, token, citizen):
          "image_url": "https://example.org/logo.png"}]}
 
 
-def test_send_transaction_request_shape(zalo_sandbox, client, token, citizen):
+def test_send_transaction_request_shape(zalo_sandbox, zalo_api, token, citizen):
     card = dossier_card()
-    result = client.send_transaction(token, citizen["user_id"], card)
+    result = zalo_api.send_transaction(token, citizen["user_id"], card)
     body = assert_authenticated_json_post(last_request(zalo_sandbox, "/message/transaction"),
                                           "/openapi/v3.0/oa/message/transaction", token)
     assert body == {"recipient": {"user_id": citizen["user_id"]}, "message": {"attachment": card.to_payload()}}
     assert result.message_id and result.quota is None  # a paid message carries no quota
 
 
-def test_send_promotion_request_shape(zalo_sandbox, client, token, citizen):
+def test_send_promotion_request_shape(zalo_sandbox, zalo_api, token, citizen):
     card = PromotionCard(header=TextBlock("Dịch vụ công trực tuyến"), text=TextBlock("Nộp hồ sơ ngay trên Zalo."),
                          buttons=[Button("Tìm hiểu", "oa.open.url", {"url": "https://dichvucong.gov.vn"})])
-    result = client.send_promotion(token, citizen["user_id"], card)
+    result = zalo_api.send_promotion(token, citizen["user_id"], card)
     body = assert_authenticated_json_post(last_request(zalo_sandbox, "/message/promotion"),
                                           "/openapi/v3.0/oa/message/promotion", token)
     assert body["message"] == {"attachment": card.to_payload()}
     assert result.message_id
 
 
-def test_cards_go_to_their_own_endpoint(client, token, citizen):
+def test_cards_go_to_their_own_endpoint(zalo_api, token, citizen):
     with pytest.raises(TypeError):
-        client.send_transaction(token, citizen["user_id"], PromotionCard(text=TextBlock("x")))
+        zalo_api.send_transaction(token, citizen["user_id"], PromotionCard(text=TextBlock("x")))
     with pytest.raises(TypeError):
-        client.send_promotion(token, citizen["user_id"], dossier_card())
+        zalo_api.send_promotion(token, citizen["user_id"], dossier_card())
 
 
-def test_invalid_card_is_refused_before_any_request(zalo_sandbox, client, token, citizen):
+def test_invalid_card_is_refused_before_any_request(zalo_sandbox, zalo_api, token, citizen):
     zalo_sandbox.clear_requests()
     with pytest.raises(CardError):
-        client.send_transaction(token, citizen["user_id"], dossier_card(table=[TableRow("Ghi chú", "x")]))
+        zalo_api.send_transaction(token, citizen["user_id"], dossier_card(table=[TableRow("Ghi chú", "x")]))
     assert zalo_sandbox.requests(path_contains="/message/") == []
 
 
-def test_eligibility_errors_are_ineligible(zalo_sandbox, client, token, zapp):
+def test_eligibility_errors_are_ineligible(zalo_sandbox, zalo_api, token, zapp):
     stranger = zalo_sandbox.add_user(zapp.app_id, last_interaction=-8 * 24 * 3600)
     with pytest.raises(ZaloApiError) as caught:
-        client.send_text(token, stranger["user_id"], "Xin chào")
+        zalo_api.send_text(token, stranger["user_id"], "Xin chào")
     assert (caught.value.code, caught.value.outcome, caught.value.family) == (-230, Outcome.INELIGIBLE, Family.OA)
 
 
 # --- OAuth ------------------------------------------------------------------------------------------------
 
-def test_permission_url_leads_to_a_code_that_exchanges_with_pkce(zalo_sandbox, client, zapp):
+def test_permission_url_leads_to_a_code_that_exchanges_with_pkce(zalo_sandbox, zalo_api, zapp):
     verifier = new_code_verifier()
-    url = client.permission_url(zapp.app_id, "https://motcua.example/zalo/oauth/callback", code_challenge(verifier),
+    url = zalo_api.permission_url(zapp.app_id, "https://motcua.example/zalo/oauth/callback", code_challenge(verifier),
                                 "state-123")
     redirect = httpx.get(url, follow_redirects=False)
     assert redirect.status_code == 302
     callback = parse_qs(urlsplit(redirect.headers["location"]).query)
     assert callback["state"] == ["state-123"] and callback["oa_id"] == [zapp.oa_id]
 
-    pair = client.exchange_code(zapp.app_id, zapp.app_secret, callback["code"][0], verifier)
+    pair = zalo_api.exchange_code(zapp.app_id, zapp.app_secret, callback["code"][0], verifier)
 
     assert pair.expires_in == 90000 and pair.access_token and pair.refresh_token
     entry = last_request(zalo_sandbox, "/v4/oa/access_token")
@@ -191,55 +185,55 @@ def test_permission_url_leads_to_a_code_that_exchanges_with_pkce(zalo_sandbox, c
     form = parse_qs(entry["body"])
     assert form == {"app_id": [zapp.app_id], "code": callback["code"], "grant_type": ["authorization_code"],
                     "code_verifier": [verifier]}
-    assert client.oa_info(pair.access_token).oa_id == zapp.oa_id
+    assert zalo_api.oa_info(pair.access_token).oa_id == zapp.oa_id
 
 
-def test_exchange_with_the_wrong_verifier_is_an_oauth_error(zalo_sandbox, client, zapp):
+def test_exchange_with_the_wrong_verifier_is_an_oauth_error(zalo_sandbox, zalo_api, zapp):
     code = zalo_sandbox.auth_code(zapp.app_id, code_challenge(new_code_verifier()))
     with pytest.raises(OAuthError) as caught:
-        client.exchange_code(zapp.app_id, zapp.app_secret, code, new_code_verifier())
+        zalo_api.exchange_code(zapp.app_id, zapp.app_secret, code, new_code_verifier())
     assert caught.value.error_name and caught.value.http_status == 200
 
 
-def test_refresh_returns_a_new_pair_and_burns_the_old_refresh_token(zalo_sandbox, client, zapp, tokens):
-    pair = client.refresh(zapp.app_id, zapp.app_secret, tokens["refresh_token"])
+def test_refresh_returns_a_new_pair_and_burns_the_old_refresh_token(zalo_sandbox, zalo_api, zapp, tokens):
+    pair = zalo_api.refresh(zapp.app_id, zapp.app_secret, tokens["refresh_token"])
     assert pair.refresh_token != tokens["refresh_token"] and pair.access_token != tokens["access_token"]
     assert isinstance(pair.expires_in, int)
     form = parse_qs(last_request(zalo_sandbox, "/v4/oa/access_token")["body"])
     assert form == {"app_id": [zapp.app_id], "refresh_token": [tokens["refresh_token"]],
                     "grant_type": ["refresh_token"]}
     with pytest.raises(OAuthError):
-        client.refresh(zapp.app_id, zapp.app_secret, tokens["refresh_token"])  # single use (zalo-oa.md §1)
+        zalo_api.refresh(zapp.app_id, zapp.app_secret, tokens["refresh_token"])  # single use (zalo-oa.md §1)
 
 
-def test_refresh_answered_with_an_error_body_and_http_200_returns_no_tokens(zalo_sandbox, client, zapp, tokens):
+def test_refresh_answered_with_an_error_body_and_http_200_returns_no_tokens(zalo_sandbox, zalo_api, zapp, tokens):
     zalo_sandbox.inject_fault(host="oauth", error=-14014, error_name="invalid_grant", message="refresh token used")
     with pytest.raises(OAuthError) as caught:
-        client.refresh(zapp.app_id, zapp.app_secret, tokens["refresh_token"])
+        zalo_api.refresh(zapp.app_id, zapp.app_secret, tokens["refresh_token"])
     error = caught.value
     assert (error.http_status, error.code, error.family) == (200, -14014, Family.OAUTH)
     assert (error.error_name, error.error_description) == ("invalid_grant", "refresh token used")
     assert error.outcome is Outcome.PERMANENT and not error.known
 
 
-def test_refresh_with_a_wrong_secret_and_http_400(zalo_sandbox, client, zapp, tokens):
+def test_refresh_with_a_wrong_secret_and_http_400(zalo_sandbox, zalo_api, zapp, tokens):
     zalo_sandbox.settings(oauth_error_http_status=400)
     with pytest.raises(OAuthError) as caught:
-        client.refresh(zapp.app_id, "not-the-secret", tokens["refresh_token"])
+        zalo_api.refresh(zapp.app_id, "not-the-secret", tokens["refresh_token"])
     assert caught.value.http_status == 400 and caught.value.error_name == "invalid_secret_key"
     assert "not-the-secret" not in str(caught.value.raw)
 
 
-def test_token_answer_without_a_refresh_token_is_refused(zalo_sandbox, client, zapp, tokens):
+def test_token_answer_without_a_refresh_token_is_refused(zalo_sandbox, zalo_api, zapp, tokens):
     zalo_sandbox.inject_fault(host="oauth", body={"access_token": "half-a-pair", "expires_in": "90000"})
     with pytest.raises(OAuthError) as caught:
-        client.refresh(zapp.app_id, zapp.app_secret, tokens["refresh_token"])
+        zalo_api.refresh(zapp.app_id, zapp.app_secret, tokens["refresh_token"])
     assert "no refresh_token" in caught.value.message and "half-a-pair" not in str(caught.value.raw)
 
 
-def test_unreadable_expires_in_means_refreshing_early(zalo_sandbox, client, zapp, tokens):
+def test_unreadable_expires_in_means_refreshing_early(zalo_sandbox, zalo_api, zapp, tokens):
     zalo_sandbox.inject_fault(host="oauth", body={"access_token": "a", "refresh_token": "r", "expires_in": "soon"})
-    assert client.refresh(zapp.app_id, zapp.app_secret, tokens["refresh_token"]).expires_in == 3600
+    assert zalo_api.refresh(zapp.app_id, zapp.app_secret, tokens["refresh_token"]).expires_in == 3600
 
 
 def test_from_config_reads_the_three_base_urls(zalo_sandbox, token):
@@ -252,65 +246,65 @@ def test_from_config_reads_the_three_base_urls(zalo_sandbox, token):
 
 # --- auth errors -> REFRESH_TOKEN ---------------------------------------------------------------------------
 
-def test_unknown_token_is_minus_216(client, citizen):
+def test_unknown_token_is_minus_216(zalo_api, citizen):
     with pytest.raises(ZaloApiError) as caught:
-        client.send_text("not-a-token", citizen["user_id"], "Xin chào")
+        zalo_api.send_text("not-a-token", citizen["user_id"], "Xin chào")
     assert (caught.value.code, caught.value.outcome) == (-216, Outcome.REFRESH_TOKEN)
 
 
-def test_injected_minus_216_on_a_valid_token(zalo_sandbox, client, token, citizen):
+def test_injected_minus_216_on_a_valid_token(zalo_sandbox, zalo_api, token, citizen):
     zalo_sandbox.inject_fault(path="/message/cs", error=-216)
     with pytest.raises(ZaloApiError) as caught:
-        client.send_text(token, citizen["user_id"], "Xin chào")
+        zalo_api.send_text(token, citizen["user_id"], "Xin chào")
     assert caught.value.outcome is Outcome.REFRESH_TOKEN
-    assert client.send_text(token, citizen["user_id"], "Xin chào").message_id  # retried once: goes through
+    assert zalo_api.send_text(token, citizen["user_id"], "Xin chào").message_id  # retried once: goes through
 
 
-def test_expired_token_is_minus_220(zalo_sandbox, client, token):
+def test_expired_token_is_minus_220(zalo_sandbox, zalo_api, token):
     zalo_sandbox.advance_clock(90_001)
     with pytest.raises(ZaloApiError) as caught:
-        client.oa_info(token)
+        zalo_api.oa_info(token)
     assert (caught.value.code, caught.value.outcome) == (-220, Outcome.REFRESH_TOKEN)
 
 
 # --- rate limit ----------------------------------------------------------------------------------------------
 
-def test_minus_32_is_rate_limited_and_the_headers_are_read(zalo_sandbox, client, token):
+def test_minus_32_is_rate_limited_and_the_headers_are_read(zalo_sandbox, zalo_api, token):
     zalo_sandbox.set_rate_limit(2)
-    assert client.oa_info(token).rate_limit == RateLimit(limit=2, remain=1)
-    assert client.oa_info(token).rate_limit == RateLimit(limit=2, remain=0)
+    assert zalo_api.oa_info(token).rate_limit == RateLimit(limit=2, remain=1)
+    assert zalo_api.oa_info(token).rate_limit == RateLimit(limit=2, remain=0)
     with pytest.raises(ZaloApiError) as caught:
-        client.oa_info(token)
+        zalo_api.oa_info(token)
     assert (caught.value.code, caught.value.outcome) == (-32, Outcome.RATE_LIMITED)
     assert caught.value.rate_limit == RateLimit(limit=2, remain=0)
     zalo_sandbox.advance_clock(60)
-    assert client.oa_info(token).rate_limit.remain == 1  # the budget resets each minute
+    assert zalo_api.oa_info(token).rate_limit.remain == 1  # the budget resets each minute
 
 
 # --- transport failures -> ZaloTransportError (RETRY) ---------------------------------------------------------
 
-def test_http_503_with_an_html_body(zalo_sandbox, client, token, citizen):
+def test_http_503_with_an_html_body(zalo_sandbox, zalo_api, token, citizen):
     zalo_sandbox.inject_fault(path="/message/cs", http_status=503, body="<html><h1>503 Service Unavailable</h1></html>")
     with pytest.raises(ZaloTransportError) as caught:
-        client.send_text(token, citizen["user_id"], "Xin chào")
+        zalo_api.send_text(token, citizen["user_id"], "Xin chào")
     assert (caught.value.outcome, caught.value.http_status, caught.value.family) == (Outcome.RETRY, 503, Family.OA)
     assert "503 Service Unavailable" in caught.value.raw
 
 
-def test_invalid_json(zalo_sandbox, client, token):
+def test_invalid_json(zalo_sandbox, zalo_api, token):
     zalo_sandbox.inject_fault(path="/getoa", invalid_json=True)
     with pytest.raises(ZaloTransportError) as caught:
-        client.oa_info(token)
+        zalo_api.oa_info(token)
     assert caught.value.outcome is Outcome.RETRY and caught.value.http_status == 200
 
 
-def test_connection_reset_then_the_pool_recovers(zalo_sandbox, client, token):
-    client.oa_info(token)  # a kept-alive connection exists
+def test_connection_reset_then_the_pool_recovers(zalo_sandbox, zalo_api, token):
+    zalo_api.oa_info(token)  # a kept-alive connection exists
     zalo_sandbox.inject_fault(path="/getoa", reset=True)
     with pytest.raises(ZaloTransportError) as caught:
-        client.oa_info(token)
+        zalo_api.oa_info(token)
     assert caught.value.outcome is Outcome.RETRY
-    assert client.oa_info(token).oa_id
+    assert zalo_api.oa_info(token).oa_id
 
 
 def test_slow_answer_beyond_the_read_timeout(zalo_sandbox, token):
@@ -322,21 +316,21 @@ def test_slow_answer_beyond_the_read_timeout(zalo_sandbox, token):
     assert caught.value.outcome is Outcome.RETRY and "timed out" in caught.value.message
 
 
-def test_oauth_transport_failure_is_not_an_oauth_error(zalo_sandbox, client, zapp, tokens):
+def test_oauth_transport_failure_is_not_an_oauth_error(zalo_sandbox, zalo_api, zapp, tokens):
     zalo_sandbox.inject_fault(host="oauth", http_status=502, body="<html>Bad Gateway</html>")
     with pytest.raises(ZaloTransportError) as caught:
-        client.refresh(zapp.app_id, zapp.app_secret, tokens["refresh_token"])
+        zalo_api.refresh(zapp.app_id, zapp.app_secret, tokens["refresh_token"])
     assert caught.value.family is Family.OAUTH and not isinstance(caught.value, OAuthError)
 
 
 # --- read endpoints ----------------------------------------------------------------------------------------
 
-def test_followers_paging_and_the_data_query(zalo_sandbox, client, token, zapp):
+def test_followers_paging_and_the_data_query(zalo_sandbox, zalo_api, token, zapp):
     followers = [zalo_sandbox.add_user(zapp.app_id, user_id=f"90000{n:04d}")["user_id"] for n in range(120)]
     zalo_sandbox.add_user(zapp.app_id, user_id="8000000000", is_follower=False)
     zalo_sandbox.clear_requests()
 
-    assert list(client.iter_followers(token)) == followers
+    assert list(zalo_api.iter_followers(token)) == followers
 
     entries = zalo_sandbox.requests(path_contains="/user/getlist")
     assert [e["method"] for e in entries] == ["GET"] * 3
@@ -345,17 +339,17 @@ def test_followers_paging_and_the_data_query(zalo_sandbox, client, token, zapp):
     assert all(header(e, "access_token") == token for e in entries)
 
 
-def test_followers_count_is_capped_at_50(zalo_sandbox, client, token, zapp):
+def test_followers_count_is_capped_at_50(zalo_sandbox, zalo_api, token, zapp):
     for n in range(3):
         zalo_sandbox.add_user(zapp.app_id, tags=["can-bo"] if n else [])
-    page = client.followers(token, count=500, tag_name="can-bo")
+    page = zalo_api.followers(token, count=500, tag_name="can-bo")
     data = json.loads(parse_qs(last_request(zalo_sandbox, "/user/getlist")["query"])["data"][0])
     assert data == {"offset": 0, "count": 50, "is_follower": True, "tag_name": "can-bo"}
     assert (page.total, len(page.user_ids)) == (2, 2)
 
 
-def test_user_detail(zalo_sandbox, client, token, citizen):
-    profile = client.user_detail(token, citizen["user_id"])
+def test_user_detail(zalo_sandbox, zalo_api, token, citizen):
+    profile = zalo_api.user_detail(token, citizen["user_id"])
     entry = last_request(zalo_sandbox, "/user/detail")
     assert entry["method"] == "GET" and json.loads(parse_qs(entry["query"])["data"][0]) == {
         "user_id": citizen["user_id"]}
@@ -364,46 +358,46 @@ def test_user_detail(zalo_sandbox, client, token, citizen):
 
 
 @pytest.mark.parametrize("id_field", ["oa_id", "oaid"])
-def test_oa_info_accepts_either_id_field(zalo_sandbox, client, token, id_field):
+def test_oa_info_accepts_either_id_field(zalo_sandbox, zalo_api, token, id_field):
     data = {id_field: "4004001", "name": "UBND tỉnh Bắc Ninh", "oa_type": 4, "is_verified": True,
             "num_follower": 12}
     zalo_sandbox.inject_fault(path="/getoa", body={"error": 0, "message": "Success", "data": data})
-    info = client.oa_info(token)
+    info = zalo_api.oa_info(token)
     assert (info.oa_id, info.name, info.oa_type, info.is_verified, info.num_follower) == (
         "4004001", "UBND tỉnh Bắc Ninh", 4, True, 12)
 
 
-def test_oa_info_from_the_sandbox(zalo_sandbox, client, token, zapp, citizen):
-    info = client.oa_info(token)
+def test_oa_info_from_the_sandbox(zalo_sandbox, zalo_api, token, zapp, citizen):
+    info = zalo_api.oa_info(token)
     entry = last_request(zalo_sandbox, "/getoa")
     assert (entry["method"], entry["path"], header(entry, "access_token")) == ("GET", "/openapi/v2.0/oa/getoa", token)
     assert (info.oa_id, info.name, info.oa_type, info.num_follower) == (zapp.oa_id, "UBND tỉnh Bắc Ninh", 4, 1)
 
 
-def test_message_quota(zalo_sandbox, client, token, citizen):
-    quota = client.message_quota(token, citizen["user_id"])
+def test_message_quota(zalo_sandbox, zalo_api, token, citizen):
+    quota = zalo_api.message_quota(token, citizen["user_id"])
     body = assert_authenticated_json_post(last_request(zalo_sandbox, "/quota/message"),
                                           "/openapi/v3.0/oa/quota/message", token)
     assert body == {"user_id": citizen["user_id"]}
     assert quota.last_interaction_ms and quota.cs_reply["total"] == 8 and "daily_remain" in quota.promotion
 
 
-def test_unknown_zalo_code_is_permanent_and_flagged(zalo_sandbox, client, token):
+def test_unknown_zalo_code_is_permanent_and_flagged(zalo_sandbox, zalo_api, token):
     zalo_sandbox.inject_fault(path="/getoa", error=-9999, message="something new")
     with pytest.raises(ZaloApiError) as caught:
-        client.oa_info(token)
+        zalo_api.oa_info(token)
     assert (caught.value.outcome, caught.value.known, caught.value.message) == (
         Outcome.PERMANENT, False, "something new")
 
 
 # --- concurrency and logging -----------------------------------------------------------------------------------
 
-def test_one_client_is_shared_by_many_threads(client, token, zapp):
+def test_one_client_is_shared_by_many_threads(zalo_api, token, zapp):
     results, failures = [], []
 
     def work():
         try:
-            results.extend(client.oa_info(token).oa_id for _ in range(5))
+            results.extend(zalo_api.oa_info(token).oa_id for _ in range(5))
         except Exception as error:  # collected, asserted below
             failures.append(error)
 
@@ -415,11 +409,11 @@ def test_one_client_is_shared_by_many_threads(client, token, zapp):
     assert failures == [] and results == [zapp.oa_id] * 60
 
 
-def test_calls_are_logged_without_token_or_secret(zalo_sandbox, client, zapp, tokens, citizen, monkeypatch, caplog):
+def test_calls_are_logged_without_token_or_secret(zalo_sandbox, zalo_api, zapp, tokens, citizen, monkeypatch, caplog):
     monkeypatch.setattr(client_module.logger, "disabled", False)  # alembic's fileConfig disables old loggers
     with caplog.at_level(logging.DEBUG, logger=client_module.logger.name):
-        client.send_text(tokens["access_token"], citizen["user_id"], "Xin chào")
-        pair = client.refresh(zapp.app_id, zapp.app_secret, tokens["refresh_token"])
+        zalo_api.send_text(tokens["access_token"], citizen["user_id"], "Xin chào")
+        pair = zalo_api.refresh(zapp.app_id, zapp.app_secret, tokens["refresh_token"])
     text = "\n".join(record.getMessage() for record in caplog.records)
     assert "POST /openapi/v3.0/oa/message/cs -> HTTP 200, error 0" in text
     assert "/oauth/v4/oa/access_token" in text
