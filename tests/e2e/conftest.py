@@ -18,7 +18,6 @@ from platform_core.extensions import db
 from tests import factories
 from tests.auth.support import add_membership
 from tests.conftest import as_tenant, make_test_config
-from tests.web.catalogues import compile_catalogues
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -26,10 +25,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "e2e"
 ADMIN_EMAIL = "quan-tri@bacninh.gov.vn"
 OFFICER_EMAIL = "can-bo@bacninh.gov.vn"
-
-
-def pytest_configure(config):
-    compile_catalogues()
 
 
 @pytest.fixture(autouse=True)
