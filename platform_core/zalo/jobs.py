@@ -15,10 +15,11 @@ from platform_core.tenancy.context import tenant_context
 from platform_core.tenancy.models import Tenant
 from platform_core.tenancy.service import ref
 from platform_core.zalo import events
+from platform_core.zalo.backoff import retry_delay
 from platform_core.zalo.client_registry import zalo_client
 from platform_core.zalo.connection import get_connection, sending_paused
 from platform_core.zalo.constants import EVENT_RECEIVED, REFRESH_MARGIN_SECONDS, STATUS_CONNECTED
-from platform_core.zalo.errors import Outcome, ZaloError
+from platform_core.zalo.errors import ZaloError
 from platform_core.zalo.models import ZaloConnection, ZaloEvent
 from platform_core.zalo.tokens import refresh_access_token, with_access_token
 from platform_core.zalo.welcome import welcome_text
@@ -44,8 +45,11 @@ def process_event(event_id: str) -> str:
     return status
 
 
-@job(queue=QUEUE_ZALO_TX, timeout=60, retries=5, retry_intervals=(10, 30, 120, 600, 1800))
-def send_welcome_message(zalo_user_id: str) -> dict:
+WELCOME_MAX_ATTEMPTS = 6
+
+
+@job(queue=QUEUE_ZALO_TX, timeout=60)
+def send_welcome_message(zalo_user_id: str, attempt: int = 1) -> dict:
     connection = get_connection()
     if sending_paused(connection):
         return {"sent": False, "reason": "sending paused"}
@@ -54,8 +58,10 @@ def send_welcome_message(zalo_user_id: str) -> dict:
         result = with_access_token(client, lambda token: client.send_text(token, zalo_user_id,
                                                                           welcome_text(connection)))
     except ZaloError as error:
-        if error.outcome in (Outcome.RETRY, Outcome.RATE_LIMITED):
-            raise  # RQ retries with backoff
+        delay = retry_delay(error, attempt, utcnow()) if attempt < WELCOME_MAX_ATTEMPTS else None
+        if delay is not None:
+            send_welcome_message.enqueue_in(timedelta(seconds=delay), zalo_user_id, attempt=attempt + 1)
+            return {"sent": False, "code": error.code, "retry_in": round(delay, 1)}
         log.info("welcome message not sent: %s %s", error.code, error.outcome.value)
         return {"sent": False, "code": error.code, "outcome": error.outcome.value}
     return {"sent": True, "message_id": result.message_id}
