@@ -3,6 +3,8 @@
 from platform_core.apikeys.models import ApiKey
 from platform_core.auth.models import AuditEvent, Membership, PlatformAuditEvent, User
 from platform_core.catalogue.models import Procedure
+from platform_core.delivery.models import Delivery, MessageTemplate, Notification, RatePolicy
+from platform_core.dossiers.models import Dossier, DossierEvent
 from platform_core.tenancy.models import Province, Tenant, TenantHistory, TenantSlugAlias
 from platform_core.zalo.models import DataSubjectRequest, Follower, MessageReceipt, ZaloConnection, ZaloEvent
 
@@ -10,12 +12,18 @@ __all__ = [
     "ApiKey",
     "AuditEvent",
     "DataSubjectRequest",
+    "Delivery",
+    "Dossier",
+    "DossierEvent",
     "Follower",
     "MessageReceipt",
     "Membership",
+    "MessageTemplate",
+    "Notification",
     "PlatformAuditEvent",
     "Procedure",
     "Province",
+    "RatePolicy",
     "Tenant",
     "TenantHistory",
     "TenantSlugAlias",
