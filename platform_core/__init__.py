@@ -52,6 +52,7 @@ def _init_extensions(app: Flask) -> None:
     from platform_core import models  # noqa: F401 - the metadata must be complete before anything maps
     from platform_core.auth.session import init_login
     from platform_core.db.sqlite import enable_sqlite_pragmas
+    from platform_core.delivery import receipts  # noqa: F401 - receipts from Zalo move deliveries forward
     from platform_core.extensions import babel, csrf, db, limiter, migrate
     from platform_core.i18n import select_locale
     from platform_core.web.hooks import init_web_hooks
@@ -68,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    import platform_core.bot  # noqa: F401 - registers the lookup bot's handler for citizens' text
     from platform_core.api import api_v1
     from platform_core.auth.views import auth_bp
     from platform_core.health.views import health_bp
@@ -83,6 +85,7 @@ def _register_cli(app: Flask) -> None:
     from platform_core.apikeys.cli import apikeys_cli
     from platform_core.auth.cli import users_cli
     from platform_core.db.cli import keys_cli
+    from platform_core.delivery.cli import delivery_cli
     from platform_core.demo.cli import demo_command
     from platform_core.jobs.cli import worker_command
     from platform_core.jobs.scheduler import scheduler_command
@@ -90,7 +93,7 @@ def _register_cli(app: Flask) -> None:
     from platform_core.zalo.cli import connect_zalo_command, zalo_cli
 
     tenants_cli.add_command(connect_zalo_command)
-    commands = (tenants_cli, apikeys_cli, users_cli, keys_cli, zalo_cli, demo_command, worker_command,
-                scheduler_command)
+    commands = (tenants_cli, apikeys_cli, users_cli, keys_cli, zalo_cli, delivery_cli, demo_command,
+                worker_command, scheduler_command)
     for command in commands:
         app.cli.add_command(command)

@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 PERIODIC_JOBS = (
     ("platform_core.zalo.jobs.refresh_expiring_tokens", 600),
     ("platform_core.zalo.jobs.requeue_stale_events", 60),
+    ("platform_core.delivery.jobs.sweep", 60),
 )
 
 

@@ -21,6 +21,18 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[ZaloEvent, dict], str]
 _handlers: dict[str, Handler] = {}
+_receipt_listeners: list[Callable[[MessageReceipt], object]] = []
+
+
+def on_receipt(listener: Callable[[MessageReceipt], object]) -> None:
+    """Called with each receipt as it is recorded (the delivery pipeline moves its deliveries forward)."""
+    _receipt_listeners.append(listener)
+
+
+def _notify_receipt(receipt: MessageReceipt) -> None:
+    db.session.flush()
+    for listener in _receipt_listeners:
+        listener(receipt)
 
 
 def register_handler(event_name: str, handler: Handler) -> None:
@@ -86,12 +98,12 @@ def _on_unfollow(event: ZaloEvent, body: dict) -> str:
 
 def _record_citizen_message(event: ZaloEvent, body: dict) -> str:
     """A citizen wrote to the OA: the consultation window reopens; the text waits for the bot."""
-    _touch_interaction(event, body)
+    touch_interaction(event, body)
     return EVENT_RECORDED
 
 
 def _on_submit_info(event: ZaloEvent, body: dict) -> str:
-    follower = _touch_interaction(event, body)
+    follower = touch_interaction(event, body)
     info = body.get("info") or {}
     follower.shared_info = {k: str(v) for k, v in info.items() if k != "phone" and v not in (None, "")}
     if info.get("phone") not in (None, ""):
@@ -108,6 +120,7 @@ def _on_received(event: ZaloEvent, body: dict) -> str:
         receipt = _receipt(message_id, via_zns=event.from_zns)
         delivered = (body.get("message") or {}).get("delivery_time")
         receipt.delivered_at = receipt.delivered_at or (_ms(delivered) if delivered else event_time(body))
+        _notify_receipt(receipt)
     return EVENT_PROCESSED
 
 
@@ -115,6 +128,7 @@ def _on_seen(event: ZaloEvent, body: dict) -> str:
     for message_id in (body.get("message") or {}).get("msg_ids") or []:
         receipt = _receipt(str(message_id), via_zns=False)
         receipt.seen_at = receipt.seen_at or event_time(body)
+        _notify_receipt(receipt)
     return EVENT_PROCESSED
 
 
@@ -123,7 +137,7 @@ def _on_withdraw(event: ZaloEvent, body: dict) -> str:
     return EVENT_RECORDED
 
 
-def _touch_interaction(event: ZaloEvent, body: dict) -> Follower:
+def touch_interaction(event: ZaloEvent, body: dict) -> Follower:
     follower = follower_for(event.zalo_user_id)
     at = event_time(body)
     follower.last_interaction_at = max(filter(None, [follower.last_interaction_at, at]))

@@ -1,0 +1,142 @@
+"""The pump: claims due deliveries from the outbox and hands them to RQ in small batches.
+
+Each tick it looks at every tenant's due rows (one audited cross-tenant read), then serves transactional
+before bulk, visiting tenants in an order that rotates every tick. A tenant gets at most one batch per tick
+and per class, only as many rows as its GCRA limiter grants, and only while it has fewer than
+MAX_INFLIGHT_BATCHES batches claimed but not finished, so one province's backlog never queues ahead of
+another province's fresh notices. Rows are claimed (claim_token) and committed before the job is enqueued:
+if Redis is down the claim simply expires and the sweeper gives the rows back.
+"""
+
+import logging
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+
+import redis
+from sqlalchemy import and_, case, func, select, update
+
+from platform_core.db.cross_tenant import cross_tenant
+from platform_core.db.types import utcnow
+from platform_core.delivery import jobs
+from platform_core.delivery.constants import CLASS_BULK, CLASS_TX, PENDING, SENDING
+from platform_core.delivery.limiter import acquire, limiter_key
+from platform_core.delivery.models import Delivery
+from platform_core.delivery.policy import limits_for
+from platform_core.extensions import db
+from platform_core.jobs.connection import get_redis
+from platform_core.tenancy.constants import SERVED_STATUSES
+from platform_core.tenancy.context import tenant_context
+from platform_core.tenancy.models import Tenant
+from platform_core.tenancy.service import ref
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = {CLASS_TX: 20, CLASS_BULK: 50}
+MAX_INFLIGHT_BATCHES = 2
+JOB_FOR_CLASS = {CLASS_TX: jobs.deliver_transactional, CLASS_BULK: jobs.deliver_bulk}
+LEADER_KEY = "motcua:delivery-pump:leader"
+
+
+@dataclass
+class Backlog:
+    due: int = 0
+    inflight: int = 0
+
+
+def backlog(now) -> dict[tuple[uuid.UUID, str], Backlog]:
+    """Due and in-flight counts per (tenant, class), for every tenant at once."""
+    due = func.sum(case((and_(Delivery.state == PENDING, Delivery.claim_token.is_(None),
+                              Delivery.next_attempt_at <= now), 1), else_=0))
+    inflight = func.sum(case((Delivery.claim_token.is_not(None), 1), else_=0))
+    with cross_tenant("delivery pump: count due deliveries per tenant"):
+        rows = db.session.execute(
+            select(Delivery.tenant_id, Delivery.message_class, due, inflight)
+            .where(Delivery.state.in_((PENDING, SENDING)))
+            .group_by(Delivery.tenant_id, Delivery.message_class)
+        ).all()
+        db.session.commit()
+    return {(tenant_id, cls): Backlog(int(d or 0), int(i or 0)) for tenant_id, cls, d, i in rows}
+
+
+def tick(rotation: int = 0, now=None) -> dict[str, int]:
+    """One pass: claim and enqueue what the limits allow. Returns rows claimed per class."""
+    now = now or utcnow()
+    work = backlog(now)
+    tenants = _served_tenants({tenant_id for tenant_id, _ in work})
+    claimed = defaultdict(int)
+    for message_class in (CLASS_TX, CLASS_BULK):
+        order = sorted(t for t, cls in work if cls == message_class and work[(t, cls)].due and t in tenants)
+        for tenant_id in order[rotation % len(order):] + order[:rotation % len(order)] if order else []:
+            entry = work[(tenant_id, message_class)]
+            if entry.inflight >= MAX_INFLIGHT_BATCHES * BATCH_SIZE[message_class]:
+                continue
+            claimed[message_class] += _serve(tenants[tenant_id], message_class, entry.due, now)
+    return dict(claimed)
+
+
+def _served_tenants(ids) -> dict:
+    if not ids:
+        return {}
+    rows = db.session.scalars(select(Tenant).where(Tenant.id.in_(ids), Tenant.status.in_(SERVED_STATUSES)))
+    return {tenant.id: tenant for tenant in rows}
+
+
+def _serve(tenant, message_class: str, due: int, now) -> int:
+    with tenant_context(ref(tenant)):
+        limits = limits_for(message_class)
+        grant = acquire(limiter_key(tenant.id, message_class), limits.per_minute, limits.burst,
+                        min(due, BATCH_SIZE[message_class]))
+        if not grant.granted:
+            db.session.commit()
+            return 0
+        token = uuid.uuid4().hex
+        count = claim(token, message_class, grant.granted, now)
+        if count:
+            JOB_FOR_CLASS[message_class].enqueue(token)
+        return count
+
+
+def claim(token: str, message_class: str, limit: int, now) -> int:
+    """Mark up to `limit` due rows of the tenant in context as claimed by `token`, and commit."""
+    due_ids = (
+        select(Delivery.id)
+        .where(Delivery.state == PENDING, Delivery.claim_token.is_(None), Delivery.next_attempt_at <= now,
+               Delivery.message_class == message_class)
+        .order_by(Delivery.next_attempt_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    count = db.session.execute(
+        update(Delivery).where(Delivery.id.in_(due_ids.scalar_subquery()))
+        .values(claim_token=token, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return count
+
+
+def run(stop, interval: float = 0.2, once: bool = False) -> None:
+    """The pump loop. Only one pump works at a time (a Redis leader key); a second one waits as a standby."""
+    me, rotation = uuid.uuid4().hex, 0
+    while not stop.is_set():
+        try:
+            if _lead(me):
+                tick(rotation)
+                rotation += 1
+        except redis.RedisError as error:
+            log.warning("pump: Redis unavailable (%s); deliveries stay in the database", error)
+            db.session.rollback()
+        if once:
+            return
+        stop.wait(interval)
+
+
+def _lead(me: str) -> bool:
+    connection = get_redis()
+    if connection.set(LEADER_KEY, me, nx=True, px=5000):
+        return True
+    if connection.get(LEADER_KEY) == me.encode():
+        connection.pexpire(LEADER_KEY, 5000)
+        return True
+    return False
