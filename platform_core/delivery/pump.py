@@ -98,22 +98,25 @@ def _serve(tenant, message_class: str, due: int, now) -> int:
 
 
 def claim(token: str, message_class: str, limit: int, now) -> int:
-    """Mark up to `limit` due rows of the tenant in context as claimed by `token`, and commit."""
-    due_ids = (
+    """Mark up to `limit` due rows of the tenant in context as claimed by `token`, and commit.
+
+    The ids are locked and read first, then updated: an UPDATE ... WHERE id IN (SELECT ... LIMIT n FOR UPDATE
+    SKIP LOCKED) can be re-planned as a rescanned semi-join on PostgreSQL and claim more than n rows."""
+    ids = db.session.scalars(
         select(Delivery.id)
         .where(Delivery.state == PENDING, Delivery.claim_token.is_(None), Delivery.next_attempt_at <= now,
                Delivery.message_class == message_class)
         .order_by(Delivery.next_attempt_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
-    )
-    count = db.session.execute(
-        update(Delivery).where(Delivery.id.in_(due_ids.scalar_subquery()))
-        .values(claim_token=token, claimed_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    ).all()
+    if ids:
+        db.session.execute(
+            update(Delivery).where(Delivery.id.in_(ids)).values(claim_token=token, claimed_at=now)
+            .execution_options(synchronize_session=False)
+        )
     db.session.commit()
-    return count
+    return len(ids)
 
 
 def run(stop, interval: float = 0.2, once: bool = False) -> None:

@@ -1,0 +1,74 @@
+"""The pump claims within each tenant's limits, a batch at a time, fairly, and enqueues jobs with the tenant."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from platform_core.db.types import utcnow
+from platform_core.delivery import pump
+from platform_core.delivery.models import Delivery
+from platform_core.delivery.policy import set_limits
+from platform_core.delivery.sweeper import sweep_stale
+from platform_core.extensions import db
+from platform_core.jobs.decorators import open_queue
+from platform_core.jobs.queues import QUEUE_ZALO_TX
+from tests.conftest import as_tenant
+from tests.delivery.support import queue_replies
+
+
+def claimed(tenant) -> int:
+    with as_tenant(tenant):
+        return db.session.scalar(select(func.count()).select_from(Delivery).where(Delivery.claim_token.is_not(None)))
+
+
+def test_a_tick_claims_one_batch_per_tenant_and_queues_it_with_the_tenant(tenant_a, tenant_b):
+    queue = open_queue(QUEUE_ZALO_TX)
+    queue.empty()
+    queue_replies(tenant_a, 30)
+    queue_replies(tenant_b, 5)
+    assert pump.tick() == {"tx": 25}
+    assert (claimed(tenant_a), claimed(tenant_b)) == (20, 5)
+    owners = sorted(job.meta["tenant_id"] for job in queue.jobs)
+    assert owners == sorted([str(tenant_a.id), str(tenant_b.id)])
+    queue.empty()
+
+
+def test_in_flight_batches_are_capped_per_tenant(tenant_a):
+    open_queue(QUEUE_ZALO_TX).empty()
+    queue_replies(tenant_a, 100)
+    pump.tick()
+    pump.tick()
+    assert pump.tick() == {}
+    assert claimed(tenant_a) == pump.MAX_INFLIGHT_BATCHES * pump.BATCH_SIZE["tx"]
+    open_queue(QUEUE_ZALO_TX).empty()
+
+
+def test_the_rate_policy_limits_what_is_claimed(tenant_a):
+    open_queue(QUEUE_ZALO_TX).empty()
+    with as_tenant(tenant_a):
+        set_limits("tx", per_minute=60, burst=3)
+    queue_replies(tenant_a, 10)
+    assert pump.tick() == {"tx": 3}
+    open_queue(QUEUE_ZALO_TX).empty()
+
+
+def test_future_rows_and_suspended_tenants_wait(tenant_a, tenant_b, db_session):
+    open_queue(QUEUE_ZALO_TX).empty()
+    [later] = queue_replies(tenant_a, 1)
+    with as_tenant(tenant_a):
+        db.session.get(Delivery, (tenant_a.id, later)).next_attempt_at = utcnow() + timedelta(minutes=5)
+        db.session.flush()
+    queue_replies(tenant_b, 2)
+    tenant_b.status = "suspended"
+    db_session.flush()
+    assert pump.tick() == {}
+
+
+def test_the_sweeper_returns_stale_claims(tenant_a):
+    open_queue(QUEUE_ZALO_TX).empty()
+    queue_replies(tenant_a, 3)
+    pump.tick()
+    assert sweep_stale(utcnow())["claims_returned"] == 0
+    assert sweep_stale(utcnow() + timedelta(minutes=3))["claims_returned"] == 3
+    assert claimed(tenant_a) == 0
+    open_queue(QUEUE_ZALO_TX).empty()

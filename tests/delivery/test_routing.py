@@ -1,0 +1,64 @@
+"""Channel routing from what the OA knows about the citizen (zalo-oa.md §2)."""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+from platform_core.db.types import utcnow
+from platform_core.delivery import routing
+from platform_core.extensions import db
+from platform_core.zalo.models import Follower
+from tests.conftest import as_tenant
+
+NOW = utcnow()
+
+
+def delivery(user_id=None, phone=None):
+    return SimpleNamespace(recipient_zalo_user_id=user_id, recipient_phone=phone)
+
+
+def follower(tenant, user_id, **fields):
+    with as_tenant(tenant):
+        db.session.add(Follower(zalo_user_id=user_id, **fields))
+        db.session.flush()
+
+
+def channels(tenant, target, zns=True):
+    with as_tenant(tenant):
+        return [route.channel for route in routing.eligible_channels(target, has_zns_template=zns, now=NOW)]
+
+
+def test_recent_interaction_means_consultation_first(tenant_a):
+    follower(tenant_a, "u1", is_follower=True, last_interaction_at=NOW - timedelta(days=2))
+    assert channels(tenant_a, delivery("u1", "+84912345678")) == ["cs", "transaction", "zns"]
+
+
+def test_a_follower_quiet_for_a_month_gets_a_transaction_message(tenant_a):
+    follower(tenant_a, "u2", is_follower=True, last_interaction_at=NOW - timedelta(days=30))
+    assert channels(tenant_a, delivery("u2", "+84912345678")) == ["transaction", "zns"]
+
+
+def test_a_stranger_with_a_phone_gets_zns(tenant_a):
+    assert channels(tenant_a, delivery(None, "+84912345678")) == ["zns"]
+
+
+def test_no_zns_template_and_no_user_means_no_channel(tenant_a):
+    assert channels(tenant_a, delivery(None, "+84912345678"), zns=False) == []
+
+
+def test_the_user_id_is_learnt_from_a_shared_phone(tenant_a):
+    follower(tenant_a, "u3", is_follower=True, phone_e164="+84987654321", last_interaction_at=NOW)
+    with as_tenant(tenant_a):
+        routes = routing.eligible_channels(delivery(None, "+84987654321"), has_zns_template=True, now=NOW)
+    assert [(r.channel, r.user_id) for r in routes] == [("cs", "u3"), ("transaction", "u3"), ("zns", "u3")]
+
+
+def test_another_tenants_follower_is_not_used(tenant_a, tenant_b):
+    follower(tenant_b, "u4", is_follower=True, phone_e164="+84911111111", last_interaction_at=NOW)
+    assert channels(tenant_a, delivery(None, "+84911111111")) == ["zns"]
+
+
+def test_fallback_moves_to_the_next_channel_only():
+    routes = [routing.Route("cs", "", "u"), routing.Route("transaction", "", "u"), routing.Route("zns", "", "u")]
+    assert routing.next_route(routes, None).channel == "cs"
+    assert routing.next_route(routes, "cs").channel == "transaction"
+    assert routing.next_route(routes, "zns") is None
