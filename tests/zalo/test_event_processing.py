@@ -49,8 +49,9 @@ def test_unfollow_keeps_the_citizen_but_marks_them(client, connected_a, tenant_a
     assert not record.is_follower and record.unfollowed_at
 
 
-def test_citizen_text_opens_the_window_and_waits_for_the_bot(client, connected_a, tenant_a):
-    event = deliver_and_process(client, tenant_a, user_text(user_id="8000009", msg_id="t-9"))
+def test_citizen_message_without_a_handler_opens_the_window_and_is_kept(client, connected_a, tenant_a):
+    image = user_text(user_id="8000009", msg_id="t-9") | {"event_name": "user_send_image"}  # text: the bot
+    event = deliver_and_process(client, tenant_a, image)
     assert event.status == "recorded"
     assert follower(tenant_a, "8000009").last_interaction_at is not None
 

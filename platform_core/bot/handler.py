@@ -1,0 +1,42 @@
+"""The bot's place in event processing: a citizen's text in, one answer in the outbox, same transaction.
+
+The answer is not sent here: it is written with `send_reply` and leaves through the delivery pipeline as a
+consultation message (the citizen has just written, so the window is open). Its idempotency key is the
+event's, so processing a redelivered or retried event never answers twice.
+"""
+
+from platform_core.bot import answers, lookup
+from platform_core.bot.parser import BAD_CODE, LOOKUP, MENU, PROCEDURE, parse
+from platform_core.db.types import utcnow
+from platform_core.delivery.outbox import send_reply
+from platform_core.zalo.constants import EVENT_PROCESSED
+from platform_core.zalo.events import register_handler, touch_interaction
+from platform_core.zalo.models import ZaloEvent
+
+
+def on_citizen_text(event: ZaloEvent, body: dict) -> str:
+    follower = touch_interaction(event, body)
+    text = str((body.get("message") or {}).get("text") or "")
+    send_reply(event.zalo_user_id, answer_to(text, lookup.sender(follower)),
+               idempotency_key=f"bot:{event.event_key}")
+    return EVENT_PROCESSED
+
+
+def answer_to(text: str, sender: lookup.Sender) -> str:
+    """The answer to `text` from `sender`, read from the tenant in context."""
+    intent, desk = parse(text), lookup.desk()
+    if intent.kind == LOOKUP:
+        dossier = lookup.find_dossier(intent.value)
+        if dossier is None:
+            return answers.not_found_answer(intent.value, desk)
+        return answers.dossier_answer(dossier, lookup.procedure_of(dossier), sender, desk, utcnow())
+    if intent.kind == BAD_CODE:
+        return answers.bad_code_answer(intent.value, desk)
+    if intent.kind == PROCEDURE:
+        return answers.procedures_answer(intent.value, lookup.search_procedures(intent.value), desk)
+    if intent.kind == MENU:
+        return answers.menu_answer(desk)
+    return answers.fallback_answer(desk)
+
+
+register_handler("user_send_text", on_citizen_text)
