@@ -46,3 +46,27 @@ def create_user(email: str, password: str = DEFAULT_PASSWORD, full_name: str = "
 def create_api_key(name: str = "test key", kind: str = "live"):
     """Returns (ApiKey, plaintext) for the tenant in context."""
     return apikeys.create_key(name, kind)
+
+
+DOSSIER_DEFAULTS = {
+    "procedure_code": "1.004222",
+    "applicant": {"name": "Nguyễn Văn An", "phone": "0912345678"},
+    "received_at": "2026-07-15T08:30:00+07:00",
+    "due_at": "2026-07-24T17:00:00+07:00",
+    "channel": 2,
+}
+
+
+def dossier_body(code: str = "H15.50.05.13-260715-0001", **fields) -> dict:
+    """A valid creation body for POST /api/v1/dossiers (dates as the API takes them)."""
+    return {"code": code} | DOSSIER_DEFAULTS | fields
+
+
+def create_dossier(code: str = "H15.50.05.13-260715-0001", simulated: bool = False, **fields):
+    """A dossier of the tenant in context, created through the service (so with its first event and
+    notification, as the API would)."""
+    from platform_core.dossiers import service
+    from platform_core.dossiers.schemas import DossierInput
+
+    dossier, _ = service.create_dossier(DossierInput().load(dossier_body(code, **fields)), simulated=simulated)
+    return dossier

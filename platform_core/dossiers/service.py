@@ -1,0 +1,234 @@
+"""Dossier business rules: creating a dossier and recording what happens to it, with its notification written
+in the same transaction (the outbox). Callers pass validated data (dossiers/schemas.py) and commit; nothing
+here knows about requests. Scoping to the tenant is done by the session.
+
+Both writes are idempotent: they return `(row, created)`, `created` False when the request repeats one
+already stored (dossiers/idempotency.py).
+"""
+
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from platform_core.catalogue.models import Procedure
+from platform_core.delivery.models import Notification
+from platform_core.delivery.outbox import notify_dossier_event
+from platform_core.dossiers import clock, idempotency, state
+from platform_core.dossiers.constants import EVENT_APOLOGY, RECEIVED, STATUS_NAMES
+from platform_core.dossiers.errors import Conflict, DossierNotFound
+from platform_core.dossiers.models import Dossier, DossierEvent
+from platform_core.errors import FieldError
+from platform_core.extensions import db
+from platform_core.tenancy.context import require_tenant
+from platform_core.tenancy.models import Tenant
+from platform_core.zalo.connection import get_connection
+from platform_core.zalo.constants import STATUS_CONNECTED
+from platform_core.zalo.phone import PhoneError, to_e164
+
+# --- reading ------------------------------------------------------------------------------------------------
+
+
+def find_dossier(code: str, for_update: bool = False) -> Dossier | None:
+    statement = select(Dossier).where(Dossier.code == code)
+    if for_update:  # serialises events on one dossier (seq, state machine); SQLite serialises writes anyway
+        statement = statement.with_for_update()
+    return db.session.scalar(statement)
+
+
+def get_dossier(code: str, for_update: bool = False) -> Dossier:
+    dossier = find_dossier(code, for_update)
+    if dossier is None:
+        raise DossierNotFound(code)
+    return dossier
+
+
+def notifications_of(dossier: Dossier) -> list[Notification]:
+    statement = select(Notification).where(Notification.dossier_id == dossier.id)
+    return list(db.session.scalars(statement.order_by(Notification.created_at, Notification.id)))
+
+
+def get_notification(notification_id: str) -> Notification | None:
+    """The tenant's notification with this id; None for a malformed id or another tenant's."""
+    try:
+        parsed = uuid.UUID(str(notification_id))
+    except ValueError:
+        return None
+    return db.session.scalar(select(Notification).where(Notification.id == parsed))
+
+
+def dossier_code_of(notification: Notification) -> str | None:
+    if notification.dossier_id is None:
+        return None
+    return db.session.scalar(select(Dossier.code).where(Dossier.id == notification.dossier_id))
+
+
+# --- creating -----------------------------------------------------------------------------------------------
+
+
+def create_dossier(data: dict, simulated: bool = False) -> tuple[Dossier, bool]:
+    """Register a dossier and its first event (`received`, or `submitted` when the body says so)."""
+    values = _normalised(data)
+    wanted = idempotency.creation(values)
+    existing = find_dossier(values["code"])
+    if existing is not None:
+        return _same_dossier(existing, wanted), False
+    procedure = _enabled_procedure(values["procedure_code"])
+    _check_creation(values)
+
+    def write():
+        dossier = Dossier(
+            code=values["code"], external_id=values.get("external_id"), procedure_id=procedure.id,
+            procedure_code=procedure.code, applicant_name=values["applicant"]["name"],
+            applicant_phone=values["applicant"]["phone"], applicant_zalo_user_id=values["applicant"]["zalo_user_id"],
+            channel=values.get("channel"), status=values["status"], received_at=values["received_at"],
+            due_at=values["due_at"], supplement_paused_seconds=0, request_checksum=idempotency.checksum(wanted),
+        )
+        db.session.add(dossier)
+        db.session.flush()
+        first = DossierEvent(
+            dossier_id=dossier.id, seq=1, kind=STATUS_NAMES[dossier.status], to_status=dossier.status,
+            occurred_at=dossier.received_at, missing_documents=[], request_checksum=dossier.request_checksum,
+        )
+        _add_event(dossier, first, procedure, simulated)
+        return dossier
+
+    return _first_writer_wins(write, lambda: find_dossier(values["code"]), lambda winner: _same_dossier(winner, wanted))
+
+
+def _normalised(data: dict) -> dict:
+    applicant = dict(data["applicant"], zalo_user_id=data["applicant"].get("zalo_user_id"))
+    try:
+        applicant["phone"] = to_e164(applicant["phone"])
+    except PhoneError as error:
+        raise FieldError("applicant.phone", error.reason) from None
+    return dict(data, applicant=applicant, status=data.get("status") or RECEIVED)
+
+
+def _enabled_procedure(code: str) -> Procedure:
+    procedure = db.session.scalar(select(Procedure).where(Procedure.code == code))
+    if procedure is None:
+        raise FieldError("procedure_code", f"no procedure {code} in this province's catalogue")
+    if not procedure.enabled:
+        raise FieldError("procedure_code", f"procedure {code} is disabled in this province's catalogue")
+    return procedure
+
+
+def _check_creation(values: dict) -> None:
+    if values["status"] not in state.INITIAL_STATUSES:
+        raise FieldError("status", "a dossier starts as submitted (1) or received (2); send later statuses as events")
+    if values["due_at"] <= values["received_at"]:
+        raise FieldError("due_at", "must be after received_at")
+
+
+def _same_dossier(existing: Dossier, wanted: dict) -> Dossier:
+    """`existing` when the request repeats the one that created it; otherwise a Conflict naming each field
+    that differs."""
+    if existing.request_checksum == idempotency.checksum(wanted):
+        return existing
+    differing = idempotency.differences(wanted, idempotency.stored_creation(existing)) or ["code"]
+    message = f"differs from dossier {existing.code}, created earlier with this code"
+    raise Conflict({name: [message] for name in differing})
+
+
+# --- events -------------------------------------------------------------------------------------------------
+
+
+def record_event(code: str, data: dict, idempotency_key: str | None = None,
+                 simulated: bool = False) -> tuple[DossierEvent, bool]:
+    """Record a status change (or an apology with a new appointment, which changes no status) and notify the
+    citizen if the event tells them something. With an idempotency key, a repeat returns the first event."""
+    dossier = get_dossier(code, for_update=True)
+    wanted = idempotency.checksum(idempotency.event(code, data))
+    if idempotency_key is not None:
+        previous = _event_by_key(idempotency_key)
+        if previous is not None:
+            return _same_event(previous, wanted), False
+    target = data["status"]
+    state.check_transition(dossier.status, target)
+    state.check_fields(target, data)
+    _check_event_times(dossier, data)
+
+    def write():
+        event = _event_for(dossier, data, idempotency_key, wanted)
+        if target == EVENT_APOLOGY:
+            dossier.revised_due_at = data["new_due_at"]
+        else:
+            state.apply_status(dossier, target, data["occurred_at"])
+        _add_event(dossier, event, _procedure_of(dossier), simulated)
+        return event
+
+    return _first_writer_wins(write, lambda: _event_by_key(idempotency_key), lambda winner: _same_event(winner, wanted))
+
+
+def _event_by_key(key: str | None) -> DossierEvent | None:
+    if key is None:
+        return None
+    return db.session.scalar(select(DossierEvent).where(DossierEvent.idempotency_key == key))
+
+
+def _same_event(previous: DossierEvent, wanted: str) -> DossierEvent:
+    if previous.request_checksum != wanted:
+        raise Conflict({"Idempotency-Key": ["already used for a different event"]})
+    return previous
+
+
+def _check_event_times(dossier: Dossier, data: dict) -> None:
+    last = db.session.scalar(
+        select(DossierEvent).where(DossierEvent.dossier_id == dossier.id).order_by(DossierEvent.seq.desc()).limit(1)
+    )
+    if data["occurred_at"] < last.occurred_at:
+        raise FieldError("occurred_at", f"is before the previous event ({last.occurred_at.isoformat()})")
+    if data.get("new_due_at") is not None and data["new_due_at"] <= clock.appointment(dossier):
+        raise FieldError("new_due_at", f"must be later than the current appointment "
+                                       f"({clock.appointment(dossier).isoformat()})")
+
+
+def _event_for(dossier: Dossier, data: dict, idempotency_key: str | None, checksum: str) -> DossierEvent:
+    target = data["status"]
+    apology = target == EVENT_APOLOGY
+    return DossierEvent(
+        dossier_id=dossier.id, seq=_next_seq(dossier), kind=state.name_of(target), from_status=dossier.status,
+        to_status=None if apology else target, occurred_at=data["occurred_at"], note=data.get("note"),
+        reason=data.get("reason"), missing_documents=list(data.get("missing_documents") or []),
+        new_due_at=data.get("new_due_at"), idempotency_key=idempotency_key, request_checksum=checksum,
+    )
+
+
+def _next_seq(dossier: Dossier) -> int:
+    last = db.session.scalar(select(func.max(DossierEvent.seq)).where(DossierEvent.dossier_id == dossier.id))
+    return (last or 0) + 1
+
+
+def _procedure_of(dossier: Dossier) -> Procedure:
+    return db.session.scalar(select(Procedure).where(Procedure.id == dossier.procedure_id))
+
+
+# --- shared -------------------------------------------------------------------------------------------------
+
+
+def _add_event(dossier: Dossier, event: DossierEvent, procedure: Procedure, simulated: bool) -> None:
+    """Store the event and, in the same transaction, the citizen's notification when it tells them something."""
+    dossier.events.append(event)
+    db.session.flush()
+    notify_dossier_event(dossier, event, procedure, db.session.get(Tenant, require_tenant().id),
+                         oa_name=_connected_oa_name(), simulated=simulated)
+    db.session.flush()
+
+
+def _connected_oa_name() -> str | None:
+    connection = get_connection()
+    return connection.oa_name if connection is not None and connection.status == STATUS_CONNECTED else None
+
+
+def _first_writer_wins(write, find_winner, same_as):
+    """Run `write` in a savepoint. When a concurrent request inserted the same dossier code or idempotency key
+    first, the unique constraint refuses ours and the request is answered as a repeat of theirs."""
+    try:
+        with db.session.begin_nested():
+            return write(), True
+    except IntegrityError:
+        winner = find_winner()
+        if winner is None:
+            raise
+        return same_as(winner), False
