@@ -43,6 +43,8 @@ def load_settings(instance_path: Path) -> dict:
         "DATABASE_OWNER_URL": normalise_database_url(os.environ.get("DATABASE_OWNER_URL") or database_url),
         "DATABASE_APP_ROLE": os.environ.get("DATABASE_APP_ROLE", "motcua_app"),
         "REDIS_URL": os.environ.get("REDIS_URL"),
+        # SQLite only: BEGIN IMMEDIATE so that web, worker and pump processes never fail on a stale snapshot.
+        "SQLITE_IMMEDIATE_TRANSACTIONS": _bool("SQLITE_IMMEDIATE_TRANSACTIONS", True),
         "TENANTS_DIR": os.environ.get("TENANTS_DIR", str(REPO_ROOT / "tenants")),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "ZALO_OAUTH_URL": os.environ.get("ZALO_OAUTH_URL", "https://oauth.zaloapp.com"),

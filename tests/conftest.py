@@ -87,6 +87,8 @@ def make_test_config(database_urls: dict, redis_url: str, instance_path: Path) -
         "RATELIMIT_KEY_PREFIX": "motcua-test-limits",
         "WTF_CSRF_ENABLED": False,
         "REQUIRE_2FA": False,
+        # The rolled-back outer transaction of each test would hold SQLite's write lock for the whole test.
+        "SQLITE_IMMEDIATE_TRANSACTIONS": False,
     }
 
 

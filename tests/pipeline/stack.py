@@ -1,0 +1,120 @@
+"""A running Motcua for end-to-end pipeline tests and benchmarks: the app served over HTTP from a thread,
+real `flask worker` and `flask delivery pump` processes, real Redis, and the Zalo sandbox.
+
+It uses its own SQLite file (committed data shared by several processes), never the suite's rolled-back
+session.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from platform_core import create_app
+from platform_core.extensions import db
+from platform_core.tenancy.context import TenantRef, tenant_context
+from platform_core.zalo.connection import get_or_create_connection, save_credentials, store_token_pair
+from tests import factories
+from tests.conftest import TEST_ENCRYPTION_KEY, make_test_config
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+FLASK = str(Path(sys.executable).with_name("flask"))
+
+
+@dataclass
+class Province:
+    slug: str
+    ref: TenantRef
+    api_key: str
+    oa_id: str
+    app_id: str
+
+
+@dataclass
+class Stack:
+    app: object
+    url: str
+    env: dict
+    provinces: dict[str, Province] = field(default_factory=dict)
+    processes: dict[str, list] = field(default_factory=dict)
+    server: object = None
+
+    def start(self, name: str, argv: list[str], count: int = 1) -> None:
+        for _ in range(count):
+            process = subprocess.Popen([FLASK, "--app", "wsgi", *argv], cwd=REPO_ROOT, env=self.env,  # noqa: S603
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            self.processes.setdefault(name, []).append(process)
+
+    def start_workers(self, count: int = 1) -> None:
+        self.start("worker", ["worker"], count)
+
+    def start_pump(self) -> None:
+        self.start("pump", ["delivery", "pump", "--interval", "0.05"])
+
+    def kill(self, name: str, sig=signal.SIGKILL) -> None:
+        for process in self.processes.pop(name, []):
+            if process.poll() is None:
+                os.killpg(process.pid, sig)
+            process.wait(timeout=30)
+
+    def stop(self) -> None:
+        for name in list(self.processes):
+            self.kill(name, signal.SIGTERM)
+        if self.server is not None:
+            self.server.shutdown()
+        with self.app.app_context():
+            db.engine.dispose()
+
+    def in_tenant(self, slug: str):
+        return tenant_context(self.provinces[slug].ref)
+
+
+def build_stack(workdir: Path, redis_url: str, sandbox) -> Stack:
+    database = f"sqlite:///{workdir / 'stack.sqlite3'}"
+    zalo = {"ZALO_OAUTH_URL": sandbox.oauth_url, "ZALO_OPENAPI_URL": sandbox.openapi_url,
+            "ZALO_BUSINESS_URL": sandbox.business_url}
+    config = make_test_config({"owner": database, "runtime": database, "dialect": "sqlite"}, redis_url,
+                              workdir / "instance") | zalo | {"SQLITE_IMMEDIATE_TRANSACTIONS": True}
+    app = create_app(config)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_BASE_URL"] = url
+    env = os.environ | zalo | {
+        "DATABASE_URL": database, "REDIS_URL": redis_url, "SECRET_KEY": "test-secret-key",
+        "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEY, "MOTCUA_INSTANCE_PATH": str(workdir / "instance"),
+        "PUBLIC_BASE_URL": url,
+    }
+    stack = Stack(app=app, url=url, env=env, server=server)
+    with app.app_context():
+        upgrade()
+    threading.Thread(target=server.serve_forever, name="stack-web", daemon=True).start()
+    return stack
+
+
+def add_province(stack: Stack, sandbox, slug: str, name: str) -> Province:
+    """A live tenant with one procedure, connected to its own OA in the sandbox, and a live API key."""
+    seeded = sandbox.add_app(slug, webhook_url=f"{stack.url}/zalo/webhook/{slug}", oa_name=f"Trung tâm PVHCC {name}")
+    tokens = sandbox.mint_tokens(seeded.app_id)
+    with stack.app.app_context():
+        tenant = factories.create_tenant(slug, name)
+        ref = TenantRef(tenant.id, tenant.slug)
+        with tenant_context(ref):
+            factories.create_procedure("1.004222", "Đăng ký thường trú", agency=f"Công an xã, {name}",
+                                       processing_time_value=7, processing_time_unit="working_day")
+            connection = get_or_create_connection()
+            save_credentials(connection, app_id=seeded.app_id, app_secret=seeded.app_secret, oa_id=seeded.oa_id,
+                             oa_secret_key=seeded.oa_secret_key)
+            store_token_pair(connection, tokens["access_token"], tokens["refresh_token"], 90_000)
+            connection.oa_name = seeded.oa_name
+            _, api_key = factories.create_api_key(f"{slug} one-stop system")
+        db.session.commit()
+        db.session.remove()
+    province = Province(slug, ref, api_key, seeded.oa_id, seeded.app_id)
+    stack.provinces[slug] = province
+    return province
