@@ -1,5 +1,5 @@
 """Run Motcua locally (what `make run` ends with): bundled Redis, the Zalo sandbox, web (gunicorn), worker and
-scheduler, until Ctrl-C. The demo provinces are connected to their OAs in the sandbox at every start.
+pump and scheduler, until Ctrl-C. The demo provinces are connected to their OAs in the sandbox at every start.
 
     python scripts/run_dev.py --redis-only   # start (or reuse) the instance's bundled Redis, then return
     python scripts/run_dev.py                # start everything, wait for /readyz, print URLs and demo logins
@@ -52,7 +52,7 @@ class Spec:
 
 
 def process_specs(port: int, sandbox_port: int) -> list[Spec]:
-    """The processes `make run` starts. The one place to add another (the pump)."""
+    """The processes `make run` starts. The one place to add another."""
     python = sys.executable
     return [
         Spec("sandbox", [python, "-m", "platform_core.sandbox", "--port", str(sandbox_port), "--seed", "demo",
@@ -60,6 +60,7 @@ def process_specs(port: int, sandbox_port: int) -> list[Spec]:
         Spec("web", [python, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}", "--workers", "2",
                      "--access-logfile", "-", "--no-control-socket"]),
         Spec("worker", [python, "-m", "flask", "--app", "wsgi", "worker"]),
+        Spec("pump", [python, "-m", "flask", "--app", "wsgi", "delivery", "pump"]),
         Spec("scheduler", [python, "-m", "flask", "--app", "wsgi", "scheduler"]),
     ]
 
