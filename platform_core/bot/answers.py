@@ -2,8 +2,8 @@
 
 Every answer fits one Zalo consultation text (2,000 characters) and tells the citizen what to do next: a
 wrong or unknown code gets the format and where to find it, never silence. A dossier found by its code shows
-the applicant's name masked unless the asker is linked to the dossier (Decree 13/2023 on personal data:
-knowing a code printed on a slip is not proof of being the applicant).
+the applicant's name masked unless the asker is linked to the dossier (a name is personal data, domain.md
+§6, and knowing a code printed on a slip is not proof of being the applicant).
 """
 
 import unicodedata
@@ -28,7 +28,8 @@ from platform_core.dossiers.constants import (
 ZALO_TEXT_LIMIT = 2000
 MAX_PROCEDURES = 5
 MAX_DOCUMENTS = 15
-MAX_ITEM_CHARS = 200
+MAX_ITEM_CHARS = 200  # one missing document, one procedure name
+MAX_REMARK_CHARS = 600  # an officer's reason or note (the API allows 2,000)
 CODE_EXAMPLE = "000.00.24.H04-251128-0001"
 ONLINE, POSTAL = 2, 3
 IN_PROGRESS = {SUBMITTED, RECEIVED, PROCESSING, SUPPLEMENT_REQUIRED, FINANCIAL_OBLIGATION, WITHDRAWAL_REQUESTED}
@@ -124,7 +125,7 @@ def _appointment_lines(dossier) -> list[str]:
     reason = apology.reason if apology and apology.reason else None
     return [f"Ngày hẹn trả kết quả: {vn_date(dossier.revised_due_at)} "
             f"(đã hẹn lại; hẹn ban đầu {vn_date(dossier.due_at)})",
-            *([f"Lý do hẹn lại: {reason}"] if reason else [])]
+            *([f"Lý do hẹn lại: {_shorten(reason, MAX_REMARK_CHARS)}"] if reason else [])]
 
 
 def _overdue_lines(dossier, now: datetime) -> list[str]:
@@ -143,11 +144,11 @@ def _status_details(dossier) -> list[str]:
         details.append(SUPPLEMENT_HOW.get(dossier.channel, SUPPLEMENT_HOW[None]))
     elif dossier.status in (REFUSED, STOPPED):
         reason = (event and event.reason) or f"vui lòng liên hệ {ONE_STOP_DESK} để biết chi tiết."
-        details.append(f"Lý do: {reason}")
+        details.append(f"Lý do: {_shorten(reason, MAX_REMARK_CHARS)}")
     elif dossier.status == RESULT_READY:
         details.append(COLLECT_HOW.get(dossier.channel, COLLECT_HOW[None]))
     if event and event.note:
-        details.append(f"Ghi chú của cán bộ: {event.note}")
+        details.append(f"Ghi chú của cán bộ: {_shorten(event.note, MAX_REMARK_CHARS)}")
     return details
 
 
@@ -268,5 +269,5 @@ def fit(text: str, limit: int = ZALO_TEXT_LIMIT) -> str:
     return cut[: cut.rfind("\n")] + ending if "\n" in cut else cut + ending
 
 
-def _shorten(text: str) -> str:
-    return text if len(text) <= MAX_ITEM_CHARS else text[: MAX_ITEM_CHARS - 1] + "…"
+def _shorten(text: str, limit: int = MAX_ITEM_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

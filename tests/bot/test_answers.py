@@ -250,6 +250,13 @@ def test_a_huge_supplement_list_still_fits_one_message():
     assert "Giấy tờ cần bổ sung:" in text
 
 
+def test_a_long_reason_is_shortened_and_the_hotline_survives():
+    events = [reached(REFUSED, reason="Không đủ điều kiện " * 150, note="Ghi chú " * 300)]
+    text = answer(dossier_row(status=REFUSED, events=events))
+    assert len(text) <= answers.ZALO_TEXT_LIMIT
+    assert "Lý do: Không đủ điều kiện" in text and text.endswith("đường dây nóng 02223822222.")
+
+
 def test_every_answer_fits_one_message():
     long_name = "thủ tục " * 300
     many = [procedure(n, name="Tên rất dài " * 50) for n in range(1, 9)]
