@@ -1,6 +1,6 @@
 """`/api/v1`: bearer-key authentication, tenant context, and JSON errors only."""
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from marshmallow import ValidationError
 
 from platform_core.apikeys import service as apikeys
@@ -19,8 +19,17 @@ class Unauthorized(Exception):
         self.message = message
 
 
+def public(view):
+    """Mark a view of this blueprint as answering without an API key (the OpenAPI document: it describes the
+    API and holds no tenant data)."""
+    view.is_public = True
+    return view
+
+
 @api_v1.before_request
 def authenticate_key():
+    if getattr(current_app.view_functions.get(request.endpoint), "is_public", False):
+        return
     header = request.headers.get("Authorization", "")
     scheme, _, plaintext = header.partition(" ")
     if scheme.lower() != "bearer" or not plaintext.strip():

@@ -1,0 +1,155 @@
+"""GET /api/v1/openapi.json: the OpenAPI 3.1 document of /api/v1.
+
+The request and response bodies come from the marshmallow schemas the views use (apispec's MarshmallowPlugin),
+so the document cannot drift from what is validated and returned; only the list of operations below is
+written by hand, and a test checks it against the blueprint's routes. The document is public: it describes
+the API and holds no tenant data.
+"""
+
+from functools import cache
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import jsonify
+from marshmallow import Schema, fields
+
+from platform_core.api.blueprint import api_v1, public
+from platform_core.api.dossiers import IDEMPOTENCY_KEY_LENGTH, MAX_BODY
+from platform_core.catalogue.schemas import ProcedureListArgsSchema, ProcedureSchema
+from platform_core.dossiers.schemas import DossierInput, DossierView, EventInput, EventResultView, NotificationView
+
+DESCRIPTION = f"""\
+The REST API for a province's one-stop software. The API key decides the province: send it as
+`Authorization: Bearer <key>`. Another province's dossier or notification answers 404.
+
+- Instants are ISO 8601 **with an offset** (`2026-07-15T08:30:00+07:00`); they are returned in the province's
+  time (UTC+07:00).
+- `POST /dossiers` is idempotent on the dossier code: the same body again answers 200 with the stored dossier,
+  a different body for the same code answers 409 naming each field that differs.
+- `POST /dossiers/{{code}}/events` takes an optional `Idempotency-Key` header: the same key and body again
+  answer 200 with the first event, the same key with another body 409. Without a key nothing is deduplicated.
+- An event's `status` is a national code 1-10 or its name. `"status": "apology"` records an apology with a new
+  appointment (`new_due_at`, `reason`): it is not a status change, the dossier keeps its status.
+- Notifications made with a `test` key are marked `simulated` and never reach Zalo.
+- Bodies are JSON objects of at most {MAX_BODY // 1024} KiB; unknown keys are refused.
+"""
+
+ERRORS_HELP = ("field -> list of messages; nested fields nest the same way (`{\"applicant\": {\"phone\": [...]}}`); "
+               "`_request` concerns the request as a whole")
+
+
+class ErrorBody(Schema):
+    errors = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True,
+                         metadata={"description": ERRORS_HELP})
+
+
+class EventRefusedBody(ErrorBody):
+    allowed = fields.List(fields.String(), metadata={
+        "description": "when the dossier cannot take this status: the statuses it can go to from its current one",
+    })
+
+
+class ProcedureList(Schema):
+    procedures = fields.List(fields.Nested(ProcedureSchema))
+    count = fields.Integer()
+
+
+ERRORS = {
+    400: ("BadRequest", "The body is not a JSON object.", ErrorBody),
+    401: ("Unauthorized", "No API key, or an invalid or revoked one.", ErrorBody),
+    404: ("NotFound", "Nothing with this id or code in the key's province.", ErrorBody),
+    409: ("Conflict", "The dossier code was already used with a different body.", ErrorBody),
+    413: ("TooLarge", f"The body is larger than {MAX_BODY // 1024} KiB.", ErrorBody),
+    422: ("Invalid", "A field is missing, of the wrong type, unknown or refused; its messages say why.", ErrorBody),
+}
+EVENT_CONFLICT = ("EventRefused", "The dossier's status does not allow this event (`allowed` names what it "
+                  "allows), or the Idempotency-Key was used for a different event.", EventRefusedBody)
+
+
+def path_parameter(name: str, description: str) -> dict:
+    return {"in": "path", "name": name, "required": True, "schema": {"type": "string"}, "description": description}
+
+
+IDEMPOTENCY_KEY = {
+    "in": "header", "name": "Idempotency-Key", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": IDEMPOTENCY_KEY_LENGTH},
+    "description": "Repeating a request with the same key and body returns the first event instead of a new one.",
+}
+DOSSIER_CODE = path_parameter("code", "the dossier code")
+
+
+def operation(endpoint: str, summary: str, responses: dict, errors: tuple = (), body: type[Schema] | None = None,
+              parameters: tuple = (), conflict=None) -> dict:
+    """One operation, its operationId the view's name: `responses` maps a success status to (description,
+    schema), `errors` lists the error statuses it can answer (shared components)."""
+    spec = {"operationId": endpoint, "summary": summary, "parameters": list(parameters), "responses": {}}
+    for status, (description, schema) in responses.items():
+        content = {"application/json": {"schema": schema}} if schema else {"application/json": {}}
+        spec["responses"][str(status)] = {"description": description, "content": content}
+    for status in errors:
+        name = (conflict or ERRORS[status])[0] if status == 409 else ERRORS[status][0]
+        spec["responses"][str(status)] = {"$ref": f"#/components/responses/{name}"}
+    if body is not None:
+        spec["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    return spec
+
+
+def operations() -> dict:
+    """Every /api/v1 operation (built afresh for each document: apispec rewrites schemas into references)."""
+    return {
+        "/api/v1/procedures": {"get": operation(
+            "list_procedures", "The province's procedures (its catalogue)",
+            {200: ("The procedures, by code", ProcedureList)}, errors=(401, 422),
+            parameters=({"in": "query", "schema": ProcedureListArgsSchema},),
+        )},
+        "/api/v1/procedures/{code}": {"get": operation(
+            "get_procedure", "One procedure of the catalogue", {200: ("The procedure", ProcedureSchema)},
+            errors=(401, 404), parameters=(path_parameter("code", "the procedure code, e.g. 1.004222"),),
+        )},
+        "/api/v1/dossiers": {"post": operation(
+            "create_dossier", "Register a dossier (its first event is `received`, or `submitted`)",
+            {201: ("Created", DossierView), 200: ("Already created with this same body", DossierView)},
+            errors=(400, 401, 409, 413, 422), body=DossierInput,
+        )},
+        "/api/v1/dossiers/{code}": {"get": operation(
+            "get_dossier", "A dossier: status, overdue, history, notifications and their deliveries",
+            {200: ("The dossier", DossierView)}, errors=(401, 404), parameters=(DOSSIER_CODE,),
+        )},
+        "/api/v1/dossiers/{code}/events": {"post": operation(
+            "record_event", "Record what happened to a dossier (a status change or an apology)",
+            {201: ("Recorded", EventResultView), 200: ("A repeated Idempotency-Key: the first event", EventResultView)},
+            errors=(400, 401, 404, 409, 413, 422), body=EventInput, parameters=(DOSSIER_CODE, IDEMPOTENCY_KEY),
+            conflict=EVENT_CONFLICT,
+        )},
+        "/api/v1/notifications/{notification_id}": {"get": operation(
+            "get_notification", "A notification and the state of each delivery",
+            {200: ("The notification", NotificationView)}, errors=(401, 404),
+            parameters=(path_parameter("notification_id", "the notification's id (a UUID)"),),
+        )},
+        "/api/v1/openapi.json": {"get": operation(
+            "openapi_document", "This document (no API key needed)", {200: ("The OpenAPI 3.1 document", None)},
+        ) | {"security": []}},
+    }
+
+
+@cache
+def document() -> dict:
+    spec = APISpec(
+        title="Motcua API", version="1", openapi_version="3.1.0", plugins=[MarshmallowPlugin()],
+        info={"description": DESCRIPTION}, security=[{"bearer": []}],
+    )
+    spec.components.security_scheme("bearer", {
+        "type": "http", "scheme": "bearer", "description": "an API key of the province (`motcua_live_...`)",
+    })
+    for name, description, schema in (*ERRORS.values(), EVENT_CONFLICT):
+        spec.components.response(name, {"description": description,
+                                        "content": {"application/json": {"schema": schema}}})
+    for path, by_method in operations().items():
+        spec.path(path=path, operations=by_method)
+    return spec.to_dict()
+
+
+@api_v1.get("/openapi.json")
+@public
+def openapi_document():
+    return jsonify(document())
