@@ -7,10 +7,11 @@ the applicant's name masked unless the asker is linked to the dossier (a name is
 """
 
 import unicodedata
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from platform_core.bot.lookup import Desk, Sender
 from platform_core.delivery.context import STATUS_LABELS_VI, vn_date
+from platform_core.dossiers import clock
 from platform_core.dossiers.constants import (
     EVENT_APOLOGY,
     FINANCIAL_OBLIGATION,
@@ -105,17 +106,6 @@ def mask_name(name: str) -> str:
     return " ".join(words[:1] + [word[0] + "*" * (len(word) - 1) for word in words[1:]])
 
 
-def is_overdue(dossier, now: datetime) -> bool:
-    """Past the (revised) appointment, net of the time spent waiting for the citizen's supplement
-    (domain.md §1.3: overdue is derived, the supplement pause is not counted). Only while in progress."""
-    if dossier.status not in IN_PROGRESS:
-        return False
-    paused = dossier.supplement_paused_seconds or 0
-    if dossier.status == SUPPLEMENT_REQUIRED and dossier.supplement_started_at:
-        paused += (now - dossier.supplement_started_at).total_seconds()
-    return now - timedelta(seconds=paused) > (dossier.revised_due_at or dossier.due_at)
-
-
 def _appointment_lines(dossier) -> list[str]:
     if dossier.status == RETURNED and dossier.returned_at:
         return [f"Ngày trả kết quả: {vn_date(dossier.returned_at)}"]
@@ -129,7 +119,8 @@ def _appointment_lines(dossier) -> list[str]:
 
 
 def _overdue_lines(dossier, now: datetime) -> list[str]:
-    if not is_overdue(dossier, now):
+    """Only while the citizen still waits: a late result already handed over needs no warning."""
+    if dossier.status not in IN_PROGRESS or not clock.overdue(dossier, now):
         return []
     return ["Lưu ý: hồ sơ đã quá ngày hẹn trả kết quả. Cơ quan giải quyết có trách nhiệm gửi bạn văn bản "
             "xin lỗi và hẹn lại ngày trả kết quả."]
