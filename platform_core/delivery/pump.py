@@ -72,13 +72,14 @@ def tick(rotation: int = 0, now=None) -> dict[str, int]:
             if entry.inflight >= MAX_INFLIGHT_BATCHES * BATCH_SIZE[message_class]:
                 continue
             claimed[message_class] += _serve(tenants[tenant_id], message_class, entry.due, now)
+    db.session.commit()  # hold no transaction (nor, on SQLite, the write lock) between ticks
     return dict(claimed)
 
 
 def _served_tenants(ids) -> dict:
     if not ids:
         return {}
-    rows = db.session.scalars(select(Tenant).where(Tenant.id.in_(ids), Tenant.status.in_(SERVED_STATUSES)))
+    rows = db.session.scalars(select(Tenant).where(Tenant.id.in_(ids), Tenant.status.in_(SERVED_STATUSES))).all()
     return {tenant.id: tenant for tenant in rows}
 
 

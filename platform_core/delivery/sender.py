@@ -93,21 +93,24 @@ def _use(delivery, route):
 
 
 def _call(client, delivery, route, template) -> str:
-    context = delivery.notification.context
+    """Build the message, then call Zalo outside any database transaction (values only, no ORM objects)."""
+    context, user_id = delivery.notification.context, route.user_id
     if route.channel == CS:
         text = context["text"] if template is None else rendering.render_text(template, context)
-        result = with_access_token(client, lambda token: client.send_text(token, route.user_id, text))
-        return result.message_id
+        return _released(client, lambda token: client.send_text(token, user_id, text).message_id)
     if route.channel == TRANSACTION:
         card = rendering.build_card(template, context)
-        result = with_access_token(client, lambda token: client.send_transaction(token, route.user_id, card))
-        return result.message_id
+        return _released(client, lambda token: client.send_transaction(token, user_id, card).message_id)
     if route.channel == ZNS:
         template_id, params = rendering.render_zns(template, context)
-        result = with_access_token(client, lambda token: client.send_zns(
-            token, delivery.recipient_phone, template_id, params, tracking_id=delivery.id.hex))
-        return result.msg_id
+        phone, tracking_id = delivery.recipient_phone, delivery.id.hex
+        return _released(client, lambda token: client.send_zns(token, phone, template_id, params,
+                                                                tracking_id=tracking_id).msg_id)
     raise ValueError(f"unknown channel {route.channel}")
+
+
+def _released(client, call) -> str:
+    return with_access_token(client, call, end_transaction=True)
 
 
 def _record_sent(delivery, message_id: str, now) -> str:

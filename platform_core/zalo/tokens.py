@@ -37,16 +37,27 @@ class ZaloNotConnected(RuntimeError):
     """The tenant has no usable connection (never connected, or an admin must reconnect it)."""
 
 
-def with_access_token(client, call: Callable[[str], T]) -> T:
-    """Run `call(access_token)`; on an auth error (-216/-220/-124) refresh once and retry once."""
+def with_access_token(client, call: Callable[[str], T], end_transaction: bool = False) -> T:
+    """Run `call(access_token)`; on an auth error (-216/-220/-124) refresh once and retry once.
+
+    With `end_transaction`, the session's transaction is committed before each Zalo call, so that no database
+    lock or snapshot is held while waiting on the network (the caller must have nothing half-done, and `call`
+    must not touch ORM objects)."""
     token = current_access_token(client)
+    tenant_id = str(require_tenant().id)
     try:
-        return call(token)
+        return _call_released(call, token, end_transaction)
     except ZaloError as error:
         if error.outcome is not Outcome.REFRESH_TOKEN:
             raise
-        log.info("zalo auth error %s, refreshing", error.code, extra=_log_extra())
-        return call(refresh_access_token(client, stale_token=token))
+        log.info("zalo auth error %s, refreshing", error.code, extra={"tenant_id": tenant_id})
+        return _call_released(call, refresh_access_token(client, stale_token=token), end_transaction)
+
+
+def _call_released(call: Callable[[str], T], token: str, end_transaction: bool) -> T:
+    if end_transaction:
+        db.session.commit()
+    return call(token)
 
 
 def current_access_token(client) -> str:
