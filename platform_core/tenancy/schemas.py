@@ -10,6 +10,7 @@ import json
 
 from marshmallow import Schema, ValidationError, fields, missing, validate, validates_schema
 
+from platform_core.delivery.rendering import MESSAGE_KINDS
 from platform_core.tenancy.constants import UNIT_TYPES
 from platform_core.tenancy.service import SLUG_PATTERN
 
@@ -150,3 +151,25 @@ def checksum(data) -> str:
     """SHA-256 of loaded (normalised) content: equal data, equal checksum, however the YAML was written."""
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# --- messages.vi.yaml: the texts of citizens' messages -------------------------------------------------------
+# Only the shape is checked here; the templates themselves (fields, syntax, Zalo's limits) are checked by
+# platform_core.delivery.rendering.validate once a province's file is laid over the defaults (sync.py).
+
+class MessageTextsSchema(FileSchema):
+    """One event kind's message (tenants/README.md, "messages.vi.yaml")."""
+
+    text = fields.String(required=True)
+    card_header = fields.String(required=True)
+    card_text = fields.String(required=True)
+    status_colour = fields.String(required=True)
+    zns_template_id = fields.String(allow_none=True, load_default=None, error_messages=_QUOTED)
+    zns_params = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+
+
+# Every event kind is required in the defaults; a province's file is loaded with partial=True, so it names
+# only the kinds, and within a kind only the fields, that it changes.
+MessagesFileSchema = FileSchema.from_dict(
+    {kind: fields.Nested(MessageTextsSchema, required=True) for kind in MESSAGE_KINDS}, name="MessagesFileSchema"
+)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from flask import current_app
 from marshmallow import Schema, ValidationError
 from sqlalchemy import select
 
@@ -21,6 +22,7 @@ from platform_core.catalogue.loader import merge_catalogue, upsert_procedures
 from platform_core.db.base import TenantScoped
 from platform_core.db.checksum_upsert import Counts, upsert_by_checksum
 from platform_core.db.types import utcnow
+from platform_core.delivery.rendering import validate as validate_template
 from platform_core.extensions import db
 from platform_core.tenancy import service
 from platform_core.tenancy.constants import STATUS_ONBOARDING
@@ -28,6 +30,7 @@ from platform_core.tenancy.context import TenantRef, tenant_context
 from platform_core.tenancy.models import Province, Tenant
 from platform_core.tenancy.schemas import (
     DefaultCatalogueSchema,
+    MessagesFileSchema,
     ProcedureSchema,
     ProvinceCatalogueSchema,
     TenantFileSchema,
@@ -36,6 +39,7 @@ from platform_core.tenancy.schemas import (
 
 TENANT_FILE = "tenant.yaml"
 CATALOGUE_FILE = "catalogue.yaml"
+MESSAGES_FILE = "messages.vi.yaml"
 DEFAULTS_FOLDER = "_defaults"
 
 
@@ -63,6 +67,7 @@ class Sources:
 
     provinces: dict[str, dict]
     catalogues: dict[str, list[dict]]
+    messages: dict[str, dict[str, dict]] = field(default_factory=dict)  # slug -> event kind -> texts
 
 
 @dataclass
@@ -150,17 +155,19 @@ def read_sources(root: Path) -> Sources:
         raise SourcesInvalid([Problem(str(root), "file", "no such directory")])
     reader = _Reader(root)
     defaults = reader.load(root / DEFAULTS_FOLDER / CATALOGUE_FILE, DefaultCatalogueSchema())
-    provinces, catalogues = {}, {}
+    default_messages = _read_default_messages(reader)
+    provinces, catalogues, messages = {}, {}, {}
     for folder in _province_folders(root):
         province = _read_province(reader, folder)
         changes = _read_province_catalogue(reader, folder, defaults)
+        messages[folder.name] = _read_province_messages(reader, folder, default_messages)
         if province is not None and changes is not None and defaults is not None:
             provinces[folder.name] = province
             catalogues[folder.name] = merge_catalogue(defaults["procedures"], changes)
     _check_unique_province_codes(reader, provinces)
     if reader.problems:
         raise SourcesInvalid(reader.problems)
-    return Sources(provinces=provinces, catalogues=catalogues)
+    return Sources(provinces=provinces, catalogues=catalogues, messages=messages)
 
 
 def _province_folders(root: Path) -> list[Path]:
@@ -200,6 +207,47 @@ def _check_unique_province_codes(reader: _Reader, provinces: dict[str, dict]) ->
         other = seen.setdefault(province["code"], slug)
         if other != slug:
             reader.report(reader.root / slug / TENANT_FILE, "code", f"{province['code']} is also {other}'s code")
+
+
+# --- messages.vi.yaml: the texts of citizens' messages -------------------------------------------------------
+# Not written by a sync: a tenant's first template version is made from these files when it is first needed
+# (platform_core/delivery/templates.py), and later versions are the province's own edits.
+
+def read_messages(slug: str, root: Path | None = None) -> dict[str, dict]:
+    """Province `slug`'s message texts by event kind: its messages.vi.yaml (optional) laid over the defaults.
+    `root` defaults to the TENANTS_DIR setting. Raises SourcesInvalid."""
+    reader = _Reader(Path(root or current_app.config["TENANTS_DIR"]))
+    messages = _read_province_messages(reader, reader.root / slug, _read_default_messages(reader))
+    if reader.problems:
+        raise SourcesInvalid(reader.problems)
+    return messages
+
+
+def _read_default_messages(reader: _Reader) -> dict | None:
+    path = reader.root / DEFAULTS_FOLDER / MESSAGES_FILE
+    messages = reader.load(path, MessagesFileSchema())
+    return None if messages is None or not _templates_valid(reader, path, messages) else messages
+
+
+def _read_province_messages(reader: _Reader, folder: Path, defaults: dict | None) -> dict | None:
+    """Only the fields a province gives replace the default's, kind by kind. The kinds it changes are checked
+    again as merged (the defaults were checked once, by `_read_default_messages`)."""
+    path = folder / MESSAGES_FILE
+    changes = reader.load(path, MessagesFileSchema(partial=True)) if path.exists() else {}
+    if changes is None or defaults is None:
+        return None
+    merged = {kind: {**texts, **changes.get(kind, {})} for kind, texts in defaults.items()}
+    changed = {kind: merged[kind] for kind in changes}
+    return merged if _templates_valid(reader, path, changed) else None
+
+
+def _templates_valid(reader: _Reader, path: Path, messages: dict[str, dict]) -> bool:
+    problems_before = len(reader.problems)
+    for kind, texts in messages.items():
+        for field_name, problems in validate_template(texts).items():
+            for message in problems:
+                reader.report(path, f"{kind}.{field_name}", message)
+    return len(reader.problems) == problems_before
 
 
 # --- phase 2: write ------------------------------------------------------------------------------------------

@@ -1,0 +1,368 @@
+"""Message templates: a sandboxed Jinja engine over a dossier's fields, and what it builds for each channel.
+
+Province staff write these templates, so to the workers that render them they are untrusted input:
+- Jinja's SandboxedEnvironment refuses attribute tricks (`''.__class__.__mro__`) with SecurityError;
+- a template sees only CONTEXT_FIELDS: no globals (range(), lipsum()), no function or method calls, and a
+  short list of filters; the operators that let a few characters build a huge value are checked;
+- `validate` refuses what must never be saved: syntax errors, unknown fields, constructs a chat message has
+  no use for ({% set %}, macros, includes, nested loops), texts over Zalo's limits (the fixed text alone, and
+  a render with long but ordinary values) and anything that fails to render with the sample dossiers.
+Autoescape is off: these are chat texts, not HTML. At send time `render_text`, `build_card` and `render_zns`
+raise RenderError and nothing else, so a batch fails one delivery and goes on.
+"""
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+
+from jinja2 import StrictUndefined, TemplateAssertionError, TemplateSyntaxError, meta, nodes
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from platform_core.delivery.context import CONTEXT_FIELDS
+from platform_core.delivery.outbox import EVENT_KINDS
+from platform_core.dossiers.constants import EVENT_APOLOGY
+from platform_core.zalo.messages import (
+    MAX_HEADER,
+    MAX_ROW_VALUE,
+    MAX_TEXT_MESSAGE,
+    ROW_STYLES,
+    Button,
+    CardError,
+    TableRow,
+    TextBlock,
+    TransactionCard,
+)
+
+# Every event kind the outbox emits has a template (tenants/_defaults/messages.vi.yaml holds all of them).
+MESSAGE_KINDS = (*EVENT_KINDS.values(), EVENT_APOLOGY)
+
+TEMPLATE_FIELDS = ("text", "card_header", "card_text", "status_colour", "zns_template_id", "zns_params")
+# Rendered length limits (zalo-oa.md §2): cs text, card header, card text element.
+TEXT_LIMITS = {"text": MAX_TEXT_MESSAGE, "card_header": MAX_HEADER, "card_text": TransactionCard.MAX_TEXT}
+
+# Zalo names transaction template types after the business object (billing, order, booking, event, ...);
+# none is "administrative dossier". The dossier is the citizen's own transaction with the authority and
+# every one of our kinds is an update of it, so "transaction_transaction" fits all seven; "_booking" would
+# fit only the receipt's appointment, "_event" reads as an event the citizen attends.
+CARD_TEMPLATE_TYPE = "transaction_transaction"
+LOOKUP_BUTTON_TITLE = "Tra cứu"
+LOOKUP_PAYLOAD = "tra cứu {code}"  # the bot answers this text with the dossier's status
+
+MAX_SOURCE = 4000       # characters of template source per field
+MAX_RENDERED = 10_000   # characters any one render may produce before it is stopped
+MAX_INT_BITS = 64       # numbers in templates stay machine-sized ...
+MAX_EXPONENT = 64       # ... so that 9**9**9 cannot pin a worker
+ZNS_PARAM_NAME = re.compile(r"^[A-Za-z0-9_]{1,50}$")
+ZNS_TEMPLATE_ID = re.compile(r"^\d{1,40}$")
+
+# A realistic dossier for previews (Bắc Ninh, a residence registration received 15/07/2025, 7 working days).
+SAMPLE_CONTEXT = {
+    "ma_ho_so": "H15.50.05.13-250715-0012",
+    "ten_thu_tuc": "Đăng ký thường trú",
+    "ma_thu_tuc": "1.004222",
+    "nguoi_nop": "Nguyễn Thị Hoa",
+    "trang_thai": "Đã tiếp nhận",
+    "ngay_tiep_nhan": "15/07/2025",
+    "ngay_hen_tra": "24/07/2025",
+    "ngay_hen_moi": "31/07/2025",
+    "giay_to_can_bo_sung": [
+        "Tờ khai thay đổi thông tin cư trú (Mẫu CT01)",
+        "Giấy tờ, tài liệu chứng minh chỗ ở hợp pháp",
+    ],
+    "ly_do": "Cần xác minh thông tin về chỗ ở hợp pháp với cơ quan liên quan",
+    "ghi_chu": "Ông/Bà có thể nộp bổ sung trực tuyến trên Cổng Dịch vụ công quốc gia",
+    "co_quan": "Công an phường Kinh Bắc",
+    "ten_tinh": "Bắc Ninh",
+    "ten_oa": "Trung tâm PVHCC tỉnh Bắc Ninh",
+}
+# Long but ordinary values: a template that overflows Zalo's limits with these is refused on save. Longer
+# real values are cut with "…" when the message is built, rather than failing the delivery.
+WORST_CASE_CONTEXT = {
+    **SAMPLE_CONTEXT,
+    "ma_ho_so": "000.00.04.G18-20260609-0092637",
+    "ten_thu_tuc": "Đăng ký đất đai, tài sản gắn liền với đất, cấp Giấy chứng nhận quyền sử dụng đất, "
+                   "quyền sở hữu tài sản gắn liền với đất lần đầu",
+    "nguoi_nop": "Tôn Nữ Hoàng Thị Phương Thảo",
+    "trang_thai": "Yêu cầu thực hiện nghĩa vụ tài chính",
+    "giay_to_can_bo_sung": [
+        "Bản sao Giấy chứng nhận quyền sử dụng đất đã được chứng thực",
+        "Tờ khai thay đổi thông tin cư trú (Mẫu CT01) có xác nhận",
+        "Văn bản ủy quyền có công chứng hoặc chứng thực hợp lệ",
+    ],
+    "ly_do": "Hồ sơ cần lấy ý kiến của cơ quan quản lý đất đai và xác minh nguồn gốc sử dụng đất tại địa "
+             "phương trước khi trình ký",
+    "ghi_chu": "Đề nghị Ông/Bà nộp bản gốc để đối chiếu khi đến nhận kết quả; mang theo căn cước và giấy "
+               "tiếp nhận hồ sơ",
+    "co_quan": "Văn phòng Đăng ký đất đai tỉnh – Chi nhánh khu vực Quế Võ",
+    "ten_tinh": "Thành phố Hồ Chí Minh",
+    "ten_oa": "Trung tâm Phục vụ hành chính công Thành phố Hồ Chí Minh",
+}
+# What an event may leave blank (no appointment for a refusal, no documents outside a supplement request).
+SPARSE_CONTEXT = {
+    **SAMPLE_CONTEXT,
+    "ngay_hen_tra": "", "ngay_hen_moi": "", "giay_to_can_bo_sung": [], "ly_do": "", "ghi_chu": "",
+}
+
+
+# validate() renders every template with each of these; the label says which one failed.
+SAMPLES = {
+    "with the sample dossier": SAMPLE_CONTEXT,
+    "when optional fields are empty: no appointment, documents, reason or note": SPARSE_CONTEXT,
+    "with long values": WORST_CASE_CONTEXT,
+}
+
+
+class RenderError(Exception):
+    """A template could not be turned into a message for this context; `field` names the part."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+# --- the engine --------------------------------------------------------------------------------------------
+
+class _MessageSandbox(SandboxedEnvironment):
+    """The sandbox, minus what a chat template never needs and an attacker would use."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call_binop(self, context, operator, left, right):
+        _check_binop(operator, left, right)
+        return super().call_binop(context, operator, left, right)
+
+    def call(self, context, obj, /, *args, **kwargs):
+        """No calls at all: str.format, ljust(10**9) and friends are one call away from exhausting memory;
+        filters (`{{ x|upper }}`) cover what a message needs."""
+        raise SecurityError("calling functions or methods is not available in message templates; use a filter")
+
+
+def _check_binop(operator: str, left, right) -> None:
+    if operator == "%":
+        if isinstance(left, str):
+            raise SecurityError("“%” formatting is not available in message templates")
+        return
+    if any(isinstance(value, int) and value.bit_length() > MAX_INT_BITS for value in (left, right)):
+        raise SecurityError("number too large")
+    if operator == "**" and isinstance(right, int) and right > MAX_EXPONENT:
+        raise SecurityError("exponent too large")
+    if operator == "*" and _repeated_length(left, right) > MAX_RENDERED:
+        raise SecurityError("repetition too long")
+
+
+def _repeated_length(left, right) -> int:
+    for sequence, count in ((left, right), (right, left)):
+        if isinstance(sequence, str | list | tuple) and isinstance(count, int):
+            return len(sequence) * count
+    return 0
+
+
+def bullets(items) -> str:
+    """One "- item" line per entry: the supplement request lists each missing document on its own line."""
+    if isinstance(items, str):
+        items = [items]
+    return "\n".join(f"- {item}" for item in items)
+
+
+# Filters that take no size or count a template could blow up (center, indent, replace, format are out).
+SAFE_FILTERS = ("capitalize", "count", "d", "default", "first", "join", "last", "length", "lower", "string",
+                "title", "trim", "truncate", "upper")
+
+_env = _MessageSandbox(autoescape=False, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+_env.filters = {**{name: _env.filters[name] for name in SAFE_FILTERS}, "bullets": bullets}
+_env.globals.clear()
+_env.policies["truncate.leeway"] = 0  # `truncate(30)` must give at most 30 characters (ZNS parameter limits)
+
+# Constructs refused on save, with the words the editor shows.
+REFUSED_NODES = {
+    nodes.Assign: "{% set %} is not available",
+    nodes.AssignBlock: "{% set %} is not available",
+    nodes.With: "{% with %} is not available",
+    nodes.Macro: "macros are not available",
+    nodes.CallBlock: "{% call %} is not available",
+    nodes.Call: "calling functions or methods is not available; use a filter (e.g. {{ ten_thu_tuc|upper }})",
+    nodes.Include: "other templates cannot be included",
+    nodes.Import: "other templates cannot be imported",
+    nodes.FromImport: "other templates cannot be imported",
+    nodes.Extends: "other templates cannot be extended",
+    nodes.Block: "{% block %} is not available",
+}
+
+
+@lru_cache(maxsize=1024)
+def _compile(source: str):
+    return _env.from_string(source)
+
+
+def _render(field: str, source: str, context: Mapping) -> str:
+    """Render with the output capped, every failure as RenderError (the sandbox's SecurityError is the cause)."""
+    pieces, size = [], 0
+    try:
+        for piece in _compile(source).generate(dict(context)):
+            size += len(piece)
+            if size > MAX_RENDERED:
+                raise RenderError(field, f"renders to more than {MAX_RENDERED} characters")
+            pieces.append(piece)
+    except RenderError:
+        raise
+    except Exception as error:  # whatever untrusted template code raises fails this delivery only
+        raise RenderError(field, _describe(error)) from error
+    return "".join(pieces).strip()
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, SecurityError):
+        return f"refused by the sandbox: {error}"
+    return f"cannot be rendered: {error}"
+
+
+def _fit(text: str, limit: int) -> str:
+    """Cut to Zalo's limit, marking the cut, instead of letting Zalo refuse the whole message."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def fields_of(template) -> dict:
+    """The template fields of a MessageTemplate row, or of a plain mapping (an unsaved edit)."""
+    if isinstance(template, Mapping):
+        return {name: template.get(name) for name in TEMPLATE_FIELDS}
+    return {name: getattr(template, name) for name in TEMPLATE_FIELDS}
+
+
+# --- validation --------------------------------------------------------------------------------------------
+
+def validate(template_fields: Mapping) -> dict[str, list[str]]:
+    """Problems by field ({} when the template may be saved); `zns_params.<name>` for a ZNS parameter."""
+    errors: dict[str, list[str]] = {}
+    for name in sorted(set(template_fields) - set(TEMPLATE_FIELDS)):
+        errors.setdefault(name, []).append("unknown field")
+    for name, limit in TEXT_LIMITS.items():
+        _check_template(errors, name, template_fields.get(name), limit)
+    if template_fields.get("status_colour") not in ROW_STYLES:
+        errors.setdefault("status_colour", []).append(f"must be one of {', '.join(ROW_STYLES)}")
+    _check_zns(errors, template_fields.get("zns_template_id"), template_fields.get("zns_params"))
+    return errors
+
+
+def _check_template(errors: dict, field: str, source, limit: int | None) -> None:
+    problems = _template_problems(field, source, limit)
+    if problems:
+        errors.setdefault(field, []).extend(problems)
+
+
+def _template_problems(field: str, source, limit: int | None) -> list[str]:
+    """The first stage that fails reports; later stages would only repeat it."""
+    if not isinstance(source, str) or not source.strip():
+        return ["must not be empty"]
+    if len(source) > MAX_SOURCE:
+        return [f"must be at most {MAX_SOURCE} characters (now {len(source)})"]
+    try:
+        ast = _env.parse(source)
+        names = meta.find_undeclared_variables(ast)  # compiles the template: an unknown filter fails here
+    except TemplateSyntaxError as error:
+        kind = "error" if isinstance(error, TemplateAssertionError) else "syntax error"
+        return [f"{kind} on line {error.lineno}: {error.message}"]
+    return _structure_problems(ast, names) or _length_problems(field, source, ast, limit)
+
+
+def _structure_problems(ast: nodes.Template, names: set[str]) -> list[str]:
+    unknown = sorted(names - set(CONTEXT_FIELDS))
+    problems = [f"unknown field “{name}”" for name in unknown]
+    for node_type, message in REFUSED_NODES.items():
+        if next(ast.find_all(node_type), None) is not None and message not in problems:
+            problems.append(message)
+    if any(next(loop.find_all(nodes.For), None) for loop in ast.find_all(nodes.For)):
+        problems.append("a loop inside a loop is not available")
+    return problems
+
+
+def _length_problems(field: str, source: str, ast: nodes.Template, limit: int | None) -> list[str]:
+    fixed = sum(len(node.data) for node in ast.find_all(nodes.TemplateData))
+    if limit and fixed > limit:
+        return [f"the fixed text alone is {fixed} characters; at most {limit}"]
+    longest = 0
+    for label, sample in SAMPLES.items():
+        try:
+            longest = max(longest, len(_render(field, source, sample)))
+        except RenderError as error:
+            return [f"{error.message} ({label})"]
+    if limit and longest > limit:
+        return [f"with long values (e.g. a {len(WORST_CASE_CONTEXT['ten_thu_tuc'])}-character procedure name) "
+                f"it comes to {longest} characters; at most {limit}"]
+    return []
+
+
+def _check_zns(errors: dict, template_id, params) -> None:
+    if template_id is not None and not (isinstance(template_id, str) and ZNS_TEMPLATE_ID.match(template_id)):
+        errors.setdefault("zns_template_id", []).append("must be the ZNS template's id in Zalo (digits)")
+    if params is None:
+        return
+    if not isinstance(params, Mapping):
+        errors.setdefault("zns_params", []).append("must map ZNS parameter names to expressions")
+        return
+    for name, source in params.items():
+        if not (isinstance(name, str) and ZNS_PARAM_NAME.match(name)):
+            errors.setdefault("zns_params", []).append(f"“{name}” is not a ZNS parameter name (letters, digits, _)")
+        else:
+            _check_template(errors, f"zns_params.{name}", source, None)
+
+
+# --- building messages (send time) -------------------------------------------------------------------------
+
+def render_text(template, context: Mapping) -> str:
+    """The consultation (cs) message text."""
+    text = _render("text", fields_of(template)["text"], context)
+    if not text:
+        raise RenderError("text", "renders empty")
+    return _fit(text, MAX_TEXT_MESSAGE)
+
+
+def build_card(template, context: Mapping) -> TransactionCard:
+    """A transaction card: header and text from the template, a table Zalo accepts (the "Mã hồ sơ" row
+    identifies it, the "Trạng thái" row carries the colour) and a "Tra cứu" button the bot answers."""
+    fields = fields_of(template)
+    header = _fit(_render("card_header", fields["card_header"], context), MAX_HEADER)
+    text = _fit(_render("card_text", fields["card_text"], context), TransactionCard.MAX_TEXT)
+    code = _value(context, "ma_ho_so")
+    card = TransactionCard(
+        template_type=CARD_TEMPLATE_TYPE,
+        language="VI",
+        header=TextBlock(header) if header else None,
+        text=TextBlock(text) if text else None,
+        table=_table(context, fields["status_colour"]),
+        buttons=[Button(title=LOOKUP_BUTTON_TITLE, type="oa.query.show", payload=LOOKUP_PAYLOAD.format(code=code))],
+    )
+    try:
+        card.validate()
+    except CardError as error:
+        raise RenderError("card", str(error)) from error
+    return card
+
+
+def _table(context: Mapping, colour: str) -> list[TableRow]:
+    rows = [
+        ("Mã hồ sơ", _value(context, "ma_ho_so")),
+        ("Thủ tục", context.get("ten_thu_tuc") or ""),
+        ("Ngày hẹn trả", context.get("ngay_hen_moi") or context.get("ngay_hen_tra") or ""),
+    ]
+    table = [TableRow(key, _fit(str(value), MAX_ROW_VALUE)) for key, value in rows if str(value).strip()]
+    status = context.get("trang_thai") or "Đang cập nhật"
+    return [*table, TableRow("Trạng thái", _fit(str(status), MAX_ROW_VALUE), style=colour)]
+
+
+def _value(context: Mapping, name: str) -> str:
+    value = str(context.get(name) or "").strip()
+    if not value:
+        raise RenderError(name, "missing from the message context")
+    return value
+
+
+def render_zns(template, context: Mapping) -> tuple[str, dict[str, str]]:
+    """(ZNS template id, template_data): every parameter rendered to a string, as Zalo wants them."""
+    fields = fields_of(template)
+    if not fields["zns_template_id"]:
+        raise RenderError("zns_template_id", "no ZNS template is set for this message")
+    params = {
+        name: _render(f"zns_params.{name}", source, context) for name, source in (fields["zns_params"] or {}).items()
+    }
+    return fields["zns_template_id"], params
