@@ -107,7 +107,8 @@ class DossierInput(Schema):
     )
     status = Status(load_default=None, metadata={
         "description": "1 submitted or 2 received (the default); later statuses are events",
-        "oneOf": [{"type": "integer", "enum": [1, 2]}, {"type": "string", "enum": ["submitted", "received"]}],
+        "oneOf": [{"type": "integer", "enum": [1, 2]}, {"type": "string", "enum": ["submitted", "received"]},
+                  {"type": "null"}],
     })
 
 

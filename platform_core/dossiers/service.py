@@ -76,24 +76,28 @@ def create_dossier(data: dict, simulated: bool = False) -> tuple[Dossier, bool]:
     procedure = _enabled_procedure(values["procedure_code"])
     _check_creation(values)
 
-    def write():
-        dossier = Dossier(
-            code=values["code"], external_id=values.get("external_id"), procedure_id=procedure.id,
-            procedure_code=procedure.code, applicant_name=values["applicant"]["name"],
-            applicant_phone=values["applicant"]["phone"], applicant_zalo_user_id=values["applicant"]["zalo_user_id"],
-            channel=values.get("channel"), status=values["status"], received_at=values["received_at"],
-            due_at=values["due_at"], supplement_paused_seconds=0, request_checksum=idempotency.checksum(wanted),
-        )
-        db.session.add(dossier)
-        db.session.flush()
-        first = DossierEvent(
-            dossier_id=dossier.id, seq=1, kind=STATUS_NAMES[dossier.status], to_status=dossier.status,
-            occurred_at=dossier.received_at, missing_documents=[], request_checksum=dossier.request_checksum,
-        )
-        _add_event(dossier, first, procedure, simulated)
-        return dossier
+    checksum = idempotency.checksum(wanted)
+    return _first_writer_wins(lambda: _insert_dossier(values, procedure, checksum, simulated),
+                              lambda: find_dossier(values["code"]), lambda winner: _same_dossier(winner, wanted))
 
-    return _first_writer_wins(write, lambda: find_dossier(values["code"]), lambda winner: _same_dossier(winner, wanted))
+
+def _insert_dossier(values: dict, procedure: Procedure, checksum: str, simulated: bool) -> Dossier:
+    applicant = values["applicant"]
+    dossier = Dossier(
+        code=values["code"], external_id=values.get("external_id"), procedure_id=procedure.id,
+        procedure_code=procedure.code, applicant_name=applicant["name"], applicant_phone=applicant["phone"],
+        applicant_zalo_user_id=applicant["zalo_user_id"], channel=values.get("channel"), status=values["status"],
+        received_at=values["received_at"], due_at=values["due_at"], supplement_paused_seconds=0,
+        request_checksum=checksum,
+    )
+    db.session.add(dossier)
+    db.session.flush()
+    first = DossierEvent(
+        dossier_id=dossier.id, seq=1, kind=STATUS_NAMES[dossier.status], to_status=dossier.status,
+        occurred_at=dossier.received_at, missing_documents=[], request_checksum=checksum,
+    )
+    _add_event(dossier, first, procedure, simulated)
+    return dossier
 
 
 def _normalised(data: dict) -> dict:
@@ -140,25 +144,27 @@ def record_event(code: str, data: dict, idempotency_key: str | None = None,
     citizen if the event tells them something. With an idempotency key, a repeat returns the first event."""
     dossier = get_dossier(code, for_update=True)
     wanted = idempotency.checksum(idempotency.event(code, data))
-    if idempotency_key is not None:
-        previous = _event_by_key(idempotency_key)
-        if previous is not None:
-            return _same_event(previous, wanted), False
-    target = data["status"]
-    state.check_transition(dossier.status, target)
-    state.check_fields(target, data)
+    previous = _event_by_key(idempotency_key)
+    if previous is not None:
+        return _same_event(previous, wanted), False
+    state.check_transition(dossier.status, data["status"])
+    state.check_fields(data["status"], data)
     _check_event_times(dossier, data)
+    return _first_writer_wins(lambda: _insert_event(dossier, data, idempotency_key, wanted, simulated),
+                              lambda: _event_by_key(idempotency_key), lambda winner: _same_event(winner, wanted))
 
-    def write():
-        event = _event_for(dossier, data, idempotency_key, wanted)
-        if target == EVENT_APOLOGY:
-            dossier.revised_due_at = data["new_due_at"]
-        else:
-            state.apply_status(dossier, target, data["occurred_at"])
-        _add_event(dossier, event, _procedure_of(dossier), simulated)
-        return event
 
-    return _first_writer_wins(write, lambda: _event_by_key(idempotency_key), lambda winner: _same_event(winner, wanted))
+def _insert_event(dossier: Dossier, data: dict, idempotency_key: str | None, checksum: str,
+                  simulated: bool) -> DossierEvent:
+    """The event and its effect: an apology moves the appointment, a status change moves the status (and the
+    clock)."""
+    event = _event_for(dossier, data, idempotency_key, checksum)
+    if data["status"] == EVENT_APOLOGY:
+        dossier.revised_due_at = data["new_due_at"]
+    else:
+        state.apply_status(dossier, data["status"], data["occurred_at"])
+    _add_event(dossier, event, _procedure_of(dossier), simulated)
+    return event
 
 
 def _event_by_key(key: str | None) -> DossierEvent | None:
