@@ -5,6 +5,7 @@ import logging
 from sqlalchemy import select
 
 from platform_core.db.types import utcnow
+from platform_core.delivery import sender
 from platform_core.delivery.constants import PENDING, SENDING
 from platform_core.delivery.models import Delivery
 from platform_core.extensions import db
@@ -18,7 +19,6 @@ log = logging.getLogger(__name__)
 def _deliver(claim_token: str) -> dict:
     """Send every row still claimed by `claim_token`. Idempotent: a row not pending with this token (already
     sent, or returned by the sweeper and claimed again) is skipped."""
-    from platform_core.delivery import sender  # TODO(merge): top-level once rendering.py has landed
     rows = db.session.scalars(
         select(Delivery).where(Delivery.claim_token == claim_token, Delivery.state == PENDING)
         .order_by(Delivery.next_attempt_at)

@@ -1,0 +1,70 @@
+"""The heart of the product, end to end over real HTTP, real Redis, real RQ workers and the Zalo sandbox:
+a province system posts a dossier and its status changes; the citizen gets exactly one message per notifying
+event on the routed channel, and the API shows each one delivered once the sandbox's receipt arrives."""
+
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from tests.pipeline.stack import add_province, build_stack
+
+CODE = "000.00.24.H04-251128-0001"
+
+
+@pytest.fixture(autouse=True)
+def db_session():
+    """These tests use the stack's own database, not the suite's rolled-back session."""
+    yield None
+
+
+@pytest.fixture
+def stack(tmp_path, redis_url, zalo_sandbox):
+    stack = build_stack(tmp_path, redis_url, zalo_sandbox)
+    yield stack
+    stack.stop()
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def test_each_status_change_reaches_the_citizen_once_and_is_shown_delivered(stack, zalo_sandbox):
+    province = add_province(stack, zalo_sandbox, "bac-ninh", "Bắc Ninh")
+    zalo_sandbox.settings(receipt_delay_ms=100, echo_sends=False)
+    citizen = zalo_sandbox.add_user(province.app_id, display_name="Nguyễn Văn An", phone="0912345678",
+                                    is_follower=True, last_interaction=-30 * 86400)
+    stack.start_workers(2)
+    stack.start_pump()
+    api = httpx.Client(base_url=f"{stack.url}/api/v1", headers={"Authorization": f"Bearer {province.api_key}"},
+                       timeout=10)
+    received = datetime.now(UTC)
+    created = api.post("/dossiers", json={
+        "code": CODE, "procedure_code": "1.004222", "received_at": iso(received),
+        "due_at": iso(received + timedelta(days=9)),
+        "applicant": {"name": "Nguyễn Văn An", "phone": "0912345678", "zalo_user_id": citizen["user_id"]},
+    })
+    assert created.status_code == 201, created.text
+    for event in ({"status": "processing"},
+                  {"status": "supplement_required", "missing_documents": ["Bản sao Giấy khai sinh"]},
+                  {"status": "processing"},
+                  {"status": "result_ready", "note": "Nhận tại Bộ phận Một cửa xã"}):
+        event["occurred_at"] = iso(datetime.now(UTC))
+        response = api.post(f"/dossiers/{CODE}/events", json=event)
+        assert response.status_code == 201, response.text
+
+    def all_delivered():
+        body = api.get(f"/dossiers/{CODE}").json()
+        deliveries = [d for n in body["notifications"] for d in n["deliveries"]]
+        return body if len(deliveries) == 3 and all(d["state"] in ("delivered", "seen") for d in deliveries) else None
+
+    body = zalo_sandbox.wait_for(all_delivered, timeout=60)
+    kinds = [n["event_kind"] for n in body["notifications"]]
+    assert kinds == ["received", "supplement_required", "result_ready"]
+    sent = zalo_sandbox.messages(oa_id=province.oa_id, user_id=citizen["user_id"])
+    assert len(sent) == 3
+    assert all(message["kind"] == "transaction" for message in sent)  # a follower quiet for a month
+    assert all(CODE in str(message["body"]) for message in sent)
+    assert "Bản sao Giấy khai sinh" in str(sent[1]["body"])
+    channels = {d["channel"] for n in body["notifications"] for d in n["deliveries"]}
+    assert channels == {"transaction"}
