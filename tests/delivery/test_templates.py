@@ -114,7 +114,7 @@ def test_preview_renders_the_sample_dossier_in_the_tenants_province(in_tenant_a)
     shown = templates.preview("received")
     assert SAMPLE_CONTEXT["ma_ho_so"] in shown["text"] and "Bắc Ninh" in shown["text"]
     assert shown["card"]["payload"]["buttons"][0]["payload"] == f"tra cứu {SAMPLE_CONTEXT['ma_ho_so']}"
-    assert shown["zns"] is None  # no ZNS template id in the shipped files
+    assert shown["zns"]["template_id"] == "231001"  # tenants/bac-ninh/messages.vi.yaml (the demo's ZNS template)
 
 
 def test_preview_of_an_unsaved_edit_writes_nothing_and_checks_it(in_tenant_a):

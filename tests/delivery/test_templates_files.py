@@ -28,10 +28,11 @@ def shipped(app) -> dict[str, dict]:
 
 @pytest.fixture
 def tenants_dir(tmp_path, app) -> Path:
-    """The shipped defaults and Bắc Ninh's folder, to edit freely."""
+    """The shipped defaults and Bắc Ninh's folder, to edit freely (without its demo messages file)."""
     target = tmp_path / "tenants"
     for name in ("_defaults", "bac-ninh"):
         shutil.copytree(Path(app.config["TENANTS_DIR"]) / name, target / name)
+    (target / "bac-ninh" / "messages.vi.yaml").unlink()
     return target
 
 
@@ -136,3 +137,10 @@ def test_the_defaults_must_cover_every_kind(tenants_dir):
     del defaults["apology"]
     write_yaml(path, defaults)
     assert problems(tenants_dir) == ["tenants/_defaults/messages.vi.yaml: apology: Missing data for required field."]
+
+
+def test_the_demo_provinces_use_the_sandbox_zns_templates():
+    for slug in ("bac-ninh", "da-nang", "an-giang"):
+        messages = read_messages(slug)
+        assert [messages[kind]["zns_template_id"] for kind in ("received", "supplement_required", "result_ready")] \
+            == ["231001", "231003", "231002"]

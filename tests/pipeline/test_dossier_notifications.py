@@ -2,12 +2,13 @@
 a province system posts a dossier and its status changes; the citizen gets exactly one message per notifying
 event on the routed channel, and the API shows each one delivered once the sandbox's receipt arrives."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
-from tests.pipeline.stack import add_province, build_stack
+from tests.pipeline.stack import REPO_ROOT, add_province, build_stack
 
 CODE = "000.00.24.H04-251128-0001"
 
@@ -23,6 +24,11 @@ def stack(tmp_path, redis_url, zalo_sandbox):
     stack = build_stack(tmp_path, redis_url, zalo_sandbox)
     yield stack
     stack.stop()
+
+
+def demo_zns_template(template_id: str) -> dict:
+    seed = json.loads((REPO_ROOT / "platform_core/sandbox/seeds/demo.json").read_text(encoding="utf-8"))
+    return next(template for template in seed["templates"] if template["template_id"] == template_id)
 
 
 def iso(moment: datetime) -> str:
@@ -68,3 +74,30 @@ def test_each_status_change_reaches_the_citizen_once_and_is_shown_delivered(stac
     assert "Bản sao Giấy khai sinh" in str(sent[1]["body"])
     channels = {d["channel"] for n in body["notifications"] for d in n["deliveries"]}
     assert channels == {"transaction"}
+
+
+def test_a_citizen_the_oa_has_never_met_is_reached_by_zns_on_their_phone(stack, zalo_sandbox):
+    province = add_province(stack, zalo_sandbox, "bac-ninh", "Bắc Ninh")
+    zalo_sandbox.settings(receipt_delay_ms=100, echo_sends=False)
+    zalo_sandbox.add_template(**demo_zns_template("231001"))  # tenants/bac-ninh/messages.vi.yaml names it
+    api = httpx.Client(base_url=f"{stack.url}/api/v1", headers={"Authorization": f"Bearer {province.api_key}"},
+                       timeout=10)
+    stack.start_workers(1)
+    stack.start_pump()
+    received = datetime.now(UTC)
+    response = api.post("/dossiers", json={
+        "code": "000.00.24.H04-251128-0002", "procedure_code": "1.004222", "received_at": iso(received),
+        "due_at": iso(received + timedelta(days=9)), "applicant": {"name": "Trần Thị Bình", "phone": "0987 654 321"},
+    })
+    assert response.status_code == 201, response.text
+
+    def delivered():
+        body = api.get("/dossiers/000.00.24.H04-251128-0002").json()
+        [delivery] = body["notifications"][0]["deliveries"]
+        return delivery if delivery["state"] == "delivered" else None
+
+    delivery = zalo_sandbox.wait_for(delivered, timeout=60)
+    assert delivery["channel"] == "zns" and "phone" in delivery["channel_reason"]
+    [sent] = [m for m in zalo_sandbox.messages(oa_id=province.oa_id) if m["kind"] == "zns"]
+    assert sent["body"]["template_id"] == "231001" and sent["body"]["phone"] == "84987654321"
+    assert sent["body"]["template_data"]["dossier_code"] == "000.00.24.H04-251128-0002"
