@@ -20,6 +20,7 @@ CS, TRANSACTION, ZNS, PROMOTION = "cs", "transaction", "zns", "promotion"
 
 # Message classes metered separately; transactional always before bulk.
 CLASS_TX, CLASS_BULK = "tx", "bulk"
+MESSAGE_CLASSES = (CLASS_TX, CLASS_BULK)
 
 # Default per-OA rates: Zalo allows 4,000 requests/minute per app (zalo-oa.md §7); keep headroom.
 DEFAULT_PER_MINUTE = {CLASS_TX: 3000, CLASS_BULK: 600}

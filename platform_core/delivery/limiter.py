@@ -50,3 +50,22 @@ def acquire(key: str, per_minute: int, burst: int, wanted: int) -> Grant:
     script = get_redis().register_script(_SCRIPT)
     granted, retry_after = script(keys=[key], args=[interval, tolerance, wanted])
     return Grant(int(granted), int(retry_after))
+
+
+def daily_key(tenant_id, message_class: str, day: str) -> str:
+    return f"motcua:daily:{tenant_id}:{message_class}:{day}"
+
+
+def daily_remaining(key: str, cap: int | None) -> int | None:
+    """How many more sends today's cap allows (None: no cap)."""
+    if cap is None:
+        return None
+    used = int(get_redis().get(key) or 0)
+    return max(cap - used, 0)
+
+
+def count_daily(key: str, sent: int) -> None:
+    pipe = get_redis().pipeline()
+    pipe.incrby(key, sent)
+    pipe.expire(key, 2 * 86400)
+    pipe.execute()

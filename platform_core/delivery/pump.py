@@ -20,7 +20,8 @@ from platform_core.db.cross_tenant import cross_tenant
 from platform_core.db.types import utcnow
 from platform_core.delivery import jobs
 from platform_core.delivery.constants import CLASS_BULK, CLASS_TX, PENDING, SENDING
-from platform_core.delivery.limiter import acquire, limiter_key
+from platform_core.delivery.context import VIETNAM
+from platform_core.delivery.limiter import acquire, count_daily, daily_key, daily_remaining, limiter_key
 from platform_core.delivery.models import Delivery
 from platform_core.delivery.policy import limits_for
 from platform_core.extensions import db
@@ -71,7 +72,9 @@ def tick(rotation: int = 0, now=None) -> dict[str, int]:
             entry = work[(tenant_id, message_class)]
             if entry.inflight >= MAX_INFLIGHT_BATCHES * BATCH_SIZE[message_class]:
                 continue
-            claimed[message_class] += _serve(tenants[tenant_id], message_class, entry.due, now)
+            count = _serve(tenants[tenant_id], message_class, entry.due, now)
+            if count:
+                claimed[message_class] += count
     db.session.commit()  # hold no transaction (nor, on SQLite, the write lock) between ticks
     return dict(claimed)
 
@@ -86,14 +89,19 @@ def _served_tenants(ids) -> dict:
 def _serve(tenant, message_class: str, due: int, now) -> int:
     with tenant_context(ref(tenant)):
         limits = limits_for(message_class)
-        grant = acquire(limiter_key(tenant.id, message_class), limits.per_minute, limits.burst,
-                        min(due, BATCH_SIZE[message_class]))
+        today = daily_key(tenant.id, message_class, now.astimezone(VIETNAM).strftime("%Y%m%d"))
+        wanted = min(due, BATCH_SIZE[message_class])
+        remaining = daily_remaining(today, limits.daily_cap)
+        if remaining is not None:
+            wanted = min(wanted, remaining)  # the province's day (Asia/Ho_Chi_Minh) starts the count afresh
+        grant = acquire(limiter_key(tenant.id, message_class), limits.per_minute, limits.burst, wanted)
         if not grant.granted:
             db.session.commit()
             return 0
         token = uuid.uuid4().hex
         count = claim(token, message_class, grant.granted, now)
         if count:
+            count_daily(today, count)
             JOB_FOR_CLASS[message_class].enqueue(token)
         return count
 

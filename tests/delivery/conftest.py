@@ -7,5 +7,5 @@ from platform_core.jobs.connection import get_redis
 def fresh_rate_limits(app):
     """Limiter state lives in Redis, outside the rolled-back transaction: start each test with none."""
     connection = get_redis()
-    for key in connection.scan_iter("motcua:rl:*"):
+    for key in [*connection.scan_iter("motcua:rl:*"), *connection.scan_iter("motcua:daily:*")]:
         connection.delete(key)

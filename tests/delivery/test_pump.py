@@ -72,3 +72,22 @@ def test_the_sweeper_returns_stale_claims(tenant_a):
     assert sweep_stale(utcnow() + timedelta(minutes=3))["claims_returned"] == 3
     assert claimed(tenant_a) == 0
     open_queue(QUEUE_ZALO_TX).empty()
+
+
+def test_a_daily_cap_stops_claiming_for_the_rest_of_the_province_day(tenant_a):
+    open_queue(QUEUE_ZALO_TX).empty()
+    with as_tenant(tenant_a):
+        set_limits("tx", per_minute=3000, burst=100, daily_cap=7)
+    queue_replies(tenant_a, 30)
+    assert pump.tick() == {"tx": 7}
+    sweep_stale(utcnow() + timedelta(minutes=3))  # give the claims back: the cap still holds today
+    assert pump.tick() == {}
+    open_queue(QUEUE_ZALO_TX).empty()
+
+
+def test_limits_command_shows_and_sets(runner, tenant_a, db_session):
+    assert "3000/minute, burst 100, daily cap none" in runner.invoke(args=["delivery", "limits", "bac-ninh"]).output
+    result = runner.invoke(args=["delivery", "limits", "bac-ninh", "--per-minute", "120", "--daily-cap", "50"])
+    assert result.exit_code == 0 and "120/minute, burst 100, daily cap 50" in result.output
+    bad = runner.invoke(args=["delivery", "limits", "bac-ninh", "--per-minute", "9000"])
+    assert bad.exit_code != 0 and "--per-minute" in bad.output
