@@ -3,7 +3,7 @@ so a code from another province is simply not found here (the answer cannot tell
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from platform_core.bot.parser import code_key, fold
 from platform_core.catalogue.models import Procedure
@@ -50,8 +50,8 @@ def sender(follower: Follower) -> Sender:
 def find_dossier(code: str) -> Dossier | None:
     """The tenant's dossier whose code matches `code` once both are reduced to `code_key`.
 
-    The exact code (a tapped "Tra cứu" button, a pasted code) hits the unique index; otherwise the stored
-    codes are compared without case and separators in SQL, and confirmed with the full key in Python."""
+    The exact code (a tapped "Tra cứu" button, a pasted code) hits the unique index; otherwise the indexed
+    `code_key` column, kept by the model, does."""
     typed = code.strip()
     exact = db.session.scalar(select(Dossier).where(Dossier.code.in_({typed, typed.upper()})))
     if exact is not None:
@@ -59,8 +59,7 @@ def find_dossier(code: str) -> Dossier | None:
     key = code_key(code)
     if not key:
         return None
-    candidates = db.session.scalars(select(Dossier).where(_stored_key() == key).limit(5))
-    return next((dossier for dossier in candidates if code_key(dossier.code) == key), None)
+    return db.session.scalars(select(Dossier).where(Dossier.code_key == key).order_by(Dossier.created_at)).first()
 
 
 def procedure_of(dossier: Dossier) -> Procedure | None:
@@ -77,14 +76,6 @@ def search_procedures(name: str) -> list[Procedure]:
         return []
     return [procedure for procedure in list_procedures(enabled=True)
             if all(word in fold(f"{procedure.name} {procedure.code}") for word in words)]
-
-
-def _stored_key():
-    """`code_key` in SQL, as far as SQL can go: lower case, the usual separators removed."""
-    expression = func.lower(Dossier.code)
-    for separator in (".", "-", "_", "/", " "):
-        expression = func.replace(expression, separator, "")
-    return expression
 
 
 def _province_profile(slug: str) -> dict:

@@ -6,15 +6,15 @@ them. Everything is compared after `fold` (text) or `code_key` (dossier codes), 
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from platform_core.text import code_key, fold
 
 LOOKUP, BAD_CODE, MENU, PROCEDURE, FALLBACK = "lookup", "bad_code", "menu", "procedure", "fallback"
 
 # Dossier codes are opaque per tenant (domain.md §1.5): only their letters and digits are compared.
 MIN_CODE_CHARS, MAX_CODE_CHARS, MIN_CODE_DIGITS = 8, 60, 5
 SEPARATORS = ".-_/"
-_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))  # phones autocorrect "-"
 _SEPARATOR_CLASS = "[" + re.escape(SEPARATORS) + "]"
 _CODE_TOKEN = re.compile(rf"^[0-9a-z](?:[0-9a-z]|{_SEPARATOR_CLASS})*$")
 _SPACED_SEPARATOR = re.compile(rf"\s*({_SEPARATOR_CLASS})\s*")
@@ -33,18 +33,6 @@ class Intent:
 
     kind: str
     value: str = ""
-
-
-def fold(text: str) -> str:
-    """Lower case, no diacritics (đ included: it does not decompose), plain dashes, single spaces, trimmed."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_DASHES))
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(bare.replace("đ", "d").split())
-
-
-def code_key(code: str) -> str:
-    """The form both typed and stored dossier codes are compared in: folded letters and digits only."""
-    return re.sub(r"[^0-9a-z]", "", fold(code))
 
 
 def parse(text: str) -> Intent:

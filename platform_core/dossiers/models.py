@@ -3,22 +3,25 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKeyConstraint, Integer, SmallInteger, String, Text, UniqueConstraint, Uuid
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKeyConstraint, Index, Integer, SmallInteger, String, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from platform_core.db.base import TenantScoped
 from platform_core.db.types import UTCDateTime, utcnow
 from platform_core.extensions import db
+from platform_core.text import code_key
 
 
 class Dossier(TenantScoped, db.Model):
     __tablename__ = "dossier"
     __table_args__ = (
         UniqueConstraint("tenant_id", "code"),
+        Index("ix_dossier_tenant_id_code_key", "tenant_id", "code_key"),
         ForeignKeyConstraint(["tenant_id", "procedure_id"], ["procedure.tenant_id", "procedure.id"]),
     )
 
     code: Mapped[str] = mapped_column(String(80))
+    code_key: Mapped[str] = mapped_column(String(80))  # platform_core.text.code_key(code): how citizens type it
     external_id: Mapped[str | None] = mapped_column(String(120))
     procedure_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     procedure_code: Mapped[str] = mapped_column(String(40))
@@ -37,6 +40,11 @@ class Dossier(TenantScoped, db.Model):
     request_checksum: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @validates("code")
+    def _keep_code_key(self, _key, code: str) -> str:
+        self.code_key = code_key(code)
+        return code
 
     events: Mapped[list["DossierEvent"]] = relationship(
         back_populates="dossier", order_by="DossierEvent.seq", cascade="all, delete-orphan",

@@ -97,3 +97,12 @@ def test_the_desk_prefers_the_connected_oas_name(tenant_a, connected_a):
 def test_without_profile_or_connection_the_desk_names_the_province(tenant_a):
     with as_tenant(tenant_a):
         assert lookup.desk() == lookup.Desk("Zalo OA tỉnh Bắc Ninh", "tỉnh Bắc Ninh", None)
+
+
+def test_the_code_key_is_kept_in_step_with_the_code(tenant_a, db_session):
+    from platform_core.dossiers.models import Dossier
+
+    dossier = Dossier(code="000.00.24.H04-251128-0077")
+    assert dossier.code_key == "0000024h042511280077"
+    dossier.code = "H15.50.05-250715-0001"
+    assert dossier.code_key == "h155005250715" + "0001"
