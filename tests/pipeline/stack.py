@@ -5,6 +5,7 @@ It uses its own SQLite file (committed data shared by several processes), never 
 session.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -18,6 +19,7 @@ from werkzeug.serving import make_server
 
 from platform_core import create_app
 from platform_core.extensions import db
+from platform_core.jobs.embedded_redis import free_port, start_server
 from platform_core.tenancy.context import TenantRef, tenant_context
 from platform_core.zalo.connection import get_or_create_connection, save_credentials, store_token_pair
 from tests import factories
@@ -44,12 +46,22 @@ class Stack:
     provinces: dict[str, Province] = field(default_factory=dict)
     processes: dict[str, list] = field(default_factory=dict)
     server: object = None
+    log_dir: Path | None = None  # set it to keep each process's output in <log_dir>/<name>-<n>.log
 
     def start(self, name: str, argv: list[str], count: int = 1) -> None:
         for _ in range(count):
+            output = self._log_file(name)
             process = subprocess.Popen([FLASK, "--app", "wsgi", *argv], cwd=REPO_ROOT, env=self.env,  # noqa: S603
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                                       stdout=output, stderr=output, start_new_session=True)
+            if output is not subprocess.DEVNULL:
+                output.close()
             self.processes.setdefault(name, []).append(process)
+
+    def _log_file(self, name: str):
+        if self.log_dir is None:
+            return subprocess.DEVNULL
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        return open(self.log_dir / f"{name}-{len(list(self.log_dir.glob(f'{name}-*.log')))}.log", "wb")  # noqa: SIM115
 
     def start_workers(self, count: int = 1) -> None:
         self.start("worker", ["worker"], count)
@@ -63,6 +75,39 @@ class Stack:
                 os.killpg(process.pid, sig)
             process.wait(timeout=30)
 
+    # --- crashes (tests/pipeline/test_nothing_lost.py) ---------------------------------------------------------
+
+    def crash(self, name: str) -> int:
+        """SIGKILL every `name` process together with everything it forked, as a host or container crash would;
+        returns how many processes died. `kill` signals the process group only, and an RQ work horse leaves the
+        worker's group (setpgrp), so it would survive and finish its batch."""
+        killed = 0
+        for process in self.processes.pop(name, []):
+            if process.poll() is None:
+                killed += _kill_tree(process.pid)
+            process.wait(timeout=30)
+        return killed
+
+    def reap(self, name: str) -> int:
+        """Forget the `name` processes that exited on their own; returns how many."""
+        running = [process for process in self.processes.get(name, []) if process.poll() is None]
+        exited = len(self.processes.get(name, [])) - len(running)
+        self.processes[name] = running
+        return exited
+
+    def running(self, name: str) -> int:
+        return len([process for process in self.processes.get(name, []) if process.poll() is None])
+
+    def horses(self, name: str = "worker") -> int:
+        """RQ work horses (one per job being run) of the `name` processes: the children that lead their own
+        process group; the worker's scheduler child stays in the worker's group."""
+        count = 0
+        for process in self.processes.get(name, []):
+            for child in _children(process.pid):
+                with contextlib.suppress(ProcessLookupError):
+                    count += os.getpgid(child) == child
+        return count
+
     def stop(self) -> None:
         for name in list(self.processes):
             self.kill(name, signal.SIGTERM)
@@ -73,6 +118,58 @@ class Stack:
 
     def in_tenant(self, slug: str):
         return tenant_context(self.provinces[slug].ref)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def _kill_tree(pid: int) -> int:
+    """Freeze the process group (nothing new is forked), SIGKILL every descendant's group, then the group."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGSTOP)
+    descendants, pending = [], _children(pid)
+    while pending:
+        child = pending.pop()
+        descendants.append(child)
+        pending += _children(child)
+    for child in descendants:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(os.getpgid(child), signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
+    return 1 + len(descendants)
+
+
+class RestartableRedis:
+    """A private bundled redis-server on a fixed port, so that it can be killed and started again on the same
+    port while the stack's processes keep its URL and reconnect. It persists nothing (as started by
+    start_server): a restart loses every queued job, lock and limiter key, like a Redis crash without AOF."""
+
+    def __init__(self, data_dir: Path, port: int | None = None):
+        self.data_dir, self.port = data_dir, port or free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> "RestartableRedis":
+        self.process, _ = start_server(self.data_dir, self.port)
+        return self
+
+    def stop(self, sig=signal.SIGKILL) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(sig)
+        if self.process is not None:
+            self.process.wait(timeout=30)
+        self.process = None
 
 
 def build_stack(workdir: Path, redis_url: str, sandbox) -> Stack:
