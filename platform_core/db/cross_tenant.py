@@ -17,14 +17,23 @@ def cross_tenant_reason() -> str | None:
 
 
 @contextmanager
-def cross_tenant(reason: str, actor=None) -> Iterator[None]:
+def cross_tenant(reason: str, actor=None, audit: bool = True) -> Iterator[None]:
+    """`audit=False` is for the platform's own loops (pump, sweepers) that cross tenants several times a
+    second: they record one `cross_tenant_access` event when the process starts (`record_standing_access`)
+    instead of one per pass, which would flood the audit log. People always leave an event."""
     if not reason or not reason.strip():
         raise ValueError("cross-tenant access needs a reason")
-    from platform_core.auth.audit import record_event  # late: auth builds on the db layer
-
-    record_event("cross_tenant_access", actor=actor, details={"reason": reason}, platform=True)
+    if audit:
+        record_standing_access(reason, actor=actor)
     token = _reason.set(reason)
     try:
         yield
     finally:
         _reason.reset(token)
+
+
+def record_standing_access(reason: str, actor=None) -> None:
+    """The audit event for cross-tenant access (written in the caller's transaction)."""
+    from platform_core.auth.audit import record_event  # late: auth builds on the db layer
+
+    record_event("cross_tenant_access", actor=actor, details={"reason": reason}, platform=True)

@@ -19,9 +19,9 @@ log = logging.getLogger(__name__)
 def _deliver(claim_token: str) -> dict:
     """Send every row still claimed by `claim_token`. Idempotent: a row not pending with this token (already
     sent, or returned by the sweeper and claimed again) is skipped."""
-    rows = db.session.scalars(
+    rows = db.session.scalars(  # locked: the sweeper cannot hand these back while we mark them `sending`
         select(Delivery).where(Delivery.claim_token == claim_token, Delivery.state == PENDING)
-        .order_by(Delivery.next_attempt_at)
+        .order_by(Delivery.next_attempt_at).with_for_update()
     ).all()
     for row in rows:  # mark them all `sending` in one commit before any call: a crash now is detectable
         row.state, row.attempts, row.sending_started_at = SENDING, row.attempts + 1, utcnow()

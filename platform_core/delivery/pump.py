@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import redis
 from sqlalchemy import and_, case, func, select, update
 
-from platform_core.db.cross_tenant import cross_tenant
+from platform_core.db.cross_tenant import cross_tenant, record_standing_access
 from platform_core.db.types import utcnow
 from platform_core.delivery import jobs
 from platform_core.delivery.constants import CLASS_BULK, CLASS_TX, PENDING, SENDING
@@ -24,6 +24,7 @@ from platform_core.delivery.context import VIETNAM
 from platform_core.delivery.limiter import acquire, count_daily, daily_key, daily_remaining, limiter_key
 from platform_core.delivery.models import Delivery
 from platform_core.delivery.policy import limits_for
+from platform_core.delivery.sweeper import STALE_CLAIM
 from platform_core.extensions import db
 from platform_core.jobs.connection import get_redis
 from platform_core.tenancy.constants import SERVED_STATUSES
@@ -37,6 +38,7 @@ BATCH_SIZE = {CLASS_TX: 20, CLASS_BULK: 50}
 MAX_INFLIGHT_BATCHES = 2
 JOB_FOR_CLASS = {CLASS_TX: jobs.deliver_transactional, CLASS_BULK: jobs.deliver_bulk}
 LEADER_KEY = "motcua:delivery-pump:leader"
+PUMP_ACCESS = "delivery pump: count due deliveries per tenant, every tick"
 
 
 @dataclass
@@ -49,8 +51,10 @@ def backlog(now) -> dict[tuple[uuid.UUID, str], Backlog]:
     """Due and in-flight counts per (tenant, class), for every tenant at once."""
     due = func.sum(case((and_(Delivery.state == PENDING, Delivery.claim_token.is_(None),
                               Delivery.next_attempt_at <= now), 1), else_=0))
-    inflight = func.sum(case((Delivery.claim_token.is_not(None), 1), else_=0))
-    with cross_tenant("delivery pump: count due deliveries per tenant"):
+    # Claims older than the sweeper's threshold are orphans (a crashed worker): they must not stall the tenant.
+    inflight = func.sum(case((and_(Delivery.claim_token.is_not(None), Delivery.claimed_at > now - STALE_CLAIM), 1),
+                             else_=0))
+    with cross_tenant(PUMP_ACCESS, audit=False):
         rows = db.session.execute(
             select(Delivery.tenant_id, Delivery.message_class, due, inflight)
             .where(Delivery.state.in_((PENDING, SENDING)))
@@ -131,6 +135,8 @@ def claim(token: str, message_class: str, limit: int, now) -> int:
 def run(stop, interval: float = 0.2, once: bool = False) -> None:
     """The pump loop. Only one pump works at a time (a Redis leader key); a second one waits as a standby."""
     me, rotation = uuid.uuid4().hex, 0
+    record_standing_access(PUMP_ACCESS)
+    db.session.commit()
     while not stop.is_set():
         try:
             if _lead(me):

@@ -91,3 +91,26 @@ def test_limits_command_shows_and_sets(runner, tenant_a, db_session):
     assert result.exit_code == 0 and "120/minute, burst 100, daily cap 50" in result.output
     bad = runner.invoke(args=["delivery", "limits", "bac-ninh", "--per-minute", "9000"])
     assert bad.exit_code != 0 and "--per-minute" in bad.output
+
+
+def test_the_pump_does_not_write_an_audit_row_per_tick(tenant_a, db_session):
+    from platform_core.auth.models import PlatformAuditEvent
+
+    def audit_rows() -> int:
+        return db_session.scalar(select(func.count()).select_from(PlatformAuditEvent))
+
+    before = audit_rows()
+    for rotation in range(5):
+        pump.tick(rotation)
+    assert audit_rows() == before
+
+
+def test_orphaned_claims_do_not_stall_the_tenant(tenant_a):
+    open_queue(QUEUE_ZALO_TX).empty()
+    queue_replies(tenant_a, 100)
+    pump.tick()
+    pump.tick()  # two batches in flight: the cap
+    assert pump.tick() == {}
+    later = utcnow() + timedelta(minutes=3)  # their worker died: the claims are now older than STALE_CLAIM
+    assert pump.tick(now=later) == {"tx": 20}
+    open_queue(QUEUE_ZALO_TX).empty()
