@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from platform_core.catalogue.models import Procedure
@@ -10,7 +9,7 @@ from platform_core.dossiers.constants import RECEIVED
 from platform_core.dossiers.models import Dossier, DossierEvent
 from platform_core.extensions import db
 from tests.conftest import as_tenant
-from tests.zalo.conftest import connect
+from tests.zalo.conftest import connected_a, connected_b  # noqa: F401 - fixtures
 
 RECEIVED_AT = datetime(2025, 11, 28, 2, 30, tzinfo=UTC)  # 09:30 in Vietnam
 DUE_AT = RECEIVED_AT + timedelta(days=9)
@@ -37,12 +36,3 @@ def add_dossier(tenant, procedure_code="1.004222", **fields) -> Dossier:
         db.session.flush()
         return dossier
 
-
-@pytest.fixture
-def connected_a(tenant_a):
-    return connect(tenant_a)
-
-
-@pytest.fixture
-def connected_b(tenant_b):
-    return connect(tenant_b)

@@ -6,24 +6,10 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import pytest
 
-from tests.pipeline.stack import REPO_ROOT, add_province, build_stack
+from tests.pipeline.stack import REPO_ROOT, add_province
 
 CODE = "000.00.24.H04-251128-0001"
-
-
-@pytest.fixture(autouse=True)
-def db_session():
-    """These tests use the stack's own database, not the suite's rolled-back session."""
-    yield None
-
-
-@pytest.fixture
-def stack(tmp_path, redis_url, zalo_sandbox):
-    stack = build_stack(tmp_path, redis_url, zalo_sandbox)
-    yield stack
-    stack.stop()
 
 
 def demo_zns_template(template_id: str) -> dict:

@@ -2,7 +2,6 @@
 
 import time
 
-import pytest
 from sqlalchemy import func, select
 
 from platform_core.delivery.constants import DELIVERED, SEEN, SENT
@@ -10,22 +9,9 @@ from platform_core.delivery.models import Delivery
 from platform_core.delivery.outbox import send_reply
 from platform_core.delivery.policy import set_limits
 from platform_core.extensions import db
-from tests.pipeline.stack import add_province, build_stack
+from tests.pipeline.stack import add_province
 
 PER_MINUTE = 120  # 2 a second
-
-
-@pytest.fixture(autouse=True)
-def db_session():
-    """These tests use the stack's own database, not the suite's rolled-back session."""
-    yield None
-
-
-@pytest.fixture
-def stack(tmp_path, redis_url, zalo_sandbox):
-    stack = build_stack(tmp_path, redis_url, zalo_sandbox)
-    yield stack
-    stack.stop()
 
 
 def queue_replies(stack, slug, user_id, count, prefix):

@@ -61,12 +61,6 @@ DONE = (SENT, DELIVERED, SEEN)
 
 
 @pytest.fixture(autouse=True)
-def db_session():
-    """This test uses the stack's own database, not the suite's rolled-back session."""
-    yield None
-
-
-@pytest.fixture(autouse=True)
 def quiet_web_log():
     """2,500 API calls: keep the web server's access log out of the captured output."""
     log = logging.getLogger("werkzeug")

@@ -1,19 +1,11 @@
 """Outbox -> pump -> RQ worker -> sandbox -> receipt webhook -> delivered, with real processes."""
 
-import pytest
 from sqlalchemy import select
 
 from platform_core.delivery.models import Delivery
 from platform_core.delivery.outbox import send_reply
 from platform_core.extensions import db
-from tests.pipeline.stack import add_province, build_stack
-
-
-@pytest.fixture
-def stack(tmp_path, redis_url, zalo_sandbox):
-    stack = build_stack(tmp_path, redis_url, zalo_sandbox)
-    yield stack
-    stack.stop()
+from tests.pipeline.stack import add_province
 
 
 def delivery_states(stack, slug) -> list[tuple]:
@@ -39,9 +31,3 @@ def test_a_reply_is_sent_once_and_marked_delivered_by_the_receipt(stack, zalo_sa
     [sent] = zalo_sandbox.messages(oa_id=province.oa_id, user_id=citizen["user_id"])
     assert (channel, message_id) == ("cs", sent["message_id"])
     assert sent["body"]["message"]["text"] == "Hồ sơ của bạn đang được xử lý."
-
-
-@pytest.fixture(autouse=True)
-def db_session():
-    """These tests use their own database (the stack's); the suite's rolled-back session is not involved."""
-    yield None

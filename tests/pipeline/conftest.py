@@ -1,0 +1,18 @@
+"""Pipeline tests run a whole Motcua (tests/pipeline/stack.py) on its own database."""
+
+import pytest
+
+from tests.pipeline.stack import build_stack
+
+
+@pytest.fixture(autouse=True)
+def db_session():
+    """These tests use the stack's own database, not the suite's rolled-back session."""
+    yield None
+
+
+@pytest.fixture
+def stack(tmp_path, redis_url, zalo_sandbox):
+    stack = build_stack(tmp_path, redis_url, zalo_sandbox)
+    yield stack
+    stack.stop()
