@@ -84,6 +84,7 @@ lint: install
 bench: install
 	$(BIN)/python bench/tenant_scoping.py
 	$(BIN)/python bench/enqueue.py
+	$(BIN)/python bench/delivery.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis test-artifacts

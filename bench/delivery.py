@@ -1,0 +1,641 @@
+"""Dossier notifications end to end: REST API -> outbox -> pump -> RQ workers -> the Zalo sandbox.
+
+Starts everything it needs and stops it at the end: the bundled Redis, the Zalo sandbox (in a thread, with
+--latency-ms on every Zalo call), a temporary SQLite database with N live provinces (each connected to its own
+sandbox OA with citizens) plus one quiet province, the web app under gunicorn (2 sync workers, as `make run`),
+K `flask worker` processes and one `flask delivery pump`. Then:
+
+1. the sandbox's own ceiling: direct POSTs to /openapi/v3.0/oa/message/cs from a separate process, many in
+   flight and then K in flight (the pipeline's senders), for a few seconds each;
+2. M dossiers per province through POST /api/v1/dossiers (status `received`: one notice each), from several
+   client threads, the provinces interleaved; the pipeline runs meanwhile;
+3. once they are in, 10 dossiers for the quiet province while the others' backlog drains;
+4. waits until every notice is at the sandbox (or the time is up) and prints: events/s accepted by the API,
+   messages/s delivered (the sandbox's send timestamps) and as a fraction of the sandbox's ceiling, p50/p99
+   from the notification's creation (same transaction as the dossier) to the sandbox recording the send,
+   and the same for the quiet province's 10 notices.
+
+If the message templates (platform_core/delivery/templates.py) cannot be imported, or with --replies, the
+dossiers are posted with a `test` API key (simulated notices: same API and outbox writes, nothing sent) and
+the Zalo traffic is bot replies queued through outbox.send_reply instead; the output says so.
+
+The CPU figures (machine busy vs this benchmark's process tree, from /proc) tell whether something else on the
+machine took a share. --max-seconds bounds the whole run up to the end of the drain (then it reports what got
+through and says NOT DRAINED); stopping the processes adds a few seconds. With the defaults on a 2-core machine
+it takes about 70 s. Prints figures, asserts nothing.
+
+    python bench/delivery.py [--tenants 3] [--events 300] [--workers 2] [--latency-ms 50] [--max-seconds 100]
+"""
+
+import argparse
+import contextlib
+import itertools
+import json
+import logging
+import os
+import platform
+import queue
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx  # noqa: E402
+import redis  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+from rq import Worker  # noqa: E402
+from sqlalchemy import and_, select  # noqa: E402
+
+from platform_core import create_app  # noqa: E402
+from platform_core.delivery.models import Delivery, Notification  # noqa: E402
+from platform_core.delivery.outbox import send_reply  # noqa: E402
+from platform_core.delivery.pump import LEADER_KEY  # noqa: E402
+from platform_core.extensions import db  # noqa: E402
+from platform_core.jobs.embedded_redis import free_port, start_server  # noqa: E402
+from platform_core.sandbox.server import SandboxServer  # noqa: E402
+from tests import factories  # noqa: E402
+from tests.conftest import TEST_ENCRYPTION_KEY, make_test_config  # noqa: E402
+from tests.pipeline.stack import REPO_ROOT, Stack, add_province  # noqa: E402
+from tests.zalo_sandbox_fixtures import ZaloSandbox  # noqa: E402
+
+PROCEDURE = "1.004222"  # the one procedure add_province gives every province
+CITIZENS = 40  # per province; dossiers go to them in turn
+PROBE_EVENTS = 10
+WEB_WORKERS = 2
+
+CEILING_CLIENT = r"""
+import json, sys, threading, time
+import httpx
+url, token, user_id, threads, seconds = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
+body = json.dumps({"recipient": {"user_id": user_id}, "message": {"text": "Hồ sơ của bạn đã được tiếp nhận."}})
+headers = {"access_token": token, "Content-Type": "application/json"}
+ok, bad = [0] * threads, [0] * threads
+barrier = threading.Barrier(threads + 1)
+def loop(i):
+    with httpx.Client(timeout=30) as client:
+        client.post(url, content=body, headers=headers)  # connect (not counted)
+        barrier.wait()
+        while time.perf_counter() < stop_at:
+            answer = client.post(url, content=body, headers=headers)
+            if answer.status_code == 200 and answer.json().get("error") == 0:
+                ok[i] += 1
+            else:
+                bad[i] += 1
+workers = [threading.Thread(target=loop, args=(i,)) for i in range(threads)]
+for worker in workers:
+    worker.start()
+stop_at = float("inf")
+barrier.wait()
+start = time.perf_counter()
+stop_at = start + seconds
+for worker in workers:
+    worker.join()
+print(json.dumps({"ok": sum(ok), "errors": sum(bad), "seconds": time.perf_counter() - start}))
+"""
+
+
+# --- processes ------------------------------------------------------------------------------------------------
+
+def start_process(stack: Stack, name: str, argv: list[str], log_path: Path) -> subprocess.Popen:
+    """A process in its own group (so that stopping it stops its children, gunicorn's workers), its output in
+    `log_path` (shown if the run fails)."""
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(argv, cwd=REPO_ROOT, env=stack.env, stdout=log,  # noqa: S603
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    stack.processes.setdefault(name, []).append(process)
+    return process
+
+
+def stop_processes(stack: Stack) -> None:
+    """SIGTERM every group, wait up to 5 s in all, then SIGKILL what is left, including any RQ work horse (it
+    leads a process group of its own, so signalling the worker's group does not reach it)."""
+    processes = [process for group in stack.processes.values() for process in group]
+    stack.processes.clear()
+    descendants = [child for process in processes for child in descendants_of(process.pid)]
+    for process in processes:
+        signal_group(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 5
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            descendants += descendants_of(process.pid)
+            signal_group(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+    for pid, started in descendants:  # normally gone by now: their parents waited for them
+        if start_time(pid) == started:  # the same process, not a later one that got its pid
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def descendants_of(pid: int) -> list[tuple[int, str]]:
+    """(pid, start time) of every live descendant."""
+    return [entry for child in children_of(pid) for entry in [(child, start_time(child)), *descendants_of(child)]]
+
+
+def start_time(pid: int) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def signal_group(pid: int, sig) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, sig)
+
+
+def wait_until(condition, timeout: float, what: str, interval: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what}: not ready within {timeout:.0f} s")
+        time.sleep(interval)
+
+
+# --- setup ----------------------------------------------------------------------------------------------------
+
+def build(workdir: Path, redis_url: str, sandbox: ZaloSandbox, port: int) -> Stack:
+    """tests/pipeline/stack.py's build_stack, except that the web app is served by gunicorn (a process of its
+    own, as in `make run`), not from a thread of this process, which already hosts the sandbox."""
+    database = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    zalo = {"ZALO_OAUTH_URL": sandbox.oauth_url, "ZALO_OPENAPI_URL": sandbox.openapi_url,
+            "ZALO_BUSINESS_URL": sandbox.business_url}
+    url = f"http://127.0.0.1:{port}"
+    # BEGIN IMMEDIATE as the other processes: a deferred read-then-write transaction (the fallback's replies)
+    # fails at once while they write. This process reads the results only every few seconds and at the end.
+    config = make_test_config({"owner": database, "runtime": database, "dialect": "sqlite"}, redis_url,
+                              workdir / "instance") | zalo | {"PUBLIC_BASE_URL": url,
+                                                               "SQLITE_IMMEDIATE_TRANSACTIONS": True}
+    app = create_app(config)
+    env = os.environ | zalo | {
+        "DATABASE_URL": database, "REDIS_URL": redis_url, "SECRET_KEY": "bench-secret-key",
+        "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEY, "MOTCUA_INSTANCE_PATH": str(workdir / "instance"),
+        "PUBLIC_BASE_URL": url,
+    }
+    with app.app_context():
+        logging.disable(logging.INFO)  # alembic's "Running upgrade ..." lines
+        upgrade()
+        logging.disable(logging.NOTSET)
+    return Stack(app=app, url=url, env=env)
+
+
+def add_citizens(sandbox: ZaloSandbox, province, count: int) -> list[str]:
+    return [sandbox.add_user(province.app_id, display_name=f"Công dân {n:03d}", phone=f"09{n:08d}",
+                             last_interaction="now")["user_id"] for n in range(count)]
+
+
+def test_key(stack: Stack, slug: str) -> str:
+    with stack.app.app_context(), stack.in_tenant(slug):
+        _, plaintext = factories.create_api_key(f"{slug} bench (test key)", kind="test")
+        db.session.commit()
+        db.session.remove()
+    return plaintext
+
+
+def start_web(stack: Stack, workdir: Path) -> None:
+    start_process(stack, "web", [sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", stack.url.split("//")[1],
+                                 "--workers", str(WEB_WORKERS), "--no-control-socket", "--log-level", "warning"],
+                  workdir / "web.log")
+
+
+def start_delivery(stack: Stack, workdir: Path, args) -> None:
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    for n in range(args.workers):
+        start_process(stack, "worker", [*flask, "worker", *(["--simple"] if args.simple else [])],
+                      workdir / f"worker-{n}.log")
+    start_process(stack, "pump", [*flask, "delivery", "pump", "--interval", str(args.pump_interval)],
+                  workdir / "pump.log")
+
+
+def wait_ready(stack: Stack, redis_url: str, args, web: bool = True, delivery: bool = True) -> None:
+    if web:
+        wait_until(lambda: _answers(f"{stack.url}/api/v1/openapi.json"), 30, "gunicorn")
+    if not delivery:
+        return
+    connection = redis.Redis.from_url(redis_url)
+    wait_until(lambda: len(Worker.all(connection=connection)) >= args.workers, 30, "flask worker")
+    wait_until(lambda: connection.get(LEADER_KEY), 30, "flask delivery pump")
+    connection.close()
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+# --- the sandbox's ceiling ------------------------------------------------------------------------------------
+
+def measure_ceiling(sandbox: ZaloSandbox, in_flight: list[int], seconds: float) -> list[dict]:
+    """Direct cs sends from a separate process (this one hosts the sandbox: a client here would share its GIL),
+    to an OA of its own without a rate limit; one measurement per entry of `in_flight`."""
+    app = sandbox.add_app("bench-ceiling")
+    sandbox.set_rate_limit(10**9, app_id=app.app_id)
+    token = sandbox.mint_tokens(app.app_id)["access_token"]
+    user = sandbox.add_user(app.app_id, display_name="Trần Thị Bình", last_interaction="now")["user_id"]
+    results = []
+    for threads in in_flight:
+        output = subprocess.run(  # noqa: S603
+            [sys.executable, "-c", CEILING_CLIENT, f"{sandbox.openapi_url}/v3.0/oa/message/cs", token, user,
+             str(threads), str(seconds)], capture_output=True, text=True, timeout=seconds + 60, check=True)
+        result = json.loads(output.stdout)
+        results.append(result | {"rate": result["ok"] / result["seconds"]})
+    return results
+
+
+# --- posting --------------------------------------------------------------------------------------------------
+
+def dossier_body(code: str, citizen: str, n: int) -> dict:
+    now = datetime.now(UTC).astimezone()
+    return {
+        "code": code, "procedure_code": PROCEDURE, "status": "received", "channel": 2,
+        "applicant": {"name": f"Nguyễn Văn {n:04d}", "phone": f"09{n % 10**8:08d}", "zalo_user_id": citizen},
+        "received_at": (now - timedelta(hours=1)).isoformat(timespec="seconds"),
+        "due_at": (now + timedelta(days=7)).isoformat(timespec="seconds"),
+    }
+
+
+class Poster:
+    """Client threads that POST dossiers; remembers what was accepted and what was refused."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.accepted: dict[str, int] = {}
+        self.refused: list[str] = []
+        self.lock = threading.Lock()
+
+    def post_all(self, items: list[tuple[str, str, dict]], threads: int, deadline: float) -> float:
+        """items: (slug, api_key, body). Returns the seconds it took."""
+        work: queue.SimpleQueue = queue.SimpleQueue()
+        for item in items:
+            work.put(item)
+        started = time.perf_counter()
+        pool = [threading.Thread(target=self._loop, args=(work, deadline)) for _ in range(threads)]
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join()
+        return time.perf_counter() - started
+
+    def post_one(self, client: httpx.Client, slug: str, key: str, body: dict) -> None:
+        try:
+            answer = client.post(f"{self.url}/api/v1/dossiers", json=body, headers={"Authorization": f"Bearer {key}"})
+            outcome = answer.status_code
+        except httpx.HTTPError as error:
+            outcome = type(error).__name__
+        with self.lock:
+            if outcome == 201:
+                self.accepted[slug] = self.accepted.get(slug, 0) + 1
+            else:
+                self.refused.append(f"{slug} {body['code']}: {outcome}")
+
+    def _loop(self, work: queue.SimpleQueue, deadline: float) -> None:
+        with httpx.Client(timeout=30) as client:
+            while time.monotonic() < deadline:
+                try:
+                    slug, key, body = work.get_nowait()
+                except queue.Empty:
+                    return
+                self.post_one(client, slug, key, body)
+
+
+# --- what reached the sandbox ---------------------------------------------------------------------------------
+
+def sandbox_sends(sandbox: ZaloSandbox, oa_ids: set[str]) -> dict[str, int]:
+    """message_id -> sent_ms (the sandbox's clock, which follows real time), for these OAs. Read under the
+    sandbox's lock, in memory: polling over HTTP would take the sandbox's time."""
+    with sandbox.state.lock:
+        return {m.message_id: m.sent_ms for m in sandbox.state.messages.values() if m.oa_id in oa_ids}
+
+
+def delivery_rows(stack: Stack, slug: str) -> list:
+    """(state, provider_message_id, notification created_at, delivery sent_at, error) of the province's rows,
+    read in its tenant context (a cross-tenant read would write an audit row)."""
+    with stack.app.app_context(), stack.in_tenant(slug):
+        rows = db.session.execute(
+            select(Delivery.state, Delivery.provider_message_id, Notification.created_at, Delivery.sent_at,
+                   Delivery.error_code, Delivery.error_message, Delivery.channel)
+            .join(Notification, and_(Notification.tenant_id == Delivery.tenant_id,
+                                     Notification.id == Delivery.notification_id))
+        ).all()
+        db.session.remove()
+    return rows
+
+
+def epoch_ms(moment: datetime | None) -> float | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp() * 1000
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
+
+
+def latency_line(latencies_ms: list[float]) -> str:
+    if not latencies_ms:
+        return "no message reached the sandbox"
+    s = [v / 1000 for v in latencies_ms]
+    return (f"p50 {percentile(s, 0.5):.2f} s   p99 {percentile(s, 0.99):.2f} s   max {max(s):.2f} s"
+            f"   ({len(s)} messages)")
+
+
+# --- the run --------------------------------------------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tenants", type=int, default=3, help="provinces with M dossiers each")
+    parser.add_argument("--events", type=int, default=300, help="dossiers per province")
+    parser.add_argument("--workers", type=int, default=2, help="`flask worker` processes")
+    parser.add_argument("--latency-ms", type=int, default=50, help="sandbox latency on every Zalo call")
+    parser.add_argument("--max-seconds", type=float, default=100,
+                        help="budget for the whole run (setup, ceiling, posting, draining); stops draining then")
+    parser.add_argument("--clients", type=int, default=4, help="client threads posting dossiers")
+    parser.add_argument("--pump-interval", type=float, default=0.2, help="`flask delivery pump --interval`")
+    parser.add_argument("--ceiling-seconds", type=float, default=3.0, help="per ceiling measurement")
+    parser.add_argument("--ceiling-threads", type=int, default=32, help="requests in flight for the ceiling")
+    parser.add_argument("--simple", action="store_true", help="`flask worker --simple` (no fork per job)")
+    parser.add_argument("--sequential", action="store_true",
+                        help="post every dossier before starting the workers and the pump (the API alone, then "
+                             "the drain alone; the latencies then include that wait)")
+    parser.add_argument("--replies", action="store_true",
+                        help="simulated dossier notices, and bot replies as the Zalo traffic (the fallback)")
+    args = parser.parse_args()
+
+    clock = Clock(args.max_seconds)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped from outside: still clean up (finally)
+    replies = args.replies or not templates_available()
+    with tempfile.TemporaryDirectory(prefix="motcua-bench-delivery-") as tmp, contextlib.ExitStack() as cleanup:
+        workdir = Path(tmp)
+        redis_process, redis_url = start_server(workdir / "redis")
+        cleanup.callback(stop_redis, redis_process)
+        server = SandboxServer(quiet=True).start()
+        cleanup.callback(server.stop)
+        sandbox = ZaloSandbox(server)
+        cleanup.callback(sandbox.http.close)
+        try:
+            sandbox.settings(latency_ms=args.latency_ms, receipt_delay_ms=None, echo_sends=False)
+            stack = build(workdir, redis_url, sandbox, free_port())
+            cleanup.callback(stop_stack, stack)
+            run(stack, sandbox, workdir, redis_url, args, replies, clock)
+        except Exception:
+            for log in sorted(workdir.glob("*.log")):
+                print(f"--- {log.name} (end) ---\n{log.read_text(errors='replace')[-2000:]}", file=sys.stderr)
+            raise
+    print(f"took {clock.elapsed():.0f} s in all")
+
+
+def stop_stack(stack: Stack) -> None:
+    stop_processes(stack)
+    with stack.app.app_context():
+        db.engine.dispose()
+
+
+def stop_redis(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+class Clock:
+    def __init__(self, budget: float):
+        self.began = time.monotonic()
+        self.deadline = self.began + budget
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.began
+
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
+
+
+def templates_available() -> bool:
+    try:
+        from platform_core.delivery.templates import current_template  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def cpu_sample() -> tuple[int, int, int] | None:
+    """(all CPUs' jiffies, idle jiffies, this benchmark's process tree's jiffies), from /proc (Linux), or None.
+    Other work on the machine (say, a test suite) shows as the difference between busy and ours."""
+    try:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return sum(values), values[3] + values[4], tree_jiffies(os.getpid())
+
+
+def tree_jiffies(pid: int) -> int:
+    """utime + stime + the reaped children's, of `pid` and every live descendant."""
+    try:
+        total = sum(int(v) for v in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[11:15])
+    except (OSError, ValueError):
+        return 0  # gone since it was listed: its parent's cutime has it
+    return total + sum(tree_jiffies(child) for child in children_of(pid))
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError, ValueError):  # a thread may end while we look (the sandbox's do)
+            found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def cpu_busy(before, after, items: int = 0) -> str:
+    """The machine's and this benchmark's CPU between two samples, and ours per item (event or message)."""
+    if not before or not after or after[0] == before[0]:
+        return "CPU n/a"
+    elapsed, ours = after[0] - before[0], after[2] - before[2]
+    per_item = f", {ours / os.sysconf('SC_CLK_TCK') * 1000 / items:.0f} ms CPU each" if items else ""
+    return f"CPU {1 - (after[1] - before[1]) / elapsed:.0%} busy, {ours / elapsed:.0%} ours{per_item}"
+
+
+def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args, replies: bool,
+        clock: Clock) -> None:
+    slugs = [f"bench-{n + 1}" for n in range(args.tenants)]
+    quiet = "bench-quiet"
+    provinces = {slug: add_province(stack, sandbox, slug, f"Tỉnh Bench {slug[6:]}") for slug in [*slugs, quiet]}
+    citizens = {slug: add_citizens(sandbox, province, CITIZENS) for slug, province in provinces.items()}
+    keys = {slug: test_key(stack, slug) if replies else province.api_key for slug, province in provinces.items()}
+    backlog_oas, quiet_oas = {provinces[slug].oa_id for slug in slugs}, {provinces[quiet].oa_id}
+
+    print(f"bench/delivery.py: {platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+          f"SQLite (WAL), bundled Redis; load average {os.getloadavg()[0]:.1f} at the start")
+    print(f"  {args.tenants} provinces x {args.events} dossiers, then {PROBE_EVENTS} for a quiet province; "
+          f"{args.workers} `flask worker{' --simple' if args.simple else ''}`, pump every {args.pump_interval} s, "
+          f"gunicorn {WEB_WORKERS} sync workers, {args.clients} client threads; sandbox latency {args.latency_ms} ms"
+          + ("; SEQUENTIAL: the pipeline starts after the posting" if args.sequential else ""))
+    if replies:
+        print("  FALLBACK: message templates unavailable (or --replies): dossiers are posted with a test key "
+              "(simulated notices,\n  nothing sent) and the Zalo traffic is bot replies queued with "
+              "outbox.send_reply (consultation texts)")
+
+    ceiling, narrow = measure_ceiling(sandbox, [args.ceiling_threads, args.workers], args.ceiling_seconds)
+    print(f"sandbox ceiling, direct cs sends from another process: {ceiling['rate']:,.0f} msg/s with "
+          f"{args.ceiling_threads} in flight; {narrow['rate']:,.0f} msg/s with {args.workers} in flight "
+          f"(errors: {ceiling['errors'] + narrow['errors']})")
+
+    start_web(stack, workdir)
+    if not args.sequential:
+        start_delivery(stack, workdir, args)
+    wait_ready(stack, redis_url, args, delivery=not args.sequential)
+    print(f"  ready after {clock.elapsed():.0f} s (setup and ceiling)")
+
+    # 1. M dossiers per province, interleaved.
+    items, serial = [], itertools.count(1)
+    for n in range(args.events):
+        for slug in slugs:
+            number = next(serial)
+            items.append((slug, keys[slug], dossier_body(f"H{slug[6:]}.BENCH-{number:06d}",
+                                                         citizens[slug][n % CITIZENS], number)))
+    poster, cpu_start = Poster(stack.url), cpu_sample()
+    post_seconds = poster.post_all(items, args.clients, clock.deadline)
+    posted_ms, cpu_posted = time.time() * 1000, cpu_sample()
+    accepted = sum(poster.accepted.get(slug, 0) for slug in slugs)
+    expected = accepted
+    if replies:
+        expected = args.tenants * args.events
+        seconds = queue_replies(stack, slugs, citizens, args.events)
+        print(f"  ({expected} bot replies queued straight into the outbox in {seconds:.1f} s)")
+    drain_from_ms, cpu_drain = posted_ms, cpu_posted
+    if args.sequential:
+        start_delivery(stack, workdir, args)
+        wait_ready(stack, redis_url, args, web=False)
+        drain_from_ms, cpu_drain = time.time() * 1000, cpu_sample()
+
+    # 2. The quiet province's notices while that backlog drains.
+    at_probe = len(sandbox_sends(sandbox, backlog_oas))
+    with httpx.Client(timeout=30) as client:
+        for n in range(PROBE_EVENTS):
+            number = next(serial)
+            if replies:
+                queue_replies(stack, [quiet], citizens, 1, prefix=f"probe-{n}")
+            poster.post_one(client, quiet, keys[quiet],
+                            dossier_body(f"HQ.BENCH-{number:06d}", citizens[quiet][n], number))
+            time.sleep(0.1)
+
+    # 3. Drain, within the budget (or until no row is left to send, should some fail for good).
+    checked = time.monotonic()
+    while clock.left() > 0 and len(sandbox_sends(sandbox, backlog_oas | quiet_oas)) < expected + PROBE_EVENTS:
+        time.sleep(0.25)
+        if time.monotonic() - checked > 3:
+            checked = time.monotonic()
+            if not any(row.state in ("pending", "sending") for slug in provinces for row in delivery_rows(stack, slug)):
+                break
+    drained = clock.left() > 0
+    cpu_end = cpu_sample()
+
+    # 4. Figures.
+    report(args, Figures(
+        rows={slug: delivery_rows(stack, slug) for slug in [*slugs, quiet]},
+        sends=sandbox_sends(sandbox, backlog_oas | quiet_oas), slugs=slugs, quiet=quiet, poster=poster,
+        accepted=accepted, expected=expected, post_seconds=post_seconds, posted_ms=posted_ms, at_probe=at_probe,
+        ceiling=ceiling, narrow=narrow, drained=drained, drain_from_ms=drain_from_ms,
+        cpu=(cpu_start, cpu_posted, cpu_drain, cpu_end)))
+
+
+def queue_replies(stack: Stack, slugs: list[str], citizens: dict, count: int, prefix: str = "bench") -> float:
+    started = time.perf_counter()
+    for slug in slugs:
+        with stack.app.app_context(), stack.in_tenant(slug):
+            for n in range(count):
+                send_reply(citizens[slug][n % CITIZENS], f"Hồ sơ của bạn đã được tiếp nhận ({prefix} {n}).",
+                           idempotency_key=f"{prefix}-{slug}-{n}")
+            db.session.commit()
+            db.session.remove()
+    return time.perf_counter() - started
+
+
+@dataclass
+class Figures:
+    rows: dict
+    sends: dict
+    slugs: list
+    quiet: str
+    poster: Poster
+    accepted: int
+    expected: int
+    post_seconds: float
+    posted_ms: float
+    at_probe: int
+    ceiling: dict
+    narrow: dict
+    drained: bool
+    drain_from_ms: float
+    cpu: tuple
+
+
+def report(args, f: Figures) -> None:
+    latencies, sent_ms, created_ms, states, channels, errors = [], [], [], {}, {}, {}
+    for slug in f.slugs:
+        for row in f.rows[slug]:
+            states[row.state] = states.get(row.state, 0) + 1
+            channels[row.channel] = channels.get(row.channel, 0) + 1
+            if row.state == "failed" or row.error_code is not None:
+                key = f"{row.error_code}: {(row.error_message or '')[:80]}"
+                errors[key] = errors.get(key, 0) + 1
+            sent = f.sends.get(row.provider_message_id)
+            if sent is not None:
+                created_ms.append(epoch_ms(row.created_at))
+                latencies.append(sent - created_ms[-1])
+                sent_ms.append(sent)
+    probe = [f.sends[row.provider_message_id] - epoch_ms(row.created_at) for row in f.rows[f.quiet]
+             if row.provider_message_id in f.sends]
+    probe_states = {}
+    for row in f.rows[f.quiet]:
+        probe_states[row.state] = probe_states.get(row.state, 0) + 1
+
+    print(f"API: {f.accepted} dossiers accepted in {f.post_seconds:.1f} s = {f.accepted / f.post_seconds:,.1f} "
+          f"events/s (POST /api/v1/dossiers, {args.clients} threads; {cpu_busy(*f.cpu[:2], f.accepted)}); "
+          f"refused or failed: {len(f.poster.refused)}")
+    for line in f.poster.refused[:5]:
+        print(f"    {line}")
+    if len(sent_ms) >= 2:
+        first, last = min(sent_ms), max(sent_ms)
+        span = (last - first) / 1000 or float("nan")
+        rate = len(sent_ms) / span
+        during = [s for s in sent_ms if s <= f.posted_ms]
+        after = [s for s in sent_ms if s > f.drain_from_ms]
+        print(f"delivery: {len(sent_ms)} of {f.expected} messages at the sandbox, first to last send {span:.1f} s "
+              f"= {rate:,.1f} msg/s = {rate / f.ceiling['rate']:.1%} of the sandbox ceiling "
+              f"({f.ceiling['rate']:,.0f} msg/s)")
+        if during and not args.sequential:
+            print(f"  while the API was taking dossiers: {len(during) / max((f.posted_ms - first) / 1000, 1e-3):,.1f}"
+                  f" msg/s")
+        if after:
+            print(f"  after the posting: {len(after) / max((last - f.drain_from_ms) / 1000, 1e-3):,.1f} msg/s "
+                  f"({cpu_busy(*f.cpu[2:], len(after))})")
+        print(f"  {rate / f.narrow['rate']:.0%} of what the sandbox does with {args.workers} requests in flight "
+              f"({f.narrow['rate']:,.0f} msg/s), the pipeline's concurrency (one send at a time per worker)")
+        print(f"  from the first notice created: {len(sent_ms) / ((last - min(created_ms)) / 1000):,.1f} msg/s")
+    print(f"  notice created -> sent at the sandbox: {latency_line(latencies)}"
+          + ("  (includes the wait for the pipeline to start)" if args.sequential else ""))
+    print(f"  delivery states: {states}, channels: {channels}"
+          + ("" if f.drained else f"  NOT DRAINED within --max-seconds {args.max_seconds:.0f}"))
+    for key, count in sorted(errors.items(), key=lambda kv: -kv[1])[:5]:
+        print(f"    {count} x error {key}")
+    print(f"quiet province: {PROBE_EVENTS} notices posted 0.1 s apart with {f.expected - f.at_probe} messages of "
+          f"the others still to send: {latency_line(probe)}; states {probe_states}")
+
+
+if __name__ == "__main__":
+    main()
