@@ -1,17 +1,7 @@
 """Delivery vocabularies: states (only move forward), channels, message classes."""
 
-from flask_babel import lazy_gettext as _l
-
 # States. `pending` rows wait for the pump; `sending` is set in its own commit just before the Zalo call.
 PENDING, SENDING, SENT, DELIVERED, SEEN, FAILED = "pending", "sending", "sent", "delivered", "seen", "failed"
-STATES = {
-    PENDING: _l("Waiting"),
-    SENDING: _l("Sending"),
-    SENT: _l("Sent"),
-    DELIVERED: _l("Delivered"),
-    SEEN: _l("Seen"),
-    FAILED: _l("Failed"),
-}
 # Forward order; FAILED is terminal and can follow pending/sending only.
 STATE_RANK = {PENDING: 0, SENDING: 1, SENT: 2, DELIVERED: 3, SEEN: 4}
 

@@ -59,8 +59,10 @@ def notify_dossier_event(dossier, event, procedure, tenant, oa_name: str | None 
     return notification
 
 
-def send_reply(zalo_user_id: str, text: str, idempotency_key: str) -> Notification:
-    """A consultation message answering a citizen who just wrote (the bot). Idempotent on the key."""
+def send_reply(zalo_user_id: str, text: str, idempotency_key: str,
+               reason: str = "answer to the citizen's message") -> Notification:
+    """A consultation message to a citizen who just interacted with the OA (the bot's answer, the welcome on
+    follow). Idempotent on the key."""
     existing = db.session.scalar(select(Notification).where(Notification.idempotency_key == idempotency_key))
     if existing is not None:
         return existing
@@ -69,5 +71,5 @@ def send_reply(zalo_user_id: str, text: str, idempotency_key: str) -> Notificati
     db.session.add(notification)
     db.session.flush()
     db.session.add(Delivery(notification_id=notification.id, recipient_zalo_user_id=zalo_user_id,
-                            channel=CS, channel_reason="answer to the citizen's message", message_class=CLASS_TX))
+                            channel=CS, channel_reason=reason, message_class=CLASS_TX))
     return notification

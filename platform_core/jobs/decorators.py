@@ -12,7 +12,6 @@ Jobs take ids and plain values (JSON serialiser), never ORM objects. A job witho
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 
 from rq import Queue, Retry
 from rq.serializers import JSONSerializer
@@ -54,13 +53,8 @@ def job(
         def enqueue(*args, tenant_id: uuid.UUID | None = None, **kwargs):
             return enqueue_job(func, spec, args, kwargs, tenant_id)
 
-        def enqueue_in(delay: timedelta, *args, tenant_id: uuid.UUID | None = None, **kwargs):
-            """Run later (the worker's scheduler moves it to the queue when due)."""
-            return enqueue_job(func, spec, args, kwargs, tenant_id, delay=delay)
-
         func.job_spec = spec
         func.enqueue = enqueue
-        func.enqueue_in = enqueue_in
         return func
 
     return decorate
@@ -70,13 +64,14 @@ def open_queue(name: str) -> Queue:
     return Queue(name, connection=get_redis(), serializer=JSONSerializer)
 
 
-def enqueue_job(func, spec: JobSpec, args, kwargs, tenant_id: uuid.UUID | None, delay: timedelta | None = None):
+def enqueue_job(func, spec: JobSpec, args, kwargs, tenant_id: uuid.UUID | None):
     tenant_id = tenant_id or current_tenant_id()
     if tenant_id is None and not spec.cross_tenant:
         raise TenantContextMissing(f"{func.__name__} enqueued without a tenant")
     owner = tenant_id.hex if tenant_id else "platform"
     meta = {TENANT_META_KEY: str(tenant_id) if tenant_id else None, CROSS_TENANT_META_KEY: spec.cross_tenant}
-    options = dict(
+    return open_queue(spec.queue).enqueue(
+        func,
         args=args,
         kwargs=kwargs,
         job_id=f"{owner}-{new_id().hex}",
@@ -86,5 +81,3 @@ def enqueue_job(func, spec: JobSpec, args, kwargs, tenant_id: uuid.UUID | None, 
         failure_ttl=spec.failure_ttl,
         retry=Retry(max=spec.retries, interval=list(spec.retry_intervals)) if spec.retries else None,
     )
-    queue = open_queue(spec.queue)
-    return queue.enqueue_in(delay, func, **options) if delay else queue.enqueue(func, **options)

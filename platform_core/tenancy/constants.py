@@ -32,5 +32,3 @@ TRANSITIONS = {
 SERVED_STATUSES = {STATUS_INVITED, STATUS_ONBOARDING, STATUS_TRIAL, STATUS_LIVE}
 
 UNIT_TYPES = {"tinh": _l("Province"), "thanh_pho": _l("Centrally-run city")}
-
-HISTORY_CHANGES = ("created", "merge_in", "rename", "reclassify", "code_change", "status")

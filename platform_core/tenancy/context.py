@@ -72,12 +72,3 @@ def tenant_context(tenant: TenantRef) -> Iterator[TenantRef]:
         yield tenant
     finally:
         reset_current_tenant(token)
-
-
-@contextmanager
-def no_tenant_context() -> Iterator[None]:
-    token = set_current_tenant(None)
-    try:
-        yield
-    finally:
-        reset_current_tenant(token)

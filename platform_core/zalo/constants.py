@@ -24,4 +24,3 @@ EVENT_RECEIVED = "received"
 EVENT_PROCESSED = "processed"
 EVENT_RECORDED = "recorded"  # kept for a later handler (e.g. citizen text before the bot exists)
 EVENT_IGNORED = "ignored"
-EVENT_FAILED = "failed"

@@ -77,7 +77,8 @@ def event_time(body: dict) -> datetime:
 
 
 def _on_follow(event: ZaloEvent, body: dict) -> str:
-    from platform_core.zalo.jobs import send_welcome_message
+    from platform_core.delivery.outbox import send_reply  # late: the pipeline builds on this layer
+    from platform_core.zalo.welcome import welcome_text
 
     follower = follower_for(event.zalo_user_id)
     at = event_time(body)
@@ -85,7 +86,9 @@ def _on_follow(event: ZaloEvent, body: dict) -> str:
     follower.followed_at = at
     follower.last_interaction_at = max(filter(None, [follower.last_interaction_at, at]))
     follower.user_id_by_app = body.get("user_id_by_app") or follower.user_id_by_app
-    send_welcome_message.enqueue(event.zalo_user_id)
+    # Through the outbox, in this transaction: metered, recorded, retried by the pipeline like any message.
+    send_reply(event.zalo_user_id, welcome_text(), idempotency_key=f"welcome:{event.event_key}",
+               reason="welcome after following the OA")
     return EVENT_PROCESSED
 
 

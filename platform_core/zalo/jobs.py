@@ -1,4 +1,4 @@
-"""Background work for the Zalo connection: event processing, welcome messages, token refresh."""
+"""Background work for the Zalo connection: event processing, token refresh, the event sweep."""
 
 import logging
 import uuid
@@ -10,19 +10,16 @@ from platform_core.db.cross_tenant import cross_tenant
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
 from platform_core.jobs.decorators import job
-from platform_core.jobs.queues import QUEUE_DEFAULT, QUEUE_MAINTENANCE, QUEUE_ZALO_TX
+from platform_core.jobs.queues import QUEUE_DEFAULT, QUEUE_MAINTENANCE
 from platform_core.tenancy.context import tenant_context
 from platform_core.tenancy.models import Tenant
 from platform_core.tenancy.service import ref
 from platform_core.zalo import events
-from platform_core.zalo.backoff import retry_delay
 from platform_core.zalo.client_registry import zalo_client
-from platform_core.zalo.connection import get_connection, sending_paused
 from platform_core.zalo.constants import EVENT_RECEIVED, REFRESH_MARGIN_SECONDS, STATUS_CONNECTED
 from platform_core.zalo.errors import ZaloError
 from platform_core.zalo.models import ZaloConnection, ZaloEvent
-from platform_core.zalo.tokens import refresh_access_token, with_access_token
-from platform_core.zalo.welcome import welcome_text
+from platform_core.zalo.tokens import refresh_access_token
 
 log = logging.getLogger(__name__)
 STALE_EVENT_SECONDS = 120
@@ -43,28 +40,6 @@ def process_event(event_id: str) -> str:
         db.session.commit()
         raise
     return status
-
-
-WELCOME_MAX_ATTEMPTS = 6
-
-
-@job(queue=QUEUE_ZALO_TX, timeout=60)
-def send_welcome_message(zalo_user_id: str, attempt: int = 1) -> dict:
-    connection = get_connection()
-    if sending_paused(connection):
-        return {"sent": False, "reason": "sending paused"}
-    client = zalo_client()
-    try:
-        result = with_access_token(client, lambda token: client.send_text(token, zalo_user_id,
-                                                                          welcome_text(connection)))
-    except ZaloError as error:
-        delay = retry_delay(error, attempt, utcnow()) if attempt < WELCOME_MAX_ATTEMPTS else None
-        if delay is not None:
-            send_welcome_message.enqueue_in(timedelta(seconds=delay), zalo_user_id, attempt=attempt + 1)
-            return {"sent": False, "code": error.code, "retry_in": round(delay, 1)}
-        log.info("welcome message not sent: %s %s", error.code, error.outcome.value)
-        return {"sent": False, "code": error.code, "outcome": error.outcome.value}
-    return {"sent": True, "message_id": result.message_id}
 
 
 @job(queue=QUEUE_MAINTENANCE, timeout=600, cross_tenant=True)

@@ -5,14 +5,16 @@ from flask_babel import force_locale, gettext
 from platform_core.extensions import db
 from platform_core.tenancy.context import require_tenant
 from platform_core.tenancy.models import Tenant
-from platform_core.zalo.models import ZaloConnection
+from platform_core.zalo.connection import get_connection
 
 
-def welcome_text(connection: ZaloConnection) -> str:
+def welcome_text() -> str:
+    """For the tenant in context, in Vietnamese (citizens' messages always are)."""
     tenant = db.session.get(Tenant, require_tenant().id)
+    connection = get_connection()
     with force_locale("vi"):
         return gettext(
             "Welcome to %(name)s on Zalo. Send us your dossier code to see where it stands; "
             "we will also message you here when it changes.",
-            name=connection.oa_name or tenant.name,
+            name=(connection and connection.oa_name) or tenant.name,
         )

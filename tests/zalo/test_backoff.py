@@ -1,14 +1,15 @@
-"""Retrying Zalo calls: -32 waits for the next minute, transient errors back off exponentially with jitter."""
+"""Retrying Zalo calls: -32 waits for the next minute, transient errors back off exponentially with jitter;
+an ineligible citizen with no other channel fails with Zalo's code."""
 
 import random
 from datetime import UTC, datetime
 
-from rq.registry import ScheduledJobRegistry
-
-from platform_core.jobs.connection import get_redis
-from platform_core.jobs.queues import QUEUE_ZALO_TX
-from platform_core.zalo import jobs
+from platform_core.db.types import utcnow
+from platform_core.delivery import sender
+from platform_core.delivery.outbox import send_reply
+from platform_core.extensions import db
 from platform_core.zalo.backoff import CAP_SECONDS, retry_delay
+from platform_core.zalo.client_registry import zalo_client
 from platform_core.zalo.errors import Family, ZaloTransportError, api_error
 from tests.conftest import as_tenant
 from tests.zalo.conftest import connect_to_sandbox
@@ -36,23 +37,31 @@ def test_other_outcomes_are_not_retried_here():
         assert retry_delay(api_error(Family.OA, {"error": code, "message": "x"}), 1, AT_40_SECONDS) is None
 
 
-def test_welcome_message_hit_by_minus_32_is_rescheduled_after_the_minute(sandbox, tenant_a):
+def queued_reply(tenant, user_id):
+    with as_tenant(tenant):
+        notification = send_reply(user_id, "Xin chào", idempotency_key=f"backoff-{user_id}")
+        db.session.flush()
+        [delivery] = notification.deliveries
+        delivery.state, delivery.attempts = "sending", 1
+        return delivery
+
+
+def test_a_send_hit_by_minus_32_waits_until_just_after_the_minute(sandbox, tenant_a):
     seeded, _ = connect_to_sandbox(tenant_a, sandbox)
     citizen = sandbox.add_user(seeded.app_id, display_name="Vũ Minh Châu", last_interaction="now")
     sandbox.inject_fault(path="/message/cs", error=-32)
-    registry = ScheduledJobRegistry(QUEUE_ZALO_TX, connection=get_redis())
-    before = set(registry.get_job_ids())
+    delivery = queued_reply(tenant_a, citizen["user_id"])
+    now = utcnow()
     with as_tenant(tenant_a):
-        outcome = jobs.send_welcome_message(citizen["user_id"])
-    assert outcome["sent"] is False and outcome["code"] == -32 and 0 < outcome["retry_in"] <= 63
-    [scheduled] = set(registry.get_job_ids()) - before
-    assert scheduled.startswith(tenant_a.id.hex)
-    registry.remove(scheduled, delete_job=True)
+        assert sender.send(delivery, zalo_client(), now) == "pending"
+        wait = (delivery.next_attempt_at - now).total_seconds()
+    assert delivery.error_code == -32 and 0 < wait <= 63
 
 
-def test_welcome_message_to_an_ineligible_citizen_is_not_retried(sandbox, tenant_a):
+def test_a_citizen_outside_every_window_fails_with_zalos_code(sandbox, tenant_a):
     seeded, _ = connect_to_sandbox(tenant_a, sandbox)
     citizen = sandbox.add_user(seeded.app_id, display_name="Hồ Thị Lan", last_interaction=None)
+    delivery = queued_reply(tenant_a, citizen["user_id"])
     with as_tenant(tenant_a):
-        outcome = jobs.send_welcome_message(citizen["user_id"])
-    assert outcome == {"sent": False, "code": -232, "outcome": "ineligible"}
+        assert sender.send(delivery, zalo_client()) == "failed"
+    assert delivery.error_code == -232

@@ -2,9 +2,8 @@
 
 from sqlalchemy import select
 
+from platform_core.delivery.models import Delivery
 from platform_core.extensions import db
-from platform_core.jobs.decorators import open_queue
-from platform_core.jobs.queues import QUEUE_ZALO_TX
 from platform_core.zalo import jobs
 from platform_core.zalo.models import DataSubjectRequest, Follower, MessageReceipt, ZaloEvent
 from tests.conftest import as_tenant
@@ -29,17 +28,15 @@ def follower(tenant, user_id="8000001") -> Follower | None:
         return db.session.scalar(select(Follower).where(Follower.zalo_user_id == user_id))
 
 
-def test_follow_records_the_follower_and_queues_the_welcome(client, connected_a, tenant_a):
-    welcome_queue = open_queue(QUEUE_ZALO_TX)
-    before = welcome_queue.count
+def test_follow_records_the_follower_and_writes_the_welcome_to_the_outbox(client, connected_a, tenant_a):
     event = deliver_and_process(client, tenant_a, follow())
     assert event.status == "processed"
     record = follower(tenant_a)
     assert record.is_follower and record.followed_at and record.last_interaction_at
-    assert welcome_queue.count == before + 1
-    job = welcome_queue.jobs[-1]
-    assert job.func_name.endswith("send_welcome_message") and job.args == ["8000001"]
-    assert job.meta["tenant_id"] == str(tenant_a.id)
+    with as_tenant(tenant_a):
+        [delivery] = db.session.scalars(select(Delivery)).all()
+        assert (delivery.recipient_zalo_user_id, delivery.channel, delivery.state) == ("8000001", "cs", "pending")
+        assert "Chào mừng" in delivery.notification.context["text"]
 
 
 def test_unfollow_keeps_the_citizen_but_marks_them(client, connected_a, tenant_a):
