@@ -68,6 +68,17 @@ class Membership(Global, db.Model):
     user: Mapped[User] = relationship(back_populates="memberships")
 
 
+class RecoveryCode(Global, db.Model):
+    """A one-time code that signs a user in when their authenticator is lost (only a hash is kept)."""
+
+    __tablename__ = "recovery_code"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("user_account.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class _AuditFields:
     action: Mapped[str] = mapped_column(String(64), index=True)
     actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)

@@ -28,3 +28,17 @@ def tenant_role_required(minimum: str = ROLE_OFFICER):
 
 
 admin_required = tenant_role_required(ROLE_ADMIN)
+officer_required = tenant_role_required(ROLE_OFFICER)
+
+
+def operator_required(view):
+    """Platform operators only; anyone else (signed in or not) gets 404, as for a page that does not exist."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not current_user.is_operator:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapper

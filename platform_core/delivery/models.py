@@ -112,3 +112,15 @@ class RatePolicy(TenantScoped, db.Model):
     per_minute: Mapped[int] = mapped_column(Integer)
     burst: Mapped[int] = mapped_column(Integer)
     daily_cap: Mapped[int | None] = mapped_column(Integer)
+
+
+class GuestListEntry(TenantScoped, db.Model):
+    """A citizen a province in trial may message besides its own team (Notify's guest list)."""
+
+    __tablename__ = "guest_list_entry"
+
+    label: Mapped[str] = mapped_column(String(120))
+    zalo_user_id: Mapped[str | None] = mapped_column(String(40))
+    phone_e164: Mapped[str | None] = mapped_column(String(16))
+    added_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

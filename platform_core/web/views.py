@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from platform_core.auth import service as accounts
 from platform_core.auth.constants import PLATFORM_ROLES, TENANT_ROLES
+from platform_core.console.nav import console_nav
 from platform_core.tenancy.constants import SERVED_STATUSES, STATUSES, UNIT_TYPES
 
 web_bp = Blueprint("web", __name__)
@@ -20,6 +21,7 @@ def _template_globals() -> dict:
         "STATUSES": STATUSES,
         "UNIT_TYPES": UNIT_TYPES,
         "SERVED_STATUSES": SERVED_STATUSES,
+        "console_nav": console_nav,
     }
 
 

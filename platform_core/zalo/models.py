@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKeyConstraint, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Boolean, ForeignKey, ForeignKeyConstraint, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platform_core.db.base import TenantScoped
@@ -52,6 +52,8 @@ class Follower(TenantScoped, db.Model):
     last_interaction_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     phone_e164: Mapped[str | None] = mapped_column(String(16))
     shared_info: Mapped[dict] = mapped_column(JSON, default=dict)
+    staff_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("user_account.id"))  # team member
+    staff_linked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -97,3 +99,17 @@ class DataSubjectRequest(TenantScoped, db.Model):
     status: Mapped[str] = mapped_column(String(16), default="open")
     event_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StaffLinkCode(TenantScoped, db.Model):
+    """A short-lived code a team member writes to the OA so that their Zalo account is linked to their user."""
+
+    __tablename__ = "staff_link_code"
+    __table_args__ = (UniqueConstraint("tenant_id", "code"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("user_account.id"))
+    code: Mapped[str] = mapped_column(String(16))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    zalo_user_id: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,1 @@
+"""The province admin console (`/<slug>/admin/`): layout, navigation, dashboard, dossiers, audit log."""

@@ -1,0 +1,35 @@
+"""The province console's navigation: one entry per page, shown to members whose role reaches it."""
+
+from flask import g, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from platform_core.auth.constants import ROLE_ADMIN, ROLE_OFFICER
+
+# (endpoint, label, minimum role). Officers see dossiers and deliveries; admins configure.
+NAV_ITEMS = (
+    ("console.dashboard", _l("Overview"), ROLE_OFFICER),
+    ("console.dossiers", _l("Dossiers"), ROLE_OFFICER),
+    ("deliveries_admin.index", _l("Deliveries"), ROLE_OFFICER),
+    ("catalogue_admin.index", _l("Procedures"), ROLE_ADMIN),
+    ("templates_admin.index", _l("Message templates"), ROLE_ADMIN),
+    ("team.index", _l("Team"), ROLE_ADMIN),
+    ("apikeys_admin.index", _l("API keys"), ROLE_ADMIN),
+    ("zalo_admin.connection_page", _l("Zalo connection"), ROLE_ADMIN),
+    ("guest_list.index", _l("Guest list"), ROLE_ADMIN),
+    ("console.audit_log", _l("Audit log"), ROLE_ADMIN),
+)
+
+
+def console_nav() -> list[dict]:
+    """The entries the signed-in member may open, with the current page marked."""
+    tenant = getattr(g, "tenant", None)
+    if tenant is None or not current_user.is_authenticated:
+        return []
+    blueprint = request.endpoint.split(".")[0] if request.endpoint else None
+    return [
+        {"endpoint": endpoint, "label": label, "current": endpoint.split(".")[0] == blueprint
+         and (blueprint != "console" or endpoint == request.endpoint)}
+        for endpoint, label, role in NAV_ITEMS
+        if current_user.has_tenant_role(tenant.id, role)
+    ]

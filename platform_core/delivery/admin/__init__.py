@@ -1,0 +1,1 @@
+"""Province console pages for the delivery layer: templates, deliveries, the trial guest list."""

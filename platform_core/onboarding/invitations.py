@@ -1,0 +1,149 @@
+"""Invitations: single-use signed links with an expiry that let one person join a tenant with a role.
+
+The link carries a token signed with the app's secret (itsdangerous) naming the invitation and a random
+nonce; the database keeps only the nonce's SHA-256. A link is refused when its signature is wrong or old,
+when the nonce does not match (a newer invitation replaced it), or when it was used or revoked.
+"""
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from datetime import datetime
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from platform_core.auth.audit import record_event
+from platform_core.auth.constants import ROLE_ADMIN, TENANT_ROLES
+from platform_core.auth.service import normalise_email
+from platform_core.db.types import utcnow
+from platform_core.errors import FieldError
+from platform_core.extensions import db
+from platform_core.onboarding.constants import INVITATION_LIFETIME, PURPOSE_PROVINCE_SETUP, PURPOSE_TEAM
+from platform_core.onboarding.models import Invitation
+from platform_core.tenancy.constants import STATUS_INVITED
+from platform_core.tenancy.context import current_tenant, tenant_context
+from platform_core.tenancy.models import Province, Tenant
+from platform_core.tenancy.service import create_tenant, find_by_slug, ref
+
+TOKEN_SALT = "motcua.invitation"  # noqa: S105 - a signing namespace, not a secret
+
+
+class InvitationError(FieldError):
+    """An invitation refused; `field` is `token`, `email`, `province`, ... for forms and CLI messages."""
+
+
+def invite_province(slug: str, email: str, contact_name: str, actor=None) -> tuple[Tenant, Invitation, str]:
+    """Invite a province's first admin: creates the tenant (status `invited`) if needed; returns the link.
+
+    A province already on board (any status past `invited`) is refused; inviting an `invited` province again
+    revokes its earlier, unused invitations.
+    """
+    province = db.session.scalar(select(Province).where(Province.slug == slug))
+    if province is None:
+        raise InvitationError("province", f"'{slug}' is not one of the 34 provinces")
+    tenant = find_by_slug(slug)
+    if tenant is not None and tenant.status != STATUS_INVITED:
+        raise InvitationError("province", f"{tenant.name} is already on board (status: {tenant.status})")
+    if tenant is None:
+        tenant = create_tenant(slug, status=STATUS_INVITED, actor=actor)
+    with tenant_context(ref(tenant)):
+        _revoke_open_invitations(PURPOSE_PROVINCE_SETUP)
+        invitation, token = create_invitation(PURPOSE_PROVINCE_SETUP, email, contact_name, ROLE_ADMIN, actor=actor)
+    return tenant, invitation, invitation_link(tenant.slug, token)
+
+
+def create_invitation(purpose: str, email: str, contact_name: str, role: str, actor=None) -> tuple[Invitation, str]:
+    """For the tenant in context. Returns the invitation and its token (shown once, never stored)."""
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 254:
+        raise InvitationError("email", "enter an e-mail address like name@example.gov.vn")
+    if not (contact_name or "").strip():
+        raise InvitationError("contact_name", "enter the person's name")
+    if role not in TENANT_ROLES:
+        raise InvitationError("role", f"unknown role '{role}'")
+    if purpose not in (PURPOSE_PROVINCE_SETUP, PURPOSE_TEAM):
+        raise InvitationError("purpose", f"unknown purpose '{purpose}'")
+    nonce = secrets.token_urlsafe(24)
+    invitation = Invitation(
+        purpose=purpose, email=email, contact_name=contact_name.strip(), role=role,
+        token_hash=_hash(nonce), invited_by_id=getattr(actor, "id", None),
+        expires_at=utcnow() + INVITATION_LIFETIME,
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    record_event("invitation_created", actor=actor, target=invitation,
+                 details={"purpose": purpose, "email": email, "role": role})
+    return invitation, _serializer().dumps({"i": str(invitation.id), "n": nonce})
+
+
+def invitation_link(tenant_slug: str, token: str) -> str:
+    """The absolute link, built from PUBLIC_BASE_URL so that CLI and jobs can make it without a request."""
+    path = current_app.url_map.bind("").build("onboarding.join", {"tenant_slug": tenant_slug, "token": token})
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+def check_token(token: str, now: datetime | None = None) -> Invitation:
+    """The open invitation behind `token` for the tenant in context, or InvitationError saying why not."""
+    now = now or utcnow()
+    lifetime = int(INVITATION_LIFETIME.total_seconds())
+    try:
+        payload = _serializer().loads(token, max_age=lifetime)
+    except SignatureExpired:
+        raise InvitationError("token", "this invitation has expired; ask for a new one") from None
+    except BadSignature:
+        raise InvitationError("token", "this invitation link is not valid") from None
+    invitation = db.session.scalar(select(Invitation).where(Invitation.id == _uuid(payload.get("i"))))
+    if invitation is None or not hmac.compare_digest(invitation.token_hash, _hash(str(payload.get("n")))):
+        raise InvitationError("token", "this invitation link is not valid")
+    if invitation.used_at is not None:
+        raise InvitationError("token", "this invitation has already been used; sign in instead")
+    if invitation.revoked_at is not None:
+        raise InvitationError("token", "this invitation was withdrawn; ask for a new one")
+    if invitation.expires_at <= now:
+        raise InvitationError("token", "this invitation has expired; ask for a new one")
+    return invitation
+
+
+def mark_used(invitation: Invitation, user, now: datetime | None = None) -> None:
+    """Consume the invitation (single use) for `user`; the caller grants the role in the same transaction."""
+    invitation.used_at = now or utcnow()
+    invitation.accepted_user_id = user.id
+    record_event("invitation_accepted", actor=user, target=invitation, details={"purpose": invitation.purpose})
+
+
+def revoke(invitation: Invitation, actor=None) -> None:
+    invitation.revoked_at = utcnow()
+    record_event("invitation_revoked", actor=actor, target=invitation, details={"email": invitation.email})
+
+
+def open_invitations(purpose: str | None = None) -> list[Invitation]:
+    """Unused, unrevoked, unexpired invitations of the tenant in context, newest first."""
+    query = select(Invitation).where(
+        Invitation.used_at.is_(None), Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow()
+    )
+    if purpose is not None:
+        query = query.where(Invitation.purpose == purpose)
+    return list(db.session.scalars(query.order_by(Invitation.created_at.desc())))
+
+
+def _revoke_open_invitations(purpose: str) -> None:
+    for invitation in open_invitations(purpose):
+        invitation.revoked_at = utcnow()
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"{TOKEN_SALT}.{current_tenant().id}")
+
+
+def _hash(nonce: str) -> str:
+    return hashlib.sha256(nonce.encode()).hexdigest()
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

@@ -1,0 +1,12 @@
+"""Setup step `templates` (placeholder until its branch lands)."""
+
+from flask import render_template
+
+from platform_core.auth.permissions import admin_required
+from platform_core.onboarding.views import onboarding_bp
+
+
+@onboarding_bp.route("/templates", methods=["GET", "POST"])
+@admin_required
+def templates():
+    return render_template("placeholder.html", title="templates")

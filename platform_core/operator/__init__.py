@@ -1,0 +1,1 @@
+"""The platform operator console (`/operator/`): tenants, go-live approvals, limits, queues, failed jobs."""

@@ -1,0 +1,1 @@
+"""A province's team: members and roles, invitations of officers and admins."""
