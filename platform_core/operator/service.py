@@ -28,6 +28,7 @@ from platform_core.tenancy.constants import STATUS_INVITED, STATUS_MERGED, STATU
 from platform_core.tenancy.context import tenant_context
 from platform_core.tenancy.models import Province, Tenant, TenantHistory
 from platform_core.tenancy.service import TenantError, change_status, ref
+from platform_core.text import fold
 from platform_core.zalo.constants import STATUS_NOT_CONNECTED, STATUS_RECONNECT_NEEDED
 from platform_core.zalo.models import ZaloConnection
 
@@ -85,7 +86,7 @@ class TenantDetail:
 
 def tenants_overview(actor, now: datetime | None = None) -> list[TenantRow]:
     """Every tenant with its Zalo status, today's deliveries (the province's day) and its outbox backlog."""
-    tenants = db.session.scalars(select(Tenant).order_by(Tenant.name)).all()
+    tenants = sorted(db.session.scalars(select(Tenant)), key=by_name)
     with cross_tenant("operator console: tenants overview", actor=actor):
         zalo = dict(db.session.execute(select(ZaloConnection.tenant_id, ZaloConnection.status)).all())
         counts = {row.tenant_id: row for row in db.session.execute(_delivery_counts(now or utcnow()))}
@@ -117,6 +118,11 @@ def _delivery_counts(now: datetime):
     ).group_by(Delivery.tenant_id)
 
 
+def by_name(row) -> str:
+    """Alphabetical as a Vietnamese reader expects (Cà Mau before Cao Bằng), not by code point."""
+    return fold(row.name)
+
+
 def start_of_day(now: datetime) -> datetime:
     """Midnight of the provinces' day (Vietnam has one time zone), as the daily caps count it."""
     local = now.astimezone(VIETNAM)
@@ -127,7 +133,7 @@ def provinces_to_invite() -> list[tuple[Province, Tenant | None]]:
     """Provinces of the national registry with no tenant yet, or one still `invited` (a new link replaces
     the old). The registry and tenants are platform tables: no crossing needed."""
     tenants = {tenant.slug: tenant for tenant in db.session.scalars(select(Tenant))}
-    provinces = db.session.scalars(select(Province).order_by(Province.name))
+    provinces = sorted(db.session.scalars(select(Province)), key=by_name)
     return [
         (province, tenants.get(province.slug)) for province in provinces
         if province.slug not in tenants or tenants[province.slug].status == STATUS_INVITED
@@ -164,7 +170,7 @@ def reconnect_needed(actor) -> list[ZaloRow]:
         (ZaloRow(tenant_slug=tenants[row.tenant_id].slug, tenant_name=tenants[row.tenant_id].name,
                  oa_name=row.oa_name or "", last_error=redact(row.last_error), last_error_at=row.last_error_at)
          for row in rows),
-        key=lambda row: row.tenant_name,
+        key=lambda row: fold(row.tenant_name),
     )
 
 

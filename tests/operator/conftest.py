@@ -9,12 +9,18 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from rq.registry import FailedJobRegistry
+from rq.serializers import JSONSerializer
 from sqlalchemy import select
 
 from platform_core.auth.models import PlatformAuditEvent
 from platform_core.db.types import utcnow
 from platform_core.delivery.models import Delivery, Notification
 from platform_core.extensions import db
+from platform_core.jobs.connection import get_redis
+from platform_core.jobs.decorators import open_queue
+from platform_core.jobs.queues import QUEUE_DEFAULT
+from platform_core.jobs.worker import build_worker
 from platform_core.onboarding.models import GoLiveRequest
 from platform_core.tenancy.models import Province
 from platform_core.tenancy.sync import read_sources, upsert_provinces
@@ -22,6 +28,7 @@ from platform_core.zalo.models import Follower, ZaloConnection
 from tests import factories
 from tests.auth.support import isolated_client, sign_in
 from tests.conftest import CANARY, as_tenant
+from tests.operator import failing_jobs
 
 # A citizen of tenant B whose data must never reach an operator page.
 CITIZEN_PHONE = "0987654321"
@@ -119,3 +126,23 @@ def platform_events(action: str) -> list[PlatformAuditEvent]:
         select(PlatformAuditEvent).where(PlatformAuditEvent.action == action)
         .order_by(PlatformAuditEvent.created_at)
     ).all()
+
+
+def failed_registry() -> FailedJobRegistry:
+    return FailedJobRegistry(QUEUE_DEFAULT, connection=get_redis(), serializer=JSONSerializer)
+
+
+@pytest.fixture
+def failed_job(app, tenant_b):
+    """Tenant B's job about the citizen, run by a real (in-process) RQ worker until it fails; removed after."""
+    queue = open_queue(QUEUE_DEFAULT)
+    queue.empty()
+    with as_tenant(tenant_b):
+        job = failing_jobs.notify_citizen.enqueue(CITIZEN_PHONE, CITIZEN_NAME)
+    db.session.commit()  # the worker's job wrapper ends with session.remove(): keep the test's rows
+    build_worker(app, [QUEUE_DEFAULT], get_redis(), simple=True).work(burst=True)
+    assert job.id in failed_registry().get_job_ids()
+    yield job
+    failed_registry().remove(job.id)
+    queue.empty()
+    get_redis().delete(job.key)

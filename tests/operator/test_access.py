@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+
 from platform_core.extensions import db
 from tests import factories
 from tests.auth.support import csrf_token_from

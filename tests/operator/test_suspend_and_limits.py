@@ -117,3 +117,13 @@ def test_an_unknown_message_class_is_404(operator_client, tenant_a):
     response = operator_client.post("/operator/tenants/bac-ninh/limits/promo",
                                     data={"promo-per_minute": "1", "promo-burst": "1"})
     assert response.status_code == 404
+
+
+def test_a_tenant_suspended_while_invited_cannot_be_resumed_to_invited(operator_client, tenant_a):
+    tenant_a.status = "invited"
+    db.session.flush()
+    operator_client.post("/operator/tenants/bac-ninh/suspend", data={"reason": "Wrong contact"})
+    response = operator_client.post("/operator/tenants/bac-ninh/resume", data={"reason": "Fixed"})
+    assert "This change is not possible from the status Suspended." in response.get_data(as_text=True)
+    db.session.refresh(tenant_a)
+    assert tenant_a.status == "suspended"

@@ -106,3 +106,8 @@ def test_an_unknown_province_is_404(operator_client, provinces):
     response = operator_client.post("/operator/provinces/atlantis/invite", data={
         "atlantis-contact_name": "X", "atlantis-email": "x@example.vn"})
     assert response.status_code == 404
+
+
+def test_provinces_are_in_vietnamese_alphabetical_order(operator_client, provinces):
+    page = operator_client.get("/operator/").get_data(as_text=True)
+    assert page.index("Cà Mau") < page.index("Cao Bằng") < page.index("Hà Nội") < page.index("Huế")
