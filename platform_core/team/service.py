@@ -27,6 +27,12 @@ from platform_core.onboarding.models import Invitation
 class TeamError(FieldError):
     """A team change refused; `message` is shown to the admin as it is (translated)."""
 
+    def __init__(self, field: str, message):
+        # Kept lazy (FieldError would format it now): translated when shown, so the rules need no request.
+        ValueError.__init__(self, field, message)
+        self.field = field
+        self.message = message
+
 
 @dataclass(frozen=True)
 class Member:

@@ -1,7 +1,10 @@
-"""Signed-in clients for the province console's tests (officers and admins of tenant A and B)."""
+"""Signed-in clients for the province console's tests (officers and admins of tenants A and B), as helpers
+and as fixtures. The console's test folders import the fixtures in their conftest.py; modules elsewhere
+(tests/apikeys, tests/delivery) import them directly."""
 
 from dataclasses import dataclass
 
+import pytest
 from flask.testing import FlaskClient
 
 from platform_core.auth.models import User
@@ -26,3 +29,24 @@ def signed_in_member(app, tenant, role: str, email: str | None = None) -> Member
 
 def text_of(response) -> str:
     return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def admin_a(app, tenant_a):
+    return signed_in_member(app, tenant_a, "admin")
+
+
+@pytest.fixture
+def officer_a(app, tenant_a):
+    return signed_in_member(app, tenant_a, "officer")
+
+
+@pytest.fixture
+def admin_b(app, tenant_b):
+    return signed_in_member(app, tenant_b, "admin")
+
+
+@pytest.fixture
+def csrf_on(app, monkeypatch):
+    """CSRF protection as in production (the test configuration turns it off)."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
