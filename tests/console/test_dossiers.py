@@ -61,7 +61,7 @@ def test_a_dossiers_page_shows_its_events_and_messages(officer_a, dossiers_a, te
     html = text_of(response)
     assert response.status_code == 200
     assert "Trần Thị Bình" in html and "Đăng ký thường trú" in html  # the procedure's name
-    assert 'class="timeline"' in html and 'class="table deliveries"' in html
+    assert 'class="timeline"' in html and 'class="badge badge--pending"' in html  # its event, its message
 
 
 def test_another_provinces_dossier_is_404_and_never_listed(admin_a, officer_a, dossiers_a, dossier_b, tenant_b):

@@ -114,15 +114,16 @@ def test_another_provinces_deliveries_are_never_listed(admin_a, failed_a, failed
 # --- retry --------------------------------------------------------------------------------------------------
 
 def test_retry_puts_a_failed_delivery_back_to_pending_for_the_pump(admin_a, failed_a, tenant_a):
-    response = admin_a.client.post(f"{URL}{failed_a.id}/retry", data={"next": f"{URL}?state=failed"})
+    delivery_id = failed_a.id
+    response = admin_a.client.post(f"{URL}{delivery_id}/retry", data={"next": f"{URL}?state=failed"})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"{URL}?state=failed")
-    delivery = reloaded(tenant_a, failed_a.id)
+    delivery = reloaded(tenant_a, delivery_id)
     assert (delivery.state, delivery.attempts, delivery.error_code, delivery.claim_token) == ("pending", 0, None,
                                                                                                None)
     with as_tenant(tenant_a):
         assert pump.claim("retry-test", CLASS_TX, 10, utcnow()) == 1  # due now: the pump takes it
         [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "delivery_retried"))
-    assert event.actor_id == admin_a.user.id and event.target_id == str(failed_a.id)
+    assert event.actor_id == admin_a.user.id and event.target_id == str(delivery_id)
     assert event.details == {"error_code": -213, "attempts": 3, "channel": "transaction"}
 
 
