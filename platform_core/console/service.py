@@ -17,9 +17,8 @@ from platform_core.delivery.context import VIETNAM
 from platform_core.delivery.models import Delivery, Notification
 from platform_core.dossiers.models import Dossier, DossierEvent
 from platform_core.extensions import db
-from platform_core.onboarding import wizard
 from platform_core.onboarding.constants import STEP_KEYS
-from platform_core.onboarding.models import GoLiveRequest
+from platform_core.onboarding.models import GoLiveRequest, SetupProgress
 from platform_core.tenancy.constants import STATUS_LIVE
 from platform_core.text import code_key
 from platform_core.zalo.phone import is_mobile, to_e164
@@ -91,11 +90,15 @@ class SetupState:
 
 
 def setup_state(tenant) -> SetupState | None:
-    """The wizard's progress while the province is not live (a live province has nothing left to set up)."""
+    """The wizard's progress while the province is not live (a live province has nothing left to set up).
+
+    Read-only: wizard.progress() would create the row, and a page view must not write (two at once would
+    race on the row's unique constraint)."""
     if tenant.status == STATUS_LIVE:
         return None
-    done = set(wizard.progress().completed_steps)
-    return SetupState(len(done & set(STEP_KEYS)), len(STEP_KEYS), wizard.first_incomplete())
+    row = db.session.scalar(select(SetupProgress))
+    done = set(row.completed_steps if row else ())
+    return SetupState(len(done & set(STEP_KEYS)), len(STEP_KEYS), next((s for s in STEP_KEYS if s not in done), None))
 
 
 def latest_go_live_request() -> GoLiveRequest | None:

@@ -34,8 +34,9 @@ def dashboard():
 @officer_required
 def dossiers():
     form = DossierSearchForm(request.args)
-    page = service.search_dossiers(form.q.data or "", page_number(request.args.get("page"))) if form.validate() \
-        else None
+    page = None
+    if form.validate():
+        page = service.search_dossiers(form.q.data or "", page_number(request.args.get("page")))
     return render_template("console/dossiers.html", form=form, page=page, status_labels=STATUS_LABELS,
                            **table_context())
 

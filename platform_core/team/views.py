@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from platform_core.auth.permissions import admin_required
+from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.onboarding.emails import deliver_invitation
 from platform_core.team import service
@@ -16,6 +17,7 @@ from platform_core.tenancy.resolution import tenant_blueprint
 log = logging.getLogger(__name__)
 
 team_bp = tenant_blueprint("team", __name__, url_prefix="/admin/team")
+INVITATION_FIELDS = {"contact_name": "full_name"}  # onboarding/invitations.py's field names -> the form's
 
 
 @team_bp.get("/")
@@ -33,8 +35,8 @@ def invite():
     try:
         invitation, link = service.invite(g.tenant, form.email.data, form.full_name.data, form.role.data,
                                           actor=current_user)
-    except service.TeamError as error:
-        form[error.field].errors.append(error.message)
+    except FieldError as error:  # the team's rules, or the invitation's own checks
+        getattr(form, INVITATION_FIELDS.get(error.field, error.field), form.email).errors.append(error.message)
         return _render_index(form)
     db.session.commit()
     emailed = _send(invitation, link)
