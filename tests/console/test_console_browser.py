@@ -33,8 +33,7 @@ def failed_delivery(site):
     with site["app"].app_context():
         tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "bac-ninh"))
         with as_tenant(tenant):
-            factories.create_procedure("1.004222", "Đăng ký thường trú")
-            factories.create_dossier(CODE)
+            factories.create_dossier(CODE, procedure_code="1.001193")  # the e2e seed's procedure
             delivery = db.session.scalar(select(Delivery))
             delivery.state, delivery.channel, delivery.attempts, delivery.error_code = "failed", "transaction", 1, -213
             db.session.commit()
