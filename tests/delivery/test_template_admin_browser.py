@@ -6,7 +6,10 @@ import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import browser, db_session, page, screenshots, site  # noqa: F401 - the e2e fixtures
+from tests.e2e import conftest as e2e
+
+# The browser tests' fixtures (tests/e2e/conftest.py): their own server and database, Chromium, a phone-sized page.
+site, browser, page, screenshots, db_session = e2e.site, e2e.browser, e2e.page, e2e.screenshots, e2e.db_session
 
 pytestmark = pytest.mark.browser
 

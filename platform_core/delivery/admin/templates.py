@@ -27,7 +27,9 @@ templates_admin_bp = tenant_blueprint("templates_admin", __name__, url_prefix="/
 @templates_admin_bp.get("/")
 @admin_required
 def index():
-    return render_template("delivery/index.html", entries=templates.overview(), kinds=templates.KINDS)
+    entries = templates.overview()
+    _keep_first_versions()
+    return render_template("delivery/index.html", entries=entries, kinds=templates.KINDS)
 
 
 @templates_admin_bp.route("/<kind>", methods=["GET", "POST"])
@@ -166,7 +168,15 @@ def _field_labels() -> dict:
 def _current_or_404(kind: str):
     if kind not in templates.KINDS:
         abort(404)
-    return templates.current_template(kind)
+    current = templates.current_template(kind)
+    _keep_first_versions()
+    return current
+
+
+def _keep_first_versions() -> None:
+    """Version 1 is made from the province's files the first time it is needed; keep it, so that its date
+    in the history is when it was first shown, not each time a page is opened."""
+    db.session.commit()
 
 
 def _version_or_404(kind: str, version: int):

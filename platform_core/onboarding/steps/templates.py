@@ -29,6 +29,7 @@ def templates():
     entries = message_templates.overview()
     previews = {entry.template.event_kind: message_templates.preview(entry.template.event_kind)
                 for entry in entries}
+    db.session.commit()  # version 1 of each message, made from the province's files, is kept from now on
     return wizard.render_step(STEP_TEMPLATES, "onboarding/templates.html", entries=entries, previews=previews,
                               kinds=message_templates.KINDS)
 
