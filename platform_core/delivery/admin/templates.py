@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from platform_core.auth.permissions import admin_required
@@ -17,11 +18,17 @@ from platform_core.delivery.admin.template_forms import EDITED_FIELDS, TemplateF
 from platform_core.delivery.context import CONTEXT_FIELDS
 from platform_core.delivery.rendering import TEXT_LIMITS, RenderError
 from platform_core.delivery.templates import TemplateInvalid
+from platform_core.delivery.zns_check import NO_ANSWER, NOT_CONNECTED, ZnsCheck, check_zns
 from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.tenancy.resolution import tenant_blueprint
 
 templates_admin_bp = tenant_blueprint("templates_admin", __name__, url_prefix="/admin/templates")
+
+ZNS_SKIPPED = {
+    NOT_CONNECTED: _l("The ZNS parameters were not checked with Zalo: connect the Zalo OA to check them."),
+    NO_ANSWER: _l("The ZNS parameters were not checked: Zalo did not answer. Save again later to check them."),
+}
 
 
 @templates_admin_bp.get("/")
@@ -122,6 +129,11 @@ def _save(kind: str, form: TemplateForm, fields: dict) -> bool:
     if not templates.has_changes(kind, fields):
         flash(_("Nothing changed in “%(message)s”: no new version was saved.", message=label), "info")
         return True
+    zns = check_zns(fields) if _zns_changed(kind, fields) else ZnsCheck()
+    if zns.problems:
+        form.show_errors(zns.problems)
+        _checked_preview(kind, form, fields)  # the other fields' problems, shown at the same time
+        return False
     try:
         saved = templates.save_template(kind, fields, actor=current_user, based_on=form.based_on_version())
     except TemplateInvalid as refused:
@@ -129,7 +141,15 @@ def _save(kind: str, form: TemplateForm, fields: dict) -> bool:
         return False
     db.session.commit()
     flash(_("“%(message)s” saved as version %(version)s.", message=label, version=saved.version), "success")
+    if zns.skipped:
+        flash(str(ZNS_SKIPPED[zns.skipped]), "info")
     return True
+
+
+def _zns_changed(kind: str, fields: dict) -> bool:
+    """Zalo is asked about the ZNS template only when its id or parameters change."""
+    current = templates.current_template(kind)
+    return (fields["zns_template_id"], fields["zns_params"]) != (current.zns_template_id, current.zns_params or {})
 
 
 def _checked_preview(kind: str, form: TemplateForm, fields: dict) -> dict | None:
