@@ -306,7 +306,7 @@ def test_a_version_that_no_longer_passes_the_checks_is_not_restored(app, admin_c
         templates.save_template("received", {"card_text": "Đã tiếp nhận."})
     response = admin_client.post(url(app, "restore", kind="received", version=2))
     assert response.status_code == 302 and response.headers["Location"].endswith("/received/versions/2")
-    assert "Version 2 cannot be restored: card_text: unknown field “so_cmnd”" in page(
+    assert "Version 2 cannot be restored: Card text: unknown field “so_cmnd”" in page(
         admin_client.get(response.headers["Location"]))
     assert versions(tenant_a) == [3, 2, 1]
 

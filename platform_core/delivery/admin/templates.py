@@ -93,7 +93,8 @@ def restore(kind: str, version: int):
     try:
         restored = templates.restore(kind, version, actor=current_user)
     except TemplateInvalid as refused:
-        reasons = [f"{name}: {message}" for name, messages in translate_errors(refused.errors).items()
+        labels = _field_labels()
+        reasons = [f"{labels.get(name, name)}: {message}" for name, messages in translate_errors(refused.errors).items()
                    for message in messages]
         flash(_("Version %(version)s cannot be restored: %(reasons)s", version=version, reasons=" ".join(reasons)),
               "error")
