@@ -245,6 +245,14 @@ def test_history_lists_every_version_with_author_and_restores(app, admin_client,
     assert "Default text from the province's files" in rows[2][1]
 
 
+def test_a_later_version_without_a_known_author_is_not_called_the_default(app, admin_client, tenant_a):
+    with as_tenant(tenant_a):
+        templates.save_template("stopped", {"card_header": "Dừng giải quyết hồ sơ"})  # e.g. from a script
+    html = page(admin_client.get(url(app, "history", kind="stopped")))
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">(\d+)</th>(.*?)</tr>", html, re.S)
+    assert "not recorded" in rows[0][1] and "Default text from the province's files" in rows[1][1]
+
+
 def test_a_version_page_shows_the_diff_with_the_current_version(app, admin_client, tenant_a):
     with as_tenant(tenant_a):
         old_lines = templates.current_template("received").text.splitlines()
