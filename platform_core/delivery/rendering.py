@@ -9,6 +9,10 @@ Province staff write these templates, so to the workers that render them they ar
   a render with long but ordinary values) and anything that fails to render with the sample dossiers.
 Autoescape is off: these are chat texts, not HTML. At send time `render_text`, `build_card` and `render_zns`
 raise RenderError and nothing else, so a batch fails one delivery and goes on.
+
+`validate`'s messages are Problems: English strings (the API, logs and tests read them as they are) that the
+editor translates into the admin's language. This module runs in workers too, where there is no request and
+so no language: it marks the messages (N_) and leaves translating to the page.
 """
 
 import re
@@ -49,11 +53,35 @@ LOOKUP_BUTTON_TITLE = "Tra cứu"
 LOOKUP_PAYLOAD = "tra cứu {code}"  # the bot answers this text with the dossier's status
 
 MAX_SOURCE = 4000       # characters of template source per field
+SOURCE_LIMITS = {"card_header": 200}  # ... or what its column holds (MessageTemplate.card_header)
 MAX_RENDERED = 10_000   # characters any one render may produce before it is stopped
 MAX_INT_BITS = 64       # numbers in templates stay machine-sized ...
 MAX_EXPONENT = 64       # ... so that 9**9**9 cannot pin a worker
 ZNS_PARAM_NAME = re.compile(r"^[A-Za-z0-9_]{1,50}$")
 ZNS_TEMPLATE_ID = re.compile(r"^\d{1,40}$")
+
+
+def N_(message: str) -> str:
+    """Marks `message` for the catalogue without translating it here (see Problem)."""
+    return message
+
+
+class Problem(str):
+    """Why a template may not be saved: the English message as a plain string, plus what the editor needs to
+    show it in the admin's language (`translate(gettext)`)."""
+
+    msgid: str
+    params: dict
+
+    def __new__(cls, msgid: str, **params):
+        problem = super().__new__(cls, msgid % params if params else msgid)
+        problem.msgid, problem.params = msgid, params
+        return problem
+
+    def translate(self, gettext) -> str:
+        params = {name: value.translate(gettext) if isinstance(value, Problem) else value
+                  for name, value in self.params.items()}
+        return gettext(self.msgid, **params)
 
 # A realistic dossier for previews (Bắc Ninh, a residence registration received 15/07/2025, 7 working days).
 SAMPLE_CONTEXT = {
@@ -106,16 +134,16 @@ SPARSE_CONTEXT = {
 
 # validate() renders every template with each of these; the label says which one failed.
 SAMPLES = {
-    "with the sample dossier": SAMPLE_CONTEXT,
-    "when optional fields are empty: no appointment, documents, reason or note": SPARSE_CONTEXT,
-    "with long values": WORST_CASE_CONTEXT,
+    N_("with the sample dossier"): SAMPLE_CONTEXT,
+    N_("when optional fields are empty: no appointment, documents, reason or note"): SPARSE_CONTEXT,
+    N_("with long values"): WORST_CASE_CONTEXT,
 }
 
 
 class RenderError(Exception):
     """A template could not be turned into a message for this context; `field` names the part."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str | Problem):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
@@ -176,17 +204,17 @@ _env.policies["truncate.leeway"] = 0  # `truncate(30)` must give at most 30 char
 
 # Constructs refused on save, with the words the editor shows.
 REFUSED_NODES = {
-    nodes.Assign: "{% set %} is not available",
-    nodes.AssignBlock: "{% set %} is not available",
-    nodes.With: "{% with %} is not available",
-    nodes.Macro: "macros are not available",
-    nodes.CallBlock: "{% call %} is not available",
-    nodes.Call: "calling functions or methods is not available; use a filter (e.g. {{ ten_thu_tuc|upper }})",
-    nodes.Include: "other templates cannot be included",
-    nodes.Import: "other templates cannot be imported",
-    nodes.FromImport: "other templates cannot be imported",
-    nodes.Extends: "other templates cannot be extended",
-    nodes.Block: "{% block %} is not available",
+    nodes.Assign: N_("{% set %} is not available"),
+    nodes.AssignBlock: N_("{% set %} is not available"),
+    nodes.With: N_("{% with %} is not available"),
+    nodes.Macro: N_("macros are not available"),
+    nodes.CallBlock: N_("{% call %} is not available"),
+    nodes.Call: N_("calling functions or methods is not available; use a filter (e.g. {{ ten_thu_tuc|upper }})"),
+    nodes.Include: N_("other templates cannot be included"),
+    nodes.Import: N_("other templates cannot be imported"),
+    nodes.FromImport: N_("other templates cannot be imported"),
+    nodes.Extends: N_("other templates cannot be extended"),
+    nodes.Block: N_("{% block %} is not available"),
 }
 
 
@@ -202,7 +230,7 @@ def _render(field: str, source: str, context: Mapping) -> str:
         for piece in _compile(source).generate(dict(context)):
             size += len(piece)
             if size > MAX_RENDERED:
-                raise RenderError(field, f"renders to more than {MAX_RENDERED} characters")
+                raise RenderError(field, Problem(N_("renders to more than %(limit)s characters"), limit=MAX_RENDERED))
             pieces.append(piece)
     except RenderError:
         raise
@@ -211,10 +239,10 @@ def _render(field: str, source: str, context: Mapping) -> str:
     return "".join(pieces).strip()
 
 
-def _describe(error: Exception) -> str:
+def _describe(error: Exception) -> Problem:
     if isinstance(error, SecurityError):
-        return f"refused by the sandbox: {error}"
-    return f"cannot be rendered: {error}"
+        return Problem(N_("refused by the sandbox: %(error)s"), error=str(error))
+    return Problem(N_("cannot be rendered: %(error)s"), error=str(error))
 
 
 def _fit(text: str, limit: int) -> str:
@@ -231,15 +259,16 @@ def fields_of(template) -> dict:
 
 # --- validation --------------------------------------------------------------------------------------------
 
-def validate(template_fields: Mapping) -> dict[str, list[str]]:
+def validate(template_fields: Mapping) -> dict[str, list[Problem]]:
     """Problems by field ({} when the template may be saved); `zns_params.<name>` for a ZNS parameter."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Problem]] = {}
     for name in sorted(set(template_fields) - set(TEMPLATE_FIELDS)):
-        errors.setdefault(name, []).append("unknown field")
+        errors.setdefault(name, []).append(Problem(N_("unknown field")))
     for name, limit in TEXT_LIMITS.items():
         _check_template(errors, name, template_fields.get(name), limit)
     if template_fields.get("status_colour") not in ROW_STYLES:
-        errors.setdefault("status_colour", []).append(f"must be one of {', '.join(ROW_STYLES)}")
+        errors.setdefault("status_colour", []).append(
+            Problem(N_("must be one of %(choices)s"), choices=", ".join(ROW_STYLES)))
     _check_zns(errors, template_fields.get("zns_template_id"), template_fields.get("zns_params"))
     return errors
 
@@ -250,59 +279,71 @@ def _check_template(errors: dict, field: str, source, limit: int | None) -> None
         errors.setdefault(field, []).extend(problems)
 
 
-def _template_problems(field: str, source, limit: int | None) -> list[str]:
+def _template_problems(field: str, source, limit: int | None) -> list[Problem]:
     """The first stage that fails reports; later stages would only repeat it."""
     if not isinstance(source, str) or not source.strip():
-        return ["must not be empty"]
-    if len(source) > MAX_SOURCE:
-        return [f"must be at most {MAX_SOURCE} characters (now {len(source)})"]
+        return [Problem(N_("must not be empty"))]
+    most = SOURCE_LIMITS.get(field, MAX_SOURCE)
+    if len(source) > most:
+        return [Problem(N_("must be at most %(limit)s characters (now %(length)s)"), limit=most, length=len(source))]
     try:
         ast = _env.parse(source)
         names = meta.find_undeclared_variables(ast)  # compiles the template: an unknown filter fails here
     except TemplateSyntaxError as error:
-        kind = "error" if isinstance(error, TemplateAssertionError) else "syntax error"
-        return [f"{kind} on line {error.lineno}: {error.message}"]
-    return _structure_problems(ast, names) or _length_problems(field, source, ast, limit)
+        if isinstance(error, TemplateAssertionError):
+            return [Problem(N_("error on line %(line)s: %(message)s"), line=error.lineno, message=error.message)]
+        return [Problem(N_("syntax error on line %(line)s: %(message)s"), line=error.lineno, message=error.message)]
+    return _structure_problems(source, ast, names) or _length_problems(field, source, ast, limit)
 
 
-def _structure_problems(ast: nodes.Template, names: set[str]) -> list[str]:
-    unknown = sorted(names - set(CONTEXT_FIELDS))
-    problems = [f"unknown field “{name}”" for name in unknown]
+def _structure_problems(source: str, ast: nodes.Template, names: set[str]) -> list[Problem]:
+    problems = [_unknown_field(source, ast, name) for name in sorted(names - set(CONTEXT_FIELDS))]
     for node_type, message in REFUSED_NODES.items():
         if next(ast.find_all(node_type), None) is not None and message not in problems:
-            problems.append(message)
+            problems.append(Problem(message))
     if any(next(loop.find_all(nodes.For), None) for loop in ast.find_all(nodes.For)):
-        problems.append("a loop inside a loop is not available")
+        problems.append(Problem(N_("a loop inside a loop is not available")))
     return problems
 
 
-def _length_problems(field: str, source: str, ast: nodes.Template, limit: int | None) -> list[str]:
+def _unknown_field(source: str, ast: nodes.Template, name: str) -> Problem:
+    """Names the field, and in a text of several lines the first line that uses it."""
+    if "\n" not in source.strip():
+        return Problem(N_("unknown field “%(name)s”"), name=name)
+    line = min(node.lineno for node in ast.find_all(nodes.Name) if node.name == name)
+    return Problem(N_("unknown field “%(name)s” on line %(line)s"), name=name, line=line)
+
+
+def _length_problems(field: str, source: str, ast: nodes.Template, limit: int | None) -> list[Problem]:
     fixed = sum(len(node.data) for node in ast.find_all(nodes.TemplateData))
     if limit and fixed > limit:
-        return [f"the fixed text alone is {fixed} characters; at most {limit}"]
+        return [Problem(N_("the fixed text alone is %(length)s characters; at most %(limit)s"), length=fixed,
+                        limit=limit)]
     longest = 0
     for label, sample in SAMPLES.items():
         try:
             longest = max(longest, len(_render(field, source, sample)))
         except RenderError as error:
-            return [f"{error.message} ({label})"]
+            return [Problem(N_("%(problem)s (%(sample)s)"), problem=error.message, sample=Problem(label))]
     if limit and longest > limit:
-        return [f"with long values (e.g. a {len(WORST_CASE_CONTEXT['ten_thu_tuc'])}-character procedure name) "
-                f"it comes to {longest} characters; at most {limit}"]
+        return [Problem(N_("with long values (e.g. a %(name_length)s-character procedure name) it comes to "
+                           "%(length)s characters; at most %(limit)s"),
+                        name_length=len(WORST_CASE_CONTEXT["ten_thu_tuc"]), length=longest, limit=limit)]
     return []
 
 
 def _check_zns(errors: dict, template_id, params) -> None:
     if template_id is not None and not (isinstance(template_id, str) and ZNS_TEMPLATE_ID.match(template_id)):
-        errors.setdefault("zns_template_id", []).append("must be the ZNS template's id in Zalo (digits)")
+        errors.setdefault("zns_template_id", []).append(Problem(N_("must be the ZNS template's id in Zalo (digits)")))
     if params is None:
         return
     if not isinstance(params, Mapping):
-        errors.setdefault("zns_params", []).append("must map ZNS parameter names to expressions")
+        errors.setdefault("zns_params", []).append(Problem(N_("must map ZNS parameter names to expressions")))
         return
     for name, source in params.items():
         if not (isinstance(name, str) and ZNS_PARAM_NAME.match(name)):
-            errors.setdefault("zns_params", []).append(f"“{name}” is not a ZNS parameter name (letters, digits, _)")
+            errors.setdefault("zns_params", []).append(
+                Problem(N_("“%(name)s” is not a ZNS parameter name (letters, digits, _)"), name=name))
         else:
             _check_template(errors, f"zns_params.{name}", source, None)
 

@@ -5,16 +5,27 @@ with (`template_version`), so that a retry after an edit sends the same words.
 Every tenant always has a template: the first time one is needed, version 1 is made from the province's
 files (tenants/<slug>/messages.vi.yaml over tenants/_defaults/messages.vi.yaml). The tenant in context owns
 everything here; the session filters and stamps the rows. The caller commits.
+
+For the editor (province console and setup wizard): `overview` (every kind, who changed it last),
+`history_entries` (every version with its author and what it restored), `changes` (a line diff of two
+versions) and `preview` (of the current version, an old one, or an unsaved edit).
 """
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from platform_core.auth.audit import record_event
+from platform_core.auth.models import AuditEvent, User
 from platform_core.delivery import rendering
+from platform_core.delivery.context import STATUS_LABELS_VI
 from platform_core.delivery.models import MessageTemplate
+from platform_core.delivery.outbox import EVENT_KINDS
+from platform_core.dossiers.constants import EVENT_APOLOGY, PROCESSING
 from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.tenancy.context import require_tenant
@@ -22,6 +33,24 @@ from platform_core.tenancy.models import Tenant
 from platform_core.tenancy.sync import read_messages
 
 AUDIT_SAVED = "template_saved"
+
+# What each message is for, as the editor names it: (label, when it is sent), in MESSAGE_KINDS order.
+KINDS = {
+    "received": (_l("Dossier received"), _l("Sent when the desk accepts a dossier.")),
+    "supplement_required": (_l("More documents needed"),
+                            _l("Sent when the citizen must add or complete documents.")),
+    "result_ready": (_l("Result ready"), _l("Sent when the result can be collected.")),
+    "returned": (_l("Result handed over"), _l("Sent when the result has been handed to the citizen.")),
+    "refused": (_l("Not accepted"), _l("Sent when a dossier is not accepted, with the reason.")),
+    "stopped": (_l("Processing stopped"), _l("Sent when processing stops, for example after a withdrawal.")),
+    "apology": (_l("Apology and new appointment"), _l("Sent when a result will be late, with the new date.")),
+}
+
+# The status each kind's sample dossier shows (an apology comes while the dossier is being processed).
+_KIND_STATUS = {**{kind: status for status, kind in EVENT_KINDS.items()}, EVENT_APOLOGY: PROCESSING}
+
+# A line of a diff: unchanged, only in the older version, only in the newer one.
+SAME, REMOVED, ADDED = "same", "removed", "added"
 
 
 class TemplateInvalid(FieldError):
@@ -57,10 +86,16 @@ def history(event_kind: str) -> list[MessageTemplate]:
     return list(db.session.scalars(query.order_by(MessageTemplate.version.desc())))
 
 
-def save_template(event_kind: str, fields: Mapping, actor=None, restored_from: int | None = None) -> MessageTemplate:
+def save_template(event_kind: str, fields: Mapping, actor=None, restored_from: int | None = None,
+                  based_on: int | None = None) -> MessageTemplate:
     """Add version N+1 and make it current. Fields left out keep the current version's values; any problem
-    raises TemplateInvalid and nothing is written."""
+    raises TemplateInvalid and nothing is written. `based_on`: the version the editor started from; if
+    another save came first, this one is refused rather than silently undoing it."""
     previous = _current_for_update(event_kind)
+    if based_on is not None and previous.version != based_on:
+        raise TemplateInvalid({"version": [rendering.Problem(
+            rendering.N_("version %(version)s was saved while you were editing; look at it before saving yours"),
+            version=previous.version)]})
     values = {**rendering.fields_of(previous), **fields}
     errors = rendering.validate(values)
     if errors:
@@ -81,14 +116,17 @@ def restore(event_kind: str, version: int, actor=None) -> MessageTemplate:
     return save_template(event_kind, rendering.fields_of(old), actor=actor, restored_from=version)
 
 
-def preview(event_kind: str, fields: Mapping | None = None, context: Mapping | None = None) -> dict:
-    """What the citizen would get for a sample dossier (or `context`), with the current template or an
-    unsaved edit of it (`fields`, checked as a save would): the chat text, the card payload, the ZNS data."""
-    values = {**rendering.fields_of(current_template(event_kind)), **(fields or {})}
+def preview(event_kind: str, fields: Mapping | None = None, context: Mapping | None = None,
+            version: int | None = None) -> dict:
+    """What the citizen would get for a sample dossier (or `context`), with the current template, an older
+    `version`, or an unsaved edit of either (`fields`, checked as a save would): the chat text, the card
+    payload, the ZNS data."""
+    base = current_template(event_kind) if version is None else template_version(event_kind, version)
+    values = {**rendering.fields_of(base), **(fields or {})}
     errors = rendering.validate(values) if fields else {}
     if errors:
         raise TemplateInvalid(errors)
-    sample = {**sample_context(), **(context or {})}
+    sample = {**sample_context(event_kind), **(context or {})}
     zns = None
     if values["zns_template_id"]:
         template_id, data = rendering.render_zns(values, sample)
@@ -100,10 +138,68 @@ def preview(event_kind: str, fields: Mapping | None = None, context: Mapping | N
     }
 
 
-def sample_context() -> dict:
-    """The sample dossier, placed in the tenant's own province."""
+def sample_context(event_kind: str | None = None) -> dict:
+    """The sample dossier, placed in the tenant's own province; for `event_kind`, at the status that event
+    leaves it in, with a new appointment date only for an apology."""
     tenant = db.session.get(Tenant, require_tenant().id)
-    return {**rendering.SAMPLE_CONTEXT, "ten_tinh": tenant.name, "ten_oa": tenant.name}
+    sample = {**rendering.SAMPLE_CONTEXT, "ten_tinh": tenant.name, "ten_oa": tenant.name}
+    if event_kind in _KIND_STATUS:
+        sample["trang_thai"] = STATUS_LABELS_VI[_KIND_STATUS[event_kind]]
+    if event_kind is not None and event_kind != EVENT_APOLOGY:
+        sample["ngay_hen_moi"] = ""
+    return sample
+
+
+def has_changes(event_kind: str, fields: Mapping) -> bool:
+    """Whether saving `fields` would change the current version (an unchanged save adds no version)."""
+    current = rendering.fields_of(current_template(event_kind))
+    return {**current, **fields} != current
+
+
+@dataclass(frozen=True)
+class VersionEntry:
+    """A version as the editor lists it. `author` is None for version 1 made from the province's files."""
+
+    template: MessageTemplate
+    author: str | None = None
+    restored_from: int | None = None
+
+
+def overview() -> list[VersionEntry]:
+    """The current version of every kind, with who saved it."""
+    current = [current_template(kind) for kind in rendering.MESSAGE_KINDS]
+    authors = _authors(current)
+    return [VersionEntry(template, authors.get(template.created_by_id)) for template in current]
+
+
+def history_entries(event_kind: str) -> list[VersionEntry]:
+    """Every version, newest first, with who saved it and which version a restore brought back."""
+    versions = history(event_kind)
+    authors = _authors(versions)
+    restored = _restored_from(versions)
+    return [VersionEntry(template, authors.get(template.created_by_id), restored.get(str(template.id)))
+            for template in versions]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    lines: list[tuple[str, str]]  # (SAME | REMOVED | ADDED, line)
+
+
+def changes(older: MessageTemplate, newer: MessageTemplate) -> list[FieldChange]:
+    """What differs between two versions, field by field and line by line; unchanged fields are left out."""
+    found = []
+    for name in rendering.TEMPLATE_FIELDS:
+        before, after = _lines(getattr(older, name)), _lines(getattr(newer, name))
+        if before != after:
+            found.append(FieldChange(name, _line_diff(before, after)))
+    return found
+
+
+def zns_param_lines(params: Mapping | None) -> list[str]:
+    """ZNS parameters as the editor shows them: one "name: expression" a line."""
+    return [f"{name}: {source}" for name, source in (params or {}).items()]
 
 
 def shipped_fields(event_kind: str) -> dict:
@@ -113,6 +209,39 @@ def shipped_fields(event_kind: str) -> dict:
 
 
 # --- internals ---------------------------------------------------------------------------------------------
+
+def _authors(templates: Iterable[MessageTemplate]) -> dict:
+    ids = {template.created_by_id for template in templates} - {None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
+
+
+def _restored_from(templates: Iterable[MessageTemplate]) -> dict[str, int]:
+    """{template id: the version it restored}, from the audit events of the saves."""
+    ids = [str(template.id) for template in templates]
+    query = select(AuditEvent.target_id, AuditEvent.details).where(AuditEvent.action == AUDIT_SAVED,
+                                                                    AuditEvent.target_id.in_(ids))
+    return {target: details["restored_from"] for target, details in db.session.execute(query)
+            if (details or {}).get("restored_from") is not None}
+
+
+def _lines(value) -> list[str]:
+    if isinstance(value, Mapping):
+        return zns_param_lines(value)
+    return [] if value is None else str(value).splitlines()
+
+
+def _line_diff(before: list[str], after: list[str]) -> list[tuple[str, str]]:
+    lines = []
+    for operation, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
+        if operation == "equal":
+            lines += [(SAME, line) for line in before[i1:i2]]
+        else:
+            lines += [(REMOVED, line) for line in before[i1:i2]]
+            lines += [(ADDED, line) for line in after[j1:j2]]
+    return lines
+
 
 def _check_kind(event_kind: str) -> None:
     if event_kind not in rendering.MESSAGE_KINDS:
