@@ -79,7 +79,7 @@ def _read_edits(starting: dict, chosen: set[str]) -> tuple[dict, dict, dict]:
 
 def _render(starting: dict, chosen: set[str], typed: dict, errors: dict, nothing_chosen: bool = False):
     """The checklist, grouped by field in the catalogue's order; typed text is shown back after an error."""
-    items = [{"code": code, "name": values["name"], "field": values["field"], "values": values,
+    items = [{"code": code, "name": values["name"], "field": values["field"], "current": values,
               "chosen": code in chosen, "errors": errors.get(code, {}),
               "cells": {key: as_text(key, values[key]) for key in INLINE_COLUMNS} | typed.get(code, {})}
              for code, values in starting.items()]
