@@ -3,7 +3,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-LEVELS = {"tinh": _l("Province"), "xa": _l("Commune"), "trung_uong": _l("Central government")}
+LEVELS = {"tinh": _l("Province level"), "xa": _l("Commune level"), "trung_uong": _l("Central level")}
 ONLINE_LEVELS = {"toan_trinh": _l("Fully online"), "mot_phan": _l("Partly online"), "khong": _l("Not online")}
 TIME_UNITS = {"working_day": _l("working days"), "day": _l("days"), "hour": _l("hours")}
 

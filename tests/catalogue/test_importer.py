@@ -295,3 +295,14 @@ def test_an_export_reads_back_unchanged_even_with_formula_like_text(extension):
     rows, errors = importer.check_rows(read(data, f"x.{extension}"), {"1.001193": tricky})
     assert errors == []
     assert [change.kind for change in importer.plan(rows, {"1.001193": tricky}).changes] == [UNCHANGED]
+
+
+def test_the_choices_are_those_of_the_tenants_files():
+    from platform_core.catalogue import constants
+    from platform_core.catalogue.loader import procedure_columns
+    from platform_core.tenancy import schemas
+
+    assert tuple(constants.LEVELS) == schemas.LEVELS
+    assert tuple(constants.ONLINE_LEVELS) == schemas.ONLINE_LEVELS
+    assert tuple(constants.TIME_UNITS) == schemas.TIME_UNITS
+    assert set(KEYS) == set(procedure_columns(BIRTH | {"processing_time": None}))
