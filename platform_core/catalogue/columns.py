@@ -88,10 +88,10 @@ def parse_yes_no(raw: str) -> bool:
 
 
 COLUMNS = (
-    Column("code", _l("Code"), parse_code, required=True, hint=_l("The national code, like 1.004222.")),
-    Column("name", _l("Name"), _text(2000), required=True),
-    Column("field", _l("Field"), _text(200), required=True, hint=_l("Like Hộ tịch or Đất đai.")),
-    Column("level", _l("Level"), _choice(LEVELS), required=True),
+    Column("code", _l("Procedure code"), parse_code, required=True, hint=_l("The national code, like 1.004222.")),
+    Column("name", _l("Procedure name"), _text(2000), required=True),
+    Column("field", _l("Sector"), _text(200), required=True, hint=_l("Like Hộ tịch or Đất đai.")),
+    Column("level", _l("Government level"), _choice(LEVELS), required=True),
     Column("agency", _l("Agency"), _text(200), required=True),
     Column("online_level", _l("Online service"), _choice(ONLINE_LEVELS), required=True),
     Column("processing_time_value", _l("Processing time"), parse_whole_number,
