@@ -133,10 +133,7 @@ def preview_upload(render: Callable, current: Callable[[], dict], confirm_endpoi
     rows, preview.errors = importer.check_rows(table, values)
     if preview.errors:
         return render(form=UploadForm(formdata=None), preview=preview), 422
-    preview.plan = importer.plan(rows, values)
-    if preview.plan.new or preview.plan.changed:
-        preview.token = pending.keep(rows, preview.plan.digest, preview.filename, current_user.id)
-        preview.confirm_url = url_for(confirm_endpoint, token=preview.token)
+    _offer_confirmation(preview, importer.plan(rows, values), rows, confirm_endpoint)
     return render(form=UploadForm(formdata=None), preview=preview)
 
 
@@ -156,9 +153,8 @@ def confirm_upload(token: str, current: Callable[[], dict], render: Callable, co
     if plan.digest != upload.digest:
         db.session.rollback()
         pending.discard(token)
-        preview = Preview(filename=upload.filename, plan=plan)
-        preview.token = pending.keep(upload.rows, plan.digest, upload.filename, current_user.id)
-        preview.confirm_url = url_for(confirm_endpoint, token=preview.token)
+        preview = Preview(filename=upload.filename)
+        _offer_confirmation(preview, plan, upload.rows, confirm_endpoint)
         flash(_("The catalogue changed since the preview. Check the changes again before importing."), "error")
         return render(form=UploadForm(formdata=None), preview=preview), 409
     counts = service.apply_import(plan, upload.filename, actor=current_user)
@@ -166,6 +162,14 @@ def confirm_upload(token: str, current: Callable[[], dict], render: Callable, co
     pending.discard(token)
     flash(_("Imported: %(created)s new and %(updated)s changed procedures.", **counts), "success")
     return done(counts)
+
+
+def _offer_confirmation(preview: Preview, plan: importer.Plan, rows: list, confirm_endpoint: str) -> None:
+    """Show `plan`; when it changes anything, keep its rows server-side and point the confirmation at them."""
+    preview.plan = plan
+    if plan.new or plan.changed:
+        preview.token = pending.keep(rows, plan.digest, preview.filename, current_user.id)
+        preview.confirm_url = url_for(confirm_endpoint, token=preview.token)
 
 
 def import_context() -> dict:

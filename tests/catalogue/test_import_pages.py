@@ -118,6 +118,17 @@ def test_if_the_catalogue_changed_since_the_preview_the_new_preview_is_shown(adm
     assert procedures_of(tenant_a)["1.001193"].fee_vnd == 5000
 
 
+def test_if_someone_made_the_same_changes_meanwhile_there_is_nothing_left_to_confirm(admin_client, tenant_a):
+    url = _confirm_url(_text(upload(admin_client, IMPORT, "code,fee_vnd\n1.004222,20000\n")))
+    admin_client.post(BASE + "1.004222", data={"agency": "Công an xã Bắc Ninh", "online_level": "mot_phan",
+                                               "fee_vnd": "20000", "enabled": "y"})
+    html = _text(admin_client.post(url))
+    assert "Nothing to import: the file matches the catalogue." in html
+    assert 'class="confirm"' not in html
+    assert events_of(tenant_a, "catalogue_imported") == []
+    assert _pending_keys() == []
+
+
 # --- malformed files and rows: reported, nothing imported ------------------------------------------------------
 
 def test_a_malformed_csv_lists_every_row_error_and_imports_nothing(admin_client, tenant_a):
