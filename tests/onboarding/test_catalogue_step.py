@@ -39,6 +39,17 @@ def _checked(html: str) -> list[str]:
     return re.findall(r'name="chosen" value="([^"]+)" id="[^"]+" checked', html)
 
 
+def _form_as_a_browser_posts_it(html: str) -> dict:
+    """Every checked box, text input and selected option of the checklist, as the browser would send them."""
+    data = {"chosen": _checked(html)}
+    data.update(re.findall(r'<input class="field__input" id="[^"]+" name="([^"]+)" value="([^"]*)"', html))
+    for name, options in re.findall(r'<select class="field__input" id="[^"]+" name="([^"]+)">(.*?)</select>', html,
+                                    re.S):
+        selected = re.search(r'<option value="([^"]*)" selected>', options)
+        data[name] = selected.group(1) if selected else ""
+    return data
+
+
 def _offered(tenant) -> set[str]:
     return {code for code, procedure in procedures_of(tenant).items() if procedure.enabled}
 
@@ -64,13 +75,15 @@ def test_the_step_starts_from_the_defaults_all_chosen_grouped_by_field(admin, pr
 
 
 def test_one_click_stores_the_whole_catalogue_and_continues(admin, province):
-    html = _text(admin.get(STEP))
-    response = admin.post(STEP, data={"chosen": _checked(html)})
+    form = _form_as_a_browser_posts_it(_text(admin.get(STEP)))
+    assert len(form) == 1 + 4 * len(DEFAULT_CODES)
+    response = admin.post(STEP, data=form)
     assert response.status_code == 302
     assert response.headers["Location"] == "/an-giang/setup/templates"
     assert _offered(province) == set(DEFAULT_CODES)
     assert procedures_of(province)["1.001193"].agency == "UBND cấp xã, tỉnh An Giang"
     assert "catalogue" in _steps_done(province)
+    assert events_of(province, "catalogue_setup_saved")[0].details == {"offered": 15, "not_offered": 0, "edited": 0}
 
 
 def test_choosing_a_subset_stores_the_others_disabled(admin, province):
