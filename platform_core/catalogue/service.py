@@ -1,9 +1,20 @@
-"""Reading a tenant's catalogue. Scoping to the tenant is done by the session, not here."""
+"""A tenant's catalogue: reading, searching, editing, importing. Scoping to the tenant is done by the session.
 
+Edits made here (the console, an import, the setup wizard) leave `source_checksum` alone: it records which
+tenants/ file record a row was last written from, so a sync of unchanged files keeps a province's own edits.
+"""
+
+from flask import current_app
 from sqlalchemy import select
 
+from platform_core.auth.audit import record_event
+from platform_core.catalogue.columns import KEYS
+from platform_core.catalogue.importer import NEW, Plan
+from platform_core.catalogue.loader import procedure_columns, upsert_procedures
 from platform_core.catalogue.models import Procedure
 from platform_core.extensions import db
+from platform_core.tenancy.sync import read_catalogue
+from platform_core.text import fold
 
 
 def list_procedures(field: str | None = None, q: str | None = None, enabled: bool | None = None):
@@ -19,3 +30,113 @@ def list_procedures(field: str | None = None, q: str | None = None, enabled: boo
 
 def get_procedure(code: str) -> Procedure | None:
     return db.session.scalar(select(Procedure).where(Procedure.code == code))
+
+
+def search(q: str | None = None, field: str | None = None, enabled: bool | None = None) -> list[Procedure]:
+    """Procedures whose code or name holds every word of `q`, with or without diacritics, by field and code.
+
+    Matched in Python: a province has a few hundred to a few thousand procedures, and SQL cannot strip
+    Vietnamese diacritics portably (SQLite has no `unaccent`)."""
+    words = fold(q or "").split()
+    procedures = list_procedures(field=field or None, enabled=enabled)
+    return [procedure for procedure in procedures
+            if all(word in fold(f"{procedure.code} {procedure.name}") for word in words)]
+
+
+def fields() -> list[str]:
+    """The fields (lĩnh vực) the tenant's procedures belong to, for filters."""
+    return list(db.session.scalars(select(Procedure.field).distinct().order_by(Procedure.field)))
+
+
+def values_of(procedure: Procedure) -> dict:
+    return {key: getattr(procedure, key) for key in KEYS}
+
+
+def current_values() -> dict[str, dict]:
+    """code -> values of every procedure of the tenant: what an import is compared with."""
+    return {procedure.code: values_of(procedure) for procedure in db.session.scalars(select(Procedure))}
+
+
+def update_procedure(procedure: Procedure, values: dict, actor=None) -> dict:
+    """Apply the `values` that differ; one audit event lists them as [old, new]. Returns those differences."""
+    differences = {key: [getattr(procedure, key), value] for key, value in values.items()
+                   if key != "code" and getattr(procedure, key) != value}
+    for key, (_old, new) in differences.items():
+        setattr(procedure, key, new)
+    if differences:
+        record_event("procedure_updated", actor=actor, target=procedure,
+                     details={"code": procedure.code, "changes": differences})
+    return differences
+
+
+def set_enabled(procedure: Procedure, enabled: bool, actor=None) -> bool:
+    """Offer the procedure to citizens, or stop; False when it already was so (nothing recorded)."""
+    if procedure.enabled == enabled:
+        return False
+    procedure.enabled = enabled
+    record_event("procedure_enabled" if enabled else "procedure_disabled", actor=actor, target=procedure,
+                 details={"code": procedure.code})
+    return True
+
+
+def apply_import(plan: Plan, filename: str, actor=None) -> dict:
+    """Write a confirmed import in the caller's transaction: new procedures, then changed ones. One audit
+    event with the counts and the codes. Returns the counts."""
+    existing = {procedure.code: procedure for procedure in db.session.scalars(select(Procedure))}
+    for change in plan.changes:
+        if change.kind == NEW:
+            db.session.add(Procedure(code=change.code, **change.after))
+        else:
+            for key, value in change.after.items():
+                setattr(existing[change.code], key, value)
+    db.session.flush()
+    counts = {"created": len(plan.new), "updated": len(plan.changed), "unchanged": len(plan.unchanged)}
+    record_event("catalogue_imported", actor=actor, details={
+        "file": filename, **counts,
+        "created_codes": [change.code for change in plan.new],
+        "updated_codes": [change.code for change in plan.changed],
+    })
+    return counts
+
+
+# --- the setup wizard: starting from the national defaults ---------------------------------------------------
+
+def starting_records(slug: str) -> list[dict]:
+    """The catalogue a province starts from: the national defaults with tenants/<slug>/catalogue.yaml laid
+    over them, read from the TENANTS_DIR folder as `flask tenants sync` reads it."""
+    return read_catalogue(slug, current_app.config["TENANTS_DIR"])
+
+
+def starting_values(slug: str) -> dict[str, dict]:
+    """code -> values: the tenant's procedures as stored, and the starting catalogue's for codes not stored
+    yet, in the files' order then the tenant's own codes."""
+    stored = current_values()
+    files = {record["code"]: procedure_columns(record) for record in starting_records(slug)}
+    merged = {code: stored.get(code, values) for code, values in files.items()}
+    merged.update((code, values) for code, values in sorted(stored.items()) if code not in merged)
+    return merged
+
+
+def load_starting_catalogue(slug: str) -> None:
+    """Store the starting catalogue's procedures that are new or whose file record changed (the loader's
+    checksums leave the others, and the province's edits to them, alone)."""
+    upsert_procedures(starting_records(slug))
+
+
+def save_setup_choices(slug: str, chosen: set[str], edits: dict[str, dict], actor=None) -> dict:
+    """The wizard's catalogue step: the starting catalogue stored, the chosen codes offered and the others
+    stored disabled, and the inline `edits` (code -> values) applied. One audit event with the counts."""
+    load_starting_catalogue(slug)
+    procedures = list(db.session.scalars(select(Procedure).order_by(Procedure.code)))
+    edited = 0
+    for procedure in procedures:
+        procedure.enabled = procedure.code in chosen
+        changes = {key: value for key, value in edits.get(procedure.code, {}).items()
+                   if getattr(procedure, key) != value}
+        for key, value in changes.items():
+            setattr(procedure, key, value)
+        edited += bool(changes)
+    counts = {"offered": sum(p.enabled for p in procedures), "not_offered": sum(not p.enabled for p in procedures),
+              "edited": edited}
+    record_event("catalogue_setup_saved", actor=actor, details=counts)
+    return counts

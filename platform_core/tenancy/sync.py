@@ -201,6 +201,17 @@ def _read_province_catalogue(reader: _Reader, folder: Path, defaults: dict | Non
     return None if None in changes else changes
 
 
+def read_catalogue(slug: str, root: Path | None = None) -> list[dict]:
+    """Province `slug`'s catalogue as a sync would load it: its catalogue.yaml (optional) laid over the
+    national defaults. `root` defaults to the TENANTS_DIR setting. Raises SourcesInvalid."""
+    reader = _Reader(Path(root or current_app.config["TENANTS_DIR"]))
+    defaults = reader.load(reader.root / DEFAULTS_FOLDER / CATALOGUE_FILE, DefaultCatalogueSchema())
+    changes = _read_province_catalogue(reader, reader.root / slug, defaults)
+    if reader.problems:
+        raise SourcesInvalid(reader.problems)
+    return merge_catalogue(defaults["procedures"], changes)
+
+
 def _check_unique_province_codes(reader: _Reader, provinces: dict[str, dict]) -> None:
     seen: dict[str, str] = {}
     for slug, province in sorted(provinces.items()):
