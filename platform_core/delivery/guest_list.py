@@ -46,6 +46,7 @@ def add(label: str, zalo_user_id: str | None = None, phone: str | None = None, a
     db.session.add(entry)
     db.session.flush()
     record_event("guest_list_added", actor=actor, target=entry, details=_audit_details(entry))
+    db.session.flush()  # while this tenant is in context, whenever the caller commits
     return entry
 
 
