@@ -100,3 +100,11 @@ def test_officers_and_other_provinces_admins_get_404(app, province, tenant_b):
         assert visitor.get(URL).status_code == 404
         assert visitor.get(STATUS).status_code == 404
         assert visitor.post(URL).status_code == 404
+
+
+def test_without_a_connected_oa_the_page_sends_the_admin_back_to_step_3(app, tenant_a):
+    setting_up(tenant_a)
+    client, _ = signed_in(app, "setup-test-early@bac-ninh.vn", tenant_a)
+    page = client.get(URL).get_data(as_text=True)
+    assert "Your Zalo OA is not connected yet." in page and "/bac-ninh/setup/zalo" in page
+    assert not re.search(r"MC-\d{6}", page)

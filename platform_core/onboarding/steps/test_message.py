@@ -13,19 +13,21 @@ from platform_core.onboarding.constants import STEP_TEST_MESSAGE
 from platform_core.onboarding.views import onboarding_bp
 from platform_core.zalo import staff_link
 from platform_core.zalo.connection import get_connection
+from platform_core.zalo.constants import STATUS_CONNECTED
 
 
 @onboarding_bp.get("/test-message")
 @admin_required
 def test_message():
-    code = staff_link.waiting_code(current_user)
+    connection = get_connection()
+    connected = connection is not None and connection.status == STATUS_CONNECTED
+    code = staff_link.waiting_code(current_user) if connected else None  # nothing could hear it yet
     status = _status()
     if status["done"] and not wizard.is_done(STEP_TEST_MESSAGE):
         wizard.mark_done(STEP_TEST_MESSAGE)
     db.session.commit()
-    connection = get_connection()
     return wizard.render_step(
-        STEP_TEST_MESSAGE, "onboarding/test_message.html", status=status, code=code,
+        STEP_TEST_MESSAGE, "onboarding/test_message.html", status=status, code=code, connected=connected,
         link=staff_link.status(current_user), oa_name=(connection and connection.oa_name) or g.tenant.name,
         next_url=wizard.step_url(wizard.next_step(STEP_TEST_MESSAGE)),
     )
