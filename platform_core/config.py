@@ -51,6 +51,8 @@ def load_settings(instance_path: Path) -> dict:
         "ZALO_OPENAPI_URL": os.environ.get("ZALO_OPENAPI_URL", "https://openapi.zalo.me"),
         "ZALO_BUSINESS_URL": os.environ.get("ZALO_BUSINESS_URL", "https://business.openapi.zalo.me"),
         "ZALO_WEBHOOK_MAX_AGE_SECONDS": int(os.environ.get("ZALO_WEBHOOK_MAX_AGE_SECONDS", 3 * 3600)),
+        # Messages per day and message class for a province not yet live (delivery/trial.py).
+        "TRIAL_DAILY_CAP": int(os.environ.get("TRIAL_DAILY_CAP", 50)),
         "REQUIRE_2FA": _bool("REQUIRE_2FA", environment == "production"),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),

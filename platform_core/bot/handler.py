@@ -2,13 +2,15 @@
 
 The answer is not sent here: it is written with `send_reply` and leaves through the delivery pipeline as a
 consultation message (the citizen has just written, so the window is open). Its idempotency key is the
-event's, so processing a redelivered or retried event never answers twice.
+event's, so processing a redelivered or retried event never answers twice. A team member's link code
+("MC-123456", zalo/staff_link.py) is answered before anything else: it would look like a dossier code.
 """
 
 from platform_core.bot import answers, lookup
 from platform_core.bot.parser import BAD_CODE, LOOKUP, MENU, PROCEDURE, parse
 from platform_core.db.types import utcnow
 from platform_core.delivery.outbox import send_reply
+from platform_core.zalo import staff_link
 from platform_core.zalo.constants import EVENT_PROCESSED
 from platform_core.zalo.events import register_handler, touch_interaction
 from platform_core.zalo.models import ZaloEvent
@@ -17,8 +19,8 @@ from platform_core.zalo.models import ZaloEvent
 def on_citizen_text(event: ZaloEvent, body: dict) -> str:
     follower = touch_interaction(event, body)
     text = str((body.get("message") or {}).get("text") or "")
-    send_reply(event.zalo_user_id, answer_to(text, lookup.sender(follower)),
-               idempotency_key=f"bot:{event.event_key}")
+    reply = staff_link.answer(follower, text) or answer_to(text, lookup.sender(follower))
+    send_reply(event.zalo_user_id, reply, idempotency_key=f"bot:{event.event_key}")
     return EVENT_PROCESSED
 
 

@@ -2,10 +2,12 @@
 
 The business change (a dossier event, a bot answer) and its notification commit together or not at all;
 the pump later claims the deliveries and RQ only moves them to a worker. Redis being down loses nothing.
+A province in trial has a delivery to someone outside its team and guest list refused here (delivery/trial.py).
 """
 
 from sqlalchemy import select
 
+from platform_core.delivery import trial
 from platform_core.delivery.constants import CLASS_TX, CS
 from platform_core.delivery.context import dossier_context
 from platform_core.delivery.models import Delivery, Notification
@@ -52,10 +54,12 @@ def notify_dossier_event(dossier, event, procedure, tenant, oa_name: str | None 
     )
     db.session.add(notification)
     db.session.flush()
-    db.session.add(Delivery(
+    delivery = Delivery(
         notification_id=notification.id, recipient_zalo_user_id=dossier.applicant_zalo_user_id,
         recipient_phone=dossier.applicant_phone, message_class=CLASS_TX, simulated=simulated,
-    ))
+    )
+    db.session.add(delivery)
+    trial.screen(delivery)
     return notification
 
 
@@ -70,6 +74,8 @@ def send_reply(zalo_user_id: str, text: str, idempotency_key: str,
                                 context={"text": text})
     db.session.add(notification)
     db.session.flush()
-    db.session.add(Delivery(notification_id=notification.id, recipient_zalo_user_id=zalo_user_id,
-                            channel=CS, channel_reason=reason, message_class=CLASS_TX))
+    delivery = Delivery(notification_id=notification.id, recipient_zalo_user_id=zalo_user_id,
+                        channel=CS, channel_reason=reason, message_class=CLASS_TX)
+    db.session.add(delivery)
+    trial.screen(delivery)
     return notification

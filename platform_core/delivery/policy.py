@@ -1,9 +1,11 @@
-"""A tenant's sending limits: its RatePolicy rows, or the defaults (Zalo's 4,000 requests/minute per app)."""
+"""A tenant's sending limits: its RatePolicy rows, or the defaults (Zalo's 4,000 requests/minute per app); a
+province not yet live gets the trial cap on top (delivery/trial.py)."""
 
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from platform_core.delivery import trial
 from platform_core.delivery.constants import DEFAULT_BURST, DEFAULT_PER_MINUTE
 from platform_core.delivery.models import RatePolicy
 from platform_core.extensions import db
@@ -20,8 +22,8 @@ def limits_for(message_class: str) -> Limits:
     """For the tenant in context."""
     policy = db.session.scalar(select(RatePolicy).where(RatePolicy.message_class == message_class))
     if policy is None:
-        return Limits(DEFAULT_PER_MINUTE[message_class], DEFAULT_BURST[message_class], None)
-    return Limits(policy.per_minute, policy.burst, policy.daily_cap)
+        return Limits(DEFAULT_PER_MINUTE[message_class], DEFAULT_BURST[message_class], trial.daily_cap(None))
+    return Limits(policy.per_minute, policy.burst, trial.daily_cap(policy.daily_cap))
 
 
 def set_limits(message_class: str, per_minute: int, burst: int, daily_cap: int | None = None) -> RatePolicy:

@@ -6,6 +6,7 @@ Outcomes (the Zalo error taxonomy, platform_core/zalo/errors.py) decide what fol
 - transient or rate limited: back to `pending` with backoff and jitter, until MAX_ATTEMPTS;
 - quota or night-time: back to `pending` until the quota resets or 06:00 in Vietnam;
 - permanent or configuration: `failed` with Zalo's code and message.
+A province in trial may only reach its team and guest list: any other address fails before the call.
 """
 
 import logging
@@ -15,7 +16,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from platform_core.db.types import utcnow
-from platform_core.delivery import rendering, routing
+from platform_core.delivery import rendering, routing, trial
 from platform_core.delivery.constants import CS, PENDING, SENT, TRANSACTION, ZNS
 from platform_core.delivery.context import VIETNAM
 from platform_core.delivery.models import MessageTemplate
@@ -41,6 +42,10 @@ def send(delivery, client, now: datetime | None = None) -> str:
     routes = _routes(delivery, template, now)
     route = _current_route(delivery, routes)
     while route is not None:
+        refused = trial.refusal(delivery, route)
+        if refused:
+            fail(delivery, None, refused)
+            return delivery.state
         try:
             message_id = _call(client, delivery, route, template)
         except ZaloNotConnected as error:

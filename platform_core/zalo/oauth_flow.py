@@ -1,14 +1,15 @@
 """Connecting an OA through Zalo's OAuth v4 permission page (zalo-oa.md §1).
 
-`start` builds the permission URL with a PKCE challenge and a signed `state` that binds the tenant and
-expires; the verifier waits in the admin's session. `complete` (the callback) checks the state, that the
-signed-in user is an admin of that tenant, exchanges the code, stores the tokens, and verifies the
-connection by asking Zalo for the OA's details.
+`start` builds the permission URL with a PKCE challenge and a signed `state` that binds the tenant, names the
+page to come back to (the console's Zalo page or the setup wizard's step) and expires; the verifier waits in
+the admin's session. `complete` (the callback) checks the state, that the signed-in user is an admin of that
+tenant, exchanges the code, stores the tokens, and verifies the connection by asking Zalo for the OA's
+details.
 """
 
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import abort, current_app, session, url_for
 from flask_babel import gettext as _
@@ -27,6 +28,8 @@ from platform_core.zalo.pkce import code_challenge, new_code_verifier
 
 STATE_MAX_AGE_SECONDS = 600  # Zalo's authorization code lives 10 minutes too
 _SESSION_KEY = "zalo_oauth_verifiers"
+CONSOLE_PAGE = "zalo_admin.connection_page"
+RETURN_PAGES = {CONSOLE_PAGE, "onboarding.zalo"}  # where a callback may send the admin back to
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class CallbackOutcome:
     tenant: Tenant
     oa_name: str | None = None
     error: str | None = None
+    return_to: str = CONSOLE_PAGE  # an endpoint of RETURN_PAGES
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -44,12 +48,14 @@ def redirect_uri() -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("zalo.oauth_callback")
 
 
-def start(connection) -> str:
+def start(connection, return_to: str = CONSOLE_PAGE) -> str:
+    if return_to not in RETURN_PAGES:
+        raise ValueError(f"cannot return to {return_to!r} after connecting")
     nonce = secrets.token_urlsafe(16)
     verifier = new_code_verifier()
     session.setdefault(_SESSION_KEY, {})[nonce] = verifier
     session.modified = True
-    state = _serializer().dumps({"tenant_id": str(connection.tenant_id), "nonce": nonce})
+    state = _serializer().dumps({"tenant_id": str(connection.tenant_id), "nonce": nonce, "return_to": return_to})
     return zalo_client().permission_url(connection.app_id, redirect_uri(), code_challenge(verifier), state)
 
 
@@ -65,7 +71,9 @@ def complete(args, actor) -> CallbackOutcome:
     if verifier is None or not args.get("code"):
         abort(400, description=_("This Zalo authorisation was already used or is incomplete; start again."))
     with tenant_context(ref(tenant)):
-        return _exchange_and_verify(tenant, args["code"], verifier, args.get("oa_id"), actor)
+        outcome = _exchange_and_verify(tenant, args["code"], verifier, args.get("oa_id"), actor)
+    return_to = state.get("return_to")
+    return replace(outcome, return_to=return_to) if return_to in RETURN_PAGES else outcome
 
 
 def _exchange_and_verify(tenant, code, verifier, oa_id_from_zalo, actor) -> CallbackOutcome:

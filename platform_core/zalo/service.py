@@ -1,6 +1,9 @@
-"""Connecting a tenant without the browser (CLI, onboarding's manual step) and the connectivity check."""
+"""Connecting a tenant without the browser (CLI, onboarding's manual step), the connectivity check, and the
+quota the console shows."""
 
 from dataclasses import dataclass
+
+from flask import current_app
 
 from platform_core.auth.audit import record_event
 from platform_core.extensions import db
@@ -39,6 +42,19 @@ def connect_manually(credentials: ManualCredentials, verify: bool = True, actor=
                                                                             "via": "manual"})
     db.session.commit()
     return connection
+
+
+def webhook_url(tenant_slug: str) -> str:
+    """What the admin pastes into Zalo's developer console (absolute, from PUBLIC_BASE_URL)."""
+    path = current_app.url_map.bind("").build("zalo.webhook", {"tenant_slug": tenant_slug})
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+def zns_quota():
+    """Zalo's ZNS daily quota for the tenant's OA (GET /message/quota, zalo-oa.md §3), with the per-minute
+    request budget Zalo reported on the same answer. Raises ZaloError or ZaloNotConnected."""
+    client = zalo_client()
+    return with_access_token(client, client.zns_quota)
 
 
 def send_test_message(zalo_user_id: str, text: str):

@@ -1,22 +1,26 @@
-"""Zalo-facing routes: the webhook, the OAuth callback, and the province admin's connection page."""
+"""Zalo-facing routes: the webhook, the OAuth callback, the province admin's connection page, and a team
+member's page for linking their own Zalo account (zalo/staff_link.py)."""
 
 import logging
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from platform_core.auth.permissions import admin_required
+from platform_core.auth.permissions import admin_required, officer_required
 from platform_core.db.types import utcnow
 from platform_core.extensions import csrf, db
 from platform_core.tenancy.constants import SERVED_STATUSES
 from platform_core.tenancy.resolution import enter_tenant, tenant_blueprint
 from platform_core.tenancy.service import find_by_slug
-from platform_core.zalo import oauth_flow, webhooks
+from platform_core.zalo import oauth_flow, service, staff_link, webhooks
 from platform_core.zalo.connection import get_connection, get_or_create_connection, masked_view, save_credentials
-from platform_core.zalo.constants import CONNECTION_STATUSES
+from platform_core.zalo.constants import CONNECTION_STATUSES, STATUS_CONNECTED, STATUS_NOT_CONNECTED
+from platform_core.zalo.errors import ZaloError
 from platform_core.zalo.forms import ZaloCredentialsForm
 from platform_core.zalo.jobs import process_event
+from platform_core.zalo.tokens import ZaloNotConnected
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +63,14 @@ def _hand_to_worker(event) -> None:
 
 @zalo_public_bp.get("/oauth/callback")
 def oauth_callback():
+    """Back from Zalo's permission page, to the page the admin started from (console or setup wizard)."""
     outcome = oauth_flow.complete(request.args, actor=current_user)
     enter_tenant(outcome.tenant)
     if outcome.error:
         flash(outcome.error, "error")
     else:
         flash(_("Zalo OA “%(name)s” connected.", name=outcome.oa_name), "success")
-    return redirect(url_for("zalo_admin.connection_page"))
+    return redirect(url_for(outcome.return_to))
 
 
 @zalo_admin_bp.route("/", methods=["GET", "POST"])
@@ -79,21 +84,54 @@ def connection_page():
         db.session.commit()
         flash(_("Zalo credentials saved."), "success")
         return redirect(url_for(".connection_page"))
-    webhook_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
-        "zalo.webhook", tenant_slug=g.tenant.slug
-    )
     return render_template("zalo/connection.html", connection=masked_view(connection), form=form,
-                           webhook_url=webhook_url, connection_statuses=CONNECTION_STATUSES)
+                           webhook_url=service.webhook_url(g.tenant.slug), connection_statuses=CONNECTION_STATUSES,
+                           quota=_quota(connection), not_connected=STATUS_NOT_CONNECTED)
 
 
 @zalo_admin_bp.post("/connect")
 @admin_required
 def start_oauth():
+    """Connect, or reconnect after Zalo stopped accepting the tokens: the permission flow again."""
     connection = get_connection()
     if connection is None or not connection.app_id or not connection.app_secret:
         flash(_("Enter the app id and app secret first."), "error")
         return redirect(url_for(".connection_page"))
     return redirect(oauth_flow.start(connection))
+
+
+@zalo_admin_bp.route("/link", methods=["GET", "POST"])
+@officer_required
+def staff_link_page():
+    """A team member links their own Zalo account by writing a code to the province's OA."""
+    if request.method == "POST":
+        staff_link.issue_code(current_user)
+        db.session.commit()
+        return redirect(url_for(".staff_link_page"))
+    code = staff_link.waiting_code(current_user)
+    db.session.commit()
+    connection = get_connection()
+    return render_template("zalo/staff_link.html", link=staff_link.status(current_user), code=code,
+                           oa_name=(connection and connection.oa_name) or g.tenant.name)
+
+
+@zalo_admin_bp.get("/link/status")
+@officer_required
+def staff_link_status():
+    """For the page's polling script: it reloads the page when `state` changes."""
+    return jsonify(staff_link.status(current_user))
+
+
+def _quota(connection) -> dict | None:
+    """Zalo's ZNS quota for today, read live; what went wrong instead when Zalo does not answer."""
+    if connection is None or connection.status != STATUS_CONNECTED:
+        return None
+    try:
+        return {"zns": service.zns_quota(), "error": None}
+    except ZaloError as error:
+        return {"zns": None, "error": error.explanation(str(get_locale()))}
+    except ZaloNotConnected:
+        return None
 
 
 class _FormView:

@@ -46,7 +46,7 @@ def test_empty_secret_fields_keep_the_stored_values(admin_client, sandbox, tenan
 
 def test_bad_app_id_is_a_form_error(admin_client, tenant_a):
     html = admin_client.post("/bac-ninh/admin/zalo/", data={"app_id": "abc"}).get_data(as_text=True)
-    assert 'role="alert"' in html
+    assert 'class="field__error"' in html
     with as_tenant(tenant_a):
         assert get_connection() is None
 

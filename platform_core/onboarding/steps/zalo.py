@@ -1,12 +1,71 @@
-"""Setup step `zalo` (placeholder until its branch lands)."""
+"""Setup step 3, connect the Zalo OA: through Zalo's permission page (OAuth, back to this step), or with
+tokens copied from Zalo's developer console. Either way Zalo is asked who the OA is (getoa) and its name is
+shown, with the webhook URL to paste into Zalo's console. The step is done once the OA is connected."""
 
-from flask import render_template
+from flask import flash, g, redirect, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from platform_core.auth.permissions import admin_required
+from platform_core.extensions import db
+from platform_core.onboarding import wizard
+from platform_core.onboarding.constants import STEP_ZALO
 from platform_core.onboarding.views import onboarding_bp
+from platform_core.zalo import oauth_flow
+from platform_core.zalo.connection import get_connection, get_or_create_connection, masked_view, save_credentials
+from platform_core.zalo.constants import STATUS_CONNECTED
+from platform_core.zalo.errors import ZaloError
+from platform_core.zalo.forms import CREDENTIAL_FIELDS, ManualConnectForm, OAuthConnectForm
+from platform_core.zalo.service import ManualCredentials, connect_manually, webhook_url
+
+WIZARD_PAGE = "onboarding.zalo"
 
 
 @onboarding_bp.route("/zalo", methods=["GET", "POST"])
 @admin_required
 def zalo():
-    return render_template("placeholder.html", title="zalo")
+    stored = masked_view(get_connection())
+    prefill = {name: stored.get(name) for name in ("app_id", "oa_id")}
+    oauth_form = OAuthConnectForm(prefix="oauth", data=prefill)
+    manual_form = ManualConnectForm(prefix="manual", data=prefill)
+    oauth_form.stored = manual_form.stored = stored
+    if oauth_form.submit.data and oauth_form.validate_on_submit():
+        connection = get_or_create_connection()
+        save_credentials(connection, actor=current_user, **oauth_form.credentials())
+        db.session.commit()
+        return redirect(oauth_flow.start(connection, return_to=WIZARD_PAGE))
+    if manual_form.submit.data and manual_form.validate_on_submit():
+        error = _connect_by_hand(manual_form)
+        if error is None:
+            return redirect(url_for(".zalo"))
+        manual_form.form_errors.append(error)
+    return _render(oauth_form, manual_form)
+
+
+def _connect_by_hand(form: ManualConnectForm) -> str | None:
+    """Connect (connect_manually verifies the token with Zalo first); the reason shown when it failed."""
+    credentials = ManualCredentials(**form.credentials(), access_token=form.access_token.data.strip(),
+                                    refresh_token=form.refresh_token.data.strip())
+    try:
+        connection = connect_manually(credentials, actor=current_user)
+    except ZaloError as error:
+        return _("Zalo refused these credentials: %(reason)s", reason=error.explanation(str(get_locale())))
+    except ValueError:
+        return _("This access token belongs to another OA than the OA ID entered.")
+    flash(_("Zalo OA “%(name)s” connected.", name=connection.oa_name), "success")
+    return None
+
+
+def _render(oauth_form, manual_form):
+    connection = get_connection()
+    connected = connection is not None and connection.status == STATUS_CONNECTED
+    if connected and not wizard.is_done(STEP_ZALO):
+        wizard.mark_done(STEP_ZALO)
+        db.session.commit()
+    return wizard.render_step(
+        STEP_ZALO, "onboarding/zalo.html", connection=masked_view(connection), connected=connected,
+        oauth_form=oauth_form, manual_form=manual_form, secret_fields=set(CREDENTIAL_FIELDS) - {"app_id", "oa_id"},
+        webhook_url=webhook_url(g.tenant.slug), next_url=wizard.step_url(wizard.next_step(STEP_ZALO)),
+        manual_open=bool(manual_form.errors or manual_form.form_errors),
+    )

@@ -1,0 +1,32 @@
+// A page waiting on something outside the browser (a Zalo link code, a test message) reloads itself when its
+// JSON status endpoint reports a new `state`. Progressive enhancement: without JavaScript the page's "Check"
+// button does the same. The element: <div data-poll-url="..." data-poll-state="...">.
+(function () {
+  "use strict";
+  var element = document.querySelector("[data-poll-url]");
+  if (!element || !window.fetch) {
+    return;
+  }
+  var url = element.getAttribute("data-poll-url");
+  var state = element.getAttribute("data-poll-state");
+  var INTERVAL_MS = 3000, MAX_CHECKS = 400; // 20 minutes, then the "Check" button
+
+  function check(remaining) {
+    fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (body) {
+        if (body && body.state !== state) {
+          window.location.reload();
+        } else if (remaining > 0) {
+          window.setTimeout(function () { check(remaining - 1); }, INTERVAL_MS);
+        }
+      })
+      .catch(function () {
+        if (remaining > 0) {
+          window.setTimeout(function () { check(remaining - 1); }, INTERVAL_MS * 3);
+        }
+      });
+  }
+
+  window.setTimeout(function () { check(MAX_CHECKS); }, INTERVAL_MS);
+})();
