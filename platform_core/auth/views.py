@@ -110,16 +110,18 @@ def login_verify():
     form = SignInCodeForm()
     if not form.validate_on_submit():
         return _render_verify(form)
-    if recovery.looks_like_a_code(form.code.data):
-        left = recovery.use(user, form.code.data)
-        if left is None:
-            return _reject(_render_verify, form, _("That recovery code is not valid, or it was already used."))
-        flash(_("You signed in with a recovery code; each code works once. Codes left: %(count)s. "
-                "If you lost your phone, set up two-step verification again and make new codes from your account.",
-                count=left), "info")
-    elif not service.verify_totp(user, form.code.data):
-        return _reject(_render_verify, form, _("That code is not valid. Enter the current code from your app."))
-    return _complete_login(user, session.get(NEXT))
+    if not recovery.looks_like_a_code(form.code.data):
+        if not service.verify_totp(user, form.code.data):
+            return _reject(_render_verify, form, _("That code is not valid. Enter the current code from your app."))
+        return _complete_login(user, session.get(NEXT))
+    left = recovery.use(user, form.code.data)
+    if left is None:
+        return _reject(_render_verify, form, _("That recovery code is not valid, or it was already used."))
+    response = _complete_login(user, session.get(NEXT))
+    flash(_("You signed in with a recovery code; each code works once. Codes left: %(count)s. If your phone is "
+            "lost, ask your province's administrator or a platform operator to reset your two-step verification.",
+            count=left), "info")  # after the login's fresh session, which would drop it
+    return response
 
 
 @auth_bp.route("/account/recovery-codes", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ import uuid
 
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
+from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from platform_core import mail
@@ -30,7 +31,7 @@ from platform_core.tenancy.models import Tenant
 
 log = logging.getLogger(__name__)
 
-LOGGED, QUEUED = "logged", "queued"
+LOGGED, QUEUED, NOT_QUEUED = "logged", "queued", "not_queued"
 EXPIRY_FORMAT = "HH:mm dd/MM/yyyy"
 
 
@@ -38,13 +39,19 @@ def deliver_invitation(invitation: Invitation, link: str) -> str:
     """Send `link` to the invited person. Call it after the invitation is committed (the job reads it).
 
     Returns LOGGED (development: no MAIL_SERVER, the link is in the log for the CLI and the console to
-    show) or QUEUED (an e-mail job is queued).
+    show), QUEUED (an e-mail job is queued), or NOT_QUEUED when Redis is unreachable: the invitation stands,
+    and the caller tells the operator to pass the link on themselves (or to invite again later).
     """
     extra = {"tenant_id": str(invitation.tenant_id), "invitation_id": str(invitation.id)}
     if not mail.is_configured():
         log.info("invitation link for %s (no MAIL_SERVER, not e-mailed): %s", invitation.email, link, extra=extra)
         return LOGGED
-    send_invitation_email.enqueue(str(invitation.id), crypto.keyring().encrypt(link), tenant_id=invitation.tenant_id)
+    sealed = crypto.keyring().encrypt(link)
+    try:
+        send_invitation_email.enqueue(str(invitation.id), sealed, tenant_id=invitation.tenant_id)
+    except RedisError:
+        log.exception("invitation e-mail NOT queued: Redis is unreachable", extra=extra)
+        return NOT_QUEUED
     log.info("invitation e-mail queued", extra=extra)
     return QUEUED
 
