@@ -20,14 +20,14 @@ def invite_command(slug, email, contact_name):
     except InvitationError as error:
         db.session.rollback()
         raise click.ClickException(f"cannot invite '{slug}': {error.message}") from error
+    email, expiry = invitation.email, invitation.expires_at.strftime("%Y-%m-%d %H:%M UTC")
     db.session.commit()
-    expiry = invitation.expires_at.strftime("%Y-%m-%d %H:%M UTC")
-    click.echo(f"Invited {invitation.email} to set up {tenant.name} ({tenant.slug}).")
+    click.echo(f"Invited {email} to set up {tenant.name} ({tenant.slug}).")
     click.echo(f"Setup link (works once, until {expiry}):")
     click.echo(link)
     outcome = deliver_invitation(invitation, link)
     if outcome == QUEUED:
-        click.echo(f"An e-mail to {invitation.email} is queued (a worker sends it: 'flask worker').")
+        click.echo(f"An e-mail to {email} is queued (a worker sends it: 'flask worker').")
     elif outcome == NOT_QUEUED:
         click.echo("Redis is unreachable: the e-mail was NOT queued; send the link yourself.", err=True)
     else:

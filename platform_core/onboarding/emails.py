@@ -14,7 +14,7 @@ import uuid
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from redis.exceptions import RedisError
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from platform_core import mail
 from platform_core.auth.audit import record_event
@@ -27,7 +27,9 @@ from platform_core.jobs.queues import QUEUE_DEFAULT
 from platform_core.onboarding.constants import PURPOSE_TEAM
 from platform_core.onboarding.invitations import TokenRefused, check_open
 from platform_core.onboarding.models import Invitation
+from platform_core.tenancy.context import tenant_context
 from platform_core.tenancy.models import Tenant
+from platform_core.tenancy.service import tenant_ref_by_id
 
 log = logging.getLogger(__name__)
 
@@ -36,24 +38,36 @@ EXPIRY_FORMAT = "HH:mm dd/MM/yyyy"
 
 
 def deliver_invitation(invitation: Invitation, link: str) -> str:
-    """Send `link` to the invited person. Call it after the invitation is committed (the job reads it).
+    """Send `link` to the invited person. Call it after the invitation is committed (the job reads it), in any
+    tenant context or none.
 
     Returns LOGGED (development: no MAIL_SERVER, the link is in the log for the CLI and the console to
     show), QUEUED (an e-mail job is queued), or NOT_QUEUED when Redis is unreachable: the invitation stands,
     and the caller tells the operator to pass the link on themselves (or to invite again later).
     """
-    extra = {"tenant_id": str(invitation.tenant_id), "invitation_id": str(invitation.id)}
+    tenant_id, invitation_id = _identity(invitation)
+    extra = {"tenant_id": str(tenant_id), "invitation_id": str(invitation_id)}
     if not mail.is_configured():
-        log.info("invitation link for %s (no MAIL_SERVER, not e-mailed): %s", invitation.email, link, extra=extra)
+        with tenant_context(tenant_ref_by_id(tenant_id)):
+            email = invitation.email
+        log.info("invitation link for %s (no MAIL_SERVER, not e-mailed): %s", email, link, extra=extra)
         return LOGGED
     sealed = crypto.keyring().encrypt(link)
     try:
-        send_invitation_email.enqueue(str(invitation.id), sealed, tenant_id=invitation.tenant_id)
+        send_invitation_email.enqueue(str(invitation_id), sealed, tenant_id=tenant_id)
     except RedisError:
         log.exception("invitation e-mail NOT queued: Redis is unreachable", extra=extra)
         return NOT_QUEUED
     log.info("invitation e-mail queued", extra=extra)
     return QUEUED
+
+
+def _identity(invitation: Invitation) -> tuple[uuid.UUID, uuid.UUID]:
+    """(tenant id, id) from the identity map: after the caller's commit the attributes are expired, and
+    reloading them outside the tenant's context would find nothing (row-level security)."""
+    state = inspect(invitation)
+    key = dict(zip((column.key for column in state.mapper.primary_key), state.identity, strict=True))
+    return key["tenant_id"], key["id"]
 
 
 @job(queue=QUEUE_DEFAULT, timeout=60, retries=5, retry_intervals=(30, 120, 600, 1800, 3600))

@@ -65,6 +65,20 @@ def test_without_smtp_the_link_is_logged_and_nothing_is_queued(invited, all_logs
     assert open_queue(QUEUE_DEFAULT).count == 0
 
 
+@pytest.mark.parametrize("smtp", [False, True])
+def test_delivery_works_after_the_callers_commit_outside_the_tenant(app, monkeypatch, invited, smtp, all_logs):
+    """The operator console commits the invitation, then calls deliver_invitation with no tenant in context."""
+    if smtp:
+        configure_mail(app, monkeypatch, free_port())
+    db.session.commit()  # expires the invitation: its attributes must be reloaded in the tenant's context
+    outcome = emails.deliver_invitation(invited.invitation, invited.link)
+    assert outcome == (emails.QUEUED if smtp else emails.LOGGED)
+    if smtp:
+        assert only_job().meta["tenant_id"] == str(invited.tenant.id)
+    else:
+        assert f"invitation link for {CONTACT_EMAIL}" in all_logs.text
+
+
 # --- with SMTP -----------------------------------------------------------------------------------------------------
 
 def test_the_job_carries_the_id_and_an_encrypted_link_only(app, invited, smtp_inbox, all_logs):
