@@ -4,7 +4,7 @@ import click
 from flask.cli import with_appcontext
 
 from platform_core.extensions import db
-from platform_core.onboarding.emails import NOT_QUEUED, QUEUED, deliver_invitation
+from platform_core.onboarding.emails import QUEUED, InvitationNotQueued, deliver_invitation
 from platform_core.onboarding.invitations import InvitationError, invite_province
 
 
@@ -25,10 +25,12 @@ def invite_command(slug, email, contact_name):
     click.echo(f"Invited {email} to set up {tenant.name} ({tenant.slug}).")
     click.echo(f"Setup link (works once, until {expiry}):")
     click.echo(link)
-    outcome = deliver_invitation(invitation, link)
+    try:
+        outcome = deliver_invitation(invitation, link)
+    except InvitationNotQueued:
+        click.echo("Redis is unreachable: the e-mail was NOT queued; send the link yourself.", err=True)
+        return
     if outcome == QUEUED:
         click.echo(f"An e-mail to {email} is queued (a worker sends it: 'flask worker').")
-    elif outcome == NOT_QUEUED:
-        click.echo("Redis is unreachable: the e-mail was NOT queued; send the link yourself.", err=True)
     else:
         click.echo("MAIL_SERVER is not set: nothing was e-mailed; send the link yourself.")

@@ -33,7 +33,12 @@ from platform_core.tenancy.service import tenant_ref_by_id
 
 log = logging.getLogger(__name__)
 
-LOGGED, QUEUED, NOT_QUEUED = "logged", "queued", "not_queued"
+LOGGED, QUEUED = "logged", "queued"
+
+
+class InvitationNotQueued(OSError):
+    """Redis was unreachable: no e-mail will be sent, the invitation stands (an OSError, like smtplib's errors,
+    so callers handle every "could not be e-mailed" alike: show the link for the person to pass on)."""
 EXPIRY_FORMAT = "HH:mm dd/MM/yyyy"
 
 
@@ -42,8 +47,8 @@ def deliver_invitation(invitation: Invitation, link: str) -> str:
     tenant context or none.
 
     Returns LOGGED (development: no MAIL_SERVER, the link is in the log for the CLI and the console to
-    show), QUEUED (an e-mail job is queued), or NOT_QUEUED when Redis is unreachable: the invitation stands,
-    and the caller tells the operator to pass the link on themselves (or to invite again later).
+    show) or QUEUED (an e-mail job is queued; the worker retries SMTP failures). Raises InvitationNotQueued
+    when Redis is unreachable.
     """
     tenant_id, invitation_id = _identity(invitation)
     extra = {"tenant_id": str(tenant_id), "invitation_id": str(invitation_id)}
@@ -55,9 +60,9 @@ def deliver_invitation(invitation: Invitation, link: str) -> str:
     sealed = crypto.keyring().encrypt(link)
     try:
         send_invitation_email.enqueue(str(invitation_id), sealed, tenant_id=tenant_id)
-    except RedisError:
-        log.exception("invitation e-mail NOT queued: Redis is unreachable", extra=extra)
-        return NOT_QUEUED
+    except RedisError as error:
+        log.error("invitation e-mail NOT queued: Redis is unreachable (%s)", type(error).__name__, extra=extra)
+        raise InvitationNotQueued(f"the e-mail job could not be queued: {type(error).__name__}") from error
     log.info("invitation e-mail queued", extra=extra)
     return QUEUED
 

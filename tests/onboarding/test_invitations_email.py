@@ -189,7 +189,8 @@ def test_with_redis_down_the_caller_is_told_and_the_invitation_stands(app, monke
     configure_mail(app, monkeypatch, free_port())
     unreachable = redis.Redis(port=free_port(), socket_connect_timeout=0.5)
     monkeypatch.setitem(app.extensions, "motcua_redis", unreachable)
-    assert deliver(invited) == emails.NOT_QUEUED
+    with pytest.raises(OSError):  # emails.InvitationNotQueued: callers treat it like an SMTP failure
+        deliver(invited)
     assert "NOT queued" in all_logs.text and invited.token not in all_logs.text
     with as_tenant(invited.tenant):
         assert invitations.check_token(invited.token).id == invited.invitation.id
