@@ -1,9 +1,20 @@
-"""The province console's own pages: dashboard, dossiers (officers) and the audit log."""
+"""The province console's own pages: dashboard and dossiers (officers), and the audit log (administrators)."""
 
-from flask import render_template
+from flask import abort, g, render_template, request
+from flask_babel import lazy_gettext as _l
 
-from platform_core.auth.permissions import officer_required
+from platform_core.auth.permissions import admin_required, officer_required
+from platform_core.console import service
+from platform_core.console.constants import AUDIT_ACTION_LABELS
+from platform_core.console.forms import AuditFilterForm, DossierSearchForm, options
+from platform_core.console.paging import page_number
+from platform_core.delivery.admin.deliveries import table_context
+from platform_core.delivery.constants import CHANNEL_LABELS
+from platform_core.dossiers.constants import STATUS_LABELS
+from platform_core.onboarding.constants import GO_LIVE_STATUSES
 from platform_core.tenancy.resolution import tenant_blueprint
+from platform_core.zalo.connection import get_connection, masked_view
+from platform_core.zalo.constants import CONNECTION_STATUSES
 
 console_bp = tenant_blueprint("console", __name__, url_prefix="/admin")
 
@@ -11,16 +22,39 @@ console_bp = tenant_blueprint("console", __name__, url_prefix="/admin")
 @console_bp.get("/")
 @officer_required
 def dashboard():
-    return render_template("placeholder.html", title="console.dashboard")
+    return render_template(
+        "console/dashboard.html", today=service.today_numbers(), channel_labels=CHANNEL_LABELS,
+        connection=masked_view(get_connection()), connection_statuses=CONNECTION_STATUSES,
+        setup=service.setup_state(g.tenant), go_live=service.latest_go_live_request(),
+        go_live_statuses=GO_LIVE_STATUSES,
+    )
 
 
 @console_bp.get("/dossiers")
 @officer_required
 def dossiers():
-    return render_template("placeholder.html", title="console.dossiers")
+    form = DossierSearchForm(request.args)
+    page = None
+    if form.validate():
+        page = service.search_dossiers(form.q.data or "", page_number(request.args.get("page")))
+    return render_template("console/dossiers.html", form=form, page=page, status_labels=STATUS_LABELS,
+                           **table_context())
+
+
+@console_bp.get("/dossiers/<uuid:dossier_id>")
+@officer_required
+def dossier(dossier_id):
+    detail = service.dossier_detail(dossier_id)
+    if detail is None:
+        abort(404)
+    return render_template("console/dossier.html", detail=detail, status_labels=STATUS_LABELS, **table_context())
 
 
 @console_bp.get("/audit")
-@officer_required
+@admin_required
 def audit_log():
-    return render_template("placeholder.html", title="console.audit_log")
+    form = AuditFilterForm(request.args)
+    actions = {action: AUDIT_ACTION_LABELS.get(action, action) for action in service.audit_actions()}
+    form.action.choices = options(actions, blank=_l("All actions"))
+    page = service.audit_events(form.action.data or None, page_number(request.args.get("page")))
+    return render_template("console/audit_log.html", form=form, page=page, action_labels=AUDIT_ACTION_LABELS)

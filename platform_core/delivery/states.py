@@ -1,7 +1,8 @@
 """Delivery states only move forward: pending -> sending -> sent -> delivered -> seen, or to failed.
 
-The one exception is deliberate and lives in the sweeper: a row stuck in `sending` (the worker died during
-the Zalo call) goes back to `pending` and is sent again: transactional messages are at-least-once.
+Two exceptions are deliberate: the sweeper returns a row stuck in `sending` (the worker died during the Zalo
+call) to `pending`, so it is sent again (transactional messages are at-least-once); and `reopen` below lets
+an administrator retry a failed row from the console, once its cause is fixed.
 """
 
 from platform_core.db.types import utcnow
@@ -35,3 +36,18 @@ def fail(delivery, code: int | None, message: str) -> bool:
         delivery.error_code, delivery.error_message = code, message[:1000]
         delivery.claim_token = None
     return moved
+
+
+def reopen(delivery, now=None) -> bool:
+    """Give a failed delivery another go: `pending`, due now, with a fresh attempt budget and no fallback
+    recorded, so the channel is chosen again (the citizen may have followed the OA since). Only a failed row
+    moves; returns whether it did."""
+    if delivery.state != FAILED:
+        return False
+    delivery.state = PENDING
+    delivery.next_attempt_at = now or utcnow()
+    delivery.attempts = 0
+    delivery.fallback_from = None
+    delivery.claim_token = delivery.claimed_at = delivery.sending_started_at = None
+    delivery.error_code = delivery.error_message = None
+    return True

@@ -69,7 +69,7 @@ def invite_province(slug: str, email: str, contact_name: str, actor=None) -> tup
     with tenant_context(ref(tenant)):
         _revoke_open_invitations(PURPOSE_PROVINCE_SETUP, actor=actor)
         invitation, token = create_invitation(PURPOSE_PROVINCE_SETUP, email, contact_name, ROLE_ADMIN, actor=actor)
-        db.session.flush()  # the audit rows belong to this tenant: written while its context holds
+        db.session.flush()  # the tenant's audit rows are written while its context is still set
     return tenant, invitation, invitation_link(tenant.slug, token)
 
 

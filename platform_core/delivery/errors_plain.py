@@ -1,0 +1,97 @@
+"""Why a delivery is not sent (yet), in plain words for province staff, and what they can do about it.
+
+The "what happened" comes from the Zalo error taxonomy (zalo/errors.py), which already says it in Vietnamese
+and English without any citizen's data. The "what to do" depends on the outcome, with a few codes that need
+their own advice (a number with no Zalo account, a ZNS template problem). Failures without a Zalo code come
+from the sender itself (delivery/sender.py, zalo/tokens.py) and are recognised by the start of their message.
+Nothing here echoes Zalo's raw message: it may be English, technical, or quote what was sent.
+"""
+
+from dataclasses import dataclass
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from platform_core.delivery.constants import FAILED, ZNS
+from platform_core.zalo.errors import Family, Outcome, classify
+
+AUTOMATIC = _l("Nothing to do: the system sends it again automatically.")
+GAVE_UP = _l("Zalo kept refusing it for a while. Retry it once the problem has passed; if it fails again, "
+             "tell the platform operator.")
+ADVICE = {
+    Outcome.RETRY: AUTOMATIC,
+    Outcome.RATE_LIMITED: AUTOMATIC,
+    Outcome.REFRESH_TOKEN: AUTOMATIC,
+    Outcome.DEFER_QUOTA: _l("Nothing to do: it is sent automatically when Zalo's quota allows."),
+    Outcome.DEFER_NIGHT: _l("Nothing to do: it is sent automatically after 06:00."),
+    Outcome.INELIGIBLE: _l("Ask the citizen to follow the province's Zalo OA or send it a message (for example "
+                           "by scanning the OA's QR code at the counter), then retry. Otherwise reach them by "
+                           "phone."),
+    Outcome.CONFIGURATION: _l("An administrator must fix the province's Zalo setup (Zalo connection page), "
+                              "then retry."),
+    Outcome.PERMANENT: _l("This message cannot be sent as it is. An administrator should check the message "
+                          "template, then retry; if it fails again, tell the platform operator."),
+}
+NO_ZALO_ACCOUNT = _l("This phone number has no Zalo account that can receive messages: reach the citizen "
+                     "another way (a phone call, at the counter).")
+WRONG_PHONE = _l("Correct the citizen's phone number in the one-stop software; retrying sends to the same "
+                 "number.")
+ZNS_TEMPLATE = _l("The ZNS template or its data needs attention: an administrator should check it on the "
+                  "message templates page and in Zalo's ZNS console, then retry.")
+CODE_ADVICE = {
+    (Family.ZNS, -118): NO_ZALO_ACCOUNT,
+    (Family.ZNS, -119): NO_ZALO_ACCOUNT,
+    (Family.ZNS, -108): WRONG_PHONE,
+    **{(Family.ZNS, code): ZNS_TEMPLATE for code in (-109, -111, -112, -1121, -1122, -1124, -113, -1131, -131,
+                                                     -146)},
+}
+
+TRANSIENT = {Outcome.RETRY, Outcome.RATE_LIMITED, Outcome.REFRESH_TOKEN, Outcome.DEFER_QUOTA, Outcome.DEFER_NIGHT}
+
+# Failures the platform records without a Zalo code: (start of the stored message, what happened, advice).
+OWN_FAILURES = (
+    ("no channel reaches this citizen",
+     _l("Neither a Zalo account nor a phone number Zalo can reach is known for this citizen."),
+     _l("Ask the citizen to follow the province's Zalo OA, or record their mobile number in the one-stop "
+        "software.")),
+    ("message could not be built",
+     _l("The message template could not be filled in for this dossier."),
+     _l("An administrator should check the message template, then retry.")),
+    ("worker stopped during the send",
+     _l("The send was interrupted; whether Zalo received it is unknown."),
+     AUTOMATIC),
+    ("this province has not connected its Zalo OA",
+     _l("The province's Zalo OA is not connected."),
+     _l("Sending starts once an administrator connects the OA (Zalo connection page).")),
+    ("the Zalo connection needs an admin to reconnect it",
+     _l("The province's Zalo connection has expired."),
+     _l("Sending resumes once an administrator reconnects the OA (Zalo connection page).")),
+)
+UNKNOWN = (_l("The message could not be sent, for a reason the system could not classify."),
+           _l("Retry it; if it fails again, tell the platform operator."))
+
+
+@dataclass(frozen=True)
+class Explanation:
+    what: str
+    advice: str
+    code: int | None
+
+
+def explain(delivery) -> Explanation | None:
+    """The explanation of a delivery's last error, or None when it has none."""
+    code, message = delivery.error_code, delivery.error_message or ""
+    if code is None and not message:
+        return None
+    if code is None:
+        what, advice = next(((what, advice) for start, what, advice in OWN_FAILURES if message.startswith(start)),
+                            UNKNOWN)
+        return Explanation(str(what), str(advice), None)
+    family = Family.ZNS if delivery.channel == ZNS else Family.OA
+    info = classify(family, code)
+    what = info.vi if str(get_locale() or "vi").startswith("vi") else info.en
+    if delivery.state == FAILED and info.outcome in TRANSIENT:
+        advice = GAVE_UP  # a transient error that outlasted every attempt
+    else:
+        advice = CODE_ADVICE.get((family, code)) or ADVICE[info.outcome]
+    return Explanation(what, str(advice), code)

@@ -1,0 +1,31 @@
+"""Forms of the team page (CSRF comes with FlaskForm)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length, Regexp
+
+from platform_core.auth.constants import ROLE_OFFICER, TENANT_ROLES
+from platform_core.auth.service import EMAIL_PATTERN, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
+from platform_core.console.forms import options
+
+
+def _role_field(label):
+    return SelectField(label, choices=options(TENANT_ROLES), default=ROLE_OFFICER,
+                       validators=[DataRequired(_l("Choose a role."))])
+
+
+class InviteForm(FlaskForm):
+    email = StringField(
+        _l("E-mail address"),
+        validators=[DataRequired(_l("Enter the person's e-mail address.")), Length(max=MAX_EMAIL_LENGTH),
+                    Regexp(EMAIL_PATTERN, message=_l("Enter an e-mail address like name@example.gov.vn."))],
+        render_kw={"type": "email", "autocomplete": "off", "spellcheck": "false"},
+    )
+    full_name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter the person's name.")),
+                                                         Length(max=MAX_NAME_LENGTH)])
+    role = _role_field(_l("Role"))
+
+
+class RoleForm(FlaskForm):
+    role = _role_field(_l("New role"))

@@ -1,0 +1,56 @@
+"""The console's audit log: administrators only, this province's events, newest first, filter, pages."""
+
+from datetime import timedelta
+
+from platform_core.auth.audit import record_event
+from platform_core.console.paging import PER_PAGE
+from platform_core.db.types import utcnow
+from platform_core.extensions import db
+from tests.conftest import CANARY, as_tenant
+from tests.console.support import text_of
+
+URL = "/bac-ninh/admin/audit"
+
+
+def events(tenant, action: str, count: int, **details) -> None:
+    start = utcnow() - timedelta(hours=1)
+    with as_tenant(tenant):
+        for n in range(count):
+            event = record_event(action, details={"n": n, **details})
+            event.created_at = start + timedelta(seconds=n)
+        db.session.flush()
+
+
+def test_officers_get_404(officer_a):
+    assert officer_a.client.get(URL).status_code == 404
+
+
+def test_admins_see_their_provinces_events_newest_first(admin_a, tenant_a, tenant_b):
+    events(tenant_a, "api_key_created", 2, name="first")
+    events(tenant_b, "api_key_created", 1, name=CANARY)
+    admin_a.client.post("/bac-ninh/admin/api-keys/", data={"name": "Một cửa", "kind": "test"})
+    html = text_of(admin_a.client.get(URL))
+    assert CANARY not in html
+    assert html.count("<code class=\"hint\">api_key_created</code>") == 3
+    assert admin_a.user.email in html and "10.77." in html  # actor and IP of the change made through the page
+    assert html.index("Một cửa") < html.index("first")
+
+
+def test_the_filter_keeps_one_action(admin_a, tenant_a):
+    events(tenant_a, "api_key_created", 1)
+    events(tenant_a, "role_granted", 1, email="x@bac-ninh.vn")
+    html = text_of(admin_a.client.get(f"{URL}?action=role_granted"))
+    assert "x@bac-ninh.vn" in html and '<code class="hint">api_key_created</code>' not in html
+
+
+def test_pages_of_fifty(admin_a, tenant_a):
+    events(tenant_a, "template_saved", PER_PAGE + 1)
+    first = text_of(admin_a.client.get(f"{URL}?action=template_saved"))
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    second = text_of(admin_a.client.get(f"{URL}?action=template_saved&page=2"))
+    assert second.count('<code class="hint">template_saved</code>') == 1 and 'rel="prev"' in second
+    assert "<dt>n</dt><dd>0</dd>" in second and "<dt>n</dt><dd>0</dd>" not in first  # the oldest comes last
+
+
+def test_another_provinces_admin_gets_404(admin_b):
+    assert admin_b.client.get(URL).status_code == 404

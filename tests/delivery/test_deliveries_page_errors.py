@@ -1,0 +1,69 @@
+"""What the deliveries page says about an error: Zalo's code explained, and what staff can do about it."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from platform_core.delivery import errors_plain
+from platform_core.delivery.errors_plain import explain
+from platform_core.zalo.errors import OA_CODES, ZNS_CODES, Outcome
+
+
+@pytest.fixture
+def vietnamese(app):
+    with app.test_request_context("/?lang=vi"):
+        yield
+
+
+@pytest.fixture
+def english(app):
+    with app.test_request_context("/?lang=en"):
+        yield
+
+
+def delivery(state="failed", channel="transaction", code=None, message=None):
+    return SimpleNamespace(state=state, channel=channel, error_code=code, error_message=message)
+
+
+def test_every_outcome_has_advice():
+    assert set(errors_plain.ADVICE) == set(Outcome)
+
+
+def test_the_same_code_means_different_things_on_zns_and_the_oa_api(vietnamese):
+    assert explain(delivery(channel="transaction", code=-100)).what == OA_CODES[-100][1]
+    assert explain(delivery(channel="zns", code=-100)).what == ZNS_CODES[-100][1]
+
+
+def test_a_citizen_who_does_not_follow_the_oa(vietnamese):
+    explanation = explain(delivery(code=-213))
+    assert explanation.what == "Người dân chưa quan tâm OA."
+    assert explanation.advice == str(errors_plain.ADVICE[Outcome.INELIGIBLE])
+    assert explanation.code == -213
+
+
+def test_a_phone_without_zalo_has_its_own_advice(english):
+    explanation = explain(delivery(channel="zns", code=-118))
+    assert explanation.what == "The phone number has no Zalo account."
+    assert "reach the citizen another way" in explanation.advice
+
+
+def test_a_deferred_message_needs_nothing_but_one_that_ran_out_of_attempts_can_be_retried(english):
+    assert explain(delivery(state="pending", code=-211)).advice.startswith("Nothing to do")
+    assert explain(delivery(state="failed", code=-200)).advice.startswith("Zalo kept refusing it")
+
+
+def test_failures_without_a_zalo_code_are_recognised(english):
+    explanation = explain(delivery(message="no channel reaches this citizen (no Zalo user id in reach and no phone)"))
+    assert explanation.what.startswith("Neither a Zalo account nor a phone number")
+    assert explanation.code is None
+    pending = explain(delivery(state="pending", message="the Zalo connection needs an admin to reconnect it"))
+    assert "reconnects the OA" in pending.advice
+
+
+def test_an_unknown_code_or_message_still_says_something(vietnamese):
+    assert explain(delivery(code=-9999)).what == "Lỗi Zalo chưa được phân loại (mã -9999)."
+    assert explain(delivery(message="something new")).what == str(errors_plain.UNKNOWN[0])
+
+
+def test_a_delivery_without_an_error_has_no_explanation(vietnamese):
+    assert explain(delivery(state="sent")) is None
