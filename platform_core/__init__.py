@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from platform_core.delivery.admin.guest_list import guest_list_bp
     from platform_core.delivery.admin.templates import templates_admin_bp
     from platform_core.health.views import health_bp
+    from platform_core.onboarding.logo import tenant_logo_bp
     from platform_core.onboarding.views import onboarding_bp
     from platform_core.operator.views import operator_bp
     from platform_core.team.views import team_bp
@@ -90,7 +91,7 @@ def _register_blueprints(app: Flask) -> None:
         health_bp, web_bp, auth_bp, api_v1, zalo_public_bp, operator_bp,
         # province pages: /<slug>/admin/..., /<slug>/setup/..., then the province's public home
         console_bp, zalo_admin_bp, catalogue_admin_bp, templates_admin_bp, deliveries_admin_bp, guest_list_bp,
-        team_bp, apikeys_admin_bp, onboarding_bp, province_bp,
+        team_bp, apikeys_admin_bp, onboarding_bp, tenant_logo_bp, province_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -104,10 +105,12 @@ def _register_cli(app: Flask) -> None:
     from platform_core.demo.cli import demo_command
     from platform_core.jobs.cli import worker_command
     from platform_core.jobs.scheduler import scheduler_command
+    from platform_core.onboarding.cli import invite_command
     from platform_core.tenancy.cli import tenants_cli
     from platform_core.zalo.cli import connect_zalo_command, zalo_cli
 
     tenants_cli.add_command(connect_zalo_command)
+    tenants_cli.add_command(invite_command)
     commands = (tenants_cli, apikeys_cli, users_cli, keys_cli, zalo_cli, delivery_cli, demo_command,
                 worker_command, scheduler_command)
     for command in commands:

@@ -26,6 +26,28 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def mail_settings() -> dict:
+    """SMTP for invitation e-mails. No MAIL_SERVER (development): nothing is sent, links are logged instead.
+
+    STARTTLS (MAIL_USE_TLS) is on unless MAIL_USE_SSL (implicit TLS, usually port 465) is chosen, so that the
+    password never crosses the network in clear by default; turn both off only for a local relay.
+    """
+    use_ssl = _bool("MAIL_USE_SSL", False)
+    use_tls = _bool("MAIL_USE_TLS", not use_ssl)
+    if use_ssl and use_tls:
+        raise ValueError("MAIL_USE_TLS and MAIL_USE_SSL are exclusive: STARTTLS or implicit TLS, not both")
+    default_port = 465 if use_ssl else 587 if use_tls else 25
+    return {
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT") or default_port),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": use_tls,
+        "MAIL_USE_SSL": use_ssl,
+        "MAIL_FROM": os.environ.get("MAIL_FROM") or None,
+    }
+
+
 def load_settings(instance_path: Path) -> dict:
     """Read the environment once, when the app is created."""
     environment = os.environ.get("MOTCUA_ENV", "development")
@@ -70,4 +92,4 @@ def load_settings(instance_path: Path) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ["vi", "en"],
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
-    }
+    } | mail_settings()

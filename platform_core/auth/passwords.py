@@ -27,11 +27,29 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
-def password_problems(password: str) -> list[str]:
-    """What is wrong with a new password (empty when it is acceptable)."""
+TOO_SHORT, TOO_COMMON, CONTAINS_EMAIL = "too_short", "too_common", "contains_email"
+# For the command line and logs; forms show translated texts for the same codes (auth/forms.py).
+PROBLEM_TEXTS = {
+    TOO_SHORT: f"at least {MIN_PASSWORD_LENGTH} characters",
+    TOO_COMMON: "too common",
+    CONTAINS_EMAIL: "must not contain the e-mail address's name",
+}
+# A shorter e-mail name ("an@...") would refuse too many good passwords for too little gain.
+MIN_EMAIL_NAME_CHECKED = 3
+
+
+def password_problems(password: str, email: str | None = None) -> list[str]:
+    """What is wrong with a new password, as codes (PROBLEM_TEXTS); empty when it is acceptable.
+
+    A password that contains the part of the user's e-mail before the @ is the first thing an attacker who
+    knows the address tries.
+    """
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(f"at least {MIN_PASSWORD_LENGTH} characters")
+        problems.append(TOO_SHORT)
     if password.lower() in COMMON_PASSWORDS:
-        problems.append("too common")
+        problems.append(TOO_COMMON)
+    name = (email or "").partition("@")[0].strip().lower()
+    if len(name) >= MIN_EMAIL_NAME_CHECKED and name in password.lower():
+        problems.append(CONTAINS_EMAIL)
     return problems

@@ -141,9 +141,9 @@ def create_user(email: str, full_name: str, password: str, operator: bool = Fals
     full_name = (full_name or "").strip()
     if not full_name or len(full_name) > MAX_NAME_LENGTH:
         raise UserError("full_name", f"give a name of 1 to {MAX_NAME_LENGTH} characters")
-    problems = passwords.password_problems(password or "")
+    problems = passwords.password_problems(password or "", email)
     if problems:
-        raise UserError("password", "not acceptable: " + "; ".join(problems))
+        raise UserError("password", "not acceptable: " + "; ".join(passwords.PROBLEM_TEXTS[p] for p in problems))
     user = User(email=email, full_name=full_name, password_hash=passwords.hash_password(password),
                 platform_role=ROLE_OPERATOR if operator else None)
     db.session.add(user)

@@ -5,6 +5,7 @@ logged in. Operators and province administrators without TOTP are held on the en
 REQUIRE_2FA is on.
 """
 
+import json
 import time
 from urllib.parse import urlsplit
 
@@ -24,8 +25,8 @@ from flask_limiter import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from platform_core.auth import service, totp
-from platform_core.auth.forms import LoginForm, TotpForm
+from platform_core.auth import recovery, service, totp
+from platform_core.auth.forms import LoginForm, SavedCodesForm, SignInCodeForm, TotpForm
 from platform_core.auth.session import load_user
 from platform_core.extensions import db, limiter
 from platform_core.tenancy.constants import SERVED_STATUSES
@@ -33,6 +34,7 @@ from platform_core.tenancy.constants import SERVED_STATUSES
 auth_bp = Blueprint("auth", __name__)
 
 PENDING_USER, PENDING_SINCE, NEXT, SETUP_SECRET = "auth_pending", "auth_pending_since", "auth_next", "auth_setup"
+NEW_CODES, NEW_CODES_NEXT = "auth_new_codes", "auth_new_codes_next"
 PENDING_TTL_SECONDS = 300
 KEPT_ACROSS_LOGIN = ("lang",)
 OPEN_DURING_ENROLMENT = {"static", "auth.totp_setup", "auth.logout", "health.healthz", "health.readyz"}
@@ -73,7 +75,7 @@ def _reject(render, form, message: str):
 def _too_many_attempts(error: RateLimitExceeded):
     message = _("Too many attempts. Please wait a minute, then try again.")
     if request.endpoint == "auth.login_verify":
-        return _render_verify(TotpForm(), error=message), 429
+        return _render_verify(SignInCodeForm(), error=message), 429
     return _render_login(LoginForm(), error=message), 429
 
 
@@ -105,12 +107,74 @@ def login_verify():
     if user is None:
         flash(_("Please sign in again."), "info")
         return redirect(url_for("auth.login"))
-    form = TotpForm()
+    form = SignInCodeForm()
     if not form.validate_on_submit():
         return _render_verify(form)
-    if not service.verify_totp(user, form.code.data):
-        return _reject(_render_verify, form, _("That code is not valid. Enter the current code from your app."))
-    return _complete_login(user, session.get(NEXT))
+    if not recovery.looks_like_a_code(form.code.data):
+        if not service.verify_totp(user, form.code.data):
+            return _reject(_render_verify, form, _("That code is not valid. Enter the current code from your app."))
+        return _complete_login(user, session.get(NEXT))
+    left = recovery.use(user, form.code.data)
+    if left is None:
+        return _reject(_render_verify, form, _("That recovery code is not valid, or it was already used."))
+    response = _complete_login(user, session.get(NEXT))
+    flash(_("You signed in with a recovery code; each code works once. Codes left: %(count)s. If your phone is "
+            "lost, ask your province's administrator or a platform operator to reset your two-step verification.",
+            count=left), "info")  # after the login's fresh session, which would drop it
+    return response
+
+
+@auth_bp.route("/account/recovery-codes", methods=["GET", "POST"])
+@login_required
+def recovery_codes():
+    """How many codes are left, and a new set (shown once) for a current TOTP code."""
+    user = _user()
+    if not user.has_totp:
+        flash(_("Recovery codes stand in for your authenticator app: turn on two-step verification first."), "info")
+        return redirect(url_for("auth.totp_setup"))
+    form, error = TotpForm(), None
+    if form.validate_on_submit():
+        verified = service.verify_totp(user, form.code.data)
+        codes = recovery.generate(user) if verified else None
+        db.session.commit()  # the new codes, or the totp_failed audit row
+        if verified:
+            hold_new_codes(codes, url_for("web.index"))
+            return redirect(url_for("auth.new_recovery_codes"))
+        error = _("That code is not valid. Enter the current code from your app.")
+    return render_template("auth/recovery_codes.html", form=form, error=error, remaining=recovery.remaining(user))
+
+
+@auth_bp.route("/account/recovery-codes/new", methods=["GET", "POST"])
+@login_required
+def new_recovery_codes():
+    """New codes, shown until their owner confirms they saved them (then never again)."""
+    codes = held_codes()
+    if codes is None:
+        return redirect(url_for("auth.recovery_codes"))
+    form = SavedCodesForm()
+    if form.validate_on_submit():
+        return redirect(release_codes())
+    return render_template("auth/recovery_codes_new.html", codes=codes, form=form)
+
+
+# --- new recovery codes between the page that makes them and the page that shows them -----------------------
+
+def hold_new_codes(codes: list[str], next_url: str) -> None:
+    """Keep new codes (encrypted: the cookie is only signed) for the page that shows them, and where to go
+    once they are saved. A redirect in between means a reload never makes another set."""
+    session[NEW_CODES] = totp.seal(json.dumps(codes))
+    session[NEW_CODES_NEXT] = next_url
+
+
+def held_codes() -> list[str] | None:
+    sealed = totp.unseal(session.get(NEW_CODES))
+    return json.loads(sealed) if sealed else None
+
+
+def release_codes() -> str:
+    """Forget the codes; returns where to go next."""
+    session.pop(NEW_CODES, None)
+    return safe_next(session.pop(NEW_CODES_NEXT, None)) or url_for("web.index")
 
 
 @auth_bp.route("/account/2fa/setup", methods=["GET", "POST"])
@@ -127,12 +191,14 @@ def totp_setup():
     form, error = TotpForm(), None
     if form.validate_on_submit():
         enabled = service.enable_totp(user, secret, form.code.data)
+        codes = recovery.generate(user) if enabled else None
         db.session.commit()
         if enabled:
             session.pop(SETUP_SECRET, None)
             flash(_("Two-step verification is on. You will need a code from your app each time you sign in."),
                   "success")
-            return redirect(_destination(user, session.pop(NEXT, None)))
+            hold_new_codes(codes, _destination(user, session.pop(NEXT, None)))
+            return redirect(url_for("auth.new_recovery_codes"))
         error = _("That code is not valid. Enter the current code from your app.")
     return render_template(
         "auth/totp_setup.html", form=form, error=error, required=_enrolment_required(user),
@@ -166,7 +232,7 @@ def _render_login(form: LoginForm, error: str | None = None):
     return render_template("auth/login.html", form=form, error=error)
 
 
-def _render_verify(form: TotpForm, error: str | None = None):
+def _render_verify(form: SignInCodeForm, error: str | None = None):
     return render_template("auth/verify.html", form=form, error=error)
 
 
@@ -194,10 +260,15 @@ def _pending_user():
     return user if user is not None and user.is_active and user.has_totp else None
 
 
-def _complete_login(user, next_url: str | None):
+def begin_session(user) -> None:
+    """Sign `user` in on a fresh session (the caller commits the login_succeeded audit row)."""
     _restart_session()
     login_user(user)
     service.record_login(user)
+
+
+def _complete_login(user, next_url: str | None):
+    begin_session(user)
     db.session.commit()
     if _enrolment_required(user):
         session[NEXT] = next_url

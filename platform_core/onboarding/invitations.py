@@ -35,22 +35,39 @@ class InvitationError(FieldError):
     """An invitation refused; `field` is `token`, `email`, `province`, ... for forms and CLI messages."""
 
 
+class TokenRefused(InvitationError):
+    """A link that cannot be used, and why (`reason`: one of REFUSAL_REASONS), for the page that says so."""
+
+    def __init__(self, reason: str):
+        super().__init__("token", REFUSAL_REASONS[reason])
+        self.reason = reason
+
+
+INVALID, EXPIRED, USED, REVOKED = "invalid", "expired", "used", "revoked"
+REFUSAL_REASONS = {
+    INVALID: "this invitation link is not valid",
+    EXPIRED: "this invitation has expired; ask for a new one",
+    USED: "this invitation has already been used; sign in instead",
+    REVOKED: "this invitation was withdrawn; ask for a new one",
+}
+
+
 def invite_province(slug: str, email: str, contact_name: str, actor=None) -> tuple[Tenant, Invitation, str]:
     """Invite a province's first admin: creates the tenant (status `invited`) if needed; returns the link.
 
     A province already on board (any status past `invited`) is refused; inviting an `invited` province again
     revokes its earlier, unused invitations.
     """
-    province = db.session.scalar(select(Province).where(Province.slug == slug))
-    if province is None:
-        raise InvitationError("province", f"'{slug}' is not one of the 34 provinces")
     tenant = find_by_slug(slug)
     if tenant is not None and tenant.status != STATUS_INVITED:
         raise InvitationError("province", f"{tenant.name} is already on board (status: {tenant.status})")
     if tenant is None:
+        if db.session.scalar(select(Province).where(Province.slug == slug)) is None:
+            raise InvitationError("province", f"'{slug}' is not one of the 34 provinces (is the registry synced? "
+                                              "see 'flask tenants sync')")
         tenant = create_tenant(slug, status=STATUS_INVITED, actor=actor)
     with tenant_context(ref(tenant)):
-        _revoke_open_invitations(PURPOSE_PROVINCE_SETUP)
+        _revoke_open_invitations(PURPOSE_PROVINCE_SETUP, actor=actor)
         invitation, token = create_invitation(PURPOSE_PROVINCE_SETUP, email, contact_name, ROLE_ADMIN, actor=actor)
         db.session.flush()  # the tenant's audit rows are written while its context is still set
     return tenant, invitation, invitation_link(tenant.slug, token)
@@ -67,11 +84,11 @@ def create_invitation(purpose: str, email: str, contact_name: str, role: str, ac
         raise InvitationError("role", f"unknown role '{role}'")
     if purpose not in (PURPOSE_PROVINCE_SETUP, PURPOSE_TEAM):
         raise InvitationError("purpose", f"unknown purpose '{purpose}'")
-    nonce = secrets.token_urlsafe(24)
+    nonce, now = secrets.token_urlsafe(24), utcnow()
     invitation = Invitation(
         purpose=purpose, email=email, contact_name=contact_name.strip(), role=role,
         token_hash=_hash(nonce), invited_by_id=getattr(actor, "id", None),
-        expires_at=utcnow() + INVITATION_LIFETIME,
+        created_at=now, expires_at=now + INVITATION_LIFETIME,
     )
     db.session.add(invitation)
     db.session.flush()
@@ -93,29 +110,51 @@ def check_token(token: str, now: datetime | None = None) -> Invitation:
     try:
         payload = _serializer().loads(token, max_age=lifetime)
     except SignatureExpired:
-        raise InvitationError("token", "this invitation has expired; ask for a new one") from None
+        raise TokenRefused(EXPIRED) from None
     except BadSignature:
-        raise InvitationError("token", "this invitation link is not valid") from None
-    invitation = db.session.scalar(select(Invitation).where(Invitation.id == _uuid(payload.get("i"))))
+        raise TokenRefused(INVALID) from None
+    if not isinstance(payload, dict):
+        raise TokenRefused(INVALID)
+    invitation = db.session.scalar(select(Invitation).where(Invitation.id == as_uuid(payload.get("i"))))
     if invitation is None or not hmac.compare_digest(invitation.token_hash, _hash(str(payload.get("n")))):
-        raise InvitationError("token", "this invitation link is not valid")
-    if invitation.used_at is not None:
-        raise InvitationError("token", "this invitation has already been used; sign in instead")
-    if invitation.revoked_at is not None:
-        raise InvitationError("token", "this invitation was withdrawn; ask for a new one")
-    if invitation.expires_at <= now:
-        raise InvitationError("token", "this invitation has expired; ask for a new one")
+        raise TokenRefused(INVALID)
+    check_open(invitation, now)
     return invitation
 
 
+def check_open(invitation: Invitation, now: datetime | None = None) -> None:
+    """TokenRefused unless the invitation can still be accepted (not used, withdrawn or expired)."""
+    if invitation.used_at is not None:
+        raise TokenRefused(USED)
+    if invitation.revoked_at is not None:
+        raise TokenRefused(REVOKED)
+    if invitation.expires_at <= (now or utcnow()):
+        raise TokenRefused(EXPIRED)
+
+
+def lock_open(invitation: Invitation) -> None:
+    """Re-read the invitation locked until commit, then check it is still open.
+
+    Two acceptances of one link at once (a double click, two tabs): the second waits for the first's commit
+    on PostgreSQL (SQLite serialises writers anyway), then sees the invitation used and is refused cleanly.
+    """
+    db.session.scalar(
+        select(Invitation).where(Invitation.id == invitation.id).with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    check_open(invitation)
+
+
 def mark_used(invitation: Invitation, user, now: datetime | None = None) -> None:
-    """Consume the invitation (single use) for `user`; the caller grants the role in the same transaction."""
+    """Consume the invitation (single use) for `user`; the caller grants the role in the same transaction
+    (after `lock_open`, so that a concurrent acceptance cannot use it too)."""
     invitation.used_at = now or utcnow()
     invitation.accepted_user_id = user.id
     record_event("invitation_accepted", actor=user, target=invitation, details={"purpose": invitation.purpose})
 
 
 def revoke(invitation: Invitation, actor=None) -> None:
+    """Withdraw an invitation: its link is refused from now on."""
     invitation.revoked_at = utcnow()
     record_event("invitation_revoked", actor=actor, target=invitation, details={"email": invitation.email})
 
@@ -130,9 +169,9 @@ def open_invitations(purpose: str | None = None) -> list[Invitation]:
     return list(db.session.scalars(query.order_by(Invitation.created_at.desc())))
 
 
-def _revoke_open_invitations(purpose: str) -> None:
+def _revoke_open_invitations(purpose: str, actor=None) -> None:
     for invitation in open_invitations(purpose):
-        invitation.revoked_at = utcnow()
+        revoke(invitation, actor=actor)
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -143,7 +182,7 @@ def _hash(nonce: str) -> str:
     return hashlib.sha256(nonce.encode()).hexdigest()
 
 
-def _uuid(value) -> uuid.UUID | None:
+def as_uuid(value) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
     except ValueError:

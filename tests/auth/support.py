@@ -46,3 +46,16 @@ def csrf_token_from(html: str) -> str:
     )
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+RECOVERY_CODE = re.compile(r"<li><code>([0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4})</code></li>")
+
+
+def recovery_codes_on(html: str) -> list[str]:
+    return RECOVERY_CODE.findall(html)
+
+
+def save_recovery_codes(client, page: str = "/account/recovery-codes/new") -> str:
+    """Read the new codes on `page`, confirm they are saved; returns where that leads."""
+    assert len(recovery_codes_on(client.get(page).get_data(as_text=True))) == 10
+    return client.post(page, data={"saved": "y"}).headers["Location"]

@@ -54,6 +54,8 @@ def test_mismatched_password_confirmation_asks_again(runner):
      "Invalid value for --password: not acceptable: at least 12 characters"),
     (["a@b.vn", "--name", "X", "--password", "password1234"],
      "Invalid value for --password: not acceptable: too common"),
+    (["lan.nguyen@b.vn", "--name", "X", "--password", "LAN.NGUYEN-mat-khau"],
+     "Invalid value for --password: not acceptable: must not contain the e-mail address's name"),
     (["a@b.vn", "--name", " ", "--password", PASSWORD], "Invalid value for --name: give a name"),
     (["a@b.vn", "--name", "X", "--password", PASSWORD, "--tenant", "atlantis", "--role", "admin"],
      "Invalid value for --tenant: no tenant 'atlantis'"),
@@ -66,7 +68,7 @@ def test_create_refusals_name_the_field(runner, args, message):
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
-    assert find_user("a@b.vn") is None
+    assert find_user("a@b.vn") is None and find_user("lan.nguyen@b.vn") is None
 
 
 def test_duplicate_email_is_refused(runner):

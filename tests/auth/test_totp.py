@@ -13,7 +13,7 @@ from platform_core.auth import totp
 from platform_core.auth.models import PlatformAuditEvent
 from platform_core.auth.views import PENDING_SINCE
 from tests import factories
-from tests.auth.support import code_at, create_totp_user, sign_in, sign_in_with_totp
+from tests.auth.support import code_at, create_totp_user, save_recovery_codes, sign_in, sign_in_with_totp
 
 INVALID_CODE_VI = "Mã xác thực không đúng."
 
@@ -57,7 +57,7 @@ def test_malformed_code_is_a_field_error(client):
     create_totp_user("otp4@motcua.vn")
     sign_in(client, "otp4@motcua.vn")
     html = client.post("/login/verify", data={"code": "12ab56"}).get_data(as_text=True)
-    assert "Mã xác thực gồm 6 chữ số." in html
+    assert "Nhập 6 chữ số trên ứng dụng xác thực, hoặc một mã khôi phục" in html
 
 
 def test_a_code_cannot_be_used_twice(client):
@@ -131,7 +131,8 @@ def test_voluntary_enrolment_end_to_end(client, db_session, tenant_a):
     assert _secret_on_page(wrong.get_data(as_text=True)) == secret  # the same secret until confirmed
 
     done = client.post("/account/2fa/setup", data={"code": code_at(secret)})
-    assert done.headers["Location"] == "/bac-ninh/"
+    assert done.headers["Location"] == "/account/recovery-codes/new"
+    assert save_recovery_codes(client) == "/bac-ninh/"
     db_session.refresh(user)
     assert user.has_totp and user.totp_secret == secret
     actions = db_session.scalars(select(PlatformAuditEvent.action).where(PlatformAuditEvent.target_id == str(user.id)))
@@ -175,7 +176,8 @@ def test_require_2fa_holds_admins_and_operators_on_enrolment(client, app, monkey
     assert "Vai trò của bạn bắt buộc xác thực hai bước." in page
 
     done = client.post("/account/2fa/setup", data={"code": code_at(_secret_on_page(page))})
-    assert done.headers["Location"] == "/da-nang/"
+    assert done.headers["Location"] == "/account/recovery-codes/new"
+    assert save_recovery_codes(client) == "/da-nang/"
     assert client.get("/").status_code == 200
 
 
