@@ -260,6 +260,7 @@ def banner(base: str, sandbox_url: str, connected: list[str]) -> str:
             lines.append(f"  {key}: {shown}")
         if password:
             lines.append(f"  password of every demo login: {password}   (sign in: {base}/login)")
+        lines.append(f"  consoles: {base}/<slug>/admin/ (province admins, officers)   {base}/operator/ (operator)")
         lines.append("  API: curl -H 'Authorization: Bearer <API key>' " + f"{base}/api/v1/procedures")
         if warning:
             lines.append(f"  ({warning})")

@@ -33,7 +33,7 @@ from platform_core.tenancy.service import tenant_ref_by_id
 
 log = logging.getLogger(__name__)
 
-LOGGED, QUEUED = "logged", "queued"
+LOGGED, QUEUED, NOT_QUEUED = "logged", "queued", "not_queued"
 
 
 class InvitationNotQueued(OSError):
@@ -65,6 +65,15 @@ def deliver_invitation(invitation: Invitation, link: str) -> str:
         raise InvitationNotQueued(f"the e-mail job could not be queued: {type(error).__name__}") from error
     log.info("invitation e-mail queued", extra=extra)
     return QUEUED
+
+
+def offer_invitation(invitation: Invitation, link: str) -> str:
+    """deliver_invitation for a page that shows the link anyway: a failure to queue the e-mail is reported as
+    NOT_QUEUED (the invitation stands and the person is given the link by hand) instead of raised."""
+    try:
+        return deliver_invitation(invitation, link)
+    except InvitationNotQueued:
+        return NOT_QUEUED
 
 
 def _identity(invitation: Invitation) -> tuple[uuid.UUID, uuid.UUID]:

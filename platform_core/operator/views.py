@@ -19,7 +19,7 @@ from platform_core.delivery.constants import CLASS_BULK, CLASS_TX, MESSAGE_CLASS
 from platform_core.extensions import db
 from platform_core.onboarding import golive
 from platform_core.onboarding.constants import GO_LIVE_STATUSES
-from platform_core.onboarding.emails import deliver_invitation
+from platform_core.onboarding.emails import offer_invitation
 from platform_core.onboarding.invitations import InvitationError, invite_province
 from platform_core.operator import queues, service
 from platform_core.operator.forms import InviteForm, LimitsForm, ReasonForm
@@ -82,19 +82,9 @@ def invite(slug: str):
     invited = {"province": tenant.name, "email": invitation.email, "link": link}
     with tenant_context(ref(tenant)):
         db.session.commit()  # the invitation and its audit event are the new tenant's rows
-    invited["delivered"] = _deliver(tenant, invitation, link)
+    invited["delivery"] = offer_invitation(invitation, link)  # after the commit: a sent link always exists
     return _render_tenants(invited=invited)
 
-
-def _deliver(tenant, invitation, link: str) -> bool:
-    """After the commit, so that a link that was sent always exists. A failed e-mail keeps the invitation:
-    the operator is shown the link either way."""
-    try:
-        with tenant_context(ref(tenant)):
-            deliver_invitation(invitation, link)
-    except OSError:  # smtplib's errors included
-        return False
-    return True
 
 
 def _invitation_refusal(slug: str, refused: InvitationError | TenantError, form: InviteForm) -> str | None:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from platform_core.auth.permissions import admin_required
 from platform_core.errors import FieldError
 from platform_core.extensions import db
-from platform_core.onboarding.emails import deliver_invitation
+from platform_core.onboarding.emails import offer_invitation
 from platform_core.team import service
 from platform_core.team.forms import InviteForm, RoleForm
 from platform_core.tenancy.resolution import tenant_blueprint
@@ -39,23 +39,13 @@ def invite():
         getattr(form, INVITATION_FIELDS.get(error.field, error.field), form.email).errors.append(error.message)
         return _render_index(form)
     db.session.commit()
-    emailed = _send(invitation, link)
+    delivery = offer_invitation(invitation, link)
     # The link is shown on this response only: no redirect, so it is never kept in the session cookie.
     response = make_response(_render_index(InviteForm(formdata=None), invited=invitation, link=link,
-                                           emailed=emailed))
+                                           delivery=delivery))
     response.headers["Cache-Control"] = "no-store"
     return response
 
-
-def _send(invitation, link: str) -> bool:
-    """E-mail the link; when the mail server fails the invitation stands and the admin passes the link on."""
-    try:
-        deliver_invitation(invitation, link)
-    except OSError:  # smtplib's errors are OSErrors
-        log.warning("team invitation could not be e-mailed", exc_info=True,
-                    extra={"tenant_id": str(invitation.tenant_id), "invitation_id": str(invitation.id)})
-        return False
-    return True
 
 
 @team_bp.post("/invitations/<uuid:invitation_id>/revoke")

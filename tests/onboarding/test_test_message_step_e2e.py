@@ -9,7 +9,7 @@ import pytest
 
 from platform_core.extensions import db
 from tests import factories
-from tests.pipeline.stack import add_province, build_stack
+from tests.pipeline.stack import add_province, running_stack
 
 PAGE, STATUS = "/bac-ninh/setup/test-message", "/bac-ninh/setup/test-message/status"
 
@@ -22,9 +22,8 @@ def db_session():
 
 @pytest.fixture
 def stack(tmp_path, redis_url, zalo_sandbox):
-    stack = build_stack(tmp_path, redis_url, zalo_sandbox)
-    yield stack
-    stack.stop()
+    with running_stack(tmp_path, redis_url, zalo_sandbox) as stack:
+        yield stack
 
 
 def an_onboarding_province_with_its_admin(stack, sandbox):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.pipeline.stack import build_stack
+from tests.pipeline.stack import running_stack
 
 
 @pytest.fixture(autouse=True)
@@ -13,6 +13,5 @@ def db_session():
 
 @pytest.fixture
 def stack(tmp_path, redis_url, zalo_sandbox):
-    stack = build_stack(tmp_path, redis_url, zalo_sandbox)
-    yield stack
-    stack.stop()
+    with running_stack(tmp_path, redis_url, zalo_sandbox) as stack:
+        yield stack

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -192,6 +193,16 @@ def build_stack(workdir: Path, redis_url: str, sandbox) -> Stack:
         upgrade()
     threading.Thread(target=server.serve_forever, name="stack-web", daemon=True).start()
     return stack
+
+
+@contextlib.contextmanager
+def running_stack(workdir: Path, redis_url: str, sandbox) -> Iterator[Stack]:
+    """build_stack, stopped (processes, server, engine) when the block ends."""
+    stack = build_stack(workdir, redis_url, sandbox)
+    try:
+        yield stack
+    finally:
+        stack.stop()
 
 
 def add_province(stack: Stack, sandbox, slug: str, name: str) -> Province:
