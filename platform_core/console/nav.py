@@ -21,15 +21,20 @@ NAV_ITEMS = (
 )
 
 
+# Pages reached from a list that belong to the list's entry (a dossier's detail is under "Dossiers").
+SECTION_OF = {"console.dossier": "console.dossiers"}
+
+
 def console_nav() -> list[dict]:
     """The entries the signed-in member may open, with the current page marked."""
     tenant = getattr(g, "tenant", None)
     if tenant is None or not current_user.is_authenticated:
         return []
-    blueprint = request.endpoint.split(".")[0] if request.endpoint else None
+    page = SECTION_OF.get(request.endpoint, request.endpoint) or ""
+    blueprint = page.split(".")[0]
     return [
         {"endpoint": endpoint, "label": label, "current": endpoint.split(".")[0] == blueprint
-         and (blueprint != "console" or endpoint == request.endpoint)}
+         and (blueprint != "console" or endpoint == page)}
         for endpoint, label, role in NAV_ITEMS
         if current_user.has_tenant_role(tenant.id, role)
     ]

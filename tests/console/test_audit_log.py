@@ -36,6 +36,14 @@ def test_admins_see_their_provinces_events_newest_first(admin_a, tenant_a, tenan
     assert html.index("Một cửa") < html.index("first")
 
 
+def test_every_province_action_has_a_readable_name(admin_a, tenant_a):
+    for action in ("catalogue_imported", "go_live_requested", "guest_list_added", "staff_zalo_linked"):
+        events(tenant_a, action, 1)
+    html = text_of(admin_a.client.get(f"{URL}?lang=en"))
+    for label in ("Procedures imported", "Go-live requested", "Added to the guest list", "Zalo account linked"):
+        assert label in html
+
+
 def test_the_filter_keeps_one_action(admin_a, tenant_a):
     events(tenant_a, "api_key_created", 1)
     events(tenant_a, "role_granted", 1, email="x@bac-ninh.vn")

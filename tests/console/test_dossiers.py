@@ -62,6 +62,7 @@ def test_a_dossiers_page_shows_its_events_and_messages(officer_a, dossiers_a, te
     assert response.status_code == 200
     assert "Trần Thị Bình" in html and "Đăng ký thường trú" in html  # the procedure's name
     assert 'class="timeline"' in html and 'class="badge badge--pending"' in html  # its event, its message
+    assert 'href="/bac-ninh/admin/dossiers" aria-current="page"' in html  # still under "Dossiers" in the nav
 
 
 def test_another_provinces_dossier_is_404_and_never_listed(admin_a, officer_a, dossiers_a, dossier_b, tenant_b):
