@@ -18,6 +18,7 @@ NAV_ITEMS = (
     ("zalo_admin.connection_page", _l("Zalo connection"), ROLE_ADMIN),
     ("guest_list.index", _l("Guest list"), ROLE_ADMIN),
     ("console.audit_log", _l("Audit log"), ROLE_ADMIN),
+    ("zalo_admin.staff_link_page", _l("Your Zalo account"), ROLE_OFFICER),
 )
 
 

@@ -13,6 +13,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from platform_core.delivery.constants import FAILED, ZNS
+from platform_core.delivery.trial import REFUSED
 from platform_core.zalo.errors import Family, Outcome, classify
 
 AUTOMATIC = _l("Nothing to do: the system sends it again automatically.")
@@ -66,6 +67,9 @@ OWN_FAILURES = (
     ("the Zalo connection needs an admin to reconnect it",
      _l("The province's Zalo connection has expired."),
      _l("Sending resumes once an administrator reconnects the OA (Zalo connection page).")),
+    (REFUSED,
+     _l("Trial mode: this citizen is not on the team or the guest list."),
+     _l("Add them to the guest list (Guest list page), or request go-live; then retry.")),
 )
 UNKNOWN = (_l("The message could not be sent, for a reason the system could not classify."),
            _l("Retry it; if it fails again, tell the platform operator."))

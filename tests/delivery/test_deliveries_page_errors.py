@@ -6,6 +6,7 @@ import pytest
 
 from platform_core.delivery import errors_plain
 from platform_core.delivery.errors_plain import explain
+from platform_core.delivery.trial import REFUSED
 from platform_core.zalo.errors import OA_CODES, ZNS_CODES, Outcome
 
 
@@ -58,6 +59,12 @@ def test_failures_without_a_zalo_code_are_recognised(english):
     assert explanation.code is None
     pending = explain(delivery(state="pending", message="the Zalo connection needs an admin to reconnect it"))
     assert "reconnects the OA" in pending.advice
+
+
+def test_a_trial_refusal_is_explained_in_vietnamese_with_what_to_do(vietnamese):
+    explanation = explain(delivery(message=REFUSED))
+    assert explanation.what.startswith("Chế độ dùng thử")
+    assert "danh sách khách" in explanation.advice
 
 
 def test_an_unknown_code_or_message_still_says_something(vietnamese):
