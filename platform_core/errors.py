@@ -2,7 +2,13 @@
 
 
 class FieldError(ValueError):
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
+    """`message` is kept as given (a lazy translation stays lazy: it is rendered when shown, in the reader's
+    language, so that services need no request)."""
+
+    def __init__(self, field: str, message):
+        super().__init__(field, message)
         self.field = field
         self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"

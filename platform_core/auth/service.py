@@ -15,6 +15,7 @@ from platform_core.auth.audit import record_event
 from platform_core.auth.constants import ROLE_ADMIN, ROLE_OPERATOR, TENANT_ROLES
 from platform_core.auth.models import Membership, User
 from platform_core.db.types import utcnow
+from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.tenancy import service as tenancy
 from platform_core.tenancy.context import tenant_context
@@ -25,13 +26,8 @@ MAX_EMAIL_LENGTH = 254
 MAX_NAME_LENGTH = 120
 
 
-class UserError(ValueError):
+class UserError(FieldError):
     """An account operation refused, with the field it concerns (for CLI and form messages)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -25,13 +25,7 @@ from platform_core.onboarding.models import Invitation
 
 
 class TeamError(FieldError):
-    """A team change refused; `message` is shown to the admin as it is (translated)."""
-
-    def __init__(self, field: str, message):
-        # Kept lazy (FieldError would format it now): translated when shown, so the rules need no request.
-        ValueError.__init__(self, field, message)
-        self.field = field
-        self.message = message
+    """A team change refused; `message` (a lazy translation) is shown to the admin as it is."""
 
 
 @dataclass(frozen=True)
