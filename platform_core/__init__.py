@@ -73,15 +73,21 @@ def _register_blueprints(app: Flask) -> None:
     from platform_core.api import api_v1
     from platform_core.apikeys.views import apikeys_admin_bp
     from platform_core.auth.views import auth_bp
+    from platform_core.broadcasts.views import broadcasts_admin_bp
     from platform_core.catalogue.views import catalogue_admin_bp
+    from platform_core.citizens.views import citizens_admin_bp
     from platform_core.console.views import console_bp
+    from platform_core.dashboard.views import reports_bp
     from platform_core.delivery.admin.deliveries import deliveries_admin_bp
     from platform_core.delivery.admin.guest_list import guest_list_bp
     from platform_core.delivery.admin.templates import templates_admin_bp
+    from platform_core.feedback.views import feedback_admin_bp
     from platform_core.health.views import health_bp
+    from platform_core.officials.views import officials_admin_bp
     from platform_core.onboarding.logo import tenant_logo_bp
     from platform_core.onboarding.views import onboarding_bp
     from platform_core.operator.views import operator_bp
+    from platform_core.ratings.views import ratings_admin_bp
     from platform_core.team.views import team_bp
     from platform_core.tenancy.views import province_bp
     from platform_core.web.views import web_bp
@@ -91,7 +97,8 @@ def _register_blueprints(app: Flask) -> None:
         health_bp, web_bp, auth_bp, api_v1, zalo_public_bp, operator_bp,
         # province pages: /<slug>/admin/..., /<slug>/setup/..., then the province's public home
         console_bp, zalo_admin_bp, catalogue_admin_bp, templates_admin_bp, deliveries_admin_bp, guest_list_bp,
-        team_bp, apikeys_admin_bp, onboarding_bp, tenant_logo_bp, province_bp,
+        team_bp, apikeys_admin_bp, reports_bp, ratings_admin_bp, feedback_admin_bp, broadcasts_admin_bp,
+        officials_admin_bp, citizens_admin_bp, onboarding_bp, tenant_logo_bp, province_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

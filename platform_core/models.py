@@ -2,10 +2,15 @@
 
 from platform_core.apikeys.models import ApiKey
 from platform_core.auth.models import AuditEvent, Membership, PlatformAuditEvent, RecoveryCode, User
+from platform_core.broadcasts.models import Broadcast, PromotionLedger
 from platform_core.catalogue.models import Procedure
+from platform_core.citizens.models import Consent, FollowerTag, RetentionPolicy
 from platform_core.delivery.models import Delivery, GuestListEntry, MessageTemplate, Notification, RatePolicy
 from platform_core.dossiers.models import Dossier, DossierEvent
+from platform_core.feedback.models import Feedback, FeedbackAttachment, FeedbackEvent
+from platform_core.officials.models import InternalNotice, OfficialProfile
 from platform_core.onboarding.models import GoLiveRequest, Invitation, SetupProgress
+from platform_core.ratings.models import Rating, RatingInvitation
 from platform_core.tenancy.models import Province, Tenant, TenantHistory, TenantProfile, TenantSlugAlias
 from platform_core.zalo.models import (
     DataSubjectRequest,
@@ -19,23 +24,35 @@ from platform_core.zalo.models import (
 __all__ = [
     "ApiKey",
     "AuditEvent",
+    "Broadcast",
+    "Consent",
     "DataSubjectRequest",
     "Delivery",
     "Dossier",
     "DossierEvent",
+    "Feedback",
+    "FeedbackAttachment",
+    "FeedbackEvent",
     "Follower",
+    "FollowerTag",
     "GoLiveRequest",
     "GuestListEntry",
+    "InternalNotice",
     "Invitation",
     "Membership",
     "MessageReceipt",
     "MessageTemplate",
     "Notification",
+    "OfficialProfile",
     "PlatformAuditEvent",
     "Procedure",
+    "PromotionLedger",
     "Province",
     "RatePolicy",
+    "Rating",
+    "RatingInvitation",
     "RecoveryCode",
+    "RetentionPolicy",
     "SetupProgress",
     "StaffLinkCode",
     "Tenant",

@@ -17,3 +17,8 @@ def code_key(code: str) -> str:
     """The form in which typed and stored dossier codes are compared (codes are opaque per province, domain.md
     §1.5): folded letters and digits only, so "000.00.24.H04-251128-0001" matches "00000 24 h04 2511280001"."""
     return re.sub(r"[^0-9a-z]", "", fold(code))
+
+
+def fit(text: str, limit: int) -> str:
+    """Cut to Zalo's limit, marking the cut, instead of letting Zalo refuse the whole message."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"

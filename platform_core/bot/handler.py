@@ -3,10 +3,12 @@
 The answer is not sent here: it is written with `send_reply` and leaves through the delivery pipeline as a
 consultation message (the citizen has just written, so the window is open). Its idempotency key is the
 event's, so processing a redelivered or retried event never answers twice. A team member's link code
-("MC-123456", zalo/staff_link.py) is answered before anything else: it would look like a dossier code.
+("MC-123456", zalo/staff_link.py) is answered before anything else: it would look like a dossier code. Then
+the commands other features registered (bot/commands.py); the lookup answers the rest.
 """
 
 from platform_core.bot import answers, lookup
+from platform_core.bot.commands import HANDLED, CitizenMessage, answer_command
 from platform_core.bot.parser import BAD_CODE, LOOKUP, MENU, PROCEDURE, parse
 from platform_core.db.types import utcnow
 from platform_core.delivery.outbox import send_reply
@@ -19,8 +21,14 @@ from platform_core.zalo.models import ZaloEvent
 def on_citizen_text(event: ZaloEvent, body: dict) -> str:
     follower = touch_interaction(event, body)
     text = str((body.get("message") or {}).get("text") or "")
-    reply = staff_link.answer(follower, text) or answer_to(text, lookup.sender(follower))
-    send_reply(event.zalo_user_id, reply, idempotency_key=f"bot:{event.event_key}")
+    message = CitizenMessage(event, body, follower, text)
+    reply = staff_link.answer(follower, text)
+    if reply is None:
+        reply = answer_command(message)
+    if reply is None:
+        reply = answer_to(text, lookup.sender(follower))
+    if reply != HANDLED:
+        send_reply(event.zalo_user_id, reply, idempotency_key=message.reply_key)
     return EVENT_PROCESSED
 
 

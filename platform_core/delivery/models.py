@@ -69,6 +69,7 @@ class Delivery(TenantScoped, db.Model):
         Index("ix_delivery_due", "tenant_id", "state", "next_attempt_at"),
         Index("ix_delivery_tenant_provider_message_id", "tenant_id", "provider_message_id"),
         Index("ix_delivery_tenant_claim_token", "tenant_id", "claim_token"),
+        Index("ix_delivery_tenant_notification", "tenant_id", "notification_id", "state"),  # broadcast progress
     )
 
     notification_id: Mapped[uuid.UUID] = mapped_column(Uuid)

@@ -8,6 +8,7 @@ A province in trial has a delivery to someone outside its team and guest list re
 from sqlalchemy import select
 
 from platform_core.delivery import trial
+from platform_core.delivery.composed import ComposedMessage
 from platform_core.delivery.constants import CLASS_TX, CS
 from platform_core.delivery.context import dossier_context
 from platform_core.delivery.models import Delivery, Notification
@@ -76,6 +77,25 @@ def send_reply(zalo_user_id: str, text: str, idempotency_key: str,
     db.session.flush()
     delivery = Delivery(notification_id=notification.id, recipient_zalo_user_id=zalo_user_id,
                         channel=CS, channel_reason=reason, message_class=CLASS_TX)
+    db.session.add(delivery)
+    trial.screen(delivery)
+    return notification
+
+
+def send_composed(message: ComposedMessage, *, event_kind: str, idempotency_key: str,
+                  zalo_user_id: str | None = None, phone: str | None = None, message_class: str = CLASS_TX,
+                  dossier_id=None) -> Notification:
+    """A message a feature wrote itself (delivery/composed.py) to one citizen or official, in the caller's
+    transaction. The channel is chosen when it is sent. Idempotent on the key: a repeat returns the first."""
+    existing = db.session.scalar(select(Notification).where(Notification.idempotency_key == idempotency_key))
+    if existing is not None:
+        return existing
+    notification = Notification(event_kind=event_kind, message_class=message_class, idempotency_key=idempotency_key,
+                                dossier_id=dossier_id, context=message.to_context())
+    db.session.add(notification)
+    db.session.flush()
+    delivery = Delivery(notification_id=notification.id, recipient_zalo_user_id=zalo_user_id,
+                        recipient_phone=phone, message_class=message_class)
     db.session.add(delivery)
     trial.screen(delivery)
     return notification

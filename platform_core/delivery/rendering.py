@@ -25,6 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from platform_core.delivery.context import CONTEXT_FIELDS
 from platform_core.delivery.outbox import EVENT_KINDS
 from platform_core.dossiers.constants import EVENT_APOLOGY
+from platform_core.text import fit
 from platform_core.zalo.messages import (
     MAX_HEADER,
     MAX_ROW_VALUE,
@@ -245,11 +246,6 @@ def _describe(error: Exception) -> Problem:
     return Problem(N_("cannot be rendered: %(error)s"), error=str(error))
 
 
-def _fit(text: str, limit: int) -> str:
-    """Cut to Zalo's limit, marking the cut, instead of letting Zalo refuse the whole message."""
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
-
-
 def fields_of(template) -> dict:
     """The template fields of a MessageTemplate row, or of a plain mapping (an unsaved edit)."""
     if isinstance(template, Mapping):
@@ -355,15 +351,15 @@ def render_text(template, context: Mapping) -> str:
     text = _render("text", fields_of(template)["text"], context)
     if not text:
         raise RenderError("text", "renders empty")
-    return _fit(text, MAX_TEXT_MESSAGE)
+    return fit(text, MAX_TEXT_MESSAGE)
 
 
 def build_card(template, context: Mapping) -> TransactionCard:
     """A transaction card: header and text from the template, a table Zalo accepts (the "Mã hồ sơ" row
     identifies it, the "Trạng thái" row carries the colour) and a "Tra cứu" button the bot answers."""
     fields = fields_of(template)
-    header = _fit(_render("card_header", fields["card_header"], context), MAX_HEADER)
-    text = _fit(_render("card_text", fields["card_text"], context), TransactionCard.MAX_TEXT)
+    header = fit(_render("card_header", fields["card_header"], context), MAX_HEADER)
+    text = fit(_render("card_text", fields["card_text"], context), TransactionCard.MAX_TEXT)
     code = _value(context, "ma_ho_so")
     card = TransactionCard(
         template_type=CARD_TEMPLATE_TYPE,
@@ -386,9 +382,9 @@ def _table(context: Mapping, colour: str) -> list[TableRow]:
         ("Thủ tục", context.get("ten_thu_tuc") or ""),
         ("Ngày hẹn trả", context.get("ngay_hen_moi") or context.get("ngay_hen_tra") or ""),
     ]
-    table = [TableRow(key, _fit(str(value), MAX_ROW_VALUE)) for key, value in rows if str(value).strip()]
+    table = [TableRow(key, fit(str(value), MAX_ROW_VALUE)) for key, value in rows if str(value).strip()]
     status = context.get("trang_thai") or "Đang cập nhật"
-    return [*table, TableRow("Trạng thái", _fit(str(status), MAX_ROW_VALUE), style=colour)]
+    return [*table, TableRow("Trạng thái", fit(str(status), MAX_ROW_VALUE), style=colour)]
 
 
 def _value(context: Mapping, name: str) -> str:

@@ -2,7 +2,8 @@
 
 - consultation (cs) when they interacted with the OA within 7 days (free for 8 messages in 48 h);
 - a transaction message when they follow the OA or interacted within a year;
-- otherwise ZNS to their phone, with the tenant's ZNS template for the event.
+- otherwise ZNS to their phone, with the tenant's ZNS template for the event;
+- policy news only as a promotion message to a follower.
 An eligibility error from Zalo moves to the next channel once (the caller records `fallback_from`).
 """
 
@@ -11,13 +12,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from platform_core.delivery.constants import CS, TRANSACTION, ZNS
+from platform_core.delivery.constants import CS, PROMOTION, TRANSACTION, ZNS
 from platform_core.extensions import db
 from platform_core.zalo.models import Follower
 
 CS_WINDOW = timedelta(days=7)
 TRANSACTION_WINDOW = timedelta(days=365)
-ORDER = (CS, TRANSACTION, ZNS)
+ORDER = (CS, TRANSACTION, ZNS, PROMOTION)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,14 @@ def eligible_channels(delivery, has_zns_template: bool, now: datetime) -> list[R
     if delivery.recipient_phone and has_zns_template:
         routes.append(Route(ZNS, "by phone number (ZNS)", user_id))
     return routes
+
+
+def promotion_routes(delivery) -> list[Route]:
+    """Policy news goes only as a promotion message, and only to a follower (zalo-oa.md §2)."""
+    user_id, follower = recipient_user_id(delivery)
+    if user_id and follower is not None and follower.is_follower:
+        return [Route(PROMOTION, "policy news to a follower of the OA", user_id)]
+    return []
 
 
 def next_route(routes: list[Route], after: str | None) -> Route | None:

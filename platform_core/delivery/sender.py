@@ -16,8 +16,8 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from platform_core.db.types import utcnow
-from platform_core.delivery import rendering, routing, trial
-from platform_core.delivery.constants import CS, PENDING, SENT, TRANSACTION, ZNS
+from platform_core.delivery import composed, rendering, routing, trial
+from platform_core.delivery.constants import CS, PENDING, PROMOTION, SENT, TRANSACTION, ZNS
 from platform_core.delivery.context import VIETNAM
 from platform_core.delivery.models import MessageTemplate
 from platform_core.delivery.outbox import BOT_REPLY
@@ -38,7 +38,7 @@ def send(delivery, client, now: datetime | None = None) -> str:
     now = now or utcnow()
     if delivery.simulated:
         return _record_sent(delivery, f"simulated-{uuid.uuid4().hex}", now)
-    template = None if delivery.notification.event_kind == BOT_REPLY else _pinned_template(delivery)
+    template = None if _untemplated(delivery.notification) else _pinned_template(delivery)
     routes = _routes(delivery, template, now)
     route = _current_route(delivery, routes)
     while route is not None:
@@ -66,6 +66,11 @@ def send(delivery, client, now: datetime | None = None) -> str:
     return delivery.state
 
 
+def _untemplated(notification) -> bool:
+    """The bot's answers and composed messages carry their own words; everything else uses a template."""
+    return notification.event_kind == BOT_REPLY or composed.is_composed(notification.context)
+
+
 def _pinned_template(delivery):
     """The template version this delivery uses, chosen on its first attempt and kept for retries."""
     from platform_core.delivery.templates import current_template
@@ -78,6 +83,8 @@ def _pinned_template(delivery):
 
 
 def _routes(delivery, template, now) -> list[routing.Route]:
+    if (delivery.notification.context or {}).get("promotion"):
+        return routing.promotion_routes(delivery)
     if delivery.channel and delivery.fallback_from is None and delivery.notification.event_kind == BOT_REPLY:
         user_id, _ = routing.recipient_user_id(delivery)
         return [routing.Route(delivery.channel, delivery.channel_reason or "", user_id)]
@@ -100,6 +107,8 @@ def _use(delivery, route):
 def _call(client, delivery, route, template) -> str:
     """Build the message, then call Zalo outside any database transaction (values only, no ORM objects)."""
     context, user_id = delivery.notification.context, route.user_id
+    if composed.is_composed(context):
+        return _call_composed(client, composed.ComposedMessage.from_context(context), route)
     if route.channel == CS:
         text = context["text"] if template is None else rendering.render_text(template, context)
         return _released(client, lambda token: client.send_text(token, user_id, text).message_id)
@@ -112,6 +121,20 @@ def _call(client, delivery, route, template) -> str:
         return _released(client, lambda token: client.send_zns(token, phone, template_id, params,
                                                                 tracking_id=tracking_id).msg_id)
     raise ValueError(f"unknown channel {route.channel}")
+
+
+def _call_composed(client, message: composed.ComposedMessage, route) -> str:
+    user_id = route.user_id
+    if route.channel == CS:
+        text = composed.cs_text(message)
+        return _released(client, lambda token: client.send_text(token, user_id, text).message_id)
+    if route.channel == TRANSACTION:
+        card = composed.transaction_card(message)
+        return _released(client, lambda token: client.send_transaction(token, user_id, card).message_id)
+    if route.channel == PROMOTION:
+        card = composed.promotion_card(message)
+        return _released(client, lambda token: client.send_promotion(token, user_id, card).message_id)
+    raise ValueError(f"a composed message cannot go by {route.channel}")
 
 
 def _released(client, call) -> str:

@@ -51,6 +51,8 @@ class Follower(TenantScoped, db.Model):
     unfollowed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_interaction_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     phone_e164: Mapped[str | None] = mapped_column(String(16))
+    commune: Mapped[str | None] = mapped_column(String(120))  # from shared info or set by the province
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # erased on the citizen's request
     shared_info: Mapped[dict] = mapped_column(JSON, default=dict)
     staff_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("user_account.id"))  # team member
     staff_linked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -87,7 +89,7 @@ class MessageReceipt(TenantScoped, db.Model):
 
 
 class DataSubjectRequest(TenantScoped, db.Model):
-    """A citizen's data-subject request (Zalo `user_withdraw`), recorded for the citizens' rights handling."""
+    """A citizen's data-subject request (Zalo `user_withdraw`, "dừng", or entered by an officer) and its legal clock."""
 
     __tablename__ = "data_subject_request"
     __table_args__ = (
@@ -95,10 +97,17 @@ class DataSubjectRequest(TenantScoped, db.Model):
     )
 
     zalo_user_id: Mapped[str | None] = mapped_column(String(40))
+    phone_e164: Mapped[str | None] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(16), default="open")
+    method: Mapped[str | None] = mapped_column(String(20))
     event_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    respond_by: Mapped[datetime | None] = mapped_column(UTCDateTime)  # 2 working days (Decree 356)
+    complete_by: Mapped[datetime | None] = mapped_column(UTCDateTime)  # 15 days
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    handled_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("user_account.id"))
 
 
 class StaffLinkCode(TenantScoped, db.Model):

@@ -1,0 +1,32 @@
+"""Consent purposes and methods (domain.md §6, §8.1 Consent), data-subject request kinds, retention."""
+
+from flask_babel import lazy_gettext as _l
+
+PURPOSE_DOSSIER, PURPOSE_NEWS, PURPOSE_SURVEY = "dossier_notifications", "policy_news", "satisfaction_survey"
+PURPOSE_LABELS = {
+    PURPOSE_DOSSIER: _l("Dossier notifications"),
+    PURPOSE_NEWS: _l("Policy news"),
+    PURPOSE_SURVEY: _l("Satisfaction surveys"),
+}
+PURPOSES = tuple(PURPOSE_LABELS)
+
+METHOD_ZALO_CHAT, METHOD_ZALO_BUTTON, METHOD_WEB, METHOD_COUNTER = "zalo_chat", "zalo_button", "web", "counter"
+METHOD_ZALO_WITHDRAW, METHOD_OFFICER = "zalo_user_withdraw", "officer"
+METHOD_LABELS = {
+    METHOD_ZALO_CHAT: _l("Written to the OA"),
+    METHOD_ZALO_BUTTON: _l("Zalo button"),
+    METHOD_WEB: _l("Web form"),
+    METHOD_COUNTER: _l("At the desk, on paper"),
+    METHOD_ZALO_WITHDRAW: _l("Zalo data request (user_withdraw)"),
+    METHOD_OFFICER: _l("Recorded by an officer"),
+}
+
+# Data-subject requests.
+REQUEST_WITHDRAW, REQUEST_STOP, REQUEST_EXPORT, REQUEST_ERASE = "withdraw", "stop", "export", "erase"
+REQUEST_OPEN, REQUEST_DONE, REQUEST_REFUSED = "open", "done", "refused"
+# Decree 356/2025: answer within 2 working days, complete within 15 days (domain.md §6).
+RESPONSE_WORKING_DAYS, COMPLETION_DAYS = 2, 15
+
+# Data kinds a province keeps for a set time, then purges (nightly); dossier records are kept by law.
+RETENTION_CHAT, RETENTION_CONTACT, RETENTION_DELIVERIES = "chat_events", "inactive_contacts", "delivery_records"
+DEFAULT_RETENTION_DAYS = {RETENTION_CHAT: 180, RETENTION_CONTACT: 730, RETENTION_DELIVERIES: 365}

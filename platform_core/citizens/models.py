@@ -1,0 +1,49 @@
+"""Consent evidence per citizen and purpose, a province's retention periods, and follower tags."""
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from platform_core.db.base import TenantScoped
+from platform_core.db.types import UTCDateTime, utcnow
+from platform_core.extensions import db
+
+
+class Consent(TenantScoped, db.Model):
+    """One grant of consent for one purpose; withdrawal stamps `withdrawn_at` (the row stays as evidence).
+    A citizen is identified by their OA-scoped Zalo user id, or by phone when they have none."""
+
+    __tablename__ = "consent"
+
+    zalo_user_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    phone_e164: Mapped[str | None] = mapped_column(String(16))
+    purpose: Mapped[str] = mapped_column(String(24))
+    method: Mapped[str] = mapped_column(String(20))
+    notice_version: Mapped[str] = mapped_column(String(20))
+    evidence: Mapped[str | None] = mapped_column(Text)  # what was shown/answered, or the event id
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_method: Mapped[str | None] = mapped_column(String(20))
+
+
+class RetentionPolicy(TenantScoped, db.Model):
+    """How many days a province keeps one kind of data before the nightly purge removes or anonymises it."""
+
+    __tablename__ = "retention_policy"
+    __table_args__ = (UniqueConstraint("tenant_id", "data_kind"),)
+
+    data_kind: Mapped[str] = mapped_column(String(24))
+    days: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class FollowerTag(TenantScoped, db.Model):
+    """A label on a follower (from Zalo's tag events or set by the province), used to choose an audience."""
+
+    __tablename__ = "follower_tag"
+    __table_args__ = (UniqueConstraint("tenant_id", "zalo_user_id", "tag"),)
+
+    zalo_user_id: Mapped[str] = mapped_column(String(40))
+    tag: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,50 @@
+"""PAKN vocabularies: states (domain.md §8.2), channels, categories, deadlines in working days (§4)."""
+
+from flask_babel import lazy_gettext as _l
+
+# States. SUBMITTED -> (REJECTED | SUPPLEMENT_REQUESTED -> SUPPLEMENTED) -> ACCEPTED -> CLASSIFIED
+# -> (FORWARDED | IN_PROGRESS) -> ANSWERED -> PUBLISHED -> CLOSED.
+SUBMITTED, REJECTED, SUPPLEMENT_REQUESTED, SUPPLEMENTED = "submitted", "rejected", "supplement", "supplemented"
+ACCEPTED, CLASSIFIED, FORWARDED, IN_PROGRESS = "accepted", "classified", "forwarded", "in_progress"
+ANSWERED, PUBLISHED, CLOSED = "answered", "published", "closed"
+
+STATUS_LABELS = {
+    SUBMITTED: _l("Submitted"),
+    REJECTED: _l("Not accepted"),
+    SUPPLEMENT_REQUESTED: _l("More information requested"),
+    SUPPLEMENTED: _l("Information added"),
+    ACCEPTED: _l("Accepted"),
+    CLASSIFIED: _l("Classified"),
+    FORWARDED: _l("Forwarded to another agency"),
+    IN_PROGRESS: _l("Being handled"),
+    ANSWERED: _l("Answered"),
+    PUBLISHED: _l("Published"),
+    CLOSED: _l("Closed"),
+}
+
+# Channels.
+CHANNEL_ZALO, CHANNEL_WEB, CHANNEL_OFFICER = "zalo_chat", "web", "officer"
+CHANNEL_LABELS = {
+    CHANNEL_ZALO: _l("Zalo chat"),
+    CHANNEL_WEB: _l("Web form"),
+    CHANNEL_OFFICER: _l("Entered by an officer"),
+}
+
+# Categories (Decree 20/2008 Art. 5, 9).
+CATEGORY_REGULATION, CATEGORY_CONDUCT, CATEGORY_OTHER = "regulation_content", "official_conduct", "other"
+CATEGORY_LABELS = {
+    CATEGORY_REGULATION: _l("Content of a regulation"),
+    CATEGORY_CONDUCT: _l("Conduct of an agency or official"),
+    CATEGORY_OTHER: _l("Other"),
+}
+
+# Deadlines in working days (the national portal's figures used by Decision 766, domain.md §4).
+REJECT_WORKING_DAYS, SUPPLEMENT_WORKING_DAYS, ANSWER_WORKING_DAYS, PUBLISH_WORKING_DAYS = 2, 5, 15, 2
+
+# Citizens' reactions to an answer.
+LIKE, DISLIKE = "like", "dislike"
+
+# Attachments (images a citizen sends on Zalo): accepted types and size.
+ATTACHMENT_TYPES = ("image/jpeg", "image/png", "image/webp")
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+MAX_ATTACHMENTS = 5

@@ -1,0 +1,45 @@
+"""Notice vocabularies (domain.md §8.1 InternalNotice, NĐ 30/2020 urgency and secrecy levels)."""
+
+from flask_babel import lazy_gettext as _l
+
+KIND_INCOMING, KIND_APPROVAL, KIND_MEETING = "incoming_document", "awaiting_approval", "meeting"
+KIND_DOSSIER_DUE, KIND_FEEDBACK_DUE = "dossier_near_due", "feedback_near_due"
+KIND_LABELS = {
+    KIND_INCOMING: _l("Incoming document to handle"),
+    KIND_APPROVAL: _l("Document awaiting approval"),
+    KIND_MEETING: _l("Meeting"),
+    KIND_DOSSIER_DUE: _l("Dossier near its due date"),
+    KIND_FEEDBACK_DUE: _l("Feedback near its deadline"),
+}
+
+# Urgency (độ khẩn): normal, urgent, very urgent, express. The last two are re-sent while unacknowledged.
+URGENCY_NORMAL, URGENCY_URGENT, URGENCY_VERY_URGENT, URGENCY_EXPRESS = "thuong", "khan", "thuong_khan", "hoa_toc"
+URGENCY_LABELS = {
+    URGENCY_NORMAL: _l("Normal"),
+    URGENCY_URGENT: _l("Urgent (Khẩn)"),
+    URGENCY_VERY_URGENT: _l("Very urgent (Thượng khẩn)"),
+    URGENCY_EXPRESS: _l("Express (Hỏa tốc)"),
+}
+RESENT_URGENCIES = (URGENCY_VERY_URGENT, URGENCY_EXPRESS)
+
+# Secrecy (độ mật): a secret document's content never goes to Zalo, only "you have N secret documents".
+SECRECY_NONE, SECRECY_CONFIDENTIAL, SECRECY_SECRET, SECRECY_TOP_SECRET = "", "mat", "toi_mat", "tuyet_mat"
+SECRECY_LABELS = {
+    SECRECY_NONE: _l("Not secret"),
+    SECRECY_CONFIDENTIAL: _l("Confidential (Mật)"),
+    SECRECY_SECRET: _l("Secret (Tối mật)"),
+    SECRECY_TOP_SECRET: _l("Top secret (Tuyệt mật)"),
+}
+
+# CREATED -> SENT -> READ -> ACKNOWLEDGED -> DONE
+CREATED, SENT, READ, ACKNOWLEDGED, DONE = "created", "sent", "read", "acknowledged", "done"
+STATUS_LABELS = {CREATED: _l("Created"), SENT: _l("Sent"), READ: _l("Read"),
+                 ACKNOWLEDGED: _l("Acknowledged"), DONE: _l("Done")}
+
+# Positions of officials (domain.md §8.1 Official.role).
+POSITIONS = {
+    "van_thu": _l("Clerk (văn thư)"),
+    "lanh_dao": _l("Leader (lãnh đạo)"),
+    "chuyen_vien": _l("Specialist (chuyên viên)"),
+    "mot_cua": _l("One-stop desk (một cửa)"),
+}
