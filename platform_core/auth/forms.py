@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Regexp, Validation
 from platform_core.auth import passwords
 from platform_core.auth.constants import MIN_PASSWORD_LENGTH
 from platform_core.auth.recovery import CODE_PATTERN
-from platform_core.auth.service import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
+from platform_core.auth.service import EMAIL_PATTERN, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
 
 TOTP_PATTERN = re.compile(r"^\s*\d{3}\s?\d{3}\s*$")
 
@@ -103,6 +103,16 @@ def full_name_field() -> StringField:
         _l("Full name"),
         validators=[DataRequired(_l("Enter your full name.")), Length(max=MAX_NAME_LENGTH)],
         render_kw={"autocomplete": "name"},
+    )
+
+
+def invitee_email_field(label=None) -> StringField:
+    """The e-mail address of someone being invited (by an operator or a province admin)."""
+    return StringField(
+        label or _l("E-mail address"),
+        validators=[DataRequired(_l("Enter the person's e-mail address.")), Length(max=MAX_EMAIL_LENGTH),
+                    Regexp(EMAIL_PATTERN, message=_l("Enter an e-mail address like name@example.gov.vn."))],
+        render_kw={"type": "email", "autocomplete": "off", "spellcheck": "false"},
     )
 
 

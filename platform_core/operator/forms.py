@@ -5,8 +5,9 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from platform_core.auth.forms import invitee_email_field
 from platform_core.onboarding.golive import MAX_REASON_LENGTH
 
 # Zalo allows 4,000 requests a minute per app (zalo-oa.md §7): no tenant's rate may exceed it.
@@ -39,15 +40,7 @@ class InviteForm(FlaskForm):
         validators=[DataRequired(_l("Enter the person's name.")), Length(max=120)],
         render_kw={"autocomplete": "off"},
     )
-    email = StringField(
-        _l("E-mail"),
-        validators=[
-            DataRequired(_l("Enter an e-mail address.")), Length(max=254),
-            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-                   message=_l("Enter an e-mail address like name@example.gov.vn.")),
-        ],
-        render_kw={"type": "email", "autocomplete": "off", "spellcheck": "false"},
-    )
+    email = invitee_email_field(_l("E-mail"))
 
 
 class ReasonForm(FlaskForm):

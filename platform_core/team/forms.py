@@ -3,10 +3,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length
 
 from platform_core.auth.constants import ROLE_OFFICER, TENANT_ROLES
-from platform_core.auth.service import EMAIL_PATTERN, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
+from platform_core.auth.forms import invitee_email_field
+from platform_core.auth.service import MAX_NAME_LENGTH
 from platform_core.console.forms import options
 
 
@@ -16,12 +17,7 @@ def _role_field(label):
 
 
 class InviteForm(FlaskForm):
-    email = StringField(
-        _l("E-mail address"),
-        validators=[DataRequired(_l("Enter the person's e-mail address.")), Length(max=MAX_EMAIL_LENGTH),
-                    Regexp(EMAIL_PATTERN, message=_l("Enter an e-mail address like name@example.gov.vn."))],
-        render_kw={"type": "email", "autocomplete": "off", "spellcheck": "false"},
-    )
+    email = invitee_email_field()
     full_name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter the person's name.")),
                                                          Length(max=MAX_NAME_LENGTH)])
     role = _role_field(_l("Role"))
