@@ -57,7 +57,7 @@ def leading_words(text: str) -> tuple[tuple[str, str], str] | None:
     match = _LEADING_WORDS.match(text or "")
     if match is None:
         return None
-    return (fold(match[1]), fold(match[2])), text[match.end():].strip(_SEPARATORS)
+    return (fold(match[1]), fold(match[2])), text[match.end():].lstrip(_SEPARATORS).rstrip()
 
 
 def find_code(text: str) -> str | None:
@@ -69,10 +69,10 @@ def without_code(text: str) -> str:
     folded = fold(text)
     match = _CODE.search(folded)
     if match is None:
-        return text.strip(_SEPARATORS)
+        return text.lstrip(_SEPARATORS).rstrip()
     # fold() keeps letters and digits one for one only for plain ASCII codes; cut the typed code out by value.
     typed = re.compile(r"p\s*a[\s.\-]*" + match[1] + r"[\s.\-]*" + match[2], re.IGNORECASE)
-    return typed.sub(" ", text, count=1).strip(_SEPARATORS)
+    return typed.sub(" ", text, count=1).lstrip(_SEPARATORS).rstrip()
 
 
 def answer(message: CitizenMessage) -> str | None:
@@ -88,7 +88,7 @@ def answer(message: CitizenMessage) -> str | None:
     for prefixes, reaction in ((DISLIKE_PREFIXES, DISLIKE), (LIKE_PREFIXES, LIKE)):
         if folded.startswith(prefixes):
             return _react(message, code, reaction)
-    if not without_code(message.text):
+    if not without_code(message.text).strip(_SEPARATORS):
         return _progress(message, code)
     return None
 

@@ -31,7 +31,7 @@ FILES = {
     "anh.jpg": ("image/jpeg", lambda: _JPEG),
     "anh.png": ("image/png", _png),
     "anh.webp": ("image/webp", lambda: b"RIFF" + struct.pack("<I", len(_WEBP_BODY)) + _WEBP_BODY),
-    "anh-lon.jpg": ("image/jpeg", lambda: _JPEG[:-2] + b"\x00" * (LARGE_BYTES - len(_JPEG))),
+    "anh-lon.jpg": ("image/jpeg", lambda: _JPEG + b"\x00" * (LARGE_BYTES - len(_JPEG))),
     "giay-to.pdf": ("image/jpeg", lambda: b"%PDF-1.4\n% not an image\n"),  # a CDN may well say image/jpeg
 }
 

@@ -14,7 +14,7 @@ from tests import factories
 from tests.auth.support import add_membership
 from tests.conftest import as_tenant
 from tests.console.support import admin_a, admin_b, csrf_on, officer_a, signed_in_member  # noqa: F401 - fixtures
-from tests.zalo.conftest import connected_a, connected_b  # noqa: F401 - fixtures
+from tests.zalo.conftest import connected_a, connected_b, sandbox  # noqa: F401 - fixtures
 
 # Monday 2 November 2026, 09:00 in Vietnam.
 MONDAY = datetime(2026, 11, 2, 2, tzinfo=UTC)
