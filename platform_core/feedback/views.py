@@ -118,7 +118,7 @@ def _feedback_or_404(feedback_id):
 
 def _render_detail(feedback, failed=None, error=None):
     current = {"category": feedback.category, "agency": feedback.assigned_agency}  # classify again from here
-    forms = {action: ActionForm(prefix=action, formdata=None, data=current)
+    forms = {action: ActionForm(prefix=action, formdata=None, data=current if action == "classify" else None)
              for action in service.allowed_actions(feedback)}
     if failed is not None:
         forms[failed[0]] = failed[1]
