@@ -65,6 +65,15 @@ def test_codes_count_per_month_and_per_tenant(tenant_a, tenant_b):
     assert zalo_feedback(tenant_a, now=datetime(2026, 11, 30, 18, tzinfo=UTC)).code == "PA-2612-0001"  # 1/12 in VN
 
 
+def test_a_code_taken_meanwhile_makes_the_next_submission_try_the_next_number(tenant_a):
+    first = zalo_feedback(tenant_a)
+    with as_tenant(tenant_a):
+        first.code = "PA-2611-0002"  # as if a concurrent submission had taken 0002 first
+        db.session.flush()
+    assert zalo_feedback(tenant_a).code == "PA-2611-0003"
+    assert count_feedback(tenant_a) == 2
+
+
 def test_the_zalo_acknowledgement_carries_the_code_and_the_answer_deadline(tenant_a):
     feedback = zalo_feedback(tenant_a)
     [message] = messages_to(tenant_a)
