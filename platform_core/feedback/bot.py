@@ -44,6 +44,7 @@ _CODE = re.compile(r"\bpa[\s.\-]?(\d{4})[\s.\-]?(\d{4,6})\b")
 
 NO_CONTENT = ("Xin ghi rõ nội dung phản ánh, kiến nghị (ít nhất {count} ký tự) ngay sau chữ “phản ánh”, ví dụ: "
               "“phản ánh Bộ phận một cửa xã hẹn trả kết quả trễ 5 ngày”.")
+NO_INFORMATION = "Xin ghi thông tin bổ sung (ít nhất {count} ký tự) ngay sau chữ “bổ sung”."
 SUPPLEMENT_THANKS = ("Đã nhận thông tin bổ sung cho phản ánh {code}. Cơ quan sẽ xem xét và trả lời chậm nhất ngày "
                      "{deadline}.")
 NOT_YOURS = "Không tìm thấy phản ánh {code} của ông/bà. Xin kiểm tra lại mã phản ánh."
@@ -117,7 +118,7 @@ def _supplement(message: CitizenMessage, code: str | None, text: str) -> str | N
     try:
         service.add_information(feedback, text)
     except FieldError:
-        return NO_CONTENT.format(count=MIN_CONTENT_CHARS).replace("phản ánh", "bổ sung", 1)
+        return NO_INFORMATION.format(count=MIN_CONTENT_CHARS)
     return SUPPLEMENT_THANKS.format(code=feedback.code, deadline=vn_date(feedback.deadline_answer_at))
 
 

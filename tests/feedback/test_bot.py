@@ -179,3 +179,13 @@ def test_an_image_with_no_feedback_waiting_is_only_recorded(client, tenant_a, sa
     assert attachments_of(tenant_a) == [] and bot_replies(tenant_a) == []
     with as_tenant(tenant_a):
         assert db.session.scalar(select(func.count()).select_from(Feedback)) == 0
+
+
+def test_bo_sung_with_nothing_after_it_asks_for_the_information(client, tenant_a, officer):
+    feedback = zalo_feedback(tenant_a)
+    with as_tenant(tenant_a):
+        service.act(feedback, "request_supplement", officer, note="Tên cán bộ tiếp nhận.")
+        db.session.flush()
+    write(client, tenant_a, f"bổ sung {feedback.code}", "fb-9")
+    assert reloaded(tenant_a, feedback).status == "supplement"
+    assert bot_replies(tenant_a) == ["Xin ghi thông tin bổ sung (ít nhất 10 ký tự) ngay sau chữ “bổ sung”."]
