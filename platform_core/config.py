@@ -77,6 +77,8 @@ def load_settings(instance_path: Path) -> dict:
         "TRIAL_DAILY_CAP": int(os.environ.get("TRIAL_DAILY_CAP", 50)),
         "REQUIRE_2FA": _bool("REQUIRE_2FA", environment == "production"),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
+        # Feedback accepted from one address on a province's public form (feedback/public.py).
+        "FEEDBACK_FORM_RATE_LIMIT": os.environ.get("FEEDBACK_FORM_RATE_LIMIT", "5 per hour"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         # When Redis is unreachable, count in memory (per process) rather than fail the login page.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,

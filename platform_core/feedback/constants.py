@@ -48,3 +48,51 @@ LIKE, DISLIKE = "like", "dislike"
 ATTACHMENT_TYPES = ("image/jpeg", "image/png", "image/webp")
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 MAX_ATTACHMENTS = 5
+
+# What a feedback needs to be taken in (Decree 20/2008 Art. 7: its content; a web form also name and phone).
+MIN_CONTENT_CHARS = 10
+MAX_CONTENT_CHARS = 5000
+CODE_PREFIX = "PA"
+
+# Images sent on Zalo within this many minutes of a feedback (or while more information is requested) join it.
+ATTACH_WINDOW_MINUTES = 30
+
+# Steps of a feedback's history (FeedbackEvent.action). The officer's actions move it through the states.
+SUBMIT, ACCEPT, REJECT, SUPPLEMENT = "submit", "accept", "reject", "supplement"
+REQUEST_SUPPLEMENT = "request_supplement"
+CLASSIFY, FORWARD, START, ANSWER, PUBLISH, CLOSE = "classify", "forward", "start", "answer", "publish", "close"
+REACT, ATTACH, OVERDUE = "react", "attach", "overdue"
+
+# action -> (states it may start from, state it leads to); domain.md §8.2.
+TRANSITIONS = {
+    ACCEPT: ((SUBMITTED, SUPPLEMENTED), ACCEPTED),
+    REJECT: ((SUBMITTED, SUPPLEMENTED), REJECTED),
+    REQUEST_SUPPLEMENT: ((SUBMITTED, SUPPLEMENTED), SUPPLEMENT_REQUESTED),
+    SUPPLEMENT: ((SUPPLEMENT_REQUESTED,), SUPPLEMENTED),
+    CLASSIFY: ((ACCEPTED, CLASSIFIED), CLASSIFIED),
+    FORWARD: ((CLASSIFIED, IN_PROGRESS), FORWARDED),
+    START: ((CLASSIFIED,), IN_PROGRESS),
+    ANSWER: ((CLASSIFIED, IN_PROGRESS), ANSWERED),
+    PUBLISH: ((ANSWERED,), PUBLISHED),
+    CLOSE: ((PUBLISHED,), CLOSED),
+}
+OFFICER_ACTIONS = (ACCEPT, REJECT, REQUEST_SUPPLEMENT, CLASSIFY, FORWARD, START, ANSWER, PUBLISH, CLOSE)
+OPEN_STATES = (SUBMITTED, SUPPLEMENT_REQUESTED, SUPPLEMENTED, ACCEPTED, CLASSIFIED, IN_PROGRESS, ANSWERED)
+
+ACTION_LABELS = {
+    SUBMIT: _l("Submitted"),
+    ACCEPT: _l("Accept"),
+    REJECT: _l("Do not accept"),
+    REQUEST_SUPPLEMENT: _l("Ask for more information"),
+    SUPPLEMENT: _l("The citizen added information"),
+    CLASSIFY: _l("Classify"),
+    FORWARD: _l("Forward to another agency"),
+    START: _l("Start handling"),
+    ANSWER: _l("Answer"),
+    PUBLISH: _l("Publish the answer"),
+    CLOSE: _l("Close"),
+    REACT: _l("The citizen reacted to the answer"),
+    ATTACH: _l("Image attached"),
+    OVERDUE: _l("Past its deadline: escalated to the administrators"),
+}
+REACTION_LABELS = {LIKE: _l("Satisfied"), DISLIKE: _l("Not satisfied")}

@@ -17,6 +17,7 @@ from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from platform_core.sandbox import pipeline
+from platform_core.sandbox.cdn import cdn_bp
 from platform_core.sandbox.common import RAW_HEADERS_KEY, RESET_KEY
 from platform_core.sandbox.control import control_bp
 from platform_core.sandbox.oauth import oauth_bp
@@ -74,7 +75,7 @@ def create_app(sandbox: SandboxState | None = None) -> Flask:
     app.extensions["zalo_sandbox"] = sandbox or SandboxState()
     app.before_request(pipeline.before_request)
     app.after_request(pipeline.after_request)
-    for blueprint in (oauth_bp, openapi_bp, zns_bp, control_bp, phone_bp):
+    for blueprint in (oauth_bp, openapi_bp, zns_bp, control_bp, phone_bp, cdn_bp):
         app.register_blueprint(blueprint)
     app.wsgi_app = ResetMiddleware(app.wsgi_app)
     return app
