@@ -90,3 +90,10 @@ def october(tenant_a, tenant_b) -> October:
         factories.create_follower(B_CITIZEN, followed_at=vn(2), display_name=CANARY)
     return October([d1, d2, d4])
 
+
+
+@pytest.fixture
+def english(app):
+    """Service code that builds labels (gettext) in a request read in English."""
+    with app.test_request_context("/?lang=en"):
+        yield
