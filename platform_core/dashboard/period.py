@@ -12,6 +12,7 @@ from wtforms import Form, SelectField
 from wtforms.fields import DateField
 from wtforms.validators import Optional
 
+from platform_core.console.forms import options
 from platform_core.db.types import utcnow
 from platform_core.delivery.context import VIETNAM
 
@@ -63,19 +64,27 @@ def preset(name: str, now: datetime | None = None) -> Period:
 class PeriodForm(Form):
     """Above every report (GET: nothing changes, so no CSRF token)."""
 
-    period = SelectField(_l("Period"), choices=list(PRESETS.items()), default=THIS_MONTH)
+    period = SelectField(_l("Period"), choices=options(PRESETS), default=THIS_MONTH)
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
 
-    def validate_date_to(self, field) -> None:
-        if self.period.data != CUSTOM:
-            return
-        if self.date_from.data is None or field.data is None:
-            raise ValueError(_l("Choose both dates."))
-        if field.data < self.date_from.data:
-            raise ValueError(_l("The end date is before the start date."))
-        if (field.data - self.date_from.data).days >= MAX_DAYS:
-            raise ValueError(_l("Choose at most two years."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        problem = self._custom_problem() if self.period.data == CUSTOM else None
+        if problem is not None:
+            self.date_to.errors = [*self.date_to.errors, problem]
+            return False
+        return valid
+
+    def _custom_problem(self):
+        first, last = self.date_from.data, self.date_to.data
+        if first is None or last is None:
+            return _l("Choose both dates.")
+        if last < first:
+            return _l("The end date is before the start date.")
+        if (last - first).days >= MAX_DAYS:
+            return _l("Choose at most two years.")
+        return None
 
     def chosen(self, now: datetime | None = None) -> Period:
         """The period asked for; call after `validate()` (an invalid choice falls back to this month)."""
