@@ -14,7 +14,7 @@ from platform_core.extensions import db
 from tests import factories
 from tests.conftest import CANARY, as_tenant
 from tests.console.support import admin_b, officer_a  # noqa: F401 - shared fixtures
-from tests.operator.conftest import citizen_rows, operator, operator_client  # noqa: F401 - shared fixtures
+from tests.operator.conftest import admin_client, citizen_rows, operator, operator_client  # noqa: F401 - shared
 
 OCTOBER = Period(datetime(2026, 10, 1).date(), datetime(2026, 10, 31).date())
 OCTOBER_ARGS = "period=custom&date_from=2026-10-01&date_to=2026-10-31&lang=en"
