@@ -1,9 +1,9 @@
 """Charts drawn on the server as inline SVG: no chart library, no CDN, no JavaScript.
 
-Each function returns safe markup: an `<svg role="img">` labelled by its `<title>` and `<desc>` (screen readers
-read those; the page puts the same figures in a data table under the chart). Every text that comes from data
-(procedure names, agencies) is escaped here. Bars are horizontal so that long Vietnamese names stay readable;
-the line chart is for time series (followers by day).
+Each function returns safe markup: an `<svg role="img">` named by its `<title>` and described by its `<desc>`
+(screen readers read those; the page puts the same figures in a data table under the chart). Every text that
+comes from data (procedure names, agencies) is escaped here. Bars are horizontal, each under its name, so that
+long Vietnamese names stay readable on a phone; the line chart is for time series (followers by day).
 """
 
 from collections.abc import Sequence
@@ -13,12 +13,14 @@ from markupsafe import Markup, escape
 
 # Colour-blind-safe palette (Okabe-Ito), in series order.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
-WIDTH = 640
-LABEL_WIDTH = 220  # room for category names left of the bars
-BAR_HEIGHT, BAR_GAP = 22, 8
-TOP, BOTTOM = 12, 28
-MAX_LABEL = 34  # characters of a category name drawn; the full name is in the table and the tooltip
+WIDTH = 560  # viewBox units; the SVG scales to its container (a phone shows it at about 2/3)
+LEFT = 8
+LABEL_HEIGHT, BAR_HEIGHT, BAR_GAP = 16, 20, 10  # each category's name sits above its bar (room on a phone)
+ROW = LABEL_HEIGHT + BAR_HEIGHT + BAR_GAP
+TOP, BOTTOM = 12, 8
+MAX_LABEL = 56  # characters of a category name drawn; the full name is in the table and the tooltip
 LINE_HEIGHT = 240
+LEGEND_ROW = 20
 
 
 @dataclass(frozen=True)
@@ -38,17 +40,15 @@ def stacked_bar(chart_id: str, title: str, desc: str, labels: Sequence[str], ser
     if not labels:
         return _empty(chart_id, title, desc)
     totals = [sum(s.values[index] for s in series) for index in range(len(labels))]
-    scale = (WIDTH - LABEL_WIDTH - 60) / (max(totals) or 1)
-    legend_height = 24 if legend else 0
-    height = TOP + legend_height + len(labels) * (BAR_HEIGHT + BAR_GAP) + BOTTOM
-    parts = [_open(chart_id, title, desc, height)]
-    if legend:
-        parts.append(_legend(series, TOP))
+    scale = (WIDTH - LEFT - 60) / (max(totals) or 1)
+    key, legend_height = _legend(series, TOP) if legend else ("", 0)
+    height = TOP + legend_height + len(labels) * ROW + BOTTOM
+    parts = [_open(chart_id, title, desc, height), key]
     for index, label in enumerate(labels):
-        y = TOP + legend_height + index * (BAR_HEIGHT + BAR_GAP)
-        parts.append(f'<text class="chart__label" x="{LABEL_WIDTH - 6}" y="{y + BAR_HEIGHT * 0.7:.1f}" '
-                     f'text-anchor="end">{_short(label)}<title>{escape(label)}</title></text>')
-        x = float(LABEL_WIDTH)
+        top = TOP + legend_height + index * ROW
+        parts.append(f'<text class="chart__label" x="{LEFT}" y="{top + 12}">{_short(label)}'
+                     f'<title>{escape(label)}</title></text>')
+        y, x = top + LABEL_HEIGHT, float(LEFT)
         for number, item in enumerate(series):
             value = item.values[index]
             if value:
@@ -67,11 +67,12 @@ def line(chart_id: str, title: str, desc: str, labels: Sequence[str], series: Se
     under the axis."""
     if not labels:
         return _empty(chart_id, title, desc)
-    left, right, top, bottom = 56, 16, TOP + 24, 36
+    key, legend_height = _legend(series, TOP)
+    left, right, top, bottom = 56, 16, TOP + legend_height + 8, 36
     plot_width, plot_height = WIDTH - left - right, LINE_HEIGHT - top - bottom
     peak = max((max(s.values, default=0) for s in series), default=0) or 1
     step = plot_width / max(len(labels) - 1, 1)
-    parts = [_open(chart_id, title, desc, LINE_HEIGHT), _legend(series, TOP)]
+    parts = [_open(chart_id, title, desc, LINE_HEIGHT), key]
     for fraction in (0, 0.5, 1):
         y = top + plot_height * (1 - fraction)
         parts.append(f'<line class="chart__grid" x1="{left}" x2="{WIDTH - right}" y1="{y:.1f}" y2="{y:.1f}" '
@@ -93,7 +94,7 @@ def line(chart_id: str, title: str, desc: str, labels: Sequence[str], series: Se
 def _open(chart_id: str, title: str, desc: str, height: int) -> str:
     chart_id = escape(chart_id)
     return (f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-            f'width="100%" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc">'
+            f'width="100%" role="img" aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc">'
             f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(desc)}</desc>')
 
 
@@ -105,13 +106,17 @@ def _svg(parts: list[str]) -> Markup:
     return Markup("".join(parts) + "</svg>")  # noqa: S704 - every text from data is escaped where it is added
 
 
-def _legend(series: Sequence[Series], y: int) -> str:
-    parts, x = [], LABEL_WIDTH
+def _legend(series: Sequence[Series], top: int) -> tuple[str, int]:
+    """The series' colours and names, in as many rows as the width needs; returns the markup and its height."""
+    parts, x, y = [], LEFT, top
     for number, item in enumerate(series):
+        width = 28 + 9 * min(len(item.name), MAX_LABEL)
+        if x > LEFT and x + width > WIDTH:
+            x, y = LEFT, y + LEGEND_ROW
         parts.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{_colour(number)}"/>'
                      f'<text class="chart__legend" x="{x + 16}" y="{y + 10}">{_short(item.name)}</text>')
-        x += 24 + 7 * min(len(item.name), MAX_LABEL)
-    return "".join(parts)
+        x += width
+    return "".join(parts), y - top + LEGEND_ROW
 
 
 def _colour(number: int) -> str:

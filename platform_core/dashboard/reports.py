@@ -32,21 +32,23 @@ def dossiers_by_status(period: Period, tenant_id) -> Table:
     counts = _own(queries.dossiers_by_status(period), tenant_id)
     rows = [[status, str(STATUS_LABELS.get(status, status)), counts[status]] for status in sorted(counts)]
     table = Table("dossiers-by-status", _("Dossiers by status"), [_("Code"), _("Status"), _("Dossiers")], rows,
-                  total=["", _("All"), sum(counts.values())])
-    table.chart = charts.bar("chart-status", table.title, _("Dossiers received in the period, by current status."),
-                             [row[1] for row in rows], [row[2] for row in rows])
+                  total=["", _("All"), sum(counts.values())],
+                  note=_("Dossiers received in the period, by the status they have now."))
+    table.chart = charts.bar("chart-status", table.title, table.note, [row[1] for row in rows],
+                             [row[2] for row in rows])
     return table
 
 
 def dossiers_by_procedure(period: Period, tenant_id) -> Table:
     counts = _own(queries.dossiers_by_procedure(period), tenant_id)
     rows = sorted(([code, name, count] for (code, name), count in counts.items()), key=lambda row: (-row[2], row[0]))
-    table = Table("dossiers-by-procedure", _("Dossiers by procedure"), [_("Code"), _("Procedure"), _("Dossiers")],
-                  rows, total=["", _("All"), sum(counts.values())])
     shown = rows[:CHART_ROWS]
-    table.chart = charts.bar("chart-procedure", table.title,
-                             _("Dossiers received in the period, by procedure (the %(count)s most frequent).",
-                               count=len(shown)), [row[1] for row in shown], [row[2] for row in shown])
+    table = Table("dossiers-by-procedure", _("Dossiers by procedure"), [_("Code"), _("Procedure"), _("Dossiers")],
+                  rows, total=["", _("All"), sum(counts.values())],
+                  note=_("Dossiers received in the period, by procedure; the chart shows the %(count)s most "
+                         "frequent, the table all of them.", count=CHART_ROWS))
+    table.chart = charts.bar("chart-procedure", table.title, table.note, [row[1] for row in shown],
+                             [row[2] for row in shown])
     return table
 
 

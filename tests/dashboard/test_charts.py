@@ -15,7 +15,7 @@ def parse(markup) -> ET.Element:
 def test_a_bar_chart_is_labelled_svg_with_one_bar_per_value():
     svg = parse(charts.bar("c1", "Dossiers by status", "Received in October", ["Received", "Returned"], [3, 6]))
     assert svg.tag == f"{SVG}svg" and svg.get("role") == "img"
-    assert svg.get("aria-labelledby") == "c1-title c1-desc"
+    assert svg.get("aria-labelledby") == "c1-title" and svg.get("aria-describedby") == "c1-desc"
     assert svg.find(f"{SVG}title").text == "Dossiers by status" and svg.find(f"{SVG}title").get("id") == "c1-title"
     assert svg.find(f"{SVG}desc").text == "Received in October"
     bars = svg.findall(f"{SVG}rect")
@@ -71,8 +71,17 @@ def test_text_from_data_is_escaped():
 
 
 def test_long_labels_are_shortened_with_the_full_name_kept_as_a_tooltip():
-    name = "Đăng ký thường trú cho công dân chuyển đến từ tỉnh khác"
+    name = "Đăng ký thường trú cho công dân chuyển đến từ tỉnh khác, có nhà ở hợp pháp do thuê, mượn"
     svg = parse(charts.bar("c5", "Procedures", "By procedure", [name], [1]))
     label = next(text for text in svg.findall(f"{SVG}text") if text.get("class") == "chart__label")
     assert label.text.endswith("…") and len(label.text) == charts.MAX_LABEL
     assert label.find(f"{SVG}title").text == name
+
+
+def test_a_long_legend_wraps_inside_the_chart():
+    names = [f"Đã gửi, chờ xác nhận {number}" for number in range(6)]
+    svg = parse(charts.stacked_bar("c6", "Messages", "By channel", ["cs"], [Series(name, [1]) for name in names]))
+    keys = [text for text in svg.findall(f"{SVG}text") if text.get("class") == "chart__legend"]
+    assert [key.text for key in keys] == names
+    assert all(float(key.get("x")) < charts.WIDTH for key in keys)
+    assert len({key.get("y") for key in keys}) == 3  # two names a row
