@@ -10,7 +10,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from platform_core.dashboard import costs, queries
+from platform_core.dashboard import charts, costs, queries
 from platform_core.dashboard.period import Period
 from platform_core.dashboard.tables import Table, percent
 from platform_core.db.cross_tenant import cross_tenant
@@ -68,7 +68,7 @@ def provinces(period: Period, actor, now: datetime | None = None) -> Table:
     empty = dict.fromkeys(COUNTS, 0)
     rows = [_row(tenant.name, figures.get(tenant.id, empty)) for tenant in tenants]
     totals = {name: sum(figures.get(tenant.id, empty)[name] for tenant in tenants) for name in COUNTS}
-    return Table(
+    table = Table(
         "provinces", _("Key figures by province"),
         [_("Province"), _("Dossiers received"), _("Dossiers finished"), _("On-time rate (%)"), _("Messages sent"),
          _("Delivered (%)"), _("Estimated cost (VND)"), _("Ratings"), _("Average rating"), _("Feedback received"),
@@ -76,3 +76,7 @@ def provinces(period: Period, actor, now: datetime | None = None) -> Table:
         rows, total=_row(_("All provinces"), totals),
         note=_("Counts only. Costs are estimates (see a province's reports for how they are worked out)."),
     )
+    busy = [row for row in rows if row[4]]
+    table.chart = charts.bar("chart-provinces", _("Messages sent by province"), table.note,
+                             [row[0] for row in busy], [row[4] for row in busy])
+    return table

@@ -13,14 +13,14 @@ from markupsafe import Markup, escape
 
 # Colour-blind-safe palette (Okabe-Ito), in series order.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
-WIDTH = 560  # viewBox units; the SVG scales to its container (a phone shows it at about 2/3)
+WIDTH = 480  # viewBox units; the SVG scales to its container (about 3/4 on a phone)
 LEFT = 8
-LABEL_HEIGHT, BAR_HEIGHT, BAR_GAP = 16, 20, 10  # each category's name sits above its bar (room on a phone)
+LABEL_HEIGHT, BAR_HEIGHT, BAR_GAP = 18, 20, 10  # each category's name sits above its bar (room on a phone)
 ROW = LABEL_HEIGHT + BAR_HEIGHT + BAR_GAP
 TOP, BOTTOM = 12, 8
-MAX_LABEL = 56  # characters of a category name drawn; the full name is in the table and the tooltip
+MAX_LABEL = 52  # characters of a category name drawn; the full name is in the table and the tooltip
 LINE_HEIGHT = 240
-LEGEND_ROW = 20
+LEGEND_ROW = 22
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def stacked_bar(chart_id: str, title: str, desc: str, labels: Sequence[str], ser
     parts = [_open(chart_id, title, desc, height), key]
     for index, label in enumerate(labels):
         top = TOP + legend_height + index * ROW
-        parts.append(f'<text class="chart__label" x="{LEFT}" y="{top + 12}">{_short(label)}'
+        parts.append(f'<text class="chart__label" x="{LEFT}" y="{top + 14}">{_short(label)}'
                      f'<title>{escape(label)}</title></text>')
         y, x = top + LABEL_HEIGHT, float(LEFT)
         for number, item in enumerate(series):
@@ -94,7 +94,8 @@ def line(chart_id: str, title: str, desc: str, labels: Sequence[str], series: Se
 def _open(chart_id: str, title: str, desc: str, height: int) -> str:
     chart_id = escape(chart_id)
     return (f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-            f'width="100%" role="img" aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc">'
+            f'width="{WIDTH}" height="{height}" role="img" aria-labelledby="{chart_id}-title" '
+            f'aria-describedby="{chart_id}-desc">'
             f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(desc)}</desc>')
 
 

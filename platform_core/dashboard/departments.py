@@ -12,9 +12,11 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from platform_core.dashboard import costs, queries
+from platform_core.dashboard import charts, costs, queries
+from platform_core.dashboard.charts import Series
 from platform_core.dashboard.period import Period
 from platform_core.dashboard.tables import Table, percent
+from platform_core.delivery.constants import CHANNEL_LABELS
 
 
 @dataclass
@@ -72,7 +74,7 @@ def summary(period: Period, tenant_id, now: datetime | None = None) -> Table:
             row.notices, row.ratings.count, None if average is None else round(average, 2),
             row.answered, row.answered_on_time,
         ])
-    return Table(
+    table = Table(
         "departments", _("Monthly Zalo usage by department"),
         [_("Month"), _("Department"), _("Dossiers handled"), _("Handled on time"), _("Consultation messages"),
          _("Transaction messages"), _("ZNS messages"), _("Promotion messages"), _("Messages sent"),
@@ -82,3 +84,19 @@ def summary(period: Period, tenant_id, now: datetime | None = None) -> Table:
         note=_("For the annual emulation review: per month and department (the agency of the dossier's "
                "procedure; for notices, the official's agency; for feedback, the agency it was assigned to)."),
     )
+    table.chart = _messages_chart(rows)
+    return table
+
+
+def _messages_chart(rows: list[list]):
+    """Messages sent in the whole period per department, split by channel (the table has them by month)."""
+    by_department: dict[str, list[int]] = {}
+    for row in rows:
+        sums = by_department.setdefault(row[1], [0] * len(costs.CHANNELS))
+        for index in range(len(costs.CHANNELS)):
+            sums[index] += row[4 + index]
+    names = [name for name, sums in by_department.items() if any(sums)]
+    series = [Series(str(CHANNEL_LABELS[channel]), [by_department[name][index] for name in names])
+              for index, channel in enumerate(costs.CHANNELS)]
+    return charts.stacked_bar("chart-departments", _("Messages sent by department"),
+                              _("Messages sent in the period per department, by channel."), names, series)

@@ -41,6 +41,8 @@ def test_the_page_is_in_the_operator_navigation_and_audited(operator_client, oct
     html = operator_client.get(f"{URL}?{OCTOBER_ARGS}").get_data(as_text=True)
     assert f'<a href="{URL}" aria-current="page">Reports across provinces</a>' in html
     assert "Bắc Ninh" in html and "Đà Nẵng" in html and "All provinces" in html
+    chart = html.split('<svg class="chart"')[1].split("</svg>")[0]
+    assert "Messages sent by province" in chart and "Bắc Ninh" in chart and "Đà Nẵng" in chart
     reasons = [event.details["reason"] for event in platform_events("cross_tenant_access")]
     assert "operator console: reports across provinces" in reasons
 

@@ -72,6 +72,8 @@ def test_csv_holds_the_headers_rows_and_total(officer_a, october):
 def test_the_department_summary_page_and_csv(officer_a, october):
     html = text_of(officer_a.client.get(f"{BASE}/departments?{OCTOBER_ARGS}"))
     assert "Monthly Zalo usage by department" in html and POLICE in html
+    chart = html.split('<svg class="chart"')[1].split("</svg>")[0]
+    assert "Messages sent by department" in chart and POLICE in chart
     rows = read_csv(officer_a.client.get(f"{BASE}/departments.csv?{OCTOBER_ARGS}"))
     assert rows[0][:4] == ["Month", "Department", "Dossiers handled", "Handled on time"]
     police = next(row for row in rows if row[1] == POLICE)

@@ -66,6 +66,7 @@ def test_an_officer_reads_the_reports_and_downloads_a_table(site, this_month, pa
     expect(status_table.get_by_role("row", name="All")).to_contain_text("3")
     expect(page.get_by_role("img", name="Followers over time")).to_be_visible()
     page.screenshot(path=screenshots / "reports-01-this-month.png", full_page=True)
+    page.locator("#messages").screenshot(path=screenshots / "reports-01-messages-section.png")
 
     page.get_by_label("Period").select_option(label="Last 3 months")
     page.get_by_role("button", name="Show").click()
