@@ -11,6 +11,7 @@ import pytest
 from platform_core.dashboard.period import Period
 from platform_core.delivery.context import VIETNAM
 from platform_core.extensions import db
+from platform_core.officials.models import InternalNotice, OfficialProfile
 from tests import factories
 from tests.conftest import CANARY, as_tenant
 from tests.console.support import admin_b, officer_a  # noqa: F401 - shared fixtures
@@ -49,7 +50,8 @@ class October:
 
 @pytest.fixture
 def october(tenant_a, tenant_b) -> October:
-    """Tenant A: 4 dossiers (2 on time, 1 late, 1 open), 8 deliveries, 3 ratings, 4 feedback, 4 followers.
+    """Tenant A: 4 dossiers (2 on time, 1 late, 1 open), 8 deliveries, 3 ratings, 4 feedback, 4 followers,
+    2 notices sent to an official of the police.
     Tenant B: one of each, every name carrying the canary."""
     with as_tenant(tenant_a):
         d1 = finished_dossier("A-0001", "1.004222", received=2, due=10, completed=8, status=10)
@@ -76,6 +78,11 @@ def october(tenant_a, tenant_b) -> October:
         factories.create_feedback("PA-A-3", vn(3), status="rejected")
         factories.create_feedback("PA-A-4", vn(3), status="answered", assigned_agency=POLICE,
                                   answered_at=vn(25), deadline_answer_at=vn(22))
+        official = factories.create_user("can-bo-cong-an@bacninh.gov.vn", tenant=tenant_a)
+        db.session.add(OfficialProfile(user_id=official.id, agency=POLICE))
+        for number, sent in enumerate((vn(6), vn(7), None)):  # the third is not sent yet
+            db.session.add(InternalNotice(user_id=official.id, kind="meeting", title="Họp giao ban",
+                                          ack_code=f"AK{number}", sent_at=sent))
         factories.create_follower("f1", followed_at=vn(20, month=9))
         factories.create_follower("f2", followed_at=vn(5))
         factories.create_follower("f3", followed_at=vn(7), unfollowed_at=vn(15))

@@ -5,7 +5,7 @@ from datetime import date
 from platform_core.dashboard import departments, reports
 from platform_core.dashboard.period import Period
 from tests.conftest import as_tenant
-from tests.dashboard.conftest import COMMUNE, OCTOBER, POLICE
+from tests.dashboard.conftest import COMMUNE, OCTOBER, POLICE, finished_dossier, vn
 
 
 def rows_of(table) -> dict:
@@ -107,8 +107,19 @@ def test_the_department_summary(english, october, tenant_a):
     assert police["Estimated cost (VND)"] == 330
     assert (police["Ratings"], police["Average rating"]) == (2, 3.5)
     assert (police["Feedback answered"], police["Answered on time"]) == (2, 1)
+    assert police["Notices to officials"] == 2
     assert (commune["Dossiers handled"], commune["Handled on time"], commune["Ratings"]) == (1, 1, 1)
     unattributed = rows["No department (replies, news, notices)"]
     assert (unattributed["Consultation messages"], unattributed["Promotion messages"]) == (3, 1)
     assert unattributed["Estimated cost (VND)"] == 55  # two of the three replies were free
     assert {row[0] for row in table.rows} == {"2026-10"}
+
+
+def test_months_are_vietnam_months(english, tenant_a):
+    """01:00 on 1 November in Vietnam is still 31 October in UTC: it counts for November."""
+    with as_tenant(tenant_a):
+        late = finished_dossier("A-0010", "1.001193", received=30, due=31, completed=None, status=10)
+        late.completed_at = vn(1, 1, month=11)
+        table = reports.on_time(Period(date(2026, 10, 1), date(2026, 11, 30)), tenant_a.id)
+    assert table.rows == [["2026-10", 0, 0, 0, None], ["2026-11", 1, 0, 1, 0.0]]
+    assert late.completed_at.month == 10  # in UTC
