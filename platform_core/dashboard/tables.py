@@ -8,6 +8,7 @@ from flask import Response
 from markupsafe import Markup
 
 BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only when it starts with one
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
 
 
 @dataclass
@@ -28,8 +29,17 @@ def to_csv(table: Table) -> str:
     writer = csv.writer(out)
     writer.writerow([str(column) for column in table.columns])
     for row in table.rows + ([table.total] if table.total else []):
-        writer.writerow(["" if value is None else str(value) for value in row])
+        writer.writerow([_cell(value) for value in row])
     return out.getvalue()
+
+
+def _cell(value) -> str:
+    """Numbers as they are; text (a procedure or agency name from the catalogue) never as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return str(value)
 
 
 def percent(part: int, whole: int) -> float | None:
