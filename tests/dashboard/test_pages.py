@@ -107,3 +107,12 @@ def test_another_provinces_data_never_appears(officer_a, october):
     assert satisfaction[5][2] == "0"
     followers = read_csv(officer_a.client.get(f"{BASE}/followers.csv?{OCTOBER_ARGS}"))
     assert followers[2] == ["2026-10-02", "2", "0", "0"]  # B's follower of the 2nd is not there
+
+
+def test_the_pages_render_in_vietnamese(officer_a, october):
+    officer_a.client.get("/?lang=vi")
+    october = "period=custom&date_from=2026-10-01&date_to=2026-10-31"
+    for url in (f"{BASE}/?{october}", f"{BASE}/departments?{october}"):
+        response = officer_a.client.get(url)
+        assert response.status_code == 200 and '<html lang="vi">' in text_of(response)
+        assert '<svg class="chart"' in text_of(response)
