@@ -48,6 +48,17 @@ def mail_settings() -> dict:
     }
 
 
+def zalo_prices() -> dict:
+    """VND per message for the reports' cost estimate (dashboard/costs.py has the defaults and why ZNS has
+    none): `ZALO_PRICE_CS_VND`, `ZALO_PRICE_TRANSACTION_VND`, `ZALO_PRICE_PROMOTION_VND`, `ZALO_PRICE_ZNS_VND`."""
+    prices = {}
+    for channel in ("cs", "transaction", "promotion", "zns"):
+        raw = os.environ.get(f"ZALO_PRICE_{channel.upper()}_VND")
+        if raw not in (None, ""):
+            prices[channel] = int(raw)
+    return {"ZALO_PRICES_VND": prices}
+
+
 def load_settings(instance_path: Path) -> dict:
     """Read the environment once, when the app is created."""
     environment = os.environ.get("MOTCUA_ENV", "development")
@@ -94,4 +105,4 @@ def load_settings(instance_path: Path) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ["vi", "en"],
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
-    } | mail_settings()
+    } | mail_settings() | zalo_prices()

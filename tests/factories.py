@@ -1,13 +1,20 @@
 """Factories for test data. Tenant-scoped ones run in the tenant in context (like the app)."""
 
+import uuid
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from platform_core.apikeys import service as apikeys
 from platform_core.auth.models import Membership, User
 from platform_core.auth.passwords import hash_password
 from platform_core.catalogue.models import Procedure
+from platform_core.delivery.models import Delivery, Notification
 from platform_core.extensions import db
+from platform_core.feedback.models import Feedback
+from platform_core.ratings.models import Rating
 from platform_core.tenancy.models import Tenant
+from platform_core.zalo.models import Follower, ZaloEvent
 
 DEFAULT_PASSWORD = "mot-cua-test-password"
 
@@ -70,3 +77,53 @@ def create_dossier(code: str = "H15.50.05.13-260715-0001", simulated: bool = Fal
 
     dossier, _ = service.create_dossier(DossierInput().load(dossier_body(code, **fields)), simulated=simulated)
     return dossier
+
+
+def create_delivery(channel: str | None, state: str, created_at, sent_at=None, dossier_id=None,
+                    zalo_user_id: str | None = "5550000000000001", simulated: bool = False, **fields):
+    """A notification and one delivery of the tenant in context, as the pipeline leaves them."""
+    notification = Notification(event_kind="received", idempotency_key=f"factory-{uuid.uuid4().hex}",
+                                dossier_id=dossier_id, simulated=simulated, created_at=created_at)
+    db.session.add(notification)
+    db.session.flush()
+    delivery = Delivery(notification_id=notification.id, channel=channel, state=state, created_at=created_at,
+                        sent_at=sent_at, recipient_zalo_user_id=zalo_user_id, simulated=simulated, **fields)
+    db.session.add(delivery)
+    db.session.flush()
+    return delivery
+
+
+def create_zalo_event(event_name: str, zalo_user_id: str, received_at):
+    """A webhook event of the tenant in context, as received (processed)."""
+    event = ZaloEvent(event_key=f"factory-{uuid.uuid4().hex}", event_name=event_name, zalo_user_id=zalo_user_id,
+                      raw_body="{}", status="processed", received_at=received_at, processed_at=received_at)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def create_rating(dossier, score: int, submitted_at, agency: str | None = None):
+    """A citizen's rating of `dossier` (the tenant in context), submitted at `submitted_at`."""
+    rating = Rating(dossier_id=dossier.id, channel="web", score=score, procedure_code=dossier.procedure_code,
+                    agency=agency, submitted_at=submitted_at, editable_until=submitted_at + timedelta(hours=24))
+    db.session.add(rating)
+    db.session.flush()
+    return rating
+
+
+def create_feedback(code: str, received_at, content: str = "Thủ tục chậm", **fields):
+    """A feedback or petition of the tenant in context."""
+    feedback = Feedback(code=code, channel="web", content=content, received_at=received_at, **fields)
+    db.session.add(feedback)
+    db.session.flush()
+    return feedback
+
+
+def create_follower(zalo_user_id: str, followed_at=None, unfollowed_at=None, **fields):
+    """A Zalo follower of the tenant in context (following unless `unfollowed_at` is after `followed_at`)."""
+    following = followed_at is not None and (unfollowed_at is None or unfollowed_at < followed_at)
+    follower = Follower(zalo_user_id=zalo_user_id, followed_at=followed_at, unfollowed_at=unfollowed_at,
+                        is_follower=following, **fields)
+    db.session.add(follower)
+    db.session.flush()
+    return follower

@@ -70,6 +70,8 @@ class Delivery(TenantScoped, db.Model):
         Index("ix_delivery_tenant_provider_message_id", "tenant_id", "provider_message_id"),
         Index("ix_delivery_tenant_claim_token", "tenant_id", "claim_token"),
         Index("ix_delivery_tenant_notification", "tenant_id", "notification_id", "state"),  # broadcast progress
+        Index("ix_delivery_tenant_created", "tenant_id", "created_at"),  # reports' period filters
+        Index("ix_delivery_tenant_sent", "tenant_id", "sent_at"),
     )
 
     notification_id: Mapped[uuid.UUID] = mapped_column(Uuid)

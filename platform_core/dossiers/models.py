@@ -17,6 +17,8 @@ class Dossier(TenantScoped, db.Model):
     __table_args__ = (
         UniqueConstraint("tenant_id", "code"),
         Index("ix_dossier_tenant_id_code_key", "tenant_id", "code_key"),
+        Index("ix_dossier_tenant_received", "tenant_id", "received_at"),  # reports' period filters
+        Index("ix_dossier_tenant_completed", "tenant_id", "completed_at"),
         ForeignKeyConstraint(["tenant_id", "procedure_id"], ["procedure.tenant_id", "procedure.id"]),
     )
 

@@ -7,7 +7,7 @@ a cross-tenant audit event, so GET views commit; every change is audited by the 
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,6 +15,9 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from platform_core.auth.permissions import operator_required
+from platform_core.dashboard import across
+from platform_core.dashboard.period import PeriodForm
+from platform_core.dashboard.tables import csv_response
 from platform_core.delivery.constants import CLASS_BULK, CLASS_TX, MESSAGE_CLASSES
 from platform_core.extensions import db
 from platform_core.onboarding import golive
@@ -36,6 +39,7 @@ NAV_ITEMS = (
     ("operator.go_live_requests", _l("Go-live requests")),
     ("operator.queues_page", _l("Queues and failed jobs")),
     ("operator.zalo_connections", _l("Zalo connections")),
+    ("operator.reports", _l("Reports across provinces")),
 )
 MESSAGE_CLASS_LABELS = {CLASS_TX: _l("Transactional"), CLASS_BULK: _l("Bulk")}
 
@@ -283,3 +287,28 @@ def zalo_connections():
     rows = service.reconnect_needed(_actor())
     db.session.commit()  # the cross-tenant audit event
     return render_template("operator/zalo.html", rows=rows)
+
+
+# --- reports across provinces (counts only) -----------------------------------------------------------------
+
+@operator_bp.get("/reports")
+@operator_required
+def reports():
+    form = PeriodForm(request.args)
+    form.validate()
+    period = form.chosen()
+    table = across.provinces(period, _actor())
+    db.session.commit()  # the cross-tenant audit event
+    return render_template("dashboard/operator.html", form=form, period=period, table=table)
+
+
+@operator_bp.get("/reports.csv")
+@operator_required
+def reports_download():
+    form = PeriodForm(request.args)
+    if not form.validate():
+        abort(400)
+    period = form.chosen()
+    table = across.provinces(period, _actor())
+    db.session.commit()
+    return csv_response(table, f"provinces-{period.first.isoformat()}-{period.last.isoformat()}")
