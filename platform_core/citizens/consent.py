@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 
 from platform_core.citizens.constants import (
     NOTICE_VERSION,
@@ -68,10 +68,11 @@ class Citizen:
     def __bool__(self) -> bool:
         return bool(self.user_ids or self.phones)
 
-    def matches(self, user_column, phone_column):
+    def matches(self, user_column, phone_column=None):
+        """A WHERE clause: `user_column` is one of the user ids or `phone_column` one of the phones."""
         conditions = [user_column.in_(self.user_ids)] if self.user_ids else []
-        conditions += [phone_column.in_(self.phones)] if self.phones else []
-        return or_(*conditions)
+        conditions += [phone_column.in_(self.phones)] if self.phones and phone_column is not None else []
+        return or_(false(), *conditions)
 
 
 def citizen(zalo_user_id: str | None = None, phone: str | None = None) -> Citizen:

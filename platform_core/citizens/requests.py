@@ -35,7 +35,6 @@ from platform_core.zalo.connection import get_connection
 from platform_core.zalo.models import DataSubjectRequest
 from platform_core.zalo.phone import mask
 
-
 STOPPED_ON_ZALO = N_("Messages stopped at once; the citizen was told on Zalo.")
 STOPPED_AT_DESK = N_("Messages stopped at once, as the citizen asked at the desk.")
 

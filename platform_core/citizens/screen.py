@@ -17,9 +17,9 @@ from platform_core.delivery.constants import ZNS
 from platform_core.delivery.states import fail
 from platform_core.delivery.trial import N_
 
-
 STOPPED = N_("The citizen stopped all messages (\"dừng\" or a Zalo data request): nothing more is sent to them.")
 PURPOSE_WITHDRAWN = N_("The citizen withdrew their consent for this kind of message.")
+ERASED = N_("The citizen's contact data was erased at their request: this message was not sent.")  # records.py
 
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from platform_core.citizens.screen import PURPOSE_WITHDRAWN, STOPPED
+from platform_core.citizens.screen import ERASED, PURPOSE_WITHDRAWN, STOPPED
 from platform_core.delivery.constants import FAILED, ZNS
 from platform_core.delivery.trial import REFUSED
 from platform_core.zalo.errors import Family, Outcome, classify
@@ -77,6 +77,9 @@ OWN_FAILURES = (
     (PURPOSE_WITHDRAWN,
      _l("The citizen withdrew their consent for this kind of message."),
      _l("Nothing to do: it is not sent unless the citizen agrees again (Citizens' data page).")),
+    (ERASED,
+     _l("The citizen's contact data was erased at their request."),
+     _l("Nothing to do: the province no longer holds a way to reach them.")),
 )
 UNKNOWN = (_l("The message could not be sent, for a reason the system could not classify."),
            _l("Retry it; if it fails again, tell the platform operator."))
