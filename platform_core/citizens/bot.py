@@ -1,4 +1,5 @@
-"""What citizens write to the OA about their data, and Zalo's `user_withdraw` event.
+"""What citizens write to the OA about their data, and Zalo's `user_withdraw` event. Answers are in
+Vietnamese, like the bot's (citizens read them on Zalo).
 
 - "dừng", "stop", "dung", "huỷ nhận tin" … (the whole message, any case, with or without diacritics):
   everything stops now, one confirmation (citizens/requests.py).
@@ -9,8 +10,6 @@
 """
 
 import re
-
-from flask_babel import force_locale, gettext
 
 from platform_core.bot.commands import HANDLED, CitizenMessage, register_command
 from platform_core.citizens import consent, requests
@@ -25,7 +24,6 @@ from platform_core.citizens.constants import (
 )
 from platform_core.delivery.composed import ComposedButton, ComposedMessage
 from platform_core.delivery.outbox import send_composed
-from platform_core.delivery.trial import N_
 from platform_core.text import fold
 from platform_core.zalo.constants import EVENT_PROCESSED
 from platform_core.zalo.events import register_handler
@@ -75,43 +73,38 @@ def answer_consent(message: CitizenMessage) -> str | None:
     evidence = f"Zalo event {message.event.event_key}: {message.text.strip()[:200]}"
     if words.startswith(GRANT_PREFIX):
         consent.grant(purpose, method=METHOD_ZALO_CHAT, zalo_user_id=message.zalo_user_id, evidence=evidence)
-        return _vi(GRANTED[purpose], version=NOTICE_VERSION)
+        return GRANTED[purpose].format(version=NOTICE_VERSION)
     if words.startswith(WITHDRAW_PREFIXES):
         consent.withdraw(purpose, method=METHOD_ZALO_CHAT, zalo_user_id=message.zalo_user_id, evidence=evidence)
-        return _vi(WITHDRAWN[purpose])
+        return WITHDRAWN[purpose]
     return None
 
 
 def _ask_news(message: CitizenMessage) -> None:
     """The consent question: what, why, who, the right to withdraw (domain.md §6), and a button answering it."""
-    question = ComposedMessage(header="Nhận tin chính sách qua Zalo?", text=_vi(NEWS_NOTICE, version=NOTICE_VERSION),
+    question = ComposedMessage(header="Nhận tin chính sách qua Zalo?", text=NEWS_NOTICE.format(version=NOTICE_VERSION),
                                buttons=(ComposedButton("Đồng ý", reply=NEWS_BUTTON_REPLY),))
     send_composed(question, event_kind="consent_question", idempotency_key=message.reply_key,
                   zalo_user_id=message.zalo_user_id)
 
 
-def _vi(message: str, **values) -> str:
-    with force_locale("vi"):
-        return gettext(message, **values)
-
-
-NEWS_NOTICE = N_("The province would like to send you policy news (new regulations, public services, notices) "
-                 "on Zalo, at most once a day. It uses only your Zalo account for this, keeps the proof of your "
-                 "answer, and stops whenever you reply \"huỷ tin chính sách\". Privacy notice version %(version)s.")
+NEWS_NOTICE = ("Tỉnh muốn gửi bạn tin chính sách (văn bản mới, dịch vụ công, thông báo) qua Zalo, nhiều nhất "
+               "một tin mỗi ngày. Chỉ tài khoản Zalo của bạn được dùng cho việc này; câu trả lời của bạn được lưu "
+               "làm bằng chứng; bạn có thể dừng bất cứ lúc nào bằng cách nhắn “huỷ tin chính sách”. Thông báo "
+               "bảo vệ dữ liệu cá nhân phiên bản {version}.")
 GRANTED = {
-    PURPOSE_NEWS: N_("Thank you: you will receive policy news on Zalo (privacy notice %(version)s). Reply \"huỷ "
-                     "tin chính sách\" to stop at any time."),
-    PURPOSE_DOSSIER: N_("Thank you: you will receive notices about your dossiers on Zalo (privacy notice "
-                        "%(version)s). Reply \"dừng\" to stop at any time."),
-    PURPOSE_SURVEY: N_("Thank you: you may be asked to rate how your dossiers were handled (privacy notice "
-                       "%(version)s). Reply \"huỷ khảo sát\" to stop at any time."),
+    PURPOSE_NEWS: "Cảm ơn bạn. Bạn sẽ nhận tin chính sách qua Zalo (thông báo bảo vệ dữ liệu phiên bản {version}). "
+                  "Nhắn “huỷ tin chính sách” để dừng bất cứ lúc nào.",
+    PURPOSE_DOSSIER: "Cảm ơn bạn. Bạn sẽ nhận thông báo về hồ sơ của mình qua Zalo (thông báo bảo vệ dữ liệu phiên "
+                     "bản {version}). Nhắn “dừng” để dừng bất cứ lúc nào.",
+    PURPOSE_SURVEY: "Cảm ơn bạn. Bạn có thể được mời đánh giá việc giải quyết hồ sơ của mình (thông báo bảo vệ dữ "
+                    "liệu phiên bản {version}). Nhắn “huỷ khảo sát” để dừng bất cứ lúc nào.",
 }
 WITHDRAWN = {
-    PURPOSE_NEWS: N_("Done: you will no longer receive policy news. Reply \"đồng ý tin chính sách\" to receive "
-                     "it again."),
-    PURPOSE_DOSSIER: N_("Done: you will no longer receive notices about your dossiers on Zalo. Reply \"đồng ý "
-                        "nhận thông báo hồ sơ\" to receive them again."),
-    PURPOSE_SURVEY: N_("Done: you will no longer be asked to rate how your dossiers were handled."),
+    PURPOSE_NEWS: "Đã xong: bạn sẽ không nhận tin chính sách nữa. Nhắn “đồng ý tin chính sách” nếu muốn nhận lại.",
+    PURPOSE_DOSSIER: "Đã xong: bạn sẽ không nhận thông báo về hồ sơ qua Zalo nữa. Nhắn “đồng ý nhận thông báo hồ "
+                     "sơ” nếu muốn nhận lại.",
+    PURPOSE_SURVEY: "Đã xong: bạn sẽ không được mời đánh giá việc giải quyết hồ sơ nữa.",
 }
 
 

@@ -10,7 +10,6 @@ completes it (erasure, export or a reasoned refusal) within 15 days.
 import uuid
 from datetime import datetime
 
-from flask_babel import force_locale, gettext
 from sqlalchemy import case, select
 
 from platform_core.auth.audit import record_event
@@ -82,11 +81,9 @@ def stop_confirmation_text() -> str:
     """For the tenant in context, in Vietnamese (citizens' messages always are)."""
     connection = get_connection()
     name = (connection and connection.oa_name) or db.session.get(Tenant, require_tenant().id).name
-    with force_locale("vi"):
-        return gettext(
-            "%(name)s has stopped sending you messages on Zalo, dossier notices included, as you asked. Your "
-            "dossiers are still handled as usual. To receive dossier notices again, reply \"đồng ý nhận "
-            "thông báo hồ sơ\".", name=name)
+    return (f"Theo yêu cầu của bạn, {name} đã dừng gửi tin nhắn qua Zalo cho bạn, kể cả thông báo hồ sơ. Hồ sơ "
+            "của bạn vẫn được giải quyết bình thường. Muốn nhận lại thông báo hồ sơ, hãy nhắn “đồng ý nhận thông "
+            "báo hồ sơ”.")
 
 
 def complete(request: DataSubjectRequest, outcome: str, actor=None, refused: bool = False) -> DataSubjectRequest:
