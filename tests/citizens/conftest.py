@@ -4,8 +4,12 @@ the pipeline run in-process against the sandbox."""
 import pytest
 from sqlalchemy import select
 
+from platform_core.delivery import jobs as delivery_jobs
+from platform_core.delivery import pump
 from platform_core.delivery.models import Delivery, Notification
 from platform_core.extensions import db
+from platform_core.jobs.decorators import open_queue
+from platform_core.jobs.queues import QUEUE_ZALO_BULK, QUEUE_ZALO_TX
 from platform_core.zalo import jobs
 from platform_core.zalo.models import ZaloEvent
 from tests import factories
@@ -42,6 +46,20 @@ def deliveries_to(tenant, user_id: str = CITIZEN) -> list[tuple[Notification, De
         return list(db.session.execute(
             select(Notification, Delivery).join(Delivery, Delivery.notification_id == Notification.id)
             .where(Delivery.recipient_zalo_user_id == user_id).order_by(Notification.created_at)))
+
+
+def run_pipeline(tenant) -> dict:
+    """One pump tick, then every claimed batch (transactional and bulk) sent by the real sender, in this
+    process as a worker would. Returns the rows claimed per class."""
+    claimed = pump.tick()
+    for queue_name, deliver in ((QUEUE_ZALO_TX, delivery_jobs.deliver_transactional),
+                                (QUEUE_ZALO_BULK, delivery_jobs.deliver_bulk)):
+        queue = open_queue(queue_name)
+        for job in queue.jobs:
+            with as_tenant(tenant):
+                deliver(*job.args)
+        queue.empty()
+    return claimed
 
 
 def signed_in(app, email: str, tenant, role: str = "admin"):
