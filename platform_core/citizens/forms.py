@@ -41,7 +41,7 @@ class CitizenForm(FlaskForm):
 
 class ConsentForm(CitizenForm):
     purpose = SelectField(_l("Purpose"), choices=options(PURPOSE_LABELS), validators=[DataRequired()])
-    action = SelectField(_l("The citizen"), choices=[(GRANT, _l("agrees")), (WITHDRAW, _l("withdraws"))],
+    action = SelectField(_l("The citizen"), choices=options({GRANT: _l("agrees"), WITHDRAW: _l("withdraws")}),
                          validators=[DataRequired()])
     method = SelectField(_l("How"), choices=options(DESK_METHODS), validators=[DataRequired()])
     evidence = StringField(_l("Evidence"), validators=[Optional(), Length(max=200)])

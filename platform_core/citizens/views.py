@@ -59,10 +59,11 @@ def new_request():
         if not form.zalo_user_id.data and not phone and not form.phone.errors:
             form.zalo_user_id.errors = [_("Enter a Zalo user id or a mobile number.")]
         if not form.zalo_user_id.errors and not form.phone.errors:
-            created = _record(form.kind.data, form.method.data, form.zalo_user_id.data.strip() or None, phone)
+            zalo_user_id = (form.zalo_user_id.data or "").strip() or None
+            created = _record(form.kind.data, form.method.data, zalo_user_id, phone)
             db.session.commit()
             return redirect(url_for(".show_request", request_id=created.id) if created
-                            else _citizen_url(form.zalo_user_id.data.strip() or None, phone))
+                            else _citizen_url(zalo_user_id, phone))
     page = requests.requests_page(1)
     return render_template("citizens/index.html", page=page, lookup=LookupForm(), form=form,
                            overdue=requests.overdue, now=utcnow(), **LABELS), 422
@@ -106,7 +107,7 @@ def citizen():
         page = requests.requests_page(1)
         return render_template("citizens/index.html", page=page, lookup=lookup, form=RequestForm(),
                                overdue=requests.overdue, now=utcnow(), **LABELS), 422
-    who = _known(lookup.zalo_user_id.data.strip() or None, phone)
+    who = _known((lookup.zalo_user_id.data or "").strip() or None, phone)
     return _citizen_page(who, ConsentForm(formdata=None), EraseForm(formdata=None))
 
 

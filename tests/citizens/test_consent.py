@@ -7,7 +7,13 @@ import pytest
 
 from platform_core.citizens import consent, requests
 from platform_core.citizens.clock import add_working_days, deadlines
-from platform_core.citizens.constants import METHOD_COUNTER, METHOD_ZALO_CHAT, PURPOSE_DOSSIER, PURPOSE_NEWS, PURPOSE_SURVEY
+from platform_core.citizens.constants import (
+    METHOD_COUNTER,
+    METHOD_ZALO_CHAT,
+    PURPOSE_DOSSIER,
+    PURPOSE_NEWS,
+    PURPOSE_SURVEY,
+)
 from platform_core.extensions import db
 from platform_core.zalo.models import Follower
 from tests.conftest import as_tenant
