@@ -83,6 +83,7 @@ def answer_consent(message: CitizenMessage) -> str | None:
 def _ask_news(message: CitizenMessage) -> None:
     """The consent question: what, why, who, the right to withdraw (domain.md §6), and a button answering it."""
     question = ComposedMessage(header="Nhận tin chính sách qua Zalo?", text=NEWS_NOTICE.format(version=NOTICE_VERSION),
+                               code_label="Mã thông báo bảo vệ dữ liệu", code=NOTICE_VERSION,
                                buttons=(ComposedButton("Đồng ý", reply=NEWS_BUTTON_REPLY),))
     send_composed(question, event_kind="consent_question", idempotency_key=message.reply_key,
                   zalo_user_id=message.zalo_user_id)

@@ -72,7 +72,9 @@ def stop(*, method: str, kind: str = REQUEST_STOP, zalo_user_id: str | None = No
 
 def confirm(request: DataSubjectRequest) -> None:
     """The one message a stopped citizen still gets: that the stop is in force, and how to resume."""
-    send_composed(ComposedMessage(text=stop_confirmation_text(), header="Đã dừng nhận tin"),
+    message = ComposedMessage(text=stop_confirmation_text(), header="Đã dừng nhận tin", code_label="Mã yêu cầu",
+                              code=request.id.hex[:8].upper())  # a transaction card needs its "Mã …" row
+    send_composed(message,
                   event_kind=CONFIRMATION_KIND, idempotency_key=f"citizens:confirm:{request.id}",
                   zalo_user_id=request.zalo_user_id)
 
