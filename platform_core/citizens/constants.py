@@ -39,7 +39,7 @@ REQUEST_KIND_LABELS = {
 REQUEST_STATUS_LABELS = {REQUEST_OPEN: _l("Open"), REQUEST_DONE: _l("Completed"), REQUEST_REFUSED: _l("Refused")}
 RETENTION_LABELS = {
     RETENTION_CHAT: _l("Chat messages (raw webhook bodies)"),
-    RETENTION_CONTACT: _l("Contacts of citizens inactive since"),
+    RETENTION_CONTACT: _l("Contacts of citizens who no longer follow the OA and went quiet"),
     RETENTION_DELIVERIES: _l("Recipients of sent messages"),
 }
 MIN_RETENTION_DAYS, MAX_RETENTION_DAYS = 30, 3650
