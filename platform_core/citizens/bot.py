@@ -35,7 +35,7 @@ STOP_WORDS = frozenset({
 })
 NOT_A_STOP = "đúng"  # "right!" folds to "dung" too: with its accents it is an answer, not a stop
 GRANT_PREFIX = "dong y"
-WITHDRAW_PREFIXES = ("huy", "khong nhan", "ngung nhan", "ngung", "tu choi")
+WITHDRAW_PREFIXES = ("huy", "khong nhan", "ngung", "tu choi")
 PURPOSE_WORDS = ((PURPOSE_NEWS, ("chinh sach", "tin tuc")), (PURPOSE_DOSSIER, ("thong bao ho so",)),
                  (PURPOSE_SURVEY, ("khao sat", "danh gia")))
 MAX_CONSENT_WORDS = 7  # "đồng ý nhận thông báo hồ sơ": longer messages are about something else

@@ -14,6 +14,7 @@ from platform_core.citizens.constants import (
     METHOD_LABELS,
     PURPOSE_LABELS,
     REQUEST_KIND_LABELS,
+    REQUEST_OPEN,
     REQUEST_STATUS_LABELS,
     REQUEST_STOP,
     RETENTION_LABELS,
@@ -86,7 +87,7 @@ def show_request(request_id):
     if data_request is None:
         abort(404)
     form = CompleteForm()
-    if data_request.status == "open" and form.validate_on_submit():
+    if data_request.status == REQUEST_OPEN and form.validate_on_submit():
         requests.complete(data_request, form.outcome.data.strip(), actor=current_user, refused=form.refused.data)
         db.session.commit()
         flash(_("Request completed."), "success")

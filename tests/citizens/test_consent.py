@@ -84,6 +84,15 @@ def test_consent_is_per_province(tenant_a, tenant_b):
         assert not consent.may_send("8000202", None, PURPOSE_NEWS)
 
 
+def test_a_broadcast_audience_can_select_the_citizens_who_granted_policy_news(tenant_a):
+    with as_tenant(tenant_a):
+        consent.grant(PURPOSE_NEWS, method=METHOD_ZALO_CHAT, zalo_user_id="8000301")
+        consent.grant(PURPOSE_NEWS, method=METHOD_ZALO_CHAT, zalo_user_id="8000302")
+        consent.withdraw(PURPOSE_NEWS, method=METHOD_ZALO_CHAT, zalo_user_id="8000302")
+        consent.grant(PURPOSE_SURVEY, method=METHOD_COUNTER, zalo_user_id="8000303")
+        assert set(db.session.scalars(consent.granted_user_ids(PURPOSE_NEWS))) == {"8000301"}
+
+
 def test_a_grant_names_a_purpose_and_a_citizen(tenant_a):
     with as_tenant(tenant_a), pytest.raises(consent.ConsentError):
         consent.grant("marketing", method=METHOD_COUNTER, phone=PHONE)
