@@ -9,7 +9,7 @@ from platform_core.delivery import pump
 from platform_core.delivery.models import Delivery, Notification
 from platform_core.extensions import db
 from platform_core.jobs.decorators import open_queue
-from platform_core.jobs.queues import QUEUE_ZALO_BULK, QUEUE_ZALO_TX
+from platform_core.jobs.queues import ALL_QUEUES, QUEUE_ZALO_BULK, QUEUE_ZALO_TX
 from platform_core.zalo import jobs
 from platform_core.zalo.models import ZaloEvent
 from tests import factories
@@ -18,6 +18,15 @@ from tests.conftest import as_tenant
 from tests.zalo.conftest import now_ms, signed, user_text
 
 CITIZEN = "8000077"
+
+
+@pytest.fixture(autouse=True)
+def empty_queues(app):
+    """Webhooks and pump ticks enqueue jobs in Redis, outside the rolled-back transaction; these tests run
+    them in-process, so leave no job behind for a later test's worker to wade through."""
+    yield
+    for name in ALL_QUEUES:
+        open_queue(name).empty()
 
 
 def process_webhook(client, tenant, body: dict, slug: str = "bac-ninh") -> ZaloEvent:
