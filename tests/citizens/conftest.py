@@ -25,8 +25,9 @@ def empty_queues(app):
     """Webhooks and pump ticks enqueue jobs in Redis, outside the rolled-back transaction; these tests run
     them in-process, so leave no job behind for a later test's worker to wade through."""
     yield
-    for name in ALL_QUEUES:
-        open_queue(name).empty()
+    with app.app_context():
+        for name in ALL_QUEUES:
+            open_queue(name).empty()
 
 
 def process_webhook(client, tenant, body: dict, slug: str = "bac-ninh") -> ZaloEvent:
