@@ -30,3 +30,23 @@ RESPONSE_WORKING_DAYS, COMPLETION_DAYS = 2, 15
 # Data kinds a province keeps for a set time, then purges (nightly); dossier records are kept by law.
 RETENTION_CHAT, RETENTION_CONTACT, RETENTION_DELIVERIES = "chat_events", "inactive_contacts", "delivery_records"
 DEFAULT_RETENTION_DAYS = {RETENTION_CHAT: 180, RETENTION_CONTACT: 730, RETENTION_DELIVERIES: 365}
+REQUEST_KIND_LABELS = {
+    REQUEST_WITHDRAW: _l("Withdraw consent (Zalo data request)"),
+    REQUEST_STOP: _l("Stop messages"),
+    REQUEST_EXPORT: _l("Copy of their data"),
+    REQUEST_ERASE: _l("Erase contact and chat data"),
+}
+REQUEST_STATUS_LABELS = {REQUEST_OPEN: _l("Open"), REQUEST_DONE: _l("Completed"), REQUEST_REFUSED: _l("Refused")}
+RETENTION_LABELS = {
+    RETENTION_CHAT: _l("Chat messages (raw webhook bodies)"),
+    RETENTION_CONTACT: _l("Contacts of citizens who no longer follow the OA and went quiet"),
+    RETENTION_DELIVERIES: _l("Recipients of sent messages"),
+}
+MIN_RETENTION_DAYS, MAX_RETENTION_DAYS = 30, 3650
+
+# The privacy notice a grant refers to (shown in the consent question and on the counter form). Bump it when
+# the notice's text changes: each Consent row keeps the version the citizen agreed to.
+NOTICE_VERSION = "2026-01"
+
+# The one message a stopped citizen still gets: the confirmation of their stop (citizens/requests.py).
+CONFIRMATION_KIND = "data_request_confirmation"

@@ -47,4 +47,10 @@ AUDIT_ACTION_LABELS = {
     "zalo_connected": _l("Zalo OA connected"),
     "zalo_credentials_changed": _l("Zalo credentials changed"),
     "zalo_reconnect_needed": _l("Zalo reconnection needed"),
+    "data_request_received": _l("Citizen's data request received"),
+    "data_request_completed": _l("Citizen's data request completed"),
+    "citizen_data_exported": _l("Citizen's data exported"),
+    "citizen_data_erased": _l("Citizen's contact and chat data erased"),
+    "retention_changed": _l("Retention periods changed"),
+    "retention_purged": _l("Nightly purge of expired data"),
 }

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from platform_core.citizens.screen import ERASED, PURPOSE_WITHDRAWN, STOPPED
 from platform_core.delivery.constants import FAILED, ZNS
 from platform_core.delivery.trial import REFUSED
 from platform_core.zalo.errors import Family, Outcome, classify
@@ -70,6 +71,15 @@ OWN_FAILURES = (
     (REFUSED,
      _l("Trial mode: this citizen is not on the team or the guest list."),
      _l("Add them to the guest list (Guest list page), or request go-live; then retry.")),
+    (STOPPED,
+     _l("The citizen asked to stop receiving messages (or sent a data request from Zalo)."),
+     _l("Nothing to do: by law nothing more is sent to them until they agree again (Citizens' data page).")),
+    (PURPOSE_WITHDRAWN,
+     _l("The citizen withdrew their consent for this kind of message."),
+     _l("Nothing to do: it is not sent unless the citizen agrees again (Citizens' data page).")),
+    (ERASED,
+     _l("The citizen's contact data was erased at their request."),
+     _l("Nothing to do: the province no longer holds a way to reach them.")),
 )
 UNKNOWN = (_l("The message could not be sent, for a reason the system could not classify."),
            _l("Retry it; if it fails again, tell the platform operator."))

@@ -2,11 +2,13 @@
 
 The business change (a dossier event, a bot answer) and its notification commit together or not at all;
 the pump later claims the deliveries and RQ only moves them to a worker. Redis being down loses nothing.
-A province in trial has a delivery to someone outside its team and guest list refused here (delivery/trial.py).
+A province in trial has a delivery to someone outside its team and guest list refused here (delivery/trial.py),
+and so does every delivery to a citizen who stopped their messages (citizens/screen.py).
 """
 
 from sqlalchemy import select
 
+from platform_core.citizens import screen as citizens_screen
 from platform_core.delivery import trial
 from platform_core.delivery.composed import ComposedMessage
 from platform_core.delivery.constants import CLASS_TX, CS
@@ -60,7 +62,7 @@ def notify_dossier_event(dossier, event, procedure, tenant, oa_name: str | None 
         recipient_phone=dossier.applicant_phone, message_class=CLASS_TX, simulated=simulated,
     )
     db.session.add(delivery)
-    trial.screen(delivery)
+    _screen(delivery, notification)
     return notification
 
 
@@ -78,7 +80,7 @@ def send_reply(zalo_user_id: str, text: str, idempotency_key: str,
     delivery = Delivery(notification_id=notification.id, recipient_zalo_user_id=zalo_user_id,
                         channel=CS, channel_reason=reason, message_class=CLASS_TX)
     db.session.add(delivery)
-    trial.screen(delivery)
+    _screen(delivery, notification)
     return notification
 
 
@@ -97,5 +99,11 @@ def send_composed(message: ComposedMessage, *, event_kind: str, idempotency_key:
     delivery = Delivery(notification_id=notification.id, recipient_zalo_user_id=zalo_user_id,
                         recipient_phone=phone, message_class=message_class)
     db.session.add(delivery)
-    trial.screen(delivery)
+    _screen(delivery, notification)
     return notification
+
+
+def _screen(delivery, notification) -> None:
+    """Refuse at once what may not be sent: a trial province's outsider, a citizen who stopped."""
+    if not trial.screen(delivery):
+        citizens_screen.screen(delivery, notification)

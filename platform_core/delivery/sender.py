@@ -6,7 +6,8 @@ Outcomes (the Zalo error taxonomy, platform_core/zalo/errors.py) decide what fol
 - transient or rate limited: back to `pending` with backoff and jitter, until MAX_ATTEMPTS;
 - quota or night-time: back to `pending` until the quota resets or 06:00 in Vietnam;
 - permanent or configuration: `failed` with Zalo's code and message.
-A province in trial may only reach its team and guest list: any other address fails before the call.
+A province in trial may only reach its team and guest list, and a citizen who stopped gets nothing more
+(citizens/screen.py): either fails before the call.
 """
 
 import logging
@@ -15,6 +16,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
+from platform_core.citizens import screen as citizens_screen
 from platform_core.db.types import utcnow
 from platform_core.delivery import composed, rendering, routing, trial
 from platform_core.delivery.constants import CS, PENDING, PROMOTION, SENT, TRANSACTION, ZNS
@@ -42,7 +44,7 @@ def send(delivery, client, now: datetime | None = None) -> str:
     routes = _routes(delivery, template, now)
     route = _current_route(delivery, routes)
     while route is not None:
-        refused = trial.refusal(delivery, route)
+        refused = trial.refusal(delivery, route) or citizens_screen.refusal(delivery, route)
         if refused:
             fail(delivery, None, refused)
             return delivery.state

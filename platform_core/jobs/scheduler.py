@@ -22,6 +22,7 @@ PERIODIC_JOBS = (
     ("platform_core.zalo.jobs.requeue_stale_events", 60),
     ("platform_core.delivery.jobs.sweep", 60),
     ("platform_core.feedback.jobs.flag_overdue_feedback_everywhere", 900),
+    ("platform_core.citizens.jobs.purge_expired_data_everywhere", 3600),  # works at 02:00 in Vietnam
 )
 
 

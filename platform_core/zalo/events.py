@@ -1,7 +1,8 @@
 """What a stored webhook event does to the tenant's data. Runs in a job, inside the event's tenant.
 
 Handlers are registered per event name; a later feature (the bot) registers its own handler for citizen
-text with `register_handler`, and until one exists such events are kept as `recorded`.
+text with `register_handler`, and until one exists such events are kept as `recorded`. Zalo's `user_withdraw`
+(a data-subject request) is handled by citizens/bot.py.
 """
 
 import json
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
 from platform_core.zalo.constants import EVENT_IGNORED, EVENT_PROCESSED, EVENT_RECORDED
-from platform_core.zalo.models import DataSubjectRequest, Follower, MessageReceipt, ZaloEvent
+from platform_core.zalo.models import Follower, MessageReceipt, ZaloEvent
 from platform_core.zalo.phone import PhoneError, to_e164
 
 log = logging.getLogger(__name__)
@@ -135,11 +136,6 @@ def _on_seen(event: ZaloEvent, body: dict) -> str:
     return EVENT_PROCESSED
 
 
-def _on_withdraw(event: ZaloEvent, body: dict) -> str:
-    db.session.add(DataSubjectRequest(zalo_user_id=event.zalo_user_id, kind="withdraw", event_id=event.id))
-    return EVENT_RECORDED
-
-
 def touch_interaction(event: ZaloEvent, body: dict) -> Follower:
     follower = follower_for(event.zalo_user_id)
     at = event_time(body)
@@ -165,6 +161,5 @@ for _name, _handler in {
     "user_submit_info": _on_submit_info,
     "user_received_message": _on_received,
     "user_seen_message": _on_seen,
-    "user_withdraw": _on_withdraw,
 }.items():
     register_handler(_name, _handler)

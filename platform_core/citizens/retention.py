@@ -1,0 +1,112 @@
+"""A province's retention periods and the nightly purge that applies them (dossier records are never purged).
+
+- chat events: raw webhook bodies older than the period are replaced by a stub (the event's name and times
+  stay, for counts and audit);
+- inactive contacts: a follower who no longer follows the OA and has not interacted for the period has their
+  display name, phone, shared info and commune blanked (a team member's linked account is left alone);
+- delivery records: recipient Zalo id and phone of finished deliveries older than the period are blanked
+  (the delivery rows stay, for the province's reports and Zalo cost figures).
+"""
+
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_, select, update
+
+from platform_core.auth.audit import record_event
+from platform_core.citizens.constants import (
+    DEFAULT_RETENTION_DAYS,
+    MAX_RETENTION_DAYS,
+    MIN_RETENTION_DAYS,
+    RETENTION_CHAT,
+    RETENTION_CONTACT,
+    RETENTION_DELIVERIES,
+)
+from platform_core.citizens.models import RetentionPolicy
+from platform_core.citizens.records import anonymise_follower, erased_body
+from platform_core.db.types import utcnow
+from platform_core.delivery.constants import PENDING, SENDING
+from platform_core.delivery.models import Delivery
+from platform_core.errors import FieldError
+from platform_core.extensions import db
+from platform_core.zalo.models import Follower, ZaloEvent
+
+BATCH = 500
+
+
+class RetentionError(FieldError):
+    """A period refused; `field` is the data kind."""
+
+
+def periods() -> dict[str, int]:
+    """Days kept per data kind for the tenant in context: its own setting, else the default."""
+    saved = {policy.data_kind: policy.days for policy in db.session.scalars(select(RetentionPolicy))}
+    return {kind: saved.get(kind, days) for kind, days in DEFAULT_RETENTION_DAYS.items()}
+
+
+def set_periods(values: dict[str, int], actor=None) -> dict[str, int]:
+    """Save the periods that changed; audited with old and new values."""
+    before, policies = periods(), {p.data_kind: p for p in db.session.scalars(select(RetentionPolicy))}
+    for kind, days in values.items():
+        if kind not in DEFAULT_RETENTION_DAYS:
+            continue
+        if not MIN_RETENTION_DAYS <= days <= MAX_RETENTION_DAYS:
+            raise RetentionError(kind, _l("Enter a number of days between %(low)d and %(high)d.",
+                                          low=MIN_RETENTION_DAYS, high=MAX_RETENTION_DAYS))
+        policy = policies.get(kind) or RetentionPolicy(data_kind=kind, days=days)
+        policy.days = days
+        db.session.add(policy)
+    db.session.flush()
+    after = periods()
+    changed = {kind: [before[kind], after[kind]] for kind in after if before[kind] != after[kind]}
+    if changed:
+        record_event("retention_changed", actor=actor, details=changed)
+    return after
+
+
+def purge(now: datetime | None = None) -> dict[str, int]:
+    """Apply the tenant in context's periods; one audit event with the counts."""
+    now, days = now or utcnow(), periods()
+    counts = {
+        RETENTION_CHAT: _purge_events(now - timedelta(days=days[RETENTION_CHAT])),
+        RETENTION_CONTACT: _purge_contacts(now - timedelta(days=days[RETENTION_CONTACT]), now),
+        RETENTION_DELIVERIES: _purge_deliveries(now - timedelta(days=days[RETENTION_DELIVERIES])),
+    }
+    record_event("retention_purged", details={"counts": counts, "days": days})
+    db.session.flush()
+    return counts
+
+
+def _purge_events(cutoff: datetime) -> int:
+    """Processed events only (one still waiting to be processed needs its body); in batches."""
+    count = 0
+    while True:
+        events = list(db.session.scalars(select(ZaloEvent).where(
+            ZaloEvent.received_at < cutoff, ZaloEvent.processed_at.is_not(None),
+            ~ZaloEvent.raw_body.contains('"erased": true'),
+        ).limit(BATCH)))
+        for event in events:
+            event.raw_body = erased_body(event.event_name)
+        db.session.flush()
+        count += len(events)
+        if len(events) < BATCH:
+            return count
+
+
+def _purge_contacts(cutoff: datetime, now: datetime) -> int:
+    followers = list(db.session.scalars(select(Follower).where(
+        Follower.is_follower.is_(False), Follower.staff_user_id.is_(None), Follower.anonymised_at.is_(None),
+        or_(Follower.last_interaction_at < cutoff,
+            and_(Follower.last_interaction_at.is_(None), Follower.created_at < cutoff)),
+    )))
+    for follower in followers:
+        anonymise_follower(follower, now)
+    return len(followers)
+
+
+def _purge_deliveries(cutoff: datetime) -> int:
+    result = db.session.execute(update(Delivery).where(
+        Delivery.created_at < cutoff, Delivery.state.not_in((PENDING, SENDING)),
+        or_(Delivery.recipient_zalo_user_id.is_not(None), Delivery.recipient_phone.is_not(None)),
+    ).values(recipient_zalo_user_id=None, recipient_phone=None), execution_options={"synchronize_session": False})
+    return result.rowcount
