@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from platform_core.citizens import consent, requests
-from platform_core.citizens.clock import add_working_days, deadlines
+from platform_core.citizens.clock import deadlines
 from platform_core.citizens.constants import (
     METHOD_COUNTER,
     METHOD_ZALO_CHAT,
@@ -100,10 +100,16 @@ def test_a_grant_names_a_purpose_and_a_citizen(tenant_a):
         consent.grant(PURPOSE_NEWS, method=METHOD_COUNTER)
 
 
-def test_working_days_skip_the_weekend_in_vietnam():
-    friday_evening = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)  # 17:00 Friday in Vietnam
-    assert add_working_days(friday_evening, 2) == datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # Tuesday
+def test_the_answer_is_due_after_two_working_days_and_the_request_done_in_fifteen_days(tenant_a):
     saturday_night = datetime(2026, 11, 28, 18, 0, tzinfo=UTC)  # 01:00 Sunday in Vietnam
-    respond_by, complete_by = deadlines(saturday_night)
-    assert respond_by == datetime(2026, 11, 30, 18, 0, tzinfo=UTC)  # 01:00 Tuesday in Vietnam
+    with as_tenant(tenant_a):
+        respond_by, complete_by = deadlines(saturday_night)
+    assert respond_by == datetime(2026, 12, 1, 16, 59, 59, 999999, tzinfo=UTC)  # end of Tuesday in Vietnam
     assert complete_by == datetime(2026, 12, 13, 18, 0, tzinfo=UTC)
+
+
+def test_a_public_holiday_is_not_a_working_day_for_the_answer(tenant_a):
+    before_national_day = datetime(2026, 8, 31, 3, 0, tzinfo=UTC)  # Monday 31/8; 1/9 and 2/9 are days off
+    with as_tenant(tenant_a):
+        respond_by, _ = deadlines(before_national_day)
+    assert respond_by == datetime(2026, 9, 4, 16, 59, 59, 999999, tzinfo=UTC)  # Thursday 3/9 + Friday 4/9
