@@ -98,6 +98,7 @@ def test_the_same_key_writes_one_message(tenant_a, sandbox, province):  # noqa: 
 
 
 def test_policy_news_goes_as_a_promotion_to_a_follower_and_never_to_someone_else(sandbox, province, tenant_a):  # noqa: F811
+    sandbox.set_clock("2026-11-30T10:00:00")  # promotions are refused 22:00-06:00 in Vietnam
     follower = sandbox.add_user(province.app_id, display_name="Lê Văn Cường", is_follower=True)["user_id"]
     stranger = sandbox.add_user(province.app_id, display_name="Phạm Thị Dung", last_interaction="now")["user_id"]
     known(tenant_a, follower, is_follower=True)
