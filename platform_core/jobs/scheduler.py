@@ -21,6 +21,9 @@ PERIODIC_JOBS = (
     ("platform_core.zalo.jobs.refresh_expiring_tokens", 600),
     ("platform_core.zalo.jobs.requeue_stale_events", 60),
     ("platform_core.delivery.jobs.sweep", 60),
+    ("platform_core.officials.jobs.resend_notices_everywhere", 60),
+    ("platform_core.officials.jobs.send_digests_everywhere", 300),
+    ("platform_core.officials.jobs.notify_dossiers_near_due_everywhere", 3600),
 )
 
 
