@@ -69,6 +69,8 @@ ERRORS = {
 }
 EVENT_CONFLICT = ("EventRefused", "The dossier's status does not allow this event (`allowed` names what it "
                   "allows), or the Idempotency-Key was used for a different event.", EventRefusedBody)
+NOTICE_CONFLICT = ("NoticeConflict", "The idempotency key (or source_system + source_ref) was already used for a "
+                   "notice that says something else; each differing field is named.", ErrorBody)
 
 
 def path_parameter(name: str, description: str) -> dict:
@@ -135,7 +137,7 @@ def operations() -> dict:
             "create_notice", "Send a notice to one or more officials on Zalo",
             {201: ("Created (one notice per official)", NoticeListView),
              200: ("Already created with this idempotency key", NoticeListView)},
-            errors=(400, 401, 413, 422), body=NoticeInput,
+            errors=(400, 401, 409, 413, 422), body=NoticeInput, conflict=NOTICE_CONFLICT,
         )},
         "/api/v1/notices/{notice_id}": {"get": operation(
             "get_notice", "A notice: created, sent, read or acknowledged, and how many times it was sent",
@@ -157,7 +159,7 @@ def document() -> dict:
     spec.components.security_scheme("bearer", {
         "type": "http", "scheme": "bearer", "description": "an API key of the province (`motcua_live_...`)",
     })
-    for name, description, schema in (*ERRORS.values(), EVENT_CONFLICT):
+    for name, description, schema in (*ERRORS.values(), EVENT_CONFLICT, NOTICE_CONFLICT):
         spec.components.response(name, {"description": description,
                                         "content": {"application/json": {"schema": schema}}})
     for path, by_method in operations().items():

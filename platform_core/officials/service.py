@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from platform_core.auth.audit import record_event
 from platform_core.db.types import utcnow
 from platform_core.delivery.outbox import send_composed
+from platform_core.dossiers.errors import Conflict
 from platform_core.extensions import db
 from platform_core.officials import messages, recipients
 from platform_core.officials.constants import (
@@ -52,6 +53,7 @@ def notify_users(users, data: dict, actor=None, now: datetime | None = None) -> 
         existing = db.session.scalar(select(InternalNotice).where(InternalNotice.idempotency_key == key)) \
             if key else None
         if existing is not None:
+            _refuse_another_body(existing, data)
             notices.append(existing)
             continue
         notice = InternalNotice(user_id=user.id, idempotency_key=key, ack_code=_unused_ack_code(),
@@ -65,6 +67,14 @@ def notify_users(users, data: dict, actor=None, now: datetime | None = None) -> 
         notices.append(notice)
         created = True
     return notices, created
+
+
+def _refuse_another_body(existing: InternalNotice, data: dict) -> None:
+    """The key already made a notice: a repeat must say the same thing (409 naming what differs)."""
+    differs = {name: ["differs from the notice first created with this key"] for name in NOTICE_FIELDS
+               if name in data and data[name] != getattr(existing, name)}
+    if differs:
+        raise Conflict(differs)
 
 
 def request_key(data: dict) -> str | None:
