@@ -6,9 +6,12 @@ import pytest
 from sqlalchemy import select
 
 from platform_core.auth.models import User
+from platform_core.bot.commands import CitizenMessage
 from platform_core.delivery.models import Delivery, Notification
 from platform_core.extensions import db
+from platform_core.officials.bot import answer_acknowledgement
 from platform_core.officials.models import OfficialProfile
+from platform_core.zalo.models import Follower
 from tests import factories
 from tests.conftest import CANARY, as_tenant
 from tests.console.support import admin_a, admin_b, csrf_on, officer_a  # noqa: F401 - shared fixtures
@@ -67,3 +70,10 @@ def sent_messages(tenant) -> list[tuple[str, dict]]:
             Notification, (Notification.id == Delivery.notification_id)
             & (Notification.tenant_id == Delivery.tenant_id)).order_by(Notification.created_at)).all()
     return [(recipient, context) for recipient, context in rows]
+
+
+def ack(tenant, follower_zalo_id: str, text: str) -> str | None:
+    """What the bot answers when this follower of `tenant` writes `text` (the "Đã nhận" button's reply)."""
+    with as_tenant(tenant):
+        follower = db.session.scalar(select(Follower).where(Follower.zalo_user_id == follower_zalo_id))
+        return answer_acknowledgement(CitizenMessage(None, {}, follower, text))

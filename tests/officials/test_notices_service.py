@@ -6,15 +6,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from platform_core.bot.commands import CitizenMessage
 from platform_core.delivery.models import Delivery
 from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.officials import service
-from platform_core.officials.bot import answer_acknowledgement, mark_seen_notices_read
+from platform_core.officials.bot import mark_seen_notices_read
 from platform_core.zalo.models import Follower, MessageReceipt
 from tests.conftest import as_tenant
-from tests.officials.conftest import sent_messages
+from tests.officials.conftest import ack, sent_messages
 
 NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # 09:00 in Vietnam
 
@@ -28,12 +27,6 @@ def create(tenant, **fields) -> list:
     with as_tenant(tenant):
         notices, _ = service.create_notices(notice_data(**fields), now=NOW)
         return notices
-
-
-def ack(tenant, follower_zalo_id: str, text: str) -> str:
-    with as_tenant(tenant):
-        follower = db.session.scalar(select(Follower).where(Follower.zalo_user_id == follower_zalo_id))
-        return answer_acknowledgement(CitizenMessage(None, {}, follower, text))
 
 
 def test_a_notice_goes_to_the_officials_linked_zalo_with_an_acknowledge_button(tenant_a, official_a):
