@@ -33,7 +33,8 @@ The REST API for a province's one-stop software. The API key decides the provinc
   appointment (`new_due_at`, `reason`): it is not a status change, the dossier keeps its status.
 - `POST /notices` sends a notice to each official named (by their id in the province's document system or their
   e-mail) on their linked Zalo account, with an "Đã nhận" button. Secret documents never have their content
-  sent; thượng khẩn and hỏa tốc notices are re-sent until acknowledged. The same `idempotency_key` (or
+  sent; thượng khẩn and hỏa tốc notices are re-sent until acknowledged. They need a live key (a `test` key
+  answers 403). The same `idempotency_key` (or
   `source_system` + `source_ref`) again answers 200 with the notices first created.
 - Notifications made with a `test` key are marked `simulated` and never reach Zalo.
 - Bodies are JSON objects of at most {MAX_BODY // 1024} KiB; unknown keys are refused.
@@ -62,6 +63,7 @@ class ProcedureList(Schema):
 ERRORS = {
     400: ("BadRequest", "The body is not a JSON object.", ErrorBody),
     401: ("Unauthorized", "No API key, or an invalid or revoked one.", ErrorBody),
+    403: ("Forbidden", "The key may not do this (notices need a live key).", ErrorBody),
     404: ("NotFound", "Nothing with this id or code in the key's province.", ErrorBody),
     409: ("Conflict", "The dossier code was already used with a different body.", ErrorBody),
     413: ("TooLarge", f"The body is larger than {MAX_BODY // 1024} KiB.", ErrorBody),
@@ -137,7 +139,7 @@ def operations() -> dict:
             "create_notice", "Send a notice to one or more officials on Zalo",
             {201: ("Created (one notice per official)", NoticeListView),
              200: ("Already created with this idempotency key", NoticeListView)},
-            errors=(400, 401, 409, 413, 422), body=NoticeInput, conflict=NOTICE_CONFLICT,
+            errors=(400, 401, 403, 409, 413, 422), body=NoticeInput, conflict=NOTICE_CONFLICT,
         )},
         "/api/v1/notices/{notice_id}": {"get": operation(
             "get_notice", "A notice: created, sent, read or acknowledged, and how many times it was sent",

@@ -46,27 +46,36 @@ def create_notices(data: dict, actor=None, now: datetime | None = None) -> tuple
 
 def notify_users(users, data: dict, actor=None, now: datetime | None = None) -> tuple[list[InternalNotice], bool]:
     """create_notices for team members already known (the platform's own notices)."""
-    base_key = request_key(data)
+    base_key, now = request_key(data), now or utcnow()
     notices, created = [], False
     for user in users:
         key = f"{base_key}#{user.id.hex}" if base_key else None
-        existing = db.session.scalar(select(InternalNotice).where(InternalNotice.idempotency_key == key)) \
-            if key else None
+        existing = _by_key(key)
         if existing is not None:
             _refuse_another_body(existing, data)
             notices.append(existing)
-            continue
-        notice = InternalNotice(user_id=user.id, idempotency_key=key, ack_code=_unused_ack_code(),
-                                created_by_id=getattr(actor, "id", None),
-                                **{name: data.get(name) for name in NOTICE_FIELDS if data.get(name) is not None})
-        db.session.add(notice)
-        db.session.flush()
-        record_event("official_notice_created", actor=actor, target=notice,
-                     details={"kind": notice.kind, "urgency": notice.urgency, "user_id": str(user.id)})
-        send(notice, now or utcnow())
-        notices.append(notice)
-        created = True
+        else:
+            notices.append(_new_notice(user, key, data, actor, now))
+            created = True
     return notices, created
+
+
+def _by_key(key: str | None) -> InternalNotice | None:
+    if key is None:
+        return None
+    return db.session.scalar(select(InternalNotice).where(InternalNotice.idempotency_key == key))
+
+
+def _new_notice(user, key: str | None, data: dict, actor, now: datetime) -> InternalNotice:
+    notice = InternalNotice(user_id=user.id, idempotency_key=key, ack_code=_unused_ack_code(),
+                            created_by_id=getattr(actor, "id", None),
+                            **{name: data[name] for name in NOTICE_FIELDS if data.get(name) is not None})
+    db.session.add(notice)
+    db.session.flush()
+    record_event("official_notice_created", actor=actor, target=notice,
+                 details={"kind": notice.kind, "urgency": notice.urgency, "user_id": str(user.id)})
+    send(notice, now)
+    return notice
 
 
 def _refuse_another_body(existing: InternalNotice, data: dict) -> None:
@@ -86,9 +95,10 @@ def request_key(data: dict) -> str | None:
 
 
 def send(notice: InternalNotice, now: datetime) -> bool:
-    """Write the next message of `notice` to the official's linked Zalo account; False when they have none."""
+    """Write the next message of `notice` to the official's linked Zalo account; False when they have none
+    or are no longer in the team (re-sending then stops)."""
     zalo_user_id = recipients.linked_zalo_user_id(notice.user_id)
-    if zalo_user_id is None:
+    if zalo_user_id is None or recipients.member(notice.user_id) is None:
         notice.next_resend_at = None
         return False
     notice.send_count += 1

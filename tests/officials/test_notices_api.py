@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from platform_core.extensions import db
 from platform_core.officials.models import InternalNotice
 from tests.conftest import as_tenant
+from tests.dossiers.support import bearer
 
 URL = "/api/v1/notices"
 BODY = {"kind": "awaiting_approval", "recipients": "CB-001", "title": "Tờ trình 45/TTr-SNV chờ phê duyệt",
@@ -85,3 +86,9 @@ def test_the_same_key_with_another_body_is_409_naming_what_differs(client, key_a
     assert response.status_code == 409
     assert set(response.get_json()["errors"]) == {"title", "urgency"}
     assert notice_count(tenant_a) == 1
+
+
+def test_a_test_key_is_refused_because_notices_reach_real_officials(client, official_a, tenant_a):
+    response = client.post(URL, json=BODY, headers=bearer(tenant_a, "test"))
+    assert response.status_code == 403 and response.get_json()["errors"]["authorization"]
+    assert notice_count(tenant_a) == 0

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from platform_core.auth.models import Membership
 from platform_core.delivery.models import Delivery
 from platform_core.errors import FieldError
 from platform_core.extensions import db
@@ -129,3 +130,12 @@ def test_a_seen_receipt_reads_the_notice(tenant_a, official_a):
         assert notice.status == "sent"  # another message's receipt
         mark_seen_notices_read(MessageReceipt(message_id="msg-1", seen_at=NOW + timedelta(minutes=3)))
     assert (notice.status, notice.read_at) == ("read", NOW + timedelta(minutes=3))
+
+
+def test_re_sending_stops_when_the_official_leaves_the_team(tenant_a, official_a):
+    [notice] = create(tenant_a, urgency="hoa_toc")
+    with as_tenant(tenant_a):
+        db.session.delete(db.session.scalar(select(Membership).where(Membership.user_id == official_a.user.id)))
+        db.session.flush()
+        assert service.resend_due(NOW + timedelta(minutes=15)) == 0
+    assert (notice.send_count, notice.next_resend_at) == (1, None)
