@@ -1,5 +1,6 @@
-"""An official links their Zalo with a code, a province system posts an express (hỏa tốc) notice, it is
-re-sent on schedule until the official presses "Đã nhận" on Zalo, then re-sending stops. A secret document
+"""An official links their Zalo with a code, a province system posts an express (hỏa tốc) notice, the official
+reads it (Zalo's seen receipt), it is re-sent on schedule until they press "Đã nhận" on Zalo, then re-sending
+stops. A secret document
 reaches Zalo as a count only. Real web server, RQ worker, pump, Redis and the Zalo sandbox; the re-send job
 runs in the worker for instants 16 and 31 minutes ahead (the job takes "now" as an argument)."""
 
@@ -80,6 +81,12 @@ def test_an_express_notice_is_re_sent_until_acknowledged_from_zalo(stack, zalo_s
 
     [first] = zalo_sandbox.wait_for(notice_messages, timeout=60)
     assert "HỎA TỐC" in first and "Đã nhận" in first
+
+    # The official opens the message: Zalo's "seen" receipt reads the notice; reading is not acknowledging.
+    [sent] = [m for m in zalo_sandbox.messages(oa_id=province.oa_id, user_id=official["user_id"])
+              if "Công điện 01" in str(m["body"])]
+    zalo_sandbox.emit("user_seen_message", province.app_id, user_id=official["user_id"], msg_id=sent["message_id"])
+    zalo_sandbox.wait_for(lambda: api.get(f"/notices/{notice['id']}").json()["status"] == "read", timeout=60)
     assert run_resend_job(stack, province, posted_at + timedelta(minutes=16)) == 1
     zalo_sandbox.wait_for(lambda: len(notice_messages()) == 2, timeout=60)
     assert run_resend_job(stack, province, posted_at + timedelta(minutes=31)) == 1
