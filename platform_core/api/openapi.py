@@ -17,6 +17,7 @@ from platform_core.api.blueprint import api_v1, public
 from platform_core.api.dossiers import IDEMPOTENCY_KEY_LENGTH, MAX_BODY
 from platform_core.catalogue.schemas import ProcedureListArgsSchema, ProcedureSchema
 from platform_core.dossiers.schemas import DossierInput, DossierView, EventInput, EventResultView, NotificationView
+from platform_core.officials.schemas import NoticeInput, NoticeListView, NoticeView
 
 DESCRIPTION = f"""\
 The REST API for a province's one-stop software. The API key decides the province: send it as
@@ -30,6 +31,11 @@ The REST API for a province's one-stop software. The API key decides the provinc
   answer 200 with the first event, the same key with another body 409. Without a key nothing is deduplicated.
 - An event's `status` is a national code 1-10 or its name. `"status": "apology"` records an apology with a new
   appointment (`new_due_at`, `reason`): it is not a status change, the dossier keeps its status.
+- `POST /notices` sends a notice to each official named (by their id in the province's document system or their
+  e-mail) on their linked Zalo account, with an "Đã nhận" button. Secret documents never have their content
+  sent; thượng khẩn and hỏa tốc notices are re-sent until acknowledged. They need a live key (a `test` key
+  answers 403). The same `idempotency_key` (or
+  `source_system` + `source_ref`) again answers 200 with the notices first created.
 - Notifications made with a `test` key are marked `simulated` and never reach Zalo.
 - Bodies are JSON objects of at most {MAX_BODY // 1024} KiB; unknown keys are refused.
 """
@@ -57,6 +63,7 @@ class ProcedureList(Schema):
 ERRORS = {
     400: ("BadRequest", "The body is not a JSON object.", ErrorBody),
     401: ("Unauthorized", "No API key, or an invalid or revoked one.", ErrorBody),
+    403: ("Forbidden", "The key may not do this (notices need a live key).", ErrorBody),
     404: ("NotFound", "Nothing with this id or code in the key's province.", ErrorBody),
     409: ("Conflict", "The dossier code was already used with a different body.", ErrorBody),
     413: ("TooLarge", f"The body is larger than {MAX_BODY // 1024} KiB.", ErrorBody),
@@ -64,6 +71,8 @@ ERRORS = {
 }
 EVENT_CONFLICT = ("EventRefused", "The dossier's status does not allow this event (`allowed` names what it "
                   "allows), or the Idempotency-Key was used for a different event.", EventRefusedBody)
+NOTICE_CONFLICT = ("NoticeConflict", "The idempotency key (or source_system + source_ref) was already used for a "
+                   "notice that says something else; each differing field is named.", ErrorBody)
 
 
 def path_parameter(name: str, description: str) -> dict:
@@ -126,6 +135,17 @@ def operations() -> dict:
             {200: ("The notification", NotificationView)}, errors=(401, 404),
             parameters=(path_parameter("notification_id", "the notification's id (a UUID)"),),
         )},
+        "/api/v1/notices": {"post": operation(
+            "create_notice", "Send a notice to one or more officials on Zalo",
+            {201: ("Created (one notice per official)", NoticeListView),
+             200: ("Already created with this idempotency key", NoticeListView)},
+            errors=(400, 401, 403, 409, 413, 422), body=NoticeInput, conflict=NOTICE_CONFLICT,
+        )},
+        "/api/v1/notices/{notice_id}": {"get": operation(
+            "get_notice", "A notice: created, sent, read or acknowledged, and how many times it was sent",
+            {200: ("The notice", NoticeView)}, errors=(401, 404),
+            parameters=(path_parameter("notice_id", "the notice's id (a UUID)"),),
+        )},
         "/api/v1/openapi.json": {"get": operation(
             "openapi_document", "This document (no API key needed)", {200: ("The OpenAPI 3.1 document", None)},
         ) | {"security": []}},
@@ -141,7 +161,7 @@ def document() -> dict:
     spec.components.security_scheme("bearer", {
         "type": "http", "scheme": "bearer", "description": "an API key of the province (`motcua_live_...`)",
     })
-    for name, description, schema in (*ERRORS.values(), EVENT_CONFLICT):
+    for name, description, schema in (*ERRORS.values(), EVENT_CONFLICT, NOTICE_CONFLICT):
         spec.components.response(name, {"description": description,
                                         "content": {"application/json": {"schema": schema}}})
     for path, by_method in operations().items():

@@ -33,6 +33,8 @@ AUDIT_ACTION_LABELS = {
     "procedure_disabled": _l("Procedure no longer offered"),
     "procedure_enabled": _l("Procedure offered"),
     "procedure_updated": _l("Procedure changed"),
+    "official_notice_created": _l("Notice to an official created"),
+    "official_profile_saved": _l("Official's profile saved"),
     "profile_created": _l("Province profile saved"),
     "profile_updated": _l("Province profile changed"),
     "rate_limits_changed": _l("Sending limits changed"),

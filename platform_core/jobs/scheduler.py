@@ -23,6 +23,9 @@ PERIODIC_JOBS = (
     ("platform_core.delivery.jobs.sweep", 60),
     ("platform_core.feedback.jobs.flag_overdue_feedback_everywhere", 900),
     ("platform_core.citizens.jobs.purge_expired_data_everywhere", 3600),  # works at 02:00 in Vietnam
+    ("platform_core.officials.jobs.resend_notices_everywhere", 60),
+    ("platform_core.officials.jobs.send_digests_everywhere", 300),
+    ("platform_core.officials.jobs.notify_dossiers_near_due_everywhere", 3600),
 )
 
 

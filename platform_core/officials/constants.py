@@ -43,3 +43,16 @@ POSITIONS = {
     "chuyen_vien": _l("Specialist (chuyên viên)"),
     "mot_cua": _l("One-stop desk (một cửa)"),
 }
+
+OPEN_STATUSES = (CREATED, SENT, READ)  # not yet acknowledged: counted in digests, re-sent when urgent
+
+# Re-sending (NĐ 30/2020: urgent documents are passed on immediately): while unacknowledged, a notice of these
+# urgencies is sent again after this many minutes, at most MAX_RESENDS times after the first message.
+RESEND_MINUTES = {URGENCY_EXPRESS: 15, URGENCY_VERY_URGENT: 30}
+MAX_RESENDS = 8
+
+# Notices the platform writes itself about dossiers close to their appointment, for the one-stop desk.
+POSITION_ONE_STOP = "mot_cua"
+NEAR_DUE_HOURS = 24  # calendar hours before the appointment (a working-day calendar can replace this later)
+EVENT_KIND = "official_notice"  # the outbox notification's event_kind for every message to an official
+DIGEST_EVENT_KIND = "official_digest"

@@ -169,7 +169,8 @@ def templates():
 @control_bp.get("/messages")
 def messages():
     oa_id, user_id = request.args.get("oa_id"), request.args.get("user_id")
-    found = [as_dict(m) for m in state().messages.values()
+    # list(): a copy taken at once, as workers' sends add messages from other threads meanwhile
+    found = [as_dict(m) for m in list(state().messages.values())
              if (not oa_id or m.oa_id == oa_id) and (not user_id or m.user_id == user_id)]
     return jsonify(sorted(found, key=lambda m: (m["sent_ms"], m["seq"])))
 
