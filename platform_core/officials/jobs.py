@@ -1,7 +1,7 @@
 """Periodic work for officials' notices, per tenant (jobs/fanout.py): re-send urgent unacknowledged notices
 (every minute), daily digests (every 5 minutes, each official once a day at their hour), notices for dossiers
-near their appointment (hourly). Each tenant job takes an optional ISO instant `at` standing for "now", so a
-test (or an operator replaying a missed run) can run it for a given time."""
+near their appointment and feedback near its deadline (hourly). Each tenant job takes an optional ISO instant
+`at` standing for "now", so a test (or an operator replaying a missed run) can run it for a given time."""
 
 from datetime import datetime
 
@@ -50,4 +50,4 @@ def send_digests_everywhere() -> int:
 
 @job(queue=QUEUE_MAINTENANCE, cross_tenant=True)
 def notify_dossiers_near_due_everywhere() -> int:
-    return for_each_tenant(notify_dossiers_near_due, "officials: dossiers near their appointment")
+    return for_each_tenant(notify_dossiers_near_due, "officials: dossiers and feedback near their deadlines")

@@ -1,10 +1,11 @@
 """Notices the platform writes itself when something is close to its deadline, for the officials who
 handle it.
 
-`notify_near_due(kind, items, ...)` is the hook: dossiers near their appointment use it here (for the
-one-stop desk, position `mot_cua`); feedback near its deadline (KIND_FEEDBACK_DUE) is meant to call it the same
-way with the feedback helper's items (feedback/reports.near_deadline) once that exists. Each item gives one
-notice per official, once: the idempotency key is the kind and the item's reference.
+`notify_near_due(kind, items, ...)` is the hook: dossiers near their appointment and feedback near its current
+deadline (feedback/reports.near_deadline) use it, both for the one-stop desk (position `mot_cua`, which
+receives citizens' feedback as it receives dossiers). Each item gives one notice per official, once: the
+idempotency key is the kind and the item's reference (a feedback's reference includes its status, so each
+stage's deadline is announced once).
 
 "Near" is NEAR_DUE_HOURS calendar hours before the appointment (simple and predictable); a working-day
 calendar (platform_core/workdays) can replace it without changing the hook.
@@ -13,14 +14,23 @@ calendar (platform_core/workdays) can replace it without changing the hook.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from platform_core.auth.models import User
 from platform_core.dossiers.constants import RESULT_READY, TERMINAL
 from platform_core.dossiers.models import Dossier
 from platform_core.extensions import db
+from platform_core.feedback.constants import STATUS_LABELS as FEEDBACK_STATUS_LABELS
+from platform_core.feedback.reports import near_deadline
 from platform_core.officials import recipients, service
-from platform_core.officials.constants import KIND_DOSSIER_DUE, NEAR_DUE_HOURS, POSITION_ONE_STOP, URGENCY_URGENT
+from platform_core.officials.constants import (
+    KIND_DOSSIER_DUE,
+    KIND_FEEDBACK_DUE,
+    NEAR_DUE_HOURS,
+    POSITION_ONE_STOP,
+    URGENCY_URGENT,
+)
 from platform_core.officials.models import OfficialProfile
 
 SOURCE_SYSTEM = "motcua"
@@ -60,5 +70,16 @@ def dossiers_near_due(now: datetime) -> list[NearDue]:
             for dossier, at in rows]
 
 
+def feedback_near_deadline(now: datetime) -> list[NearDue]:
+    """Open feedback whose current deadline (intake, supplement, answer or publication) falls within
+    NEAR_DUE_HOURS."""
+    with force_locale("vi"):
+        return [NearDue(f"{item.code}:{item.status}", f"Phản ánh {item.code} sắp đến hạn xử lý",
+                        f"Trạng thái: {FEEDBACK_STATUS_LABELS[item.status]}.", item.deadline)
+                for item in near_deadline(timedelta(hours=NEAR_DUE_HOURS), now=now)]
+
+
 def notify_dossiers_near_due(now: datetime) -> int:
-    return notify_near_due(KIND_DOSSIER_DUE, dossiers_near_due(now), POSITION_ONE_STOP, now)
+    """Dossiers and feedback near their deadlines, for the one-stop desk (hourly)."""
+    return (notify_near_due(KIND_DOSSIER_DUE, dossiers_near_due(now), POSITION_ONE_STOP, now)
+            + notify_near_due(KIND_FEEDBACK_DUE, feedback_near_deadline(now), POSITION_ONE_STOP, now))

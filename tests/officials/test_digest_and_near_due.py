@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from platform_core.officials import digest, near_due, service
 from tests import factories
 from tests.conftest import as_tenant
+from tests.feedback.conftest import zalo_feedback
 from tests.officials.conftest import make_official, sent_messages
 
 MORNING = datetime(2026, 11, 30, 0, 30, tzinfo=UTC)  # 07:30 in Vietnam
@@ -69,3 +70,15 @@ def test_the_one_stop_desk_is_told_once_of_a_dossier_near_its_appointment(tenant
     [(recipient, context)] = [row for row in sent_messages(tenant_a) if row[1].get("header") == "Hồ sơ sắp đến hạn"]
     assert recipient == desk.zalo_user_id
     assert "H15.50.05.13-260715-0001" in context["text"] and "Hạn xử lý: 17:00 24/07/2026" in context["text"]
+
+
+def test_the_one_stop_desk_is_told_once_of_feedback_near_its_deadline(tenant_a, official_a):
+    desk = make_official(tenant_a, "mot-cua@bacninh.gov.vn", "MC-01", "zalo-mot-cua", position="mot_cua")
+    feedback = zalo_feedback(tenant_a)  # Monday 2/11: to be accepted or refused by the end of Wednesday 4/11
+    wednesday_morning = datetime(2026, 11, 4, 0, 0, tzinfo=UTC)
+    with as_tenant(tenant_a):
+        assert near_due.notify_dossiers_near_due(wednesday_morning - timedelta(days=1)) == 0  # 2 days away
+        assert near_due.notify_dossiers_near_due(wednesday_morning) == 1
+        assert near_due.notify_dossiers_near_due(wednesday_morning + timedelta(hours=1)) == 0
+    [(recipient, context)] = [row for row in sent_messages(tenant_a) if feedback.code in row[1].get("text", "")]
+    assert recipient == desk.zalo_user_id
