@@ -21,6 +21,7 @@ PERIODIC_JOBS = (
     ("platform_core.zalo.jobs.refresh_expiring_tokens", 600),
     ("platform_core.zalo.jobs.requeue_stale_events", 60),
     ("platform_core.delivery.jobs.sweep", 60),
+    ("platform_core.broadcasts.jobs.broadcasts_tick_everywhere", 60),
 )
 
 
