@@ -18,6 +18,9 @@ from tests import factories
 from tests.pipeline.stack import Province, Stack, add_province
 
 BIG_CAP = 1_000_000
+# A real 40x16 blue PNG: the browser shows it in the preview.
+BANNER_PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000028000000100802000000ebb5aafa0000001f49444154789c63"
+                           "60c8f83f3068d4e2518b472d1eb578d4e2518b472d862100fcc181ae97f836b00000000049454e44ae426082")
 DAYTIME_IN_VIETNAM = "2026-11-28T10:00:00"  # the sandbox's clock: promotions are accepted
 
 

@@ -13,11 +13,10 @@ from platform_core.broadcasts import jobs, service
 from platform_core.broadcasts.constants import SENT
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
-from tests.broadcasts.support import add_followers, news_stack, read_progress, wait_for
+from tests.broadcasts.support import BANNER_PNG, add_followers, news_stack, read_progress, wait_for
 from tests.pipeline.stack import running_stack
 
 FOLLOWERS = 5_000
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 256
 CODE = "000.00.24.H04-261128-0042"
 
 
@@ -66,7 +65,7 @@ def test_a_broadcast_to_5000_followers_never_delays_a_dossier_notice_and_a_secon
     stack.start_workers(2)
     stack.start_pump()
 
-    first = send_news(stack, desk, "Làm thủ tục cả sáng thứ Bảy", image=PNG)
+    first = send_news(stack, desk, "Làm thủ tục cả sáng thứ Bảy", image=BANNER_PNG)
     wait_for(lambda: read_progress(stack, slug, first)[1].sent >= 300, timeout=120)
 
     api = httpx.Client(base_url=f"{stack.url}/api/v1", headers={"Authorization": f"Bearer {province.api_key}"},

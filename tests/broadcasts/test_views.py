@@ -139,7 +139,7 @@ def test_sending_starts_planning_and_the_progress_json_counts_it(author, approve
     body = author.client.get(f"{URL}/{broadcast.id}/progress").get_json()
     assert body["status"] == "sending" and body["planning"] is True and body["total"] == 0
     page = text_of(author.client.get(f"{URL}/{broadcast.id}"))
-    assert 'role="progressbar"' in page and 'http-equiv="refresh"' in page  # the no-JS fallback
+    assert '<progress class="news-bar"' in page and 'http-equiv="refresh"' in page  # the no-JS fallback
 
     assert author.client.post(f"{URL}/{broadcast.id}/cancel").status_code == 302
     assert only_broadcast(tenant_a).status == CANCELLED

@@ -1,5 +1,5 @@
-// A broadcast's progress bar (templates/broadcasts/show.html): polls the JSON progress endpoint, updates the bar
-// and the counts in place, and reloads the page once the status changes (to show the final report).
+// A broadcast's progress bar (templates/broadcasts/show.html): polls the JSON progress endpoint, updates the
+// <progress> bar and the counts in place, and reloads the page once the status changes (to show the final report).
 // Without JavaScript the page refreshes itself every 10 seconds while sending (<noscript> meta refresh).
 (function () {
   "use strict";
@@ -13,13 +13,9 @@
   var INTERVAL_MS = 1500, MAX_CHECKS = 2400; // an hour, then the "Refresh" link
 
   function show(body) {
-    var total = body.total || 1;
-    var parts = { sent: body.sent, failed: body.failed + body.cancelled, deferred: body.deferred };
-    Object.keys(parts).forEach(function (name) {
-      var part = bar.querySelector('[data-part="' + name + '"]');
-      if (part) { part.style.width = (parts[name] * 100 / total) + "%"; }
-    });
-    bar.setAttribute("aria-valuenow", body.percent_done);
+    bar.max = body.total || 1;
+    bar.value = body.total - body.queued - body.deferred;
+    bar.textContent = body.percent_done + "%";
     section.querySelectorAll("[data-count]").forEach(function (cell) {
       var value = body[cell.getAttribute("data-count")];
       if (value !== undefined) { cell.textContent = value; }
