@@ -125,8 +125,8 @@ def _write_chunk(broadcast: Broadcast, followers: list, now, hours: Hours, cap: 
         ledger.append({"tenant_id": tenant_id, "id": new_id(), "local_date": day, "zalo_user_id": user_id,
                        "broadcast_id": broadcast.id, "created_at": now})
     if deliveries:
-        db.session.execute(insert(Delivery), deliveries)
-        db.session.execute(insert(PromotionLedger), ledger)
+        db.session.execute(insert(Delivery.__table__), deliveries)  # Core executemany: no per-row ORM work
+        db.session.execute(insert(PromotionLedger.__table__), ledger)
     return len(deliveries)
 
 
