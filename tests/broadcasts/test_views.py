@@ -171,7 +171,7 @@ def test_an_unknown_id_or_action_is_404(author):
 
 def test_actions_need_the_csrf_token(author, tenant_a, csrf_on):
     with as_tenant(tenant_a):
-        broadcast = news(author.user)
+        broadcast_id = news(author.user).id
         db.session.commit()
-    assert author.client.post(f"{URL}/{broadcast.id}/submit").status_code == 400
+    assert author.client.post(f"{URL}/{broadcast_id}/submit").status_code == 400
     assert only_broadcast(tenant_a).status == DRAFT
