@@ -19,11 +19,14 @@ DAYTIME = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam
 
 def add_followers(count: int, prefix: str = "u", **fields) -> list[str]:
     """`count` followers of the tenant in context (bulk insert); returns their Zalo user ids, in id order."""
+    return add_follower_ids([f"{prefix}{number:06d}" for number in range(count)], **fields)
+
+
+def add_follower_ids(user_ids: list[str], **fields) -> list[str]:
     tenant_id = require_tenant().id
-    rows = [{"tenant_id": tenant_id, "id": new_id(), "zalo_user_id": f"{prefix}{number:06d}", "is_follower": True,
-             "shared_info": {}, **fields} for number in range(count)]
-    db.session.execute(insert(Follower), rows)
-    return [row["zalo_user_id"] for row in rows]
+    db.session.execute(insert(Follower), [{"tenant_id": tenant_id, "id": new_id(), "zalo_user_id": user_id,
+                                           "is_follower": True, "shared_info": {}, **fields} for user_id in user_ids])
+    return user_ids
 
 
 def news(author, **fields) -> service.Draft:
