@@ -14,11 +14,10 @@ from platform_core.broadcasts.constants import PARTIALLY_FAILED, SENDING, SENT
 from platform_core.delivery.constants import DELIVERED, FAILED, PENDING, PROMOTION, SEEN
 from platform_core.delivery.constants import SENDING as DELIVERY_SENDING
 from platform_core.delivery.constants import SENT as DELIVERY_SENT
+from platform_core.delivery.errors_plain import CANCELLED_BY_ADMIN as CANCELLED_MESSAGE
 from platform_core.delivery.errors_plain import explain
 from platform_core.delivery.models import Delivery
 from platform_core.extensions import db
-
-CANCELLED_MESSAGE = "cancelled by an administrator before it was sent"
 
 
 @dataclass(frozen=True)

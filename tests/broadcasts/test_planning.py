@@ -13,6 +13,7 @@ from platform_core.broadcasts.models import Broadcast, PromotionLedger
 from platform_core.delivery.constants import CLASS_BULK, FAILED, PENDING
 from platform_core.delivery.constants import SENT as DELIVERY_SENT
 from platform_core.delivery.context import VIETNAM
+from platform_core.delivery.errors_plain import explain
 from platform_core.delivery.models import Delivery, Notification
 from platform_core.delivery.policy import set_limits
 from platform_core.extensions import db
@@ -141,7 +142,7 @@ def test_sending_hours():
     assert hours.due_at(date(2026, 11, 27), DAYTIME) == DAYTIME
 
 
-def test_cancel_mid_way_stops_planning_and_every_waiting_delivery(sending, admin_a, monkeypatch):
+def test_cancel_mid_way_stops_planning_and_every_waiting_delivery(app, sending, admin_a, monkeypatch):
     monkeypatch.setattr(planning, "PLAN_CHUNK", 4)
     add_followers(10)
     broadcast = sending()
@@ -156,6 +157,9 @@ def test_cancel_mid_way_stops_planning_and_every_waiting_delivery(sending, admin
     assert progress.progress(broadcast, DAYTIME) == progress.Progress(sent=1, cancelled=3)
     assert broadcast.status == CANCELLED
     assert progress.failures(broadcast) == []  # cancelled is not a failure
+    cancelled = deliveries()[-1]
+    with app.test_request_context("/?lang=en"):  # as the deliveries page explains it
+        assert explain(cancelled).what == "An administrator cancelled the policy news before this message was sent."
 
 
 def test_the_report_counts_by_state_and_explains_failures_by_zalo_error(app, sending):
