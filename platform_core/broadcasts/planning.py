@@ -108,10 +108,13 @@ def _write_chunk(broadcast: Broadcast, followers: list, now, hours: Hours, cap: 
     """Insert the chunk's deliveries and ledger rows; returns how many recipients were planned."""
     tenant_id, first_day = require_tenant().id, hours.first_day(now)
     user_ids = [follower.zalo_user_id for follower in followers]
+    used: dict = {}
+    # Only the days this chunk can land on are looked up: a lookup by (day IN ..., user IN ...) stays on the
+    # ledger's unique index, where "from this day on" would scan every later day's rows, chunk after chunk.
     taken = {tuple(row) for row in db.session.execute(
         select(PromotionLedger.local_date, PromotionLedger.zalo_user_id)
-        .where(PromotionLedger.local_date >= first_day, PromotionLedger.zalo_user_id.in_(user_ids)))}
-    used: dict = {}
+        .where(PromotionLedger.local_date.in_(_days_for(len(user_ids), first_day, used, cap)),
+               PromotionLedger.zalo_user_id.in_(user_ids)))}
     deliveries, ledger = [], []
     for user_id in user_ids:
         day = _day_with_room(first_day, used, cap)
@@ -128,6 +131,17 @@ def _write_chunk(broadcast: Broadcast, followers: list, now, hours: Hours, cap: 
         db.session.execute(insert(Delivery.__table__), deliveries)  # Core executemany: no per-row ORM work
         db.session.execute(insert(PromotionLedger.__table__), ledger)
     return len(deliveries)
+
+
+def _days_for(count: int, day, used: dict, cap: int) -> list:
+    """The days `count` recipients would fill from `day` on (skipped citizens only ever use fewer)."""
+    days = []
+    while count > 0:
+        day = _day_with_room(day, used, cap)
+        days.append(day)
+        count -= cap - used[day]
+        day += timedelta(days=1)
+    return days
 
 
 def _day_with_room(day, used: dict, cap: int):
