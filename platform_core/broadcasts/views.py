@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from platform_core.auth.permissions import admin_required
 from platform_core.broadcasts import audience, jobs, progress, service
-from platform_core.broadcasts.constants import AUDIENCE_LABELS, DRAFT, SENDING, STATUS_LABELS
+from platform_core.broadcasts.constants import AUDIENCE_LABELS, DRAFT, STATUS_LABELS
 from platform_core.broadcasts.forms import BroadcastForm
 from platform_core.broadcasts.planning import message_for
 from platform_core.console.paging import page_number, paginate
@@ -95,8 +95,7 @@ def progress_json(broadcast_id: str):
     current = _settled_progress(broadcast)
     return jsonify({**current.as_json(), "status": broadcast.status,
                     "status_label": str(STATUS_LABELS[broadcast.status]),
-                    "planned": broadcast.planned_count, "skipped": broadcast.skipped_count,
-                    "sending": broadcast.status == SENDING})
+                    "planned": broadcast.planned_count, "skipped": broadcast.skipped_count})
 
 
 def _settled_progress(broadcast) -> progress.Progress:
@@ -115,7 +114,7 @@ def image(broadcast_id: str):
         abort(404)
     response = Response(broadcast.image, mimetype=broadcast.image_content_type)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["Cache-Control"] = "private, no-cache"  # a draft's image can be replaced
     return response
 
 
