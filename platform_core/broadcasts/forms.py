@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
 from platform_core.broadcasts import audience, service
@@ -28,7 +29,8 @@ class BroadcastForm(FlaskForm):
     image = FileField(_l("Image (optional)"), render_kw={"accept": "image/png,image/jpeg"},
                       description=_l("PNG or JPEG, at most 1 MB; wider than tall (up to 5:1) suits the card best."))
     remove_image = BooleanField(_l("Remove the current image"))
-    audience = RadioField(_l("Who receives it"), choices=list(AUDIENCE_LABELS.items()), default="all")
+    audience = RadioField(_l("Who receives it"), default="all",
+                          choices=[SelectChoice(kind, label) for kind, label in AUDIENCE_LABELS.items()])
     tag = SelectField(_l("Tag"), validate_choice=False)
     procedure_code = SelectField(_l("Procedure"), validate_choice=False)
     communes = StringField(_l("Communes"), description=_l("Separate the names with commas."))
@@ -39,10 +41,10 @@ class BroadcastForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.image_data = None
-        self.tag.choices = [("", _l("Choose a tag"))] + [(tag, tag) for tag in audience.tags()]
+        self.tag.choices = [SelectChoice("", _l("Choose a tag"))] + [SelectChoice(tag, tag) for tag in audience.tags()]
         procedures = db.session.execute(db.select(Procedure.code, Procedure.name).order_by(Procedure.code)).all()
-        self.procedure_code.choices = [("", _l("Choose a procedure"))] + [
-            (code, f"{code} · {name}") for code, name in procedures]
+        self.procedure_code.choices = [SelectChoice("", _l("Choose a procedure"))] + [
+            SelectChoice(code, f"{code} · {name}") for code, name in procedures]
 
     def validate_image(self, field) -> None:
         upload = field.data
