@@ -86,6 +86,9 @@ def load_settings(instance_path: Path) -> dict:
         "ZALO_WEBHOOK_MAX_AGE_SECONDS": int(os.environ.get("ZALO_WEBHOOK_MAX_AGE_SECONDS", 3 * 3600)),
         # Messages per day and message class for a province not yet live (delivery/trial.py).
         "TRIAL_DAILY_CAP": int(os.environ.get("TRIAL_DAILY_CAP", 50)),
+        # Hours (Vietnam time, "start-end", end excluded) policy news is planned into: Zalo's promotion window
+        # 06:00-21:59. Widen it only against a sandbox whose clock is set to daytime (tests, demos).
+        "PROMOTION_HOURS": os.environ.get("PROMOTION_HOURS", "6-22"),
         "REQUIRE_2FA": _bool("REQUIRE_2FA", environment == "production"),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
         # Feedback accepted from one address on a province's public form (feedback/public.py).

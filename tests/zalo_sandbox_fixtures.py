@@ -79,6 +79,11 @@ class ZaloSandbox:
         owner = "app_id" if app_or_oa_id in self.state.apps else "oa_id"
         return self._call("POST", "/users", json={owner: app_or_oa_id, **fields})
 
+    def add_users(self, app_or_oa_id: str, count: int, **fields) -> list[str]:
+        """`count` citizens sharing `fields` (is_follower, last_interaction...), in one call; their user ids."""
+        owner = "app_id" if app_or_oa_id in self.state.apps else "oa_id"
+        return self._call("POST", "/users", json={owner: app_or_oa_id, "count": count, **fields})["user_ids"]
+
     def add_template(self, template_id: str | None = None, **fields) -> dict:
         """A ZNS template: listParams=[{name, require, type, maxLength}], status, templateTag, night_restricted."""
         body = {**({"template_id": template_id} if template_id else {}), **fields}

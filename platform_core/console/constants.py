@@ -6,6 +6,13 @@ from flask_babel import lazy_gettext as _l
 AUDIT_ACTION_LABELS = {
     "api_key_created": _l("API key created"),
     "api_key_revoked": _l("API key revoked"),
+    "broadcast_approved": _l("Policy news approved"),
+    "broadcast_cancelled": _l("Policy news cancelled"),
+    "broadcast_created": _l("Policy news written"),
+    "broadcast_returned": _l("Policy news sent back to its author"),
+    "broadcast_sent": _l("Policy news sending started"),
+    "broadcast_submitted": _l("Policy news submitted for approval"),
+    "broadcast_updated": _l("Policy news draft changed"),
     "catalogue_imported": _l("Procedures imported"),
     "catalogue_setup_saved": _l("Catalogue chosen at setup"),
     "delivery_retried": _l("Failed message retried"),

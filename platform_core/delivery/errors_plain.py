@@ -50,6 +50,8 @@ CODE_ADVICE = {
 
 TRANSIENT = {Outcome.RETRY, Outcome.RATE_LIMITED, Outcome.REFRESH_TOKEN, Outcome.DEFER_QUOTA, Outcome.DEFER_NIGHT}
 
+CANCELLED_BY_ADMIN = "cancelled by an administrator before it was sent"  # a broadcast stopped mid-way
+
 # Failures the platform records without a Zalo code: (start of the stored message, what happened, advice).
 OWN_FAILURES = (
     ("no channel reaches this citizen",
@@ -68,6 +70,9 @@ OWN_FAILURES = (
     ("the Zalo connection needs an admin to reconnect it",
      _l("The province's Zalo connection has expired."),
      _l("Sending resumes once an administrator reconnects the OA (Zalo connection page).")),
+    (CANCELLED_BY_ADMIN,
+     _l("An administrator cancelled the policy news before this message was sent."),
+     _l("Nothing to do.")),
     (REFUSED,
      _l("Trial mode: this citizen is not on the team or the guest list."),
      _l("Add them to the guest list (Guest list page), or request go-live; then retry.")),

@@ -26,6 +26,7 @@ PERIODIC_JOBS = (
     ("platform_core.officials.jobs.resend_notices_everywhere", 60),
     ("platform_core.officials.jobs.send_digests_everywhere", 300),
     ("platform_core.officials.jobs.notify_dossiers_near_due_everywhere", 3600),
+    ("platform_core.broadcasts.jobs.broadcasts_tick_everywhere", 60),
 )
 
 

@@ -153,7 +153,10 @@ def token_list():
 def users():
     sandbox = state()
     if request.method == "POST":
-        return jsonify(as_dict(seeds.seed_user(sandbox, request_json())))
+        body = request_json()
+        if "count" in body:  # many at once: {"count": 5000, "app_id": ..., "is_follower": true, ...}
+            return jsonify({"user_ids": seeds.seed_users(sandbox, body)})
+        return jsonify(as_dict(seeds.seed_user(sandbox, body)))
     oa_id = request.args.get("oa_id")
     return jsonify([as_dict(u) for u in sandbox.users.values() if not oa_id or u.oa_id == oa_id])
 

@@ -146,6 +146,8 @@ def send_promotion():
 
 
 def _promotion_cap(sandbox) -> int:
+    if sandbox.settings.promotion_daily_cap is not None:
+        return sandbox.settings.promotion_daily_cap
     followers = sandbox.follower_count(_oa())
     return PROMOTION_DAILY_CAP if followers <= 10_000 else followers * 5 // 100
 

@@ -56,6 +56,17 @@ def seed_user(state: SandboxState, data: dict) -> User:
     return state.add_user(**_known(User, data))
 
 
+def seed_users(state: SandboxState, data: dict) -> list[str]:
+    """`count` citizens of one OA sharing the other fields (a broadcast's audience); returns their user ids.
+    Display names are numbered; user ids are generated unless `user_ids` lists them."""
+    data = dict(data)
+    count = int(data.pop("count"))
+    user_ids = list(data.pop("user_ids", None) or [new_id(19) for _ in range(count)])
+    name = data.pop("display_name", "Người dùng Zalo")
+    return [seed_user(state, {**data, "user_id": user_id, "display_name": f"{name} {number + 1}"}).user_id
+            for number, user_id in enumerate(user_ids[:count])]
+
+
 def _relative_time(state: SandboxState, value):
     if value is None:
         return None

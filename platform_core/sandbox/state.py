@@ -120,6 +120,7 @@ class Settings:
     retry_factor: float = 1.0  # webhook retry schedule multiplier
     send_timestamp_header: bool = False
     attachment_ttl_s: int = 7 * 24 * 3600
+    promotion_daily_cap: int | None = None  # None: Zalo's rule (500, or 5% of followers above 10,000)
 
 
 class SandboxState:

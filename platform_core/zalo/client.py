@@ -240,6 +240,12 @@ class ZaloClient:
         return SendResult(str(data.get("message_id", "")), str(data.get("user_id") or user_id), data.get("quota"),
                           answer.rate_limit)
 
+    def upload_image(self, token: str, filename: str, content: bytes, content_type: str) -> str:
+        """Upload a jpg/png of at most 1 MB (zalo-oa.md §4); returns its `attachment_id`, usable for 7 days."""
+        answer = self._call(Family.OA, "POST", f"{self.openapi_url}/v2.0/oa/upload/image", token=token,
+                            files={"file": (filename, content, content_type)})
+        return str(answer.data.get("attachment_id", ""))
+
     # --- ZNS (zalo-oa.md §3) -------------------------------------------------------------------------------
 
     def send_zns(self, token: str, phone: str, template_id: str, template_data: Mapping[str, Any],

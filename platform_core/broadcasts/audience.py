@@ -1,0 +1,69 @@
+"""Who a broadcast reaches: the followers its audience names, in follower-id order (planning walks them in
+chunks), and the consent hook every planned recipient passes.
+
+Audiences (constants.AUDIENCE_*): every follower; followers with a tag (citizens/models.FollowerTag); citizens
+with a dossier of a procedure (dossier.applicant_zalo_user_id); followers in some communes (zalo_follower.commune).
+Zalo only takes promotion messages to followers (-213 otherwise), so a non-follower is never planned, and a
+citizen whose data was anonymised is never planned either.
+"""
+
+import uuid
+
+from sqlalchemy import func, select
+
+from platform_core.broadcasts.constants import AUDIENCE_COMMUNES, AUDIENCE_PROCEDURE, AUDIENCE_TAG
+from platform_core.citizens.models import FollowerTag
+from platform_core.dossiers.models import Dossier
+from platform_core.extensions import db
+from platform_core.zalo.models import Follower
+
+
+def eligible_for_news(follower) -> bool:
+    """Whether this follower may be sent policy news. The single hook for consent (citizens' rights, issue 6
+    item 5): until the consent module answers it, every follower not anonymised may be. `follower` has at least
+    `zalo_user_id` and `anonymised_at`."""
+    return follower.anonymised_at is None
+
+
+def audience_filter(audience: dict):
+    """The WHERE clause naming the audience's followers (followers only, never an anonymised one)."""
+    conditions = [Follower.is_follower.is_(True), Follower.anonymised_at.is_(None)]
+    kind = audience.get("kind")
+    if kind == AUDIENCE_TAG:
+        conditions.append(Follower.zalo_user_id.in_(
+            select(FollowerTag.zalo_user_id).where(FollowerTag.tag == audience.get("tag"))))
+    elif kind == AUDIENCE_PROCEDURE:
+        conditions.append(Follower.zalo_user_id.in_(
+            select(Dossier.applicant_zalo_user_id).where(Dossier.procedure_code == audience.get("procedure_code"))))
+    elif kind == AUDIENCE_COMMUNES:
+        conditions.append(Follower.commune.in_(audience.get("communes") or []))
+    return conditions
+
+
+def estimate(audience: dict) -> int:
+    """How many followers the audience names today (before consent and the one-a-day rule)."""
+    return db.session.scalar(select(func.count()).select_from(Follower).where(*audience_filter(audience))) or 0
+
+
+def next_followers(audience: dict, after: str | None, limit: int) -> list:
+    """The next `limit` followers of the audience after follower id `after`, in id order (rows, not objects)."""
+    statement = (select(Follower.id, Follower.zalo_user_id, Follower.anonymised_at)
+                 .where(*audience_filter(audience)).order_by(Follower.id).limit(limit))
+    if after:
+        statement = statement.where(Follower.id > uuid.UUID(after))
+    return list(db.session.execute(statement))
+
+
+def follower_count() -> int:
+    """The OA's followers as we know them (Zalo's daily promotion cap depends on it)."""
+    return db.session.scalar(select(func.count()).select_from(Follower).where(Follower.is_follower.is_(True))) or 0
+
+
+def tags() -> list[str]:
+    return list(db.session.scalars(select(FollowerTag.tag).distinct().order_by(FollowerTag.tag)))
+
+
+def communes() -> list[str]:
+    return list(db.session.scalars(select(Follower.commune).where(Follower.commune.is_not(None))
+                                   .distinct().order_by(Follower.commune)))
+

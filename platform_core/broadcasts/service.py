@@ -1,0 +1,198 @@
+"""Broadcasts from draft to sending (domain.md §8.2): an admin writes one, submits it, a second admin approves
+it (never its author), then it is sent at once or at its scheduled time; it can be cancelled until it is done.
+Views and jobs call these; nothing here reads the request. The caller commits.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from platform_core.auth.audit import record_event
+from platform_core.broadcasts import planning, progress
+from platform_core.broadcasts.constants import (
+    APPROVED,
+    AUDIENCE_ALL,
+    AUDIENCE_COMMUNES,
+    AUDIENCE_LABELS,
+    AUDIENCE_PROCEDURE,
+    AUDIENCE_TAG,
+    CANCELLED,
+    DRAFT,
+    PENDING_APPROVAL,
+    SCHEDULED,
+    SENDING,
+)
+from platform_core.broadcasts.models import Broadcast
+from platform_core.catalogue.models import Procedure
+from platform_core.errors import FieldError
+from platform_core.extensions import db
+from platform_core.zalo.messages import MAX_HEADER, PromotionCard
+
+IMAGE_MAX_BYTES = 1024 * 1024  # Zalo's banner and upload limit (zalo-oa.md §2, §4)
+IMAGE_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
+MAX_URL = 500
+CANCELLABLE = (PENDING_APPROVAL, APPROVED, SCHEDULED, SENDING)
+
+
+class ActionRefused(FieldError):
+    """A step the broadcast's status or the acting admin does not allow (field `action`)."""
+
+    def __init__(self, message):
+        super().__init__("action", message)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the composer gives: the message, its audience and, optionally, when to send it (aware datetime)."""
+
+    title: str
+    body: str
+    article_url: str | None
+    audience: dict
+    scheduled_at: datetime | None = None
+    image: bytes | None = None  # a new image; None keeps the current one
+    remove_image: bool = False
+
+
+def get(broadcast_id: str) -> Broadcast | None:
+    """The tenant-in-context's broadcast, or None (also for an id that is not one)."""
+    try:
+        key = uuid.UUID(str(broadcast_id))
+    except ValueError:
+        return None
+    return db.session.scalar(select(Broadcast).where(Broadcast.id == key))
+
+
+def recent():
+    """For the console's paged list, newest first."""
+    return select(Broadcast).order_by(Broadcast.created_at.desc(), Broadcast.id.desc())
+
+
+def image_type(data: bytes) -> str:
+    """The image's content type from its first bytes (PNG or JPEG, ≤ 1 MB), whatever the file is called."""
+    if len(data) > IMAGE_MAX_BYTES:
+        raise FieldError("image", _l("The image is larger than 1 MB."))
+    kind = next((kind for signature, kind in IMAGE_SIGNATURES if data.startswith(signature)), None)
+    if kind is None:
+        raise FieldError("image", _l("The image must be a PNG or JPEG file."))
+    return kind
+
+
+def create(draft: Draft, actor) -> Broadcast:
+    broadcast = Broadcast(created_by_id=actor.id)
+    _apply(broadcast, draft)
+    db.session.add(broadcast)
+    db.session.flush()
+    record_event("broadcast_created", actor=actor, target=broadcast)
+    return broadcast
+
+
+def update(broadcast: Broadcast, draft: Draft, actor) -> Broadcast:
+    if broadcast.status != DRAFT:
+        raise ActionRefused(_l("Only a draft can be changed."))
+    _apply(broadcast, draft)
+    record_event("broadcast_updated", actor=actor, target=broadcast)
+    return broadcast
+
+
+def _apply(broadcast: Broadcast, draft: Draft) -> None:
+    title, body, url = draft.title.strip(), draft.body.strip(), (draft.article_url or "").strip() or None
+    if not title or len(title) > MAX_HEADER:
+        raise FieldError("title", _l("Give a title of 1 to %(count)s characters.", count=MAX_HEADER))
+    if not body or len(body) > PromotionCard.MAX_TEXT:
+        raise FieldError("body", _l("Give a text of 1 to %(count)s characters.", count=PromotionCard.MAX_TEXT))
+    if url and (len(url) > MAX_URL or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
+        raise FieldError("article_url", _l("Give a web address starting with https://"))
+    broadcast.audience = _checked_audience(draft.audience)
+    if draft.image is not None:
+        broadcast.image_content_type = image_type(draft.image)
+        broadcast.image, broadcast.image_attachment_id = draft.image, None
+    elif draft.remove_image:
+        broadcast.image = broadcast.image_content_type = broadcast.image_attachment_id = None
+    broadcast.title, broadcast.body, broadcast.article_url = title, body, url
+    broadcast.scheduled_at = draft.scheduled_at
+
+
+def _checked_audience(audience: dict) -> dict:
+    kind = audience.get("kind")
+    if kind not in AUDIENCE_LABELS:
+        raise FieldError("audience", _l("Choose who receives the news."))
+    if kind == AUDIENCE_TAG:
+        tag = (audience.get("tag") or "").strip()
+        if not tag:
+            raise FieldError("tag", _l("Choose a tag."))
+        return {"kind": kind, "tag": tag}
+    if kind == AUDIENCE_PROCEDURE:
+        code = (audience.get("procedure_code") or "").strip()
+        if not db.session.scalar(select(Procedure.id).where(Procedure.code == code)):
+            raise FieldError("procedure_code", _l("Choose a procedure of the province's catalogue."))
+        return {"kind": kind, "procedure_code": code}
+    if kind == AUDIENCE_COMMUNES:
+        communes = sorted({name.strip() for name in audience.get("communes") or () if name.strip()})
+        if not communes:
+            raise FieldError("communes", _l("Name at least one commune."))
+        return {"kind": kind, "communes": communes}
+    return {"kind": AUDIENCE_ALL}
+
+
+def submit(broadcast: Broadcast, actor) -> None:
+    _require(broadcast, (DRAFT,), _l("Only a draft can be submitted for approval."))
+    broadcast.status, broadcast.submitted_by_id = PENDING_APPROVAL, actor.id
+    record_event("broadcast_submitted", actor=actor, target=broadcast)
+
+
+def may_approve(broadcast: Broadcast, actor) -> bool:
+    """A second admin: neither the one who wrote it nor the one who submitted it."""
+    return actor.id not in (broadcast.created_by_id, broadcast.submitted_by_id)
+
+
+def approve(broadcast: Broadcast, actor, now: datetime) -> None:
+    _require(broadcast, (PENDING_APPROVAL,), _l("Only a broadcast waiting for approval can be approved."))
+    if not may_approve(broadcast, actor):
+        raise ActionRefused(_l("A second administrator must approve it: you cannot approve your own broadcast."))
+    broadcast.approved_by_id, broadcast.approved_at = actor.id, now
+    broadcast.status = SCHEDULED if broadcast.scheduled_at else APPROVED
+    record_event("broadcast_approved", actor=actor, target=broadcast)
+
+
+def return_to_draft(broadcast: Broadcast, actor) -> None:
+    """The reviewer sends it back to be changed."""
+    _require(broadcast, (PENDING_APPROVAL,), _l("Only a broadcast waiting for approval can be sent back."))
+    broadcast.status = DRAFT
+    record_event("broadcast_returned", actor=actor, target=broadcast)
+
+
+def send_now(broadcast: Broadcast, actor, now: datetime) -> None:
+    _require(broadcast, (APPROVED, SCHEDULED), _l("Only an approved broadcast can be sent."))
+    start(broadcast, now)
+    record_event("broadcast_sent", actor=actor, target=broadcast)
+
+
+def start(broadcast: Broadcast, now: datetime) -> None:
+    """Sending begins: the notification is written; the planning job (jobs.plan_broadcast) adds the recipients."""
+    broadcast.status, broadcast.started_at = SENDING, now
+    planning.open_notification(broadcast)
+
+
+def due_scheduled(now: datetime) -> list[Broadcast]:
+    return list(db.session.scalars(select(Broadcast).where(Broadcast.status == SCHEDULED,
+                                                           Broadcast.scheduled_at <= now)))
+
+
+def cancel(broadcast: Broadcast, actor, now: datetime) -> int:
+    """Stop it: planning stops at its next chunk, and every delivery not yet handed to Zalo is cancelled.
+    Returns how many deliveries were cancelled."""
+    _require(broadcast, CANCELLABLE, _l("This broadcast can no longer be cancelled."))
+    broadcast.status, broadcast.cancelled_at, broadcast.cancelled_by_id = CANCELLED, now, actor.id
+    cancelled = progress.cancel_waiting(broadcast, now)
+    record_event("broadcast_cancelled", actor=actor, target=broadcast, details={"cancelled": cancelled})
+    return cancelled
+
+
+def _require(broadcast: Broadcast, statuses, message) -> None:
+    if broadcast.status not in statuses:
+        raise ActionRefused(message)

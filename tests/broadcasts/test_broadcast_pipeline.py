@@ -1,0 +1,110 @@
+"""Policy news end to end over real HTTP, Redis, RQ workers, the pump and the Zalo sandbox: a broadcast to
+5,000 followers completes with a correct report while a dossier notice of the same province still reaches its
+citizen within seconds; a second broadcast the same day skips everyone already messaged."""
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from platform_core.auth.models import User
+from platform_core.broadcasts import jobs, service
+from platform_core.broadcasts.constants import SENT
+from platform_core.db.types import utcnow
+from platform_core.extensions import db
+from tests.broadcasts.support import BANNER_PNG, add_followers, news_stack, read_progress, wait_for
+from tests.pipeline.stack import running_stack
+
+FOLLOWERS = 5_000
+CODE = "000.00.24.H04-261128-0042"
+
+
+@pytest.fixture(autouse=True)
+def db_session():
+    """These tests use the stack's own database, not the suite's rolled-back session."""
+    yield None
+
+
+@pytest.fixture
+def stack(tmp_path, redis_url, zalo_sandbox):
+    with running_stack(tmp_path, redis_url, zalo_sandbox) as stack:
+        yield stack
+
+
+def send_news(stack, desk, title: str, image: bytes | None = None):
+    """Written by one admin, approved by the other, sent now: the planning job goes to the workers."""
+    with stack.app.app_context(), stack.in_tenant(desk.province.slug):
+        author = db.session.scalar(db.select(User).where(User.email == desk.author_email))
+        approver = db.session.scalar(db.select(User).where(User.email == desk.approver_email))
+        broadcast = service.create(service.Draft(
+            title=title, body="Từ ngày 01/12, Trung tâm Phục vụ hành chính công tiếp nhận hồ sơ cả sáng thứ Bảy.",
+            article_url="https://bacninh.gov.vn/tin/thu-bay", audience={"kind": "all"}, image=image), author)
+        service.submit(broadcast, author)
+        service.approve(broadcast, approver, utcnow())
+        service.send_now(broadcast, approver, utcnow())
+        db.session.commit()
+        jobs.plan_broadcast.enqueue(str(broadcast.id))
+        broadcast_id = broadcast.id
+        db.session.remove()
+    return broadcast_id
+
+
+def promotions(sandbox, oa_id: str) -> list:
+    with sandbox.state.lock:
+        return [m for m in sandbox.state.messages.values() if m.oa_id == oa_id and m.kind == "promotion"]
+
+
+def test_a_broadcast_to_5000_followers_never_delays_a_dossier_notice_and_a_second_one_skips_them(
+        stack, zalo_sandbox):
+    desk = news_stack(stack, zalo_sandbox)
+    slug, province = desk.province.slug, desk.province
+    add_followers(stack, zalo_sandbox, desk, FOLLOWERS)
+    citizen = zalo_sandbox.add_user(province.app_id, display_name="Nguyễn Văn An", is_follower=True,
+                                    last_interaction=-30 * 86400)
+    stack.start_workers(2)
+    stack.start_pump()
+
+    first = send_news(stack, desk, "Làm thủ tục cả sáng thứ Bảy", image=BANNER_PNG)
+    wait_for(lambda: read_progress(stack, slug, first)[1].sent >= 300, timeout=120)
+
+    api = httpx.Client(base_url=f"{stack.url}/api/v1", headers={"Authorization": f"Bearer {province.api_key}"},
+                       timeout=10)
+    received = datetime.now(UTC)
+    posted_at = time.monotonic()
+    response = api.post("/dossiers", json={
+        "code": CODE, "procedure_code": "1.004222", "received_at": received.isoformat(),
+        "due_at": (received + timedelta(days=9)).isoformat(),
+        "applicant": {"name": "Nguyễn Văn An", "phone": "0912345678", "zalo_user_id": citizen["user_id"]}})
+    assert response.status_code == 201, response.text
+
+    def notice_sent():
+        deliveries = [d for n in api.get(f"/dossiers/{CODE}").json()["notifications"] for d in n["deliveries"]]
+        return deliveries and deliveries[0]["state"] in ("sent", "delivered", "seen")
+
+    wait_for(notice_sent, timeout=15, interval=0.05)
+    notice_seconds = time.monotonic() - posted_at
+    status, during = read_progress(stack, slug, first)
+    assert during.waiting > 0, "the broadcast finished before the notice: it proves nothing"
+    assert notice_seconds < 10, f"the dossier notice took {notice_seconds:.1f}s behind the broadcast"
+
+    status, final = wait_for(lambda: (lambda s: s if s[0] == SENT else None)(read_progress(stack, slug, first)),
+                             timeout=600, interval=1)
+    assert (final.sent, final.failed, final.queued, final.deferred) == (FOLLOWERS, 0, 0, 0)
+    sent = promotions(zalo_sandbox, province.oa_id)
+    assert len(sent) == FOLLOWERS and len({m.user_id for m in sent}) == FOLLOWERS
+    banner = sent[0].body["message"]["attachment"]["payload"]["elements"][0]
+    assert banner["type"] == "banner" and banner["attachment_id"] in zalo_sandbox.state.attachments
+
+    newcomers = add_followers(stack, zalo_sandbox, desk, 40)
+    second = send_news(stack, desk, "Lịch nghỉ Tết Dương lịch")
+    status, report = wait_for(lambda: (lambda s: s if s[0] == SENT else None)(read_progress(stack, slug, second)),
+                              timeout=300, interval=0.5)
+    assert (report.sent, report.failed) == (40, 0)
+    with stack.app.app_context(), stack.in_tenant(slug):
+        broadcast = service.get(str(second))
+        assert (broadcast.planned_count, broadcast.skipped_count) == (40, FOLLOWERS)
+        db.session.remove()
+    later = promotions(zalo_sandbox, province.oa_id)
+    assert len(later) == FOLLOWERS + 40
+    assert {m.user_id for m in later[FOLLOWERS:]} == set(newcomers)  # nobody got a second one (no -218 either)
