@@ -35,6 +35,7 @@ from platform_core.auth.models import Membership, User  # noqa: E402
 from platform_core.broadcasts import planning, service  # noqa: E402
 from platform_core.broadcasts.constants import PLAN_CHUNK  # noqa: E402
 from platform_core.broadcasts.models import PromotionLedger  # noqa: E402
+from platform_core.citizens.models import Consent  # noqa: E402
 from platform_core.config import normalise_database_url  # noqa: E402
 from platform_core.db.base import new_id  # noqa: E402
 from platform_core.db.types import utcnow  # noqa: E402
@@ -45,6 +46,7 @@ from platform_core.extensions import db  # noqa: E402
 from platform_core.tenancy.context import TenantRef, tenant_context  # noqa: E402
 from platform_core.tenancy.models import Tenant  # noqa: E402
 from platform_core.zalo.models import Follower  # noqa: E402
+from tests import factories  # noqa: E402
 
 BENCH_DB = "motcua_bench_broadcast"
 SEED_BATCH = 10_000
@@ -77,9 +79,11 @@ def seed(followers: int, cap: int | None) -> tuple[TenantRef, list[User]]:
         if cap is not None:
             set_limits(CLASS_BULK, per_minute=600, burst=20, daily_cap=cap)
         for start in range(0, followers, SEED_BATCH):
+            user_ids = [f"{number:019d}" for number in range(start, min(start + SEED_BATCH, followers))]
             db.session.execute(insert(Follower), [
-                {"tenant_id": tenant.id, "id": new_id(), "zalo_user_id": f"{number:019d}", "is_follower": True,
-                 "shared_info": {}} for number in range(start, min(start + SEED_BATCH, followers))])
+                {"tenant_id": tenant.id, "id": new_id(), "zalo_user_id": user_id, "is_follower": True,
+                 "shared_info": {}} for user_id in user_ids])
+            db.session.execute(insert(Consent), factories.news_consent_rows(tenant.id, user_ids))
             db.session.commit()
     db.session.commit()
     return ref, admins

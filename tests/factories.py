@@ -9,6 +9,10 @@ from platform_core.apikeys import service as apikeys
 from platform_core.auth.models import Membership, User
 from platform_core.auth.passwords import hash_password
 from platform_core.catalogue.models import Procedure
+from platform_core.citizens.consent import NOTICE_VERSION
+from platform_core.citizens.constants import METHOD_ZALO_BUTTON, PURPOSE_NEWS
+from platform_core.db.base import new_id
+from platform_core.db.types import utcnow
 from platform_core.delivery.models import Delivery, Notification
 from platform_core.extensions import db
 from platform_core.feedback.models import Feedback
@@ -127,3 +131,11 @@ def create_follower(zalo_user_id: str, followed_at=None, unfollowed_at=None, **f
     db.session.add(follower)
     db.session.flush()
     return follower
+
+
+def news_consent_rows(tenant_id, user_ids, granted_at=None) -> list[dict]:
+    """Rows for a bulk insert into `consent`: each citizen agreed to policy news with the Zalo button."""
+    granted_at = granted_at or utcnow()
+    return [{"tenant_id": tenant_id, "id": new_id(), "zalo_user_id": user_id, "purpose": PURPOSE_NEWS,
+             "method": METHOD_ZALO_BUTTON, "notice_version": NOTICE_VERSION, "granted_at": granted_at}
+            for user_id in user_ids]

@@ -1,10 +1,12 @@
-"""Who a broadcast reaches: the followers its audience names, in follower-id order (planning walks them in
-chunks), and the consent hook every planned recipient passes.
+"""Who a broadcast reaches: the followers its audience names who agreed to receive policy news, in follower-id
+order (planning walks them in chunks).
 
 Audiences (constants.AUDIENCE_*): every follower; followers with a tag (citizens/models.FollowerTag); citizens
 with a dossier of a procedure (dossier.applicant_zalo_user_id); followers in some communes (zalo_follower.commune).
 Zalo only takes promotion messages to followers (-213 otherwise), so a non-follower is never planned, and a
-citizen whose data was anonymised is never planned either.
+citizen whose data was anonymised is never planned either. Policy news needs an explicit grant (citizens/consent.py:
+no silent or default consent, domain.md §6), so the audience is taken from the active grants in SQL; a stop
+withdraws every grant, and the delivery screen checks again at send time (citizens/screen.py).
 """
 
 import uuid
@@ -12,22 +14,19 @@ import uuid
 from sqlalchemy import func, select
 
 from platform_core.broadcasts.constants import AUDIENCE_COMMUNES, AUDIENCE_PROCEDURE, AUDIENCE_TAG
+from platform_core.citizens.consent import granted_user_ids
+from platform_core.citizens.constants import PURPOSE_NEWS
 from platform_core.citizens.models import FollowerTag
 from platform_core.dossiers.models import Dossier
 from platform_core.extensions import db
 from platform_core.zalo.models import Follower
 
 
-def eligible_for_news(follower) -> bool:
-    """Whether this follower may be sent policy news. The single hook for consent (citizens' rights, issue 6
-    item 5): until the consent module answers it, every follower not anonymised may be. `follower` has at least
-    `zalo_user_id` and `anonymised_at`."""
-    return follower.anonymised_at is None
-
-
 def audience_filter(audience: dict):
-    """The WHERE clause naming the audience's followers (followers only, never an anonymised one)."""
-    conditions = [Follower.is_follower.is_(True), Follower.anonymised_at.is_(None)]
+    """The WHERE clause naming the audience's followers (followers who agreed to policy news, never an
+    anonymised one)."""
+    conditions = [Follower.is_follower.is_(True), Follower.anonymised_at.is_(None),
+                  Follower.zalo_user_id.in_(granted_user_ids(PURPOSE_NEWS))]
     kind = audience.get("kind")
     if kind == AUDIENCE_TAG:
         conditions.append(Follower.zalo_user_id.in_(
@@ -41,7 +40,7 @@ def audience_filter(audience: dict):
 
 
 def estimate(audience: dict) -> int:
-    """How many followers the audience names today (before consent and the one-a-day rule)."""
+    """How many followers the audience names today (before the one-a-day rule)."""
     return db.session.scalar(select(func.count()).select_from(Follower).where(*audience_filter(audience))) or 0
 
 

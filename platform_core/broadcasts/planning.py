@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, insert, select
 
-from platform_core.broadcasts.audience import eligible_for_news, follower_count, next_followers
+from platform_core.broadcasts.audience import follower_count, next_followers
 from platform_core.broadcasts.constants import PLAN_CHUNK, SENDING
 from platform_core.broadcasts.hours import Hours, sending_hours, zalo_daily_cap
 from platform_core.broadcasts.models import Broadcast, PromotionLedger
@@ -94,7 +94,7 @@ def plan_chunk(broadcast_id, now, hours: Hours, cap: int) -> bool:
         return False
     followers = next_followers(broadcast.audience, broadcast.plan_cursor, PLAN_CHUNK)
     if followers:
-        planned = _write_chunk(broadcast, [f for f in followers if eligible_for_news(f)], now, hours, cap)
+        planned = _write_chunk(broadcast, followers, now, hours, cap)
         broadcast.plan_cursor = str(followers[-1].id)
         broadcast.planned_count += planned
         broadcast.skipped_count += len(followers) - planned

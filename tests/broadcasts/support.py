@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert
 
 from platform_core.broadcasts import progress
+from platform_core.citizens.models import Consent
 from platform_core.db.base import new_id
 from platform_core.db.types import utcnow
 from platform_core.delivery.constants import CLASS_BULK
@@ -50,13 +51,15 @@ def news_stack(stack: Stack, sandbox, slug: str = "bac-ninh", name: str = "Bắc
 
 
 def add_followers(stack: Stack, sandbox, desk: NewsDesk, count: int) -> list[str]:
-    """`count` followers in the sandbox's OA and in our zalo_follower table (as the follow webhooks would)."""
+    """`count` followers in the sandbox's OA and in our zalo_follower table (as the follow webhooks would), who
+    agreed to receive policy news."""
     user_ids = sandbox.add_users(desk.province.app_id, count, is_follower=True)
     with stack.app.app_context(), stack.in_tenant(desk.province.slug):
         tenant_id, now = require_tenant().id, utcnow()
         db.session.execute(insert(Follower), [
             {"tenant_id": tenant_id, "id": new_id(), "zalo_user_id": user_id, "is_follower": True,
              "followed_at": now, "shared_info": {}} for user_id in user_ids])
+        db.session.execute(insert(Consent), factories.news_consent_rows(tenant_id, user_ids, now))
         db.session.commit()
         db.session.remove()
     return user_ids

@@ -10,6 +10,8 @@ from platform_core.broadcasts import audience, planning, progress, service
 from platform_core.broadcasts.constants import CANCELLED, PARTIALLY_FAILED, SENDING, SENT
 from platform_core.broadcasts.hours import Hours, sending_hours, zalo_daily_cap
 from platform_core.broadcasts.models import Broadcast, PromotionLedger
+from platform_core.citizens import consent
+from platform_core.citizens.constants import METHOD_ZALO_CHAT, PURPOSE_NEWS
 from platform_core.delivery.constants import CLASS_BULK, FAILED, PENDING
 from platform_core.delivery.constants import SENT as DELIVERY_SENT
 from platform_core.delivery.context import VIETNAM
@@ -76,14 +78,13 @@ def test_non_followers_and_anonymised_citizens_are_never_planned(sending, monkey
     assert {row.recipient_zalo_user_id for row in deliveries()} == {"f000000", "f000001", "f000002"}
 
 
-def test_the_consent_hook_can_exclude_a_follower(sending, monkeypatch):
+def test_only_followers_who_agreed_to_policy_news_are_planned(sending):
     add_followers(3)
-    monkeypatch.setattr(planning, "eligible_for_news", lambda follower: follower.zalo_user_id != "u000001")
-    broadcast = sending()
-    planning.plan(broadcast.id, now=DAYTIME)
+    add_followers(2, prefix="never-asked", consent=False)
+    consent.withdraw(PURPOSE_NEWS, method=METHOD_ZALO_CHAT, zalo_user_id="u000001")
+    assert audience.estimate({"kind": "all"}) == 2
+    planning.plan(sending().id, now=DAYTIME)
     assert [row.recipient_zalo_user_id for row in deliveries()] == ["u000000", "u000002"]
-    db.session.refresh(broadcast)
-    assert broadcast.skipped_count == 1
 
 
 def test_a_second_broadcast_the_same_day_skips_citizens_already_messaged(sending, admin_a):
