@@ -94,7 +94,10 @@ def make_test_config(database_urls: dict, redis_url: str, instance_path: Path) -
 
 @pytest.fixture(scope="session")
 def app_config(database_urls, redis_url, tmp_path_factory) -> dict:
-    return make_test_config(database_urls, redis_url, tmp_path_factory.mktemp("instance"))
+    # Each test holds one connection (db_session): a delivery job's sending threads would share it, so this
+    # in-process app sends one message at a time. Worker processes (tests/pipeline) use the threaded default.
+    return make_test_config(database_urls, redis_url, tmp_path_factory.mktemp("instance")) | {
+        "DELIVERY_SEND_THREADS": 1}
 
 
 @pytest.fixture(scope="session")

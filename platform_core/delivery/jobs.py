@@ -1,7 +1,16 @@
-"""RQ jobs of the pipeline: deliver a claimed batch (in its tenant), sweep stale claims (platform)."""
+"""RQ jobs of the pipeline: deliver a claimed batch (in its tenant), sweep stale claims (platform).
+
+A batch is sent by a small pool of threads (DELIVERY_SEND_THREADS): each message is mostly waiting on Zalo,
+so one-at-a-time sending would cap a worker at 1 / (Zalo latency) messages per second (architecture.md,
+performance notes). Each thread has its own app context, session and tenant context; the Zalo client's
+connection pool is shared (httpx's sync client is thread-safe).
+"""
 
 import logging
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
+from flask import current_app
 from sqlalchemy import select
 
 from platform_core.db.types import utcnow
@@ -11,6 +20,7 @@ from platform_core.delivery.models import Delivery
 from platform_core.extensions import db
 from platform_core.jobs.decorators import job
 from platform_core.jobs.queues import QUEUE_MAINTENANCE, QUEUE_ZALO_BULK, QUEUE_ZALO_TX
+from platform_core.tenancy.context import require_tenant, tenant_context
 from platform_core.zalo.client_registry import zalo_client
 
 log = logging.getLogger(__name__)
@@ -26,12 +36,30 @@ def _deliver(claim_token: str) -> dict:
     for row in rows:  # mark them all `sending` in one commit before any call: a crash now is detectable
         row.state, row.attempts, row.sending_started_at = SENDING, row.attempts + 1, utcnow()
     db.session.commit()
-    client, outcomes = zalo_client(), {}
-    for row in rows:
-        state = sender.send(row, client)
-        db.session.commit()
-        outcomes[state] = outcomes.get(state, 0) + 1
-    return outcomes
+    ids = [row.id for row in rows]
+    threads = min(current_app.config["DELIVERY_SEND_THREADS"], len(ids))
+    if threads <= 1:
+        return dict(Counter(_send_one(delivery_id) for delivery_id in ids))
+    app, tenant = current_app._get_current_object(), require_tenant()
+    db.session.remove()  # the threads open their own sessions; this one holds nothing more
+
+    def in_thread(delivery_id):
+        with app.app_context(), tenant_context(tenant):
+            try:
+                return _send_one(delivery_id)
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="zalo-send") as pool:
+        return dict(Counter(pool.map(in_thread, ids)))
+
+
+def _send_one(delivery_id) -> str:
+    """Send one row (already marked `sending`) and commit its outcome."""
+    row = db.session.scalar(select(Delivery).where(Delivery.id == delivery_id))
+    state = sender.send(row, zalo_client())
+    db.session.commit()
+    return state
 
 
 @job(queue=QUEUE_ZALO_TX, timeout=600, result_ttl=3600)
