@@ -10,7 +10,7 @@ from platform_core.extensions import db
 from platform_core.ratings.models import RatingInvitation
 from tests import factories
 from tests.conftest import as_tenant
-from tests.console.support import admin_a, admin_b, officer_a  # noqa: F401 - shared fixtures
+from tests.console.support import admin_a, admin_b, csrf_on, officer_a  # noqa: F401 - shared fixtures
 from tests.dossiers.support import record
 from tests.zalo.conftest import connected_a  # noqa: F401 - fixture
 
