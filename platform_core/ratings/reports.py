@@ -10,17 +10,28 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from platform_core.catalogue.models import Procedure
+from platform_core.db.types import utcnow
 from platform_core.delivery.context import VIETNAM
 from platform_core.dossiers import clock
 from platform_core.dossiers.constants import RESULT_READY, RETURNED
 from platform_core.dossiers.models import Dossier
 from platform_core.extensions import db
 from platform_core.feedback.models import Feedback
-from platform_core.ratings.constants import DISLIKE, GROUP_AGENCY, GROUP_MONTH, GROUP_PROCEDURE, SATISFIED, SCORES
-from platform_core.ratings.models import Rating
+from platform_core.ratings.constants import (
+    DISLIKE,
+    EXPIRED,
+    GROUP_AGENCY,
+    GROUP_MONTH,
+    GROUP_PROCEDURE,
+    INVITED,
+    SATISFIED,
+    SCORES,
+    SUBMITTED,
+)
+from platform_core.ratings.models import Rating, RatingInvitation
 from platform_core.text import code_key
 
 DECISION_766_TARGET = 90.0  # full score for indicator 5.4 at 90% or more (domain.md §3)
@@ -98,6 +109,37 @@ def _levels(counter: Counter) -> dict[int, int]:
 
 def _procedure_names() -> dict[str, str]:
     return dict(db.session.execute(select(Procedure.code, Procedure.name)).all())
+
+
+# --- invitations answered ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InvitationSummary:
+    """What became of the invitations sent in the period: rated, still open, expired unanswered (an
+    invitation's EXPIRED state is worked out from `expires_at`, not stored)."""
+
+    sent: int
+    rated: int
+    open: int
+    expired: int
+
+    @property
+    def percent_rated(self) -> float | None:
+        return _percent(self.rated, self.sent)
+
+
+def invitation_summary(period_start: date, period_end: date, now: datetime | None = None) -> InvitationSummary:
+    """Invitations sent in the period (`RatingInvitation.invited_at`) by what became of them."""
+    start, end = bounds(period_start, period_end)
+    now = now or utcnow()
+    state = case((RatingInvitation.status == SUBMITTED, SUBMITTED),
+                 (RatingInvitation.expires_at <= now, EXPIRED), else_=INVITED)
+    counts = dict(db.session.execute(
+        select(state, func.count()).where(RatingInvitation.invited_at >= start, RatingInvitation.invited_at < end)
+        .group_by(state)).all())
+    return InvitationSummary(sent=sum(counts.values()), rated=counts.get(SUBMITTED, 0),
+                             open=counts.get(INVITED, 0), expired=counts.get(EXPIRED, 0))
 
 
 # --- Decision 766, indicator 5.4 ----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from platform_core.catalogue.models import Procedure
 from platform_core.db.types import utcnow
 from platform_core.dossiers.models import Dossier
 from platform_core.extensions import db
-from platform_core.ratings.constants import CRITERIA, EDIT_WINDOW, EXPIRED, INVITED, SCALE, SUBMITTED
+from platform_core.ratings.constants import CRITERIA, EDIT_WINDOW, EXPIRED, SCALE, SUBMITTED
 from platform_core.ratings.models import Rating, RatingInvitation
 from platform_core.ratings.tokens import BadToken, make_token, read_token
 from platform_core.text import code_key
@@ -78,13 +78,6 @@ def check_link(token: str, now: datetime | None = None) -> RatingInvitation:
 
 def is_expired(invitation: RatingInvitation, now: datetime | None = None) -> bool:
     return invitation.expires_at <= (now or utcnow())
-
-
-def status_of(invitation: RatingInvitation, now: datetime | None = None) -> str:
-    """INVITED, SUBMITTED or EXPIRED (an unanswered invitation past its date; not stored, worked out)."""
-    if invitation.status == INVITED and is_expired(invitation, now):
-        return EXPIRED
-    return invitation.status
 
 
 # --- reading ------------------------------------------------------------------------------------------------

@@ -10,7 +10,14 @@ from platform_core.console.paging import page_number
 from platform_core.db.types import utcnow
 from platform_core.delivery.context import VIETNAM
 from platform_core.ratings import console, reports
-from platform_core.ratings.constants import CHANNEL_LABELS, CRITERIA, GROUP_LABELS, SCALE, SCORES
+from platform_core.ratings.constants import (
+    CHANNEL_LABELS,
+    CRITERIA,
+    GROUP_LABELS,
+    INVITATION_STATUS_LABELS,
+    SCALE,
+    SCORES,
+)
 from platform_core.ratings.forms import RatingFilterForm
 from platform_core.tenancy.resolution import tenant_blueprint
 
@@ -26,6 +33,7 @@ def index():
     return render_template(
         "ratings/index.html", form=form, chosen=chosen, groups=groups, group_labels=GROUP_LABELS,
         figure=reports.decision_766_figure(chosen.start, chosen.end), target=reports.DECISION_766_TARGET,
+        invitations=reports.invitation_summary(chosen.start, chosen.end), invitation_labels=INVITATION_STATUS_LABELS,
         page=console.recent_ratings(chosen, page_number(request.args.get("page"))), scale=SCALE, scores=SCORES,
         channel_labels=CHANNEL_LABELS,
     )

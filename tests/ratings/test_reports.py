@@ -1,6 +1,6 @@
 """Satisfaction by procedure, agency and month, and Decision 766's dossier-satisfaction figure."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -84,3 +84,14 @@ def test_all_on_time_and_liked_reaches_the_target(in_a):
         rate(returned_dossier(f"H15-OK-{number:04d}"), 5, "2026-07-21T10:00:00+07:00")
     figure = reports.decision_766_figure(*JULY)
     assert (figure.figure, figure.meets_target) == (100.0, True)
+
+
+def test_invitations_are_counted_by_what_became_of_them(in_a):
+    rated, waiting, lapsed = (returned_dossier(f"H15-INV-{number:04d}") for number in range(1, 4))
+    rate(rated, 4, "2026-07-21T10:00:00+07:00")
+    invitation_of(lapsed).expires_at = invitation_of(lapsed).invited_at
+    today = invitation_of(waiting).invited_at.date()
+    summary = reports.invitation_summary(today - timedelta(days=1), today + timedelta(days=1))
+    assert (summary.sent, summary.rated, summary.open, summary.expired) == (3, 1, 1, 1)
+    assert summary.percent_rated == 33.3
+    assert reports.invitation_summary(*JULY).sent == 0  # sent today, not in July

@@ -70,7 +70,6 @@ def test_the_link_opens_its_invitation_until_it_expires(invitation):
     with pytest.raises(service.LinkRefused) as refused:
         service.check_link(token, now=invitation.expires_at)
     assert refused.value.reason == EXPIRED
-    assert service.status_of(invitation, invitation.expires_at) == EXPIRED
 
 
 def test_a_link_naming_another_dossier_or_nonce_is_refused(invitation):
