@@ -74,3 +74,11 @@ def test_another_provinces_ratings_are_404(admin_b, ratings_a):
 def test_signed_out_visitors_are_sent_to_sign_in(client, ratings_a):
     response = client.get(PAGE)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_invitations_sent_this_year_and_what_became_of_them(officer_a, ratings_a):
+    html = text_of(officer_a.client.get(PAGE))  # this year: the invitations were sent today
+    section = html.split('id="invitations-heading"')[1].split("</section>")[0]
+    assert re.search(r"Đã gửi</dt><dd>2<", section) and re.search(r"Đã đánh giá</dt><dd>2 \(100.0%\)<", section)
+    html = text_of(officer_a.client.get(PAGE + JULY))
+    assert "Không có lời mời nào được gửi trong khoảng thời gian này." in html
