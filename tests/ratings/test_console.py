@@ -82,3 +82,8 @@ def test_the_invitations_sent_this_year_and_what_became_of_them(officer_a, ratin
     assert re.search(r"Đã gửi</dt><dd>2<", section) and re.search(r"Đã đánh giá</dt><dd>2 \(100.0%\)<", section)
     html = text_of(officer_a.client.get(PAGE + JULY))
     assert "Không có lời mời nào được gửi trong khoảng thời gian này." in html
+
+
+def test_the_dossier_and_deliveries_pages_show_the_invitation_without_trouble(officer_a, ratings_a):
+    assert officer_a.client.get(f"/bac-ninh/admin/dossiers/{ratings_a[0].dossier_id}").status_code == 200
+    assert officer_a.client.get("/bac-ninh/admin/deliveries/").status_code == 200
