@@ -26,8 +26,10 @@ def answer_rating(message: CitizenMessage) -> str | None:
                     "này. Vui lòng kiểm tra lại mã hồ sơ.")
     else:
         invitation = service.latest_open_invitation(message.zalo_user_id, now)
+        if parsed.bare and (invitation is None or not service.can_edit(service.rating_of(invitation), now)):
+            return None  # a lone digit is a rating only while one can be given or changed
         if invitation is None:
-            return None if parsed.bare else "Hiện không có hồ sơ nào đang chờ ông/bà đánh giá."
+            return "Hiện không có hồ sơ nào đang chờ ông/bà đánh giá."
     return _record(invitation, parsed.score, now)
 
 

@@ -49,9 +49,9 @@ class BadRating(ValueError):
 @dataclass(frozen=True)
 class RatingInput:
     score: int
-    criteria: dict | None = None  # None keeps the stored criteria (a chat rating gives only a score)
+    criteria: dict | None = None  # {criterion code: score}, the criteria answered
     comment: str | None = None
-    keep_details: bool = False  # True from the chat: the criteria and comment given on the page stay
+    keep_details: bool = False  # True from the chat (a level only): the page's criteria and comment stay
 
 
 # --- links --------------------------------------------------------------------------------------------------

@@ -79,3 +79,13 @@ def test_an_expired_invitation_is_not_rated(client, tenant_a, invited):
         db.session.flush()
     reply = say(client, tenant_a, f"DG {CODE} 5", "r-9")
     assert "đã hết hạn" in reply and rating(tenant_a) is None
+
+
+def test_a_digit_after_the_edit_window_is_left_to_the_lookup_bot(client, tenant_a, invited):
+    say(client, tenant_a, "5", "r-10")
+    with as_tenant(tenant_a):
+        stored = db.session.scalar(select(Rating))
+        stored.editable_until -= EDIT_WINDOW
+        db.session.flush()
+    reply = say(client, tenant_a, "1", "r-11")
+    assert "đánh giá" not in reply.lower() and rating(tenant_a).score == 5
