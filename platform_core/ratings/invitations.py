@@ -70,9 +70,10 @@ def invite_on_return(dossier, event, procedure, simulated: bool = False) -> Rati
 
 def invitation_message(dossier, procedure, status: int, invitation: RatingInvitation) -> ComposedMessage:
     """What the citizen reads (Vietnamese, whatever the console's language)."""
-    name = f" ({procedure.name})" if procedure is not None else ""
-    text = (f"Hồ sơ{name} đã có kết quả. Mời ông/bà đánh giá mức độ hài lòng: chọn bên dưới, hoặc trả lời "
+    text = ("Hồ sơ của ông/bà đã có kết quả. Mời ông/bà đánh giá mức độ hài lòng: chọn bên dưới, hoặc trả lời "
             f"một số từ 1 (Rất không hài lòng) đến 5 (Rất hài lòng). Hạn đánh giá: {vn_date(invitation.expires_at)}.")
+    if procedure is not None:  # last: a long name is what the card's 250 characters cut
+        text += f" Thủ tục: {procedure.name}"
     buttons = [ComposedButton(SCALE[score], reply=reply_text(dossier.code, score)) for score in CHAT_BUTTON_SCORES]
     buttons.append(ComposedButton("Đánh giá chi tiết", url=rating_link(invitation)))
     return ComposedMessage(

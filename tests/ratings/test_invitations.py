@@ -84,3 +84,14 @@ def test_a_test_keys_dossier_gets_a_simulated_invitation(in_a):
     [notification] = invitation_notifications()
     [delivery] = db.session.scalars(select(Delivery).where(Delivery.notification_id == notification.id))
     assert notification.simulated and delivery.simulated
+
+
+def test_a_long_procedure_name_is_what_the_card_cuts(in_a):
+    from platform_core.catalogue.models import Procedure
+    from platform_core.delivery.composed import transaction_card
+
+    db.session.scalar(select(Procedure).where(Procedure.code == "1.004222")).name = "Đăng ký thường trú " * 20
+    returned_dossier(CODE)
+    message = ComposedMessage.from_context(invitation_notifications()[0].context)
+    text = transaction_card(message).text.content
+    assert len(text) <= 250 and "Hạn đánh giá:" in text and text.endswith("…")
