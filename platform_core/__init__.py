@@ -73,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     import platform_core.citizens.bot  # noqa: F401 - "dừng", consent replies, Zalo's user_withdraw
     import platform_core.feedback.bot  # noqa: F401 - "phản ánh …", answers' reactions, images for a feedback
     import platform_core.officials.bot  # noqa: F401 - the "Đã nhận" button of notices, read receipts
+    import platform_core.ratings.bot  # noqa: F401 - ratings given in the chat
     from platform_core.api import api_v1
     from platform_core.apikeys.views import apikeys_admin_bp
     from platform_core.auth.views import auth_bp
@@ -91,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from platform_core.onboarding.logo import tenant_logo_bp
     from platform_core.onboarding.views import onboarding_bp
     from platform_core.operator.views import operator_bp
+    from platform_core.ratings.public import ratings_public_bp
     from platform_core.ratings.views import ratings_admin_bp
     from platform_core.team.views import team_bp
     from platform_core.tenancy.views import province_bp
@@ -102,7 +104,8 @@ def _register_blueprints(app: Flask) -> None:
         # province pages: /<slug>/admin/..., /<slug>/setup/..., then the province's public home
         console_bp, zalo_admin_bp, catalogue_admin_bp, templates_admin_bp, deliveries_admin_bp, guest_list_bp,
         team_bp, apikeys_admin_bp, reports_bp, ratings_admin_bp, feedback_admin_bp, broadcasts_admin_bp,
-        officials_admin_bp, citizens_admin_bp, onboarding_bp, tenant_logo_bp, feedback_public_bp, province_bp,
+        officials_admin_bp, citizens_admin_bp, onboarding_bp, tenant_logo_bp, feedback_public_bp, ratings_public_bp,
+        province_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -86,18 +86,19 @@ def send_reply(zalo_user_id: str, text: str, idempotency_key: str,
 
 def send_composed(message: ComposedMessage, *, event_kind: str, idempotency_key: str,
                   zalo_user_id: str | None = None, phone: str | None = None, message_class: str = CLASS_TX,
-                  dossier_id=None) -> Notification:
+                  dossier_id=None, simulated: bool = False) -> Notification:
     """A message a feature wrote itself (delivery/composed.py) to one citizen or official, in the caller's
-    transaction. The channel is chosen when it is sent. Idempotent on the key: a repeat returns the first."""
+    transaction. The channel is chosen when it is sent. Idempotent on the key: a repeat returns the first.
+    `simulated` (a test API key's dossier) goes through everything but never reaches Zalo."""
     existing = db.session.scalar(select(Notification).where(Notification.idempotency_key == idempotency_key))
     if existing is not None:
         return existing
     notification = Notification(event_kind=event_kind, message_class=message_class, idempotency_key=idempotency_key,
-                                dossier_id=dossier_id, context=message.to_context())
+                                dossier_id=dossier_id, context=message.to_context(), simulated=simulated)
     db.session.add(notification)
     db.session.flush()
     delivery = Delivery(notification_id=notification.id, recipient_zalo_user_id=zalo_user_id,
-                        recipient_phone=phone, message_class=message_class)
+                        recipient_phone=phone, message_class=message_class, simulated=simulated)
     db.session.add(delivery)
     _screen(delivery, notification)
     return notification

@@ -20,6 +20,7 @@ from platform_core.dossiers.errors import Conflict, DossierNotFound
 from platform_core.dossiers.models import Dossier, DossierEvent
 from platform_core.errors import FieldError
 from platform_core.extensions import db
+from platform_core.ratings.invitations import invite_on_return
 from platform_core.tenancy.context import require_tenant
 from platform_core.tenancy.models import Tenant
 from platform_core.zalo.connection import get_connection
@@ -214,11 +215,13 @@ def _procedure_of(dossier: Dossier) -> Procedure:
 
 
 def _add_event(dossier: Dossier, event: DossierEvent, procedure: Procedure, simulated: bool) -> None:
-    """Store the event and, in the same transaction, the citizen's notification when it tells them something."""
+    """Store the event and, in the same transaction, the citizen's notification when it tells them something
+    and, when it returns the result, the invitation to rate the service (ratings/invitations.py)."""
     dossier.events.append(event)
     db.session.flush()
     notify_dossier_event(dossier, event, procedure, db.session.get(Tenant, require_tenant().id),
                          oa_name=_connected_oa_name(), simulated=simulated)
+    invite_on_return(dossier, event, procedure, simulated=simulated)
     db.session.flush()
 
 

@@ -56,7 +56,7 @@ def test_result_ready_and_returned_are_notified_and_timed(dossier):
     record(CODE, "returned", "2026-07-21T09:00:00+07:00")
     assert dossier.completed_at == at("2026-07-20T15:00:00+07:00")
     assert dossier.returned_at == at("2026-07-21T09:00:00+07:00")
-    assert kinds() == ["received", "result_ready", "returned"]
+    assert kinds() == ["received", "result_ready", "returned", "rating_invitation"]  # ratings/invitations.py
 
 
 @pytest.mark.parametrize(("path", "status"), [(["processing"], "stopped"), ([], "refused")])

@@ -122,8 +122,13 @@ class Stack:
 
 
 def _children(pid: int) -> list[int]:
+    """The process's children; none when it has just exited (its /proc entry is gone)."""
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return []
     found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
+    for task in tasks:
         with contextlib.suppress(OSError):
             found += [int(child) for child in (task / "children").read_text().split()]
     return found
