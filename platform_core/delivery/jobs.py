@@ -3,7 +3,8 @@
 A batch is sent by a small pool of threads (DELIVERY_SEND_THREADS): each message is mostly waiting on Zalo,
 so one-at-a-time sending would cap a worker at 1 / (Zalo latency) messages per second (architecture.md,
 performance notes). Each thread has its own app context, session and tenant context; the Zalo client's
-connection pool is shared (httpx's sync client is thread-safe).
+connection pool is shared (httpx's sync client is thread-safe). A citizen's messages stay in order: the rows
+of one recipient are sent one after the other by the same thread, different recipients in parallel.
 """
 
 import logging
@@ -31,27 +32,35 @@ def _deliver(claim_token: str) -> dict:
     sent, or returned by the sweeper and claimed again) is skipped."""
     rows = db.session.scalars(  # locked: the sweeper cannot hand these back while we mark them `sending`
         select(Delivery).where(Delivery.claim_token == claim_token, Delivery.state == PENDING)
-        .order_by(Delivery.next_attempt_at).with_for_update()
+        .order_by(Delivery.next_attempt_at, Delivery.id).with_for_update()
     ).all()
     for row in rows:  # mark them all `sending` in one commit before any call: a crash now is detectable
         row.state, row.attempts, row.sending_started_at = SENDING, row.attempts + 1, utcnow()
     db.session.commit()
-    ids = [row.id for row in rows]
-    threads = min(current_app.config["DELIVERY_SEND_THREADS"], len(ids))
+    queues = _by_recipient(rows)
+    threads = min(current_app.config["DELIVERY_SEND_THREADS"], len(queues))
     if threads <= 1:
-        return dict(Counter(_send_one(delivery_id) for delivery_id in ids))
+        return dict(Counter(_send_one(delivery_id) for ids in queues for delivery_id in ids))
     app, tenant = current_app._get_current_object(), require_tenant()
     db.session.remove()  # the threads open their own sessions; this one holds nothing more
 
-    def in_thread(delivery_id):
+    def in_thread(ids):
         with app.app_context(), tenant_context(tenant):
             try:
-                return _send_one(delivery_id)
+                return [_send_one(delivery_id) for delivery_id in ids]
             finally:
                 db.session.remove()
 
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="zalo-send") as pool:
-        return dict(Counter(pool.map(in_thread, ids)))
+        return dict(Counter(state for states in pool.map(in_thread, queues) for state in states))
+
+
+def _by_recipient(rows) -> list[list]:
+    """The rows' ids, one list per recipient, each in the batch's order."""
+    queues: dict[object, list] = {}
+    for row in rows:
+        queues.setdefault(row.recipient_zalo_user_id or row.recipient_phone or row.id, []).append(row.id)
+    return list(queues.values())
 
 
 def _send_one(delivery_id) -> str:

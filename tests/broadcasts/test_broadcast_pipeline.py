@@ -6,7 +6,6 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import pytest
 
 from platform_core.auth.models import User
 from platform_core.broadcasts import jobs, service
@@ -14,25 +13,13 @@ from platform_core.broadcasts.constants import SENT
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
 from tests.broadcasts.support import BANNER_PNG, add_followers, news_stack, read_progress, wait_for
-from tests.pipeline.stack import running_stack
+from tests.pipeline.fixtures import db_session, stack  # noqa: F401 - fixtures
 
 FOLLOWERS = 5_000
 CODE = "000.00.24.H04-261128-0042"
 
 
-@pytest.fixture(autouse=True)
-def db_session():
-    """These tests use the stack's own database, not the suite's rolled-back session."""
-    yield None
-
-
-@pytest.fixture
-def stack(tmp_path, redis_url, zalo_sandbox):
-    with running_stack(tmp_path, redis_url, zalo_sandbox) as stack:
-        yield stack
-
-
-def send_news(stack, desk, title: str, image: bytes | None = None):
+def send_news(stack, desk, title: str, image: bytes | None = None):  # noqa: F811
     """Written by one admin, approved by the other, sent now: the planning job goes to the workers."""
     with stack.app.app_context(), stack.in_tenant(desk.province.slug):
         author = db.session.scalar(db.select(User).where(User.email == desk.author_email))
@@ -56,7 +43,7 @@ def promotions(sandbox, oa_id: str) -> list:
 
 
 def test_a_broadcast_to_5000_followers_never_delays_a_dossier_notice_and_a_second_one_skips_them(
-        stack, zalo_sandbox):
+        stack, zalo_sandbox):  # noqa: F811
     desk = news_stack(stack, zalo_sandbox)
     slug, province = desk.province.slug, desk.province
     add_followers(stack, zalo_sandbox, desk, FOLLOWERS)

@@ -10,18 +10,13 @@ from playwright.sync_api import expect
 from tests import factories
 from tests.broadcasts.support import BANNER_PNG, add_followers, news_stack
 from tests.e2e import conftest as e2e
+from tests.pipeline.fixtures import db_session  # noqa: F401 - fixtures
 from tests.pipeline.stack import running_stack
 
 browser, screenshots = e2e.browser, e2e.screenshots
 pytestmark = pytest.mark.browser
 
 FOLLOWERS = 30
-
-
-@pytest.fixture(autouse=True)
-def db_session():
-    """The stack has its own database, not the suite's rolled-back session."""
-    yield None
 
 
 @pytest.fixture

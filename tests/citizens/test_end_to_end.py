@@ -7,15 +7,10 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from tests.pipeline.fixtures import db_session  # noqa: F401 - fixtures
 from tests.pipeline.stack import add_province, running_stack
 
 CODE = "000.00.24.H04-261128-0042"
-
-
-@pytest.fixture(autouse=True)
-def db_session():
-    """These tests use the stack's own database, not the suite's rolled-back session."""
-    yield None
 
 
 @pytest.fixture

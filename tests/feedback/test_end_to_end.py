@@ -3,32 +3,20 @@ feedback to the OA and sends a photo; the acknowledgement with the code reaches 
 answers it in the console; the citizen receives the answer and taps "Hài lòng"."""
 
 import httpx
-import pytest
 from sqlalchemy import select
 
 from platform_core.extensions import db
 from platform_core.feedback.models import Feedback, FeedbackAttachment
 from tests import factories
 from tests.auth.support import add_membership
-from tests.pipeline.stack import add_province, running_stack
+from tests.pipeline.fixtures import db_session, stack  # noqa: F401 - fixtures
+from tests.pipeline.stack import add_province
 
 CONTENT = "Đường vào UBND xã Tiên Du bị ngập, người dân không vào nộp hồ sơ được."
 ANSWER = "UBND xã đã bố trí lối đi tạm và tiếp nhận hồ sơ trực tuyến trong thời gian sửa đường."
 
 
-@pytest.fixture(autouse=True)
-def db_session():
-    """The stack has its own database, not the suite's rolled-back session."""
-    yield None
-
-
-@pytest.fixture
-def stack(tmp_path, redis_url, zalo_sandbox):
-    with running_stack(tmp_path, redis_url, zalo_sandbox) as stack:
-        yield stack
-
-
-def read(stack, query):
+def read(stack, query):  # noqa: F811
     with stack.app.app_context(), stack.in_tenant("bac-ninh"):
         try:
             return query()
@@ -36,7 +24,7 @@ def read(stack, query):
             db.session.remove()
 
 
-def the_feedback(stack) -> Feedback | None:
+def the_feedback(stack) -> Feedback | None:  # noqa: F811
     return read(stack, lambda: db.session.scalar(select(Feedback)))
 
 
@@ -44,7 +32,7 @@ def texts_on_phone(zalo_sandbox, province, citizen) -> list[str]:
     return [str(message["body"]) for message in zalo_sandbox.messages(oa_id=province.oa_id, user_id=citizen["user_id"])]
 
 
-def add_officer(stack, tenant_slug: str) -> str:
+def add_officer(stack, tenant_slug: str) -> str:  # noqa: F811
     with stack.app.app_context():
         user = factories.create_user("can-bo-pakn@bacninh.gov.vn", full_name="Lê Thị Tiếp Nhận")
         add_membership(user, factories.tenant_by_slug(tenant_slug), "officer")
@@ -53,7 +41,7 @@ def add_officer(stack, tenant_slug: str) -> str:
     return "can-bo-pakn@bacninh.gov.vn"
 
 
-def test_a_feedback_written_to_the_oa_is_acknowledged_answered_and_rated(stack, zalo_sandbox):
+def test_a_feedback_written_to_the_oa_is_acknowledged_answered_and_rated(stack, zalo_sandbox):  # noqa: F811
     province = add_province(stack, zalo_sandbox, "bac-ninh", "Bắc Ninh")
     zalo_sandbox.settings(receipt_delay_ms=100, echo_sends=False)
     citizen = zalo_sandbox.add_user(province.app_id, display_name="Nguyễn Văn An", is_follower=True,

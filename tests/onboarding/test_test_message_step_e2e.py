@@ -5,28 +5,16 @@ test message goes outbox -> pump -> worker -> sandbox, and the sandbox's receipt
 import re
 
 import httpx
-import pytest
 
 from platform_core.extensions import db
 from tests import factories
-from tests.pipeline.stack import add_province, running_stack
+from tests.pipeline.fixtures import db_session, stack  # noqa: F401 - fixtures
+from tests.pipeline.stack import add_province
 
 PAGE, STATUS = "/bac-ninh/setup/test-message", "/bac-ninh/setup/test-message/status"
 
 
-@pytest.fixture(autouse=True)
-def db_session():
-    """The stack has its own database, not the suite's rolled-back session."""
-    yield None
-
-
-@pytest.fixture
-def stack(tmp_path, redis_url, zalo_sandbox):
-    with running_stack(tmp_path, redis_url, zalo_sandbox) as stack:
-        yield stack
-
-
-def an_onboarding_province_with_its_admin(stack, sandbox):
+def an_onboarding_province_with_its_admin(stack, sandbox):  # noqa: F811
     province = add_province(stack, sandbox, "bac-ninh", "Bắc Ninh")
     with stack.app.app_context():
         tenant = factories.tenant_by_slug("bac-ninh")
@@ -37,7 +25,7 @@ def an_onboarding_province_with_its_admin(stack, sandbox):
     return province
 
 
-def test_the_admin_links_their_zalo_and_the_test_message_is_delivered(stack, zalo_sandbox):
+def test_the_admin_links_their_zalo_and_the_test_message_is_delivered(stack, zalo_sandbox):  # noqa: F811
     province = an_onboarding_province_with_its_admin(stack, zalo_sandbox)
     zalo_sandbox.settings(receipt_delay_ms=50, echo_sends=False)
     phone = zalo_sandbox.add_user(province.app_id, display_name="Trần Thị Mai")
