@@ -138,6 +138,27 @@ def current(zalo_user_id: str | None = None, phone: str | None = None) -> dict[s
             for purpose in PURPOSES}
 
 
+@dataclass(frozen=True)
+class Standing:
+    stopped: bool  # stopped everything and granted nothing since (withdrawn)
+    refused: bool  # said no to the purpose asked about (refused_purpose)
+
+
+def standing(zalo_user_id: str | None, phone: str | None, purpose: str | None) -> Standing:
+    """`withdrawn` and `refused_purpose` at once, reading the citizen, their consents and their last stop once
+    (the delivery screen asks this for every message)."""
+    who = citizen(zalo_user_id, phone)
+    if not who:
+        return Standing(False, False)
+    rows, stopped_at = _rows(who), last_stop(who)
+    stopped = stopped_at is not None and not any(
+        row.withdrawn_at is None and row.granted_at > stopped_at for row in rows)
+    if purpose is None:
+        return Standing(stopped, False)
+    state = _state(purpose, [row for row in rows if row.purpose == purpose], stopped_at)
+    return Standing(stopped, not state.allowed and not state.by_default)
+
+
 def may_send(zalo_user_id: str | None, phone: str | None, purpose: str) -> bool:
     """Whether a message for `purpose` may reach this citizen now."""
     if purpose not in PURPOSES:

@@ -42,12 +42,10 @@ def refusal(delivery, route: routing.Route) -> str | None:
 def _reason(notification, user_id: str | None, phone: str | None) -> str | None:
     if notification.event_kind == CONFIRMATION_KIND or not (user_id or phone):
         return None
-    if consent.withdrawn(user_id, phone):
+    standing = consent.standing(user_id, phone, purpose_of(notification))
+    if standing.stopped:
         return STOPPED
-    purpose = purpose_of(notification)
-    if purpose and consent.refused_purpose(user_id, phone, purpose):
-        return PURPOSE_WITHDRAWN
-    return None
+    return PURPOSE_WITHDRAWN if standing.refused else None
 
 
 def purpose_of(notification) -> str | None:
