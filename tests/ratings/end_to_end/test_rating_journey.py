@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import httpx
 from sqlalchemy import select
 
+from platform_core.delivery.context import VIETNAM
 from platform_core.extensions import db
 from platform_core.ratings import reports
 from platform_core.ratings.models import Rating
@@ -89,7 +90,7 @@ def test_a_returned_dossier_is_rated_from_zalo_and_shows_in_the_report(stack, za
     assert urlsplit(link).path.count("/") == 3  # /bac-ninh/danh-gia/<token>
 
     # The rating is in the report, and in the console over HTTP.
-    today = datetime.now(UTC).date()
+    today = datetime.now(VIETNAM).date()  # reports count Vietnam days (17:00 UTC is already tomorrow there)
     with stack.app.app_context(), stack.in_tenant("bac-ninh"):
         [row] = reports.satisfaction_by(date(today.year, 1, 1), today, group="procedure")
         figure = reports.decision_766_figure(date(today.year, 1, 1), today)
