@@ -14,7 +14,7 @@ import uuid
 from sqlalchemy import func, select
 
 from platform_core.broadcasts.constants import AUDIENCE_COMMUNES, AUDIENCE_PROCEDURE, AUDIENCE_TAG
-from platform_core.citizens.consent import granted_user_ids
+from platform_core.citizens.consent import has_active_grant
 from platform_core.citizens.constants import PURPOSE_NEWS
 from platform_core.citizens.models import FollowerTag
 from platform_core.dossiers.models import Dossier
@@ -26,7 +26,7 @@ def audience_filter(audience: dict):
     """The WHERE clause naming the audience's followers (followers who agreed to policy news, never an
     anonymised one)."""
     conditions = [Follower.is_follower.is_(True), Follower.anonymised_at.is_(None),
-                  Follower.zalo_user_id.in_(granted_user_ids(PURPOSE_NEWS))]
+                  has_active_grant(PURPOSE_NEWS, Follower.zalo_user_id)]
     kind = audience.get("kind")
     if kind == AUDIENCE_TAG:
         conditions.append(Follower.zalo_user_id.in_(

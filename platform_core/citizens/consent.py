@@ -22,14 +22,14 @@ Either default ends when the citizen withdraws that purpose or stops everything;
 
 The delivery pipeline enforces the refusals (citizens/screen.py): a stopped citizen gets nothing but the
 confirmation of the stop, and a purpose the citizen withdrew is refused for the messages whose purpose is
-known. Opt-in purposes (policy news) are the audience's business: select recipients with `granted_user_ids`.
+known. Opt-in purposes (policy news) are the audience's business: select recipients with `has_active_grant`.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, or_, select
+from sqlalchemy import exists, false, or_, select
 
 from platform_core.citizens.constants import (
     NOTICE_VERSION,
@@ -48,7 +48,7 @@ from platform_core.extensions import db
 from platform_core.zalo.models import DataSubjectRequest, Follower
 
 __all__ = ["PURPOSE_DOSSIER", "PURPOSE_NEWS", "PURPOSE_SURVEY", "may_send", "withdrawn", "grant", "withdraw",
-           "current", "history", "granted_user_ids", "Citizen", "citizen"]
+           "current", "history", "has_active_grant", "Citizen", "citizen"]
 
 DEFAULT_ALLOWED = {PURPOSE_DOSSIER: True, PURPOSE_SURVEY: True, PURPOSE_NEWS: False}
 STOP_KINDS = (REQUEST_STOP, REQUEST_WITHDRAW)
@@ -230,11 +230,12 @@ def withdraw_all(*, method: str, zalo_user_id: str | None = None, phone: str | N
     return count
 
 
-def granted_user_ids(purpose: str):
-    """A SELECT of the Zalo user ids with an active grant for `purpose` (a broadcast audience's filter for an
-    opt-in purpose); `may_send` still decides for each one (a later stop wins)."""
-    return select(Consent.zalo_user_id).where(Consent.purpose == purpose, Consent.withdrawn_at.is_(None),
-                                              Consent.zalo_user_id.is_not(None))
+def has_active_grant(purpose: str, user_id_column):
+    """A correlated EXISTS: the citizen whose Zalo user id is in `user_id_column` has an active grant for
+    `purpose` (a broadcast audience's filter for an opt-in purpose; an index lookup per follower, whatever the
+    table statistics say). `may_send` still decides for each one at send time (a later stop wins)."""
+    return exists().where(Consent.zalo_user_id == user_id_column, Consent.purpose == purpose,
+                          Consent.withdrawn_at.is_(None))
 
 
 def _check(purpose: str, zalo_user_id: str | None, phone: str | None) -> None:

@@ -4,6 +4,7 @@ purpose, and a citizen known by Zalo id and phone at once. Plus the requests' le
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
 from platform_core.citizens import consent, requests
 from platform_core.citizens.clock import deadlines
@@ -90,7 +91,11 @@ def test_a_broadcast_audience_can_select_the_citizens_who_granted_policy_news(te
         consent.grant(PURPOSE_NEWS, method=METHOD_ZALO_CHAT, zalo_user_id="8000302")
         consent.withdraw(PURPOSE_NEWS, method=METHOD_ZALO_CHAT, zalo_user_id="8000302")
         consent.grant(PURPOSE_SURVEY, method=METHOD_COUNTER, zalo_user_id="8000303")
-        assert set(db.session.scalars(consent.granted_user_ids(PURPOSE_NEWS))) == {"8000301"}
+        for user_id in ("8000301", "8000302", "8000303"):
+            db.session.add(Follower(zalo_user_id=user_id, is_follower=True))
+        db.session.flush()
+        selected = select(Follower.zalo_user_id).where(consent.has_active_grant(PURPOSE_NEWS, Follower.zalo_user_id))
+        assert set(db.session.scalars(selected)) == {"8000301"}
 
 
 def test_a_grant_names_a_purpose_and_a_citizen(tenant_a):
