@@ -71,9 +71,12 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     import platform_core.bot  # noqa: F401 - registers the lookup bot's handler for citizens' text
     import platform_core.citizens.bot  # noqa: F401 - "dừng", consent replies, Zalo's user_withdraw
+    import platform_core.citizens.screen  # noqa: F401 - registers the screen of a citizen who stopped
+    import platform_core.delivery.trial  # noqa: F401 - registers the trial screen (delivery/screens.py)
     import platform_core.feedback.bot  # noqa: F401 - "phản ánh …", answers' reactions, images for a feedback
     import platform_core.officials.bot  # noqa: F401 - the "Đã nhận" button of notices, read receipts
     import platform_core.ratings.bot  # noqa: F401 - ratings given in the chat
+    import platform_core.ratings.invitations  # noqa: F401 - a returned dossier invites its citizen to rate
     from platform_core.api import api_v1
     from platform_core.apikeys.views import apikeys_admin_bp
     from platform_core.auth.views import auth_bp

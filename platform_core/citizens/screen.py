@@ -1,7 +1,7 @@
 """A citizen who stopped gets nothing more: the delivery pipeline's screen, like delivery/trial.py's.
 
 Checked twice, for every kind of message (dossier notices, the bot's answers, composed messages, policy news):
-- when the delivery is written (`screen`): refused at once, with the reason on the delivery;
+- when the delivery is written (`write_refusal`): refused at once, with the reason on the delivery;
 - just before each Zalo call (`refusal`), on the address Zalo would be given: a delivery queued before the
   stop must not leave after it.
 The one exception is the confirmation of the stop itself (constants.CONFIRMATION_KIND). A message whose
@@ -10,11 +10,13 @@ Features whose messages have another purpose (rating invitations: satisfaction_s
 `consent.may_send` before writing them.
 """
 
+from flask_babel import lazy_gettext as _l
+
 from platform_core.citizens import consent
 from platform_core.citizens.constants import CONFIRMATION_KIND, PURPOSE_DOSSIER, PURPOSE_NEWS
 from platform_core.delivery import composed, routing
 from platform_core.delivery.constants import ZNS
-from platform_core.delivery.states import fail
+from platform_core.delivery.screens import register_screen
 from platform_core.delivery.trial import N_
 
 STOPPED = N_("The citizen stopped all messages (\"dừng\" or a Zalo data request): nothing more is sent to them.")
@@ -23,14 +25,10 @@ ERASED = N_("The citizen's contact data was erased at their request: this messag
 
 
 
-def screen(delivery, notification) -> bool:
-    """At outbox time: fail the delivery when its citizen may not receive it. Returns whether it was refused."""
+def write_refusal(delivery, notification) -> str | None:
+    """At outbox time: the reason this delivery's citizen may not receive it, or None."""
     user_id, _ = routing.recipient_user_id(delivery)
-    reason = _reason(notification, user_id, delivery.recipient_phone)
-    if reason is None:
-        return False
-    fail(delivery, None, reason)
-    return True
+    return _reason(notification, user_id, delivery.recipient_phone)
 
 
 def refusal(delivery, route: routing.Route) -> str | None:
@@ -57,3 +55,13 @@ def purpose_of(notification) -> str | None:
     if notification.dossier_id is not None and not composed.is_composed(context):
         return PURPOSE_DOSSIER
     return None
+
+
+register_screen("citizens", write_refusal, refusal, order=20, explanations=(
+    (STOPPED, _l("The citizen asked to stop receiving messages (or sent a data request from Zalo)."),
+     _l("Nothing to do: by law nothing more is sent to them until they agree again (Citizens' data page).")),
+    (PURPOSE_WITHDRAWN, _l("The citizen withdrew their consent for this kind of message."),
+     _l("Nothing to do: it is not sent unless the citizen agrees again (Citizens' data page).")),
+    (ERASED, _l("The citizen's contact data was erased at their request."),
+     _l("Nothing to do: the province no longer holds a way to reach them.")),
+))

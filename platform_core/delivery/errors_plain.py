@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from platform_core.citizens.screen import ERASED, PURPOSE_WITHDRAWN, STOPPED
 from platform_core.delivery.constants import FAILED, ZNS
-from platform_core.delivery.trial import REFUSED
+from platform_core.delivery.screens import explanations as screen_explanations
 from platform_core.zalo.errors import Family, Outcome, classify
 
 AUTOMATIC = _l("Nothing to do: the system sends it again automatically.")
@@ -73,18 +72,6 @@ OWN_FAILURES = (
     (CANCELLED_BY_ADMIN,
      _l("An administrator cancelled the policy news before this message was sent."),
      _l("Nothing to do.")),
-    (REFUSED,
-     _l("Trial mode: this citizen is not on the team or the guest list."),
-     _l("Add them to the guest list (Guest list page), or request go-live; then retry.")),
-    (STOPPED,
-     _l("The citizen asked to stop receiving messages (or sent a data request from Zalo)."),
-     _l("Nothing to do: by law nothing more is sent to them until they agree again (Citizens' data page).")),
-    (PURPOSE_WITHDRAWN,
-     _l("The citizen withdrew their consent for this kind of message."),
-     _l("Nothing to do: it is not sent unless the citizen agrees again (Citizens' data page).")),
-    (ERASED,
-     _l("The citizen's contact data was erased at their request."),
-     _l("Nothing to do: the province no longer holds a way to reach them.")),
 )
 UNKNOWN = (_l("The message could not be sent, for a reason the system could not classify."),
            _l("Retry it; if it fails again, tell the platform operator."))
@@ -103,8 +90,8 @@ def explain(delivery) -> Explanation | None:
     if code is None and not message:
         return None
     if code is None:
-        what, advice = next(((what, advice) for start, what, advice in OWN_FAILURES if message.startswith(start)),
-                            UNKNOWN)
+        known = (*OWN_FAILURES, *screen_explanations())  # the screens' refusals explain themselves
+        what, advice = next(((what, advice) for start, what, advice in known if message.startswith(start)), UNKNOWN)
         return Explanation(str(what), str(advice), None)
     family = Family.ZNS if delivery.channel == ZNS else Family.OA
     info = classify(family, code)

@@ -2,14 +2,13 @@
 
 The business change (a dossier event, a bot answer) and its notification commit together or not at all;
 the pump later claims the deliveries and RQ only moves them to a worker. Redis being down loses nothing.
-A province in trial has a delivery to someone outside its team and guest list refused here (delivery/trial.py),
-and so does every delivery to a citizen who stopped their messages (citizens/screen.py).
+Every delivery passes the screens here (delivery/screens.py: a province in trial reaching outside its team and
+guest list, a citizen who stopped their messages) and is refused at once when one says no.
 """
 
 from sqlalchemy import select
 
-from platform_core.citizens import screen as citizens_screen
-from platform_core.delivery import trial
+from platform_core.delivery import screens
 from platform_core.delivery.composed import ComposedMessage
 from platform_core.delivery.constants import CLASS_TX, CS
 from platform_core.delivery.context import dossier_context
@@ -55,33 +54,20 @@ def notify_dossier_event(dossier, event, procedure, tenant, oa_name: str | None 
         event_kind=kind, message_class=CLASS_TX, idempotency_key=f"dossier-event:{event.id}", dossier_id=dossier.id,
         context=dossier_context(dossier, event, procedure, tenant, oa_name), simulated=simulated,
     )
-    db.session.add(notification)
-    db.session.flush()
-    delivery = Delivery(
-        notification_id=notification.id, recipient_zalo_user_id=dossier.applicant_zalo_user_id,
-        recipient_phone=dossier.applicant_phone, message_class=CLASS_TX, simulated=simulated,
-    )
-    db.session.add(delivery)
-    _screen(delivery, notification)
-    return notification
+    return _write(notification, recipient_zalo_user_id=dossier.applicant_zalo_user_id,
+                  recipient_phone=dossier.applicant_phone)
 
 
 def send_reply(zalo_user_id: str, text: str, idempotency_key: str,
                reason: str = "answer to the citizen's message") -> Notification:
     """A consultation message to a citizen who just interacted with the OA (the bot's answer, the welcome on
     follow). Idempotent on the key."""
-    existing = db.session.scalar(select(Notification).where(Notification.idempotency_key == idempotency_key))
+    existing = _existing(idempotency_key)
     if existing is not None:
         return existing
     notification = Notification(event_kind=BOT_REPLY, message_class=CLASS_TX, idempotency_key=idempotency_key,
                                 context={"text": text})
-    db.session.add(notification)
-    db.session.flush()
-    delivery = Delivery(notification_id=notification.id, recipient_zalo_user_id=zalo_user_id,
-                        channel=CS, channel_reason=reason, message_class=CLASS_TX)
-    db.session.add(delivery)
-    _screen(delivery, notification)
-    return notification
+    return _write(notification, recipient_zalo_user_id=zalo_user_id, channel=CS, channel_reason=reason)
 
 
 def send_composed(message: ComposedMessage, *, event_kind: str, idempotency_key: str,
@@ -90,21 +76,24 @@ def send_composed(message: ComposedMessage, *, event_kind: str, idempotency_key:
     """A message a feature wrote itself (delivery/composed.py) to one citizen or official, in the caller's
     transaction. The channel is chosen when it is sent. Idempotent on the key: a repeat returns the first.
     `simulated` (a test API key's dossier) goes through everything but never reaches Zalo."""
-    existing = db.session.scalar(select(Notification).where(Notification.idempotency_key == idempotency_key))
+    existing = _existing(idempotency_key)
     if existing is not None:
         return existing
     notification = Notification(event_kind=event_kind, message_class=message_class, idempotency_key=idempotency_key,
                                 dossier_id=dossier_id, context=message.to_context(), simulated=simulated)
+    return _write(notification, recipient_zalo_user_id=zalo_user_id, recipient_phone=phone)
+
+
+def _existing(idempotency_key: str) -> Notification | None:
+    return db.session.scalar(select(Notification).where(Notification.idempotency_key == idempotency_key))
+
+
+def _write(notification: Notification, **delivery_fields) -> Notification:
+    """Add `notification` and its one delivery, screened (delivery/screens.py)."""
     db.session.add(notification)
     db.session.flush()
-    delivery = Delivery(notification_id=notification.id, recipient_zalo_user_id=zalo_user_id,
-                        recipient_phone=phone, message_class=message_class, simulated=simulated)
+    delivery = Delivery(notification_id=notification.id, message_class=notification.message_class,
+                        simulated=notification.simulated, **delivery_fields)
     db.session.add(delivery)
-    _screen(delivery, notification)
+    screens.refuse_at_write(delivery, notification)
     return notification
-
-
-def _screen(delivery, notification) -> None:
-    """Refuse at once what may not be sent: a trial province's outsider, a citizen who stopped."""
-    if not trial.screen(delivery):
-        citizens_screen.screen(delivery, notification)

@@ -6,8 +6,8 @@ Outcomes (the Zalo error taxonomy, platform_core/zalo/errors.py) decide what fol
 - transient or rate limited: back to `pending` with backoff and jitter, until MAX_ATTEMPTS;
 - quota or night-time: back to `pending` until the quota resets or 06:00 in Vietnam;
 - permanent or configuration: `failed` with Zalo's code and message.
-A province in trial may only reach its team and guest list, and a citizen who stopped gets nothing more
-(citizens/screen.py): either fails before the call.
+The screens (delivery/screens.py: trial mode, a citizen who stopped) are asked again before each call: a
+refusal fails the delivery without calling Zalo.
 """
 
 import logging
@@ -16,9 +16,8 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
-from platform_core.citizens import screen as citizens_screen
 from platform_core.db.types import utcnow
-from platform_core.delivery import composed, rendering, routing, trial
+from platform_core.delivery import composed, rendering, routing, screens
 from platform_core.delivery.constants import CS, PENDING, PROMOTION, SENT, TRANSACTION, ZNS
 from platform_core.delivery.context import VIETNAM
 from platform_core.delivery.models import MessageTemplate
@@ -44,7 +43,7 @@ def send(delivery, client, now: datetime | None = None) -> str:
     routes = _routes(delivery, template, now)
     route = _current_route(delivery, routes)
     while route is not None:
-        refused = trial.refusal(delivery, route) or citizens_screen.refusal(delivery, route)
+        refused = screens.refusal_at_send(delivery, route)
         if refused:
             fail(delivery, None, refused)
             return delivery.state

@@ -2,7 +2,7 @@
 only its own team's Zalo accounts and its guest list, within a low daily cap.
 
 Every status but `live` is restricted (platform_core/onboarding/__init__.py). The recipient is checked twice:
-- when the delivery is written (`screen`): refused at once, so the API shows the reason straight away and the
+- when the delivery is written (`write_refusal`): refused at once, so the API shows the reason straight away and the
   refusal does not use up the day's cap;
 - just before each Zalo call (`refusal`), on the address Zalo would be given: the status, the team or the
   guest list may have changed since, and nothing outside them may reach Zalo.
@@ -10,13 +10,14 @@ Every status but `live` is restricted (platform_core/onboarding/__init__.py). Th
 """
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from platform_core.auth.models import Membership
 from platform_core.delivery import routing
 from platform_core.delivery.constants import ZNS
 from platform_core.delivery.models import GuestListEntry
-from platform_core.delivery.states import fail
+from platform_core.delivery.screens import register_screen
 from platform_core.extensions import db
 from platform_core.tenancy.constants import STATUS_LIVE
 from platform_core.tenancy.context import require_tenant
@@ -66,16 +67,13 @@ def may_receive(user_id: str | None = None, phone: str | None = None) -> bool:
     )).limit(1)) is not None
 
 
-def screen(delivery) -> bool:
-    """At outbox time: fail a restricted tenant's delivery when none of its addresses may receive. Returns
-    whether it was refused."""
+def write_refusal(delivery, notification=None) -> str | None:
+    """At outbox time: the reason a restricted tenant may not send `delivery` (none of its addresses may
+    receive), or None."""
     if delivery.simulated or not is_restricted():
-        return False
+        return None
     user_id, _ = routing.recipient_user_id(delivery)
-    if may_receive(user_id, delivery.recipient_phone):
-        return False
-    fail(delivery, None, REFUSED)
-    return True
+    return None if may_receive(user_id, delivery.recipient_phone) else REFUSED
 
 
 def refusal(delivery, route: routing.Route) -> str | None:
@@ -100,3 +98,9 @@ def _team_members(followers: list[Follower]) -> bool:
     return db.session.scalar(select(Membership.id).where(
         Membership.tenant_id == require_tenant().id, Membership.user_id.in_(staff),
     ).limit(1)) is not None
+
+
+register_screen("trial", write_refusal, refusal, order=10, explanations=(
+    (REFUSED, _l("Trial mode: this citizen is not on the team or the guest list."),
+     _l("Add them to the guest list (Guest list page), or request go-live; then retry.")),
+))

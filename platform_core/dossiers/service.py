@@ -7,6 +7,7 @@ already stored (dossiers/idempotency.py).
 """
 
 import uuid
+from collections.abc import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -20,12 +21,13 @@ from platform_core.dossiers.errors import Conflict, DossierNotFound
 from platform_core.dossiers.models import Dossier, DossierEvent
 from platform_core.errors import FieldError
 from platform_core.extensions import db
-from platform_core.ratings.invitations import invite_on_return
 from platform_core.tenancy.context import require_tenant
 from platform_core.tenancy.models import Tenant
 from platform_core.zalo.connection import get_connection
 from platform_core.zalo.constants import STATUS_CONNECTED
 from platform_core.zalo.phone import PhoneError, to_e164
+
+_event_listeners: list[Callable[..., object]] = []
 
 # --- reading ------------------------------------------------------------------------------------------------
 
@@ -214,14 +216,21 @@ def _procedure_of(dossier: Dossier) -> Procedure:
 # --- shared -------------------------------------------------------------------------------------------------
 
 
+def on_event_recorded(listener: Callable[..., object]) -> None:
+    """`listener(dossier, event, procedure, simulated=...)` runs in each recorded event's transaction, after the
+    citizen's notification (ratings/invitations.py invites the citizen to rate when the result is returned)."""
+    _event_listeners.append(listener)
+
+
 def _add_event(dossier: Dossier, event: DossierEvent, procedure: Procedure, simulated: bool) -> None:
-    """Store the event and, in the same transaction, the citizen's notification when it tells them something
-    and, when it returns the result, the invitation to rate the service (ratings/invitations.py)."""
+    """Store the event and, in the same transaction, the citizen's notification when it tells them something,
+    then what other features do with it (`on_event_recorded`)."""
     dossier.events.append(event)
     db.session.flush()
     notify_dossier_event(dossier, event, procedure, db.session.get(Tenant, require_tenant().id),
                          oa_name=_connected_oa_name(), simulated=simulated)
-    invite_on_return(dossier, event, procedure, simulated=simulated)
+    for listener in _event_listeners:
+        listener(dossier, event, procedure, simulated=simulated)
     db.session.flush()
 
 

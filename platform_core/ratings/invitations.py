@@ -23,6 +23,7 @@ from platform_core.delivery.composed import ComposedButton, ComposedMessage
 from platform_core.delivery.context import STATUS_LABELS_VI, vn_date
 from platform_core.delivery.outbox import send_composed
 from platform_core.dossiers.constants import RESULT_READY, RETURNED
+from platform_core.dossiers.service import on_event_recorded
 from platform_core.extensions import db
 from platform_core.ratings.constants import EVENT_KIND, INVITATION_LIFETIME, SCALE
 from platform_core.ratings.models import RatingInvitation
@@ -94,3 +95,6 @@ def rating_link(invitation: RatingInvitation) -> str:
     values = {"tenant_slug": require_tenant().slug, "token": token_for(invitation)}
     path = current_app.url_map.bind("").build("ratings_public.rate", values)
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+on_event_recorded(invite_on_return)
