@@ -10,6 +10,7 @@ Vietnamese, like the bot's (citizens read them on Zalo).
 """
 
 import re
+import unicodedata
 
 from platform_core.bot.commands import HANDLED, CitizenMessage, register_command
 from platform_core.citizens import consent, requests
@@ -36,6 +37,7 @@ STOP_WORDS = frozenset({
 NOT_A_STOP = "đúng"  # "right!" folds to "dung" too: with its accents it is an answer, not a stop
 GRANT_PREFIX = "dong y"
 WITHDRAW_PREFIXES = ("huy", "khong nhan", "ngung", "tu choi")
+NOT_A_WITHDRAWAL = ("khong nhan duoc",)  # "I did not get …" is a complaint, not a refusal
 PURPOSE_WORDS = ((PURPOSE_NEWS, ("chinh sach", "tin tuc")), (PURPOSE_DOSSIER, ("thong bao ho so",)),
                  (PURPOSE_SURVEY, ("khao sat", "danh gia")))
 MAX_CONSENT_WORDS = 7  # "đồng ý nhận thông báo hồ sơ": longer messages are about something else
@@ -47,8 +49,14 @@ def _words(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
 
 
+def _starts_with_words(words: str, prefixes) -> bool:
+    """Whole words only: "huy" must not match "huyen" (a district)."""
+    return f"{words} ".startswith(tuple(f"{prefix} " for prefix in prefixes))
+
+
 def is_stop(text: str) -> bool:
-    return _words(text) in STOP_WORDS and text.strip().casefold().strip("!.") != NOT_A_STOP
+    typed = unicodedata.normalize("NFC", text).strip().casefold().strip("!.")
+    return _words(text) in STOP_WORDS and typed != NOT_A_STOP
 
 
 def purpose_in(words: str) -> str | None:
@@ -71,10 +79,10 @@ def answer_consent(message: CitizenMessage) -> str | None:
     if purpose is None:
         return None
     evidence = f"Zalo event {message.event.event_key}: {message.text.strip()[:200]}"
-    if words.startswith(GRANT_PREFIX):
+    if _starts_with_words(words, (GRANT_PREFIX,)):
         consent.grant(purpose, method=METHOD_ZALO_CHAT, zalo_user_id=message.zalo_user_id, evidence=evidence)
         return GRANTED[purpose].format(version=NOTICE_VERSION)
-    if words.startswith(WITHDRAW_PREFIXES):
+    if _starts_with_words(words, WITHDRAW_PREFIXES) and not _starts_with_words(words, NOT_A_WITHDRAWAL):
         consent.withdraw(purpose, method=METHOD_ZALO_CHAT, zalo_user_id=message.zalo_user_id, evidence=evidence)
         return WITHDRAWN[purpose]
     return None

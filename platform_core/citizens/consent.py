@@ -140,13 +140,13 @@ def current(zalo_user_id: str | None = None, phone: str | None = None) -> dict[s
 
 @dataclass(frozen=True)
 class Standing:
-    stopped: bool  # stopped everything and granted nothing since (withdrawn)
-    refused: bool  # said no to the purpose asked about (refused_purpose)
+    stopped: bool  # stopped everything and granted nothing since (see `withdrawn`)
+    refused: bool  # said no to the purpose asked about (withdrew it or stopped): not merely never asked
 
 
 def standing(zalo_user_id: str | None, phone: str | None, purpose: str | None) -> Standing:
-    """`withdrawn` and `refused_purpose` at once, reading the citizen, their consents and their last stop once
-    (the delivery screen asks this for every message)."""
+    """Both answers at once, reading the citizen, their consents and their last stop once (the delivery screen
+    asks this for every message)."""
     who = citizen(zalo_user_id, phone)
     if not who:
         return Standing(False, False)
@@ -167,21 +167,10 @@ def may_send(zalo_user_id: str | None, phone: str | None, purpose: str) -> bool:
     return _state(purpose, _rows(who, purpose), last_stop(who)).allowed
 
 
-def refused_purpose(zalo_user_id: str | None, phone: str | None, purpose: str) -> bool:
-    """The citizen said no to `purpose` (withdrew it or stopped everything): not merely never asked."""
-    who = citizen(zalo_user_id, phone)
-    state = _state(purpose, _rows(who, purpose), last_stop(who))
-    return not state.allowed and not state.by_default
-
-
 def withdrawn(zalo_user_id: str | None = None, phone: str | None = None) -> bool:
     """The citizen stopped everything and has granted nothing since: they get no message but the
     confirmation of their stop."""
-    who = citizen(zalo_user_id, phone)
-    stopped_at = last_stop(who)
-    if stopped_at is None:
-        return False
-    return not any(row.withdrawn_at is None and row.granted_at > stopped_at for row in _rows(who))
+    return standing(zalo_user_id, phone, None).stopped
 
 
 def history(zalo_user_id: str | None = None, phone: str | None = None) -> list[Consent]:

@@ -1,6 +1,8 @@
 """What citizens write to the OA about their data, and Zalo's user_withdraw: signed webhooks in, processed as the
 worker does; the request, its clock, the one confirmation and the consent evidence out."""
 
+import unicodedata
+
 import pytest
 from sqlalchemy import select
 
@@ -28,7 +30,8 @@ def test_stop_words_with_or_without_diacritics(text):
     assert is_stop(text)
 
 
-@pytest.mark.parametrize("text", ["đúng", "Đúng!", "dừng xử lý hồ sơ 000.00.24.H04-251128-0001", "stop by later",
+@pytest.mark.parametrize("text", ["đúng", "Đúng!", unicodedata.normalize("NFD", "đúng"),
+                                  "dừng xử lý hồ sơ 000.00.24.H04-251128-0001", "stop by later",
                                   "hủy hồ sơ"])
 def test_other_messages_are_not_a_stop(text):
     assert not is_stop(text)
@@ -106,6 +109,15 @@ def test_withdrawing_one_purpose_on_zalo_leaves_the_others(client, connected_a, 
         assert not consent.may_send(CITIZEN, None, PURPOSE_SURVEY)
         assert consent.may_send(CITIZEN, None, PURPOSE_DOSSIER)
         assert not consent.withdrawn(CITIZEN)
+
+
+@pytest.mark.parametrize("text", ["Không nhận được thông báo hồ sơ", "Huyện có thông báo hồ sơ chưa?",
+                                  "Huyện có tin tức gì mới không"])
+def test_a_complaint_or_a_question_withdraws_nothing(client, connected_a, tenant_a, text):  # noqa: F811
+    write(client, tenant_a, text)
+    with as_tenant(tenant_a):
+        assert consent.may_send(CITIZEN, None, PURPOSE_DOSSIER)
+        assert not consent.standing(CITIZEN, None, PURPOSE_NEWS).refused
 
 
 def test_after_a_stop_agreeing_again_to_dossier_notices_is_answered(client, connected_a, tenant_a):  # noqa: F811

@@ -47,8 +47,8 @@ def test_withdrawing_a_default_purpose_records_the_objection(tenant_a):
         consent.withdraw(PURPOSE_SURVEY, method=METHOD_COUNTER, phone=PHONE)
         assert not consent.may_send(None, PHONE, PURPOSE_SURVEY)
         assert consent.may_send(None, PHONE, PURPOSE_DOSSIER)
-        assert consent.refused_purpose(None, PHONE, PURPOSE_SURVEY)
-        assert not consent.refused_purpose(None, PHONE, PURPOSE_NEWS)  # never asked is not a refusal
+        assert consent.standing(None, PHONE, PURPOSE_SURVEY).refused
+        assert not consent.standing(None, PHONE, PURPOSE_NEWS).refused  # never asked is not a refusal
         consent.grant(PURPOSE_SURVEY, method=METHOD_COUNTER, phone=PHONE)
         assert consent.may_send(None, PHONE, PURPOSE_SURVEY)
 
