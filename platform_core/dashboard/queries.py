@@ -28,6 +28,7 @@ from platform_core.dossiers import clock
 from platform_core.dossiers.models import Dossier
 from platform_core.extensions import db
 from platform_core.feedback.constants import REJECTED
+from platform_core.feedback.deadlines import overdue_clause
 from platform_core.feedback.models import Feedback
 from platform_core.officials.models import InternalNotice, OfficialProfile
 from platform_core.ratings.models import Rating
@@ -237,14 +238,15 @@ def feedback_by_status(period: Period) -> dict[tuple, int]:
 
 
 def feedback_deadline_outcome(now: datetime):
-    """SQL: which of the five outcomes a feedback is in, against its answer deadline at `now`."""
+    """SQL: which of the five outcomes a feedback is in at `now`: answered against its answer deadline; open and
+    overdue as the inbox counts it (past the deadline of its current stage, feedback/deadlines.py)."""
     answered = Feedback.answered_at.is_not(None)
     deadline = Feedback.deadline_answer_at
     return case(
         (Feedback.status == REJECTED, NOT_ACCEPTED),
         (and_(answered, or_(deadline.is_(None), Feedback.answered_at <= deadline)), ANSWERED_ON_TIME),
         (answered, ANSWERED_LATE),
-        (and_(deadline.is_not(None), deadline < now), OPEN_OVERDUE),
+        (overdue_clause(now), OPEN_OVERDUE),
         else_=OPEN_IN_TIME,
     )
 

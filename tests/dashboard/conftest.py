@@ -93,7 +93,7 @@ def october(tenant_a, tenant_b) -> October:
                                   zalo_user_id=B_CITIZEN)
         factories.create_rating(b1, 1, vn(21), agency=f"UBND {CANARY}")
         factories.create_feedback(f"PA-{CANARY}", vn(2), content=CANARY, assigned_agency=f"UBND {CANARY}",
-                                  submitter_name=CANARY, deadline_answer_at=vn(3))
+                                  submitter_name=CANARY, deadline_reject_at=vn(3), deadline_answer_at=vn(3))
         factories.create_follower(B_CITIZEN, followed_at=vn(2), display_name=CANARY)
     return October([d1, d2, d4])
 

@@ -62,3 +62,10 @@ def officer(tenant_a):
     user = factories.create_user("can-bo@bacninh.gov.vn", full_name="Lê Văn Cán")
     add_membership(user, tenant_a, "officer")
     return user
+
+
+def reloaded(tenant, feedback):
+    """`feedback` as the database has it now (read in its tenant: PostgreSQL's row-level security)."""
+    with as_tenant(tenant):
+        db.session.refresh(feedback)
+        return feedback

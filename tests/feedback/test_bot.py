@@ -14,7 +14,7 @@ from platform_core.zalo import jobs
 from platform_core.zalo.models import ZaloEvent
 from tests.bot.test_bot_webhook import deliver
 from tests.conftest import as_tenant
-from tests.feedback.conftest import CITIZEN, CONTENT, messages_to, zalo_feedback
+from tests.feedback.conftest import CITIZEN, CONTENT, messages_to, reloaded, zalo_feedback
 from tests.zalo.conftest import now_ms, user_text
 
 pytestmark = pytest.mark.usefixtures("connected_a")
@@ -37,13 +37,6 @@ def bot_replies(tenant) -> list[str]:
     with as_tenant(tenant):
         return [n.context["text"] for n in db.session.scalars(
             select(Notification).where(Notification.event_kind == "bot_reply").order_by(Notification.created_at))]
-
-
-def reloaded(tenant, feedback: Feedback) -> Feedback:
-    """`feedback` as the database has it now (read in its tenant: PostgreSQL's row-level security)."""
-    with as_tenant(tenant):
-        db.session.refresh(feedback)
-        return feedback
 
 
 def stored(tenant) -> list[Feedback]:
