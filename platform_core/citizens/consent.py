@@ -221,8 +221,8 @@ def withdraw_all(*, method: str, zalo_user_id: str | None = None, phone: str | N
 
 def has_active_grant(purpose: str, user_id_column):
     """A correlated EXISTS: the citizen whose Zalo user id is in `user_id_column` has an active grant for
-    `purpose` (a broadcast audience's filter for an opt-in purpose; an index lookup per follower, whatever the
-    table statistics say). `may_send` still decides for each one at send time (a later stop wins)."""
+    `purpose` (a broadcast audience's filter for an opt-in purpose; an index lookup per follower on
+    ix_consent_tenant_zalo_user_id). `may_send` still decides for each one at send time (a later stop wins)."""
     return exists().where(Consent.zalo_user_id == user_id_column, Consent.purpose == purpose,
                           Consent.withdrawn_at.is_(None))
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text, UniqueConstraint
+from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platform_core.db.base import TenantScoped
@@ -15,8 +15,12 @@ class Consent(TenantScoped, db.Model):
     A citizen is identified by their OA-scoped Zalo user id, or by phone when they have none."""
 
     __tablename__ = "consent"
+    __table_args__ = (  # the delivery screen looks a citizen up by either address for every message
+        Index("ix_consent_tenant_zalo_user_id", "tenant_id", "zalo_user_id"),
+        Index("ix_consent_tenant_phone", "tenant_id", "phone_e164"),
+    )
 
-    zalo_user_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    zalo_user_id: Mapped[str | None] = mapped_column(String(40))
     phone_e164: Mapped[str | None] = mapped_column(String(16))
     purpose: Mapped[str] = mapped_column(String(24))
     method: Mapped[str] = mapped_column(String(20))

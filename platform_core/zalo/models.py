@@ -3,7 +3,18 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, ForeignKeyConstraint, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platform_core.db.base import TenantScoped
@@ -41,7 +52,10 @@ class Follower(TenantScoped, db.Model):
     """A citizen as this tenant's OA knows them. Zalo user ids are scoped to one OA (zalo-oa.md §5)."""
 
     __tablename__ = "zalo_follower"
-    __table_args__ = (UniqueConstraint("tenant_id", "zalo_user_id"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "zalo_user_id"),
+        Index("ix_zalo_follower_tenant_phone", "tenant_id", "phone_e164"),  # routing and screens look phones up
+    )
 
     zalo_user_id: Mapped[str] = mapped_column(String(40))
     user_id_by_app: Mapped[str | None] = mapped_column(String(40))
@@ -63,7 +77,10 @@ class ZaloEvent(TenantScoped, db.Model):
     """A webhook event exactly as received (raw body kept for audit and reprocessing), deduplicated."""
 
     __tablename__ = "zalo_event"
-    __table_args__ = (UniqueConstraint("tenant_id", "event_key"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "event_key"),
+        Index("ix_zalo_event_tenant_received", "tenant_id", "received_at"),  # reports' period filters, purge
+    )
 
     event_key: Mapped[str] = mapped_column(String(200))
     event_name: Mapped[str] = mapped_column(String(60), index=True)
@@ -94,6 +111,8 @@ class DataSubjectRequest(TenantScoped, db.Model):
     __tablename__ = "data_subject_request"
     __table_args__ = (
         ForeignKeyConstraint(["tenant_id", "event_id"], ["zalo_event.tenant_id", "zalo_event.id"]),
+        Index("ix_data_subject_request_tenant_zalo_user_id", "tenant_id", "zalo_user_id"),  # a citizen's last stop
+        Index("ix_data_subject_request_tenant_phone", "tenant_id", "phone_e164"),
     )
 
     zalo_user_id: Mapped[str | None] = mapped_column(String(40))
