@@ -26,5 +26,4 @@ AUDIENCE_LABELS = {
 }
 
 # Zalo promotion rules: followers only, 06:00-21:59 Vietnam time, one per citizen per day.
-SENDING_HOURS = (6, 22)  # [start, end) in Asia/Ho_Chi_Minh
 PLAN_CHUNK = 2000  # followers planned per transaction: a crash loses at most one chunk of work, never rows

@@ -24,7 +24,7 @@ class Broadcast(TenantScoped, db.Model):
     title: Mapped[str] = mapped_column(String(100))
     body: Mapped[str] = mapped_column(Text)
     article_url: Mapped[str | None] = mapped_column(String(500))
-    image: Mapped[bytes | None] = mapped_column(LargeBinary)
+    image: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # up to 1 MB: read when used
     image_content_type: Mapped[str | None] = mapped_column(String(40))
     image_attachment_id: Mapped[str | None] = mapped_column(String(120))  # Zalo upload id, refreshed when stale
     audience: Mapped[dict] = mapped_column(JSON, default=lambda: {"kind": AUDIENCE_ALL})

@@ -3,10 +3,10 @@
 Each chunk (PLAN_CHUNK followers) is one transaction: its deliveries and promotion-ledger rows are inserted in
 bulk (core inserts: the ORM's per-object flush would be far slower, so `tenant_id` is given explicitly) and the
 broadcast's `plan_cursor` moves to the chunk's last follower in the same commit. A crash loses at most the chunk
-being written, never a row, and planning picks up after the cursor (jobs.resume_broadcasts).
+being written, never a row, and planning picks up after the cursor (jobs.broadcasts_tick).
 
 Zalo's promotion rules (zalo-oa.md §2) are kept here, before anything is sent:
-- followers only (audience.py), and the consent hook `eligible_for_news`;
+- followers who agreed to policy news only (audience.py);
 - one promotion per citizen per Vietnam day: the ledger's unique key; a citizen already given one on the day
   a delivery would go out is skipped (counted in `skipped_count`);
 - the OA's daily cap: once a day has as many ledger rows as the cap, the rest go on the next day;

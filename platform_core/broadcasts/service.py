@@ -30,10 +30,11 @@ from platform_core.broadcasts.models import Broadcast
 from platform_core.catalogue.models import Procedure
 from platform_core.errors import FieldError
 from platform_core.extensions import db
+from platform_core.onboarding.profile import logo_type
 from platform_core.zalo.messages import MAX_HEADER, PromotionCard
 
 IMAGE_MAX_BYTES = 1024 * 1024  # Zalo's banner and upload limit (zalo-oa.md §2, §4)
-IMAGE_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
+IMAGE_TYPES = ("image/png", "image/jpeg")  # what Zalo's image upload takes
 MAX_URL = 500
 CANCELLABLE = (PENDING_APPROVAL, APPROVED, SCHEDULED, SENDING)
 
@@ -76,8 +77,8 @@ def image_type(data: bytes) -> str:
     """The image's content type from its first bytes (PNG or JPEG, ≤ 1 MB), whatever the file is called."""
     if len(data) > IMAGE_MAX_BYTES:
         raise FieldError("image", _l("The image is larger than 1 MB."))
-    kind = next((kind for signature, kind in IMAGE_SIGNATURES if data.startswith(signature)), None)
-    if kind is None:
+    kind = logo_type(data)
+    if kind not in IMAGE_TYPES:
         raise FieldError("image", _l("The image must be a PNG or JPEG file."))
     return kind
 

@@ -95,7 +95,7 @@ def progress_json(broadcast_id: str):
     current = _settled_progress(broadcast)
     return jsonify({**current.as_json(), "status": broadcast.status,
                     "status_label": str(STATUS_LABELS[broadcast.status]),
-                    "planned": broadcast.planned_count, "skipped": broadcast.skipped_count})
+                    "skipped": broadcast.skipped_count})
 
 
 def _settled_progress(broadcast) -> progress.Progress:

@@ -1,12 +1,12 @@
 """A running stack (tests/pipeline/stack.py) set up for policy news: a live province whose OA has thousands of
 sandbox followers, known to our database too, with sending limits that let a test finish in a minute."""
 
-import time
 from dataclasses import dataclass
 
 from sqlalchemy import insert
 
 from platform_core.broadcasts import progress
+from platform_core.broadcasts.constants import SENT
 from platform_core.citizens.models import Consent
 from platform_core.db.base import new_id
 from platform_core.db.types import utcnow
@@ -79,12 +79,7 @@ def read_progress(stack: Stack, slug: str, broadcast_id):
     return status, current
 
 
-def wait_for(condition, timeout: float, interval: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        time.sleep(interval)
+def finished(stack: Stack, slug: str, broadcast_id):
+    """(status, progress) once the broadcast is SENT, else None (for wait_for)."""
+    status, current = read_progress(stack, slug, broadcast_id)
+    return (status, current) if status == SENT else None

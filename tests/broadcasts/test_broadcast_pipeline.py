@@ -9,10 +9,9 @@ import httpx
 
 from platform_core.auth.models import User
 from platform_core.broadcasts import jobs, service
-from platform_core.broadcasts.constants import SENT
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
-from tests.broadcasts.support import BANNER_PNG, add_followers, news_stack, read_progress, wait_for
+from tests.broadcasts.support import BANNER_PNG, add_followers, finished, news_stack, read_progress
 from tests.pipeline.fixtures import db_session, stack  # noqa: F401 - fixtures
 
 FOLLOWERS = 5_000
@@ -53,7 +52,7 @@ def test_a_broadcast_to_5000_followers_never_delays_a_dossier_notice_and_a_secon
     stack.start_pump()
 
     first = send_news(stack, desk, "Làm thủ tục cả sáng thứ Bảy", image=BANNER_PNG)
-    wait_for(lambda: read_progress(stack, slug, first)[1].sent >= 300, timeout=120)
+    zalo_sandbox.wait_for(lambda: read_progress(stack, slug, first)[1].sent >= 300, timeout=120)
 
     api = httpx.Client(base_url=f"{stack.url}/api/v1", headers={"Authorization": f"Bearer {province.api_key}"},
                        timeout=10)
@@ -69,14 +68,13 @@ def test_a_broadcast_to_5000_followers_never_delays_a_dossier_notice_and_a_secon
         deliveries = [d for n in api.get(f"/dossiers/{CODE}").json()["notifications"] for d in n["deliveries"]]
         return deliveries and deliveries[0]["state"] in ("sent", "delivered", "seen")
 
-    wait_for(notice_sent, timeout=15, interval=0.05)
+    zalo_sandbox.wait_for(notice_sent, timeout=15, interval=0.05)
     notice_seconds = time.monotonic() - posted_at
     status, during = read_progress(stack, slug, first)
     assert during.waiting > 0, "the broadcast finished before the notice: it proves nothing"
     assert notice_seconds < 10, f"the dossier notice took {notice_seconds:.1f}s behind the broadcast"
 
-    status, final = wait_for(lambda: (lambda s: s if s[0] == SENT else None)(read_progress(stack, slug, first)),
-                             timeout=600, interval=1)
+    status, final = zalo_sandbox.wait_for(lambda: finished(stack, slug, first), timeout=600, interval=1)
     assert (final.sent, final.failed, final.queued, final.deferred) == (FOLLOWERS, 0, 0, 0)
     sent = promotions(zalo_sandbox, province.oa_id)
     assert len(sent) == FOLLOWERS and len({m.user_id for m in sent}) == FOLLOWERS
@@ -85,8 +83,7 @@ def test_a_broadcast_to_5000_followers_never_delays_a_dossier_notice_and_a_secon
 
     newcomers = add_followers(stack, zalo_sandbox, desk, 40)
     second = send_news(stack, desk, "Lịch nghỉ Tết Dương lịch")
-    status, report = wait_for(lambda: (lambda s: s if s[0] == SENT else None)(read_progress(stack, slug, second)),
-                              timeout=300, interval=0.5)
+    status, report = zalo_sandbox.wait_for(lambda: finished(stack, slug, second), timeout=300, interval=0.5)
     assert (report.sent, report.failed) == (40, 0)
     with stack.app.app_context(), stack.in_tenant(slug):
         broadcast = service.get(str(second))
