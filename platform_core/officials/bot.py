@@ -3,17 +3,13 @@ a message of a notice seen on Zalo marks it read."""
 
 import re
 
-from sqlalchemy import select
-
 from platform_core.bot.commands import CitizenMessage, register_command
 from platform_core.db.types import utcnow
-from platform_core.delivery.models import Delivery, Notification
-from platform_core.extensions import db
+from platform_core.delivery.models import Delivery
+from platform_core.delivery.receipts import on_delivery_seen
 from platform_core.officials import service
 from platform_core.officials.constants import EVENT_KIND
 from platform_core.officials.messages import ACK_PREFIX
-from platform_core.zalo.events import on_receipt
-from platform_core.zalo.models import MessageReceipt
 
 _ACK_IN_TEXT = re.compile(rf"^\s*{ACK_PREFIX}\s*[-:]?\s*([A-Z0-9]{{6}})\s*[.!]?\s*$", re.IGNORECASE)
 
@@ -32,17 +28,12 @@ def answer_acknowledgement(message: CitizenMessage) -> str | None:
     return f"Đã ghi nhận: anh/chị đã nhận thông báo mã {code}. Hệ thống sẽ không nhắc lại thông báo này."
 
 
-def mark_seen_notices_read(receipt: MessageReceipt) -> None:
-    """Zalo's "seen" receipt of a notice's message reads the notice. (A receipt that arrives before the worker
-    recorded the message id is applied to the delivery later, but does not read the notice.)"""
-    if receipt.seen_at is None:
-        return
-    keys = db.session.scalars(select(Notification.idempotency_key).join(
-        Delivery, (Delivery.notification_id == Notification.id) & (Delivery.tenant_id == Notification.tenant_id))
-        .where(Delivery.provider_message_id == receipt.message_id, Notification.event_kind == EVENT_KIND))
-    for key in keys:
-        service.mark_read(key.split(":")[1], receipt.seen_at)
+def mark_notice_read(delivery: Delivery) -> None:
+    """A notice's message seen on Zalo reads the notice (whichever came first, the receipt or our send)."""
+    notification = delivery.notification
+    if notification.event_kind == EVENT_KIND:
+        service.mark_read(service.notice_id_of(notification.idempotency_key), delivery.seen_at)
 
 
 register_command("official_notice_ack", answer_acknowledgement, order=20)
-on_receipt(mark_seen_notices_read)
+on_delivery_seen(mark_notice_read)

@@ -20,7 +20,6 @@ URGENCY_LABELS = {
     URGENCY_VERY_URGENT: _l("Very urgent (Thượng khẩn)"),
     URGENCY_EXPRESS: _l("Express (Hỏa tốc)"),
 }
-RESENT_URGENCIES = (URGENCY_VERY_URGENT, URGENCY_EXPRESS)
 
 # Secrecy (độ mật): a secret document's content never goes to Zalo, only "you have N secret documents".
 SECRECY_NONE, SECRECY_CONFIDENTIAL, SECRECY_SECRET, SECRECY_TOP_SECRET = "", "mat", "toi_mat", "tuyet_mat"

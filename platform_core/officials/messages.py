@@ -7,12 +7,19 @@ from flask_babel import force_locale
 
 from platform_core.delivery.composed import ComposedButton, ComposedMessage
 from platform_core.delivery.context import VIETNAM
-from platform_core.officials.constants import KIND_LABELS, SECRECY_NONE, URGENCY_NORMAL
+from platform_core.officials.constants import (
+    KIND_LABELS,
+    SECRECY_NONE,
+    URGENCY_EXPRESS,
+    URGENCY_NORMAL,
+    URGENCY_URGENT,
+    URGENCY_VERY_URGENT,
+)
 from platform_core.officials.models import InternalNotice
 
 ACK_PREFIX = "XN"  # what the button writes back: "XN K7P2QD"
 ACK_LABEL = "Đã nhận"
-URGENCY_TAGS = {"khan": "KHẨN", "thuong_khan": "THƯỢNG KHẨN", "hoa_toc": "HỎA TỐC"}
+URGENCY_TAGS = {URGENCY_URGENT: "KHẨN", URGENCY_VERY_URGENT: "THƯỢNG KHẨN", URGENCY_EXPRESS: "HỎA TỐC"}
 
 
 def ack_reply(notice: InternalNotice) -> str:

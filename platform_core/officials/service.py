@@ -47,10 +47,12 @@ def create_notices(data: dict, actor=None, now: datetime | None = None) -> tuple
 def notify_users(users, data: dict, actor=None, now: datetime | None = None) -> tuple[list[InternalNotice], bool]:
     """create_notices for team members already known (the platform's own notices)."""
     base_key, now = request_key(data), now or utcnow()
+    keys = {user.id: f"{base_key}#{user.id.hex}" if base_key else None for user in users}
+    known = _by_keys([key for key in keys.values() if key])
     notices, created = [], False
     for user in users:
-        key = f"{base_key}#{user.id.hex}" if base_key else None
-        existing = _by_key(key)
+        key = keys[user.id]
+        existing = known.get(key)
         if existing is not None:
             _refuse_another_body(existing, data)
             notices.append(existing)
@@ -60,10 +62,12 @@ def notify_users(users, data: dict, actor=None, now: datetime | None = None) -> 
     return notices, created
 
 
-def _by_key(key: str | None) -> InternalNotice | None:
-    if key is None:
-        return None
-    return db.session.scalar(select(InternalNotice).where(InternalNotice.idempotency_key == key))
+def _by_keys(keys: list[str]) -> dict[str, InternalNotice]:
+    """The notices already made under these keys, in one query."""
+    if not keys:
+        return {}
+    rows = db.session.scalars(select(InternalNotice).where(InternalNotice.idempotency_key.in_(keys)))
+    return {notice.idempotency_key: notice for notice in rows}
 
 
 def _new_notice(user, key: str | None, data: dict, actor, now: datetime) -> InternalNotice:
@@ -103,12 +107,22 @@ def send(notice: InternalNotice, now: datetime) -> bool:
         return False
     notice.send_count += 1
     message = messages.notice_message(notice, _open_secret_count(notice))
-    send_composed(message, event_kind=EVENT_KIND, idempotency_key=f"notice:{notice.id}:{notice.send_count}",
+    send_composed(message, event_kind=EVENT_KIND, idempotency_key=_message_key(notice),
                   zalo_user_id=zalo_user_id)
     if notice.status == CREATED:
         notice.status, notice.sent_at = SENT, now
     notice.next_resend_at = next_resend(notice, now)
     return True
+
+
+def _message_key(notice: InternalNotice) -> str:
+    """Each sending of a notice is its own message: "notice:<id>:<n>"."""
+    return f"notice:{notice.id}:{notice.send_count}"
+
+
+def notice_id_of(message_key: str) -> str:
+    """The notice a message key (`_message_key`) belongs to."""
+    return message_key.split(":")[1]
 
 
 def next_resend(notice: InternalNotice, now: datetime) -> datetime | None:

@@ -40,4 +40,8 @@ def test_another_provinces_official_cannot_acknowledge_our_notice(tenant_a, tena
                                               "starts_at": NOW, "urgency": "hoa_toc"}, now=NOW)
         db.session.flush()  # as each request or event commits its own
     assert "Không tìm thấy" in ack(tenant_b, "zalo-b-1", f"XN {notice.ack_code}")
-    assert notice.status == "sent"
+    with as_tenant(tenant_b):
+        assert service.find_by_ack_code(notice.ack_code) is None  # the code means nothing in another province
+    with as_tenant(tenant_a):
+        db.session.refresh(notice)
+        assert notice.status == "sent"

@@ -7,11 +7,13 @@ import pytest
 from sqlalchemy import select
 
 from platform_core.auth.models import Membership
+from platform_core.delivery.constants import SENT
 from platform_core.delivery.models import Delivery
+from platform_core.delivery.receipts import apply_known_receipt, apply_receipt
+from platform_core.delivery.states import advance
 from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.officials import service
-from platform_core.officials.bot import mark_seen_notices_read
 from platform_core.zalo.models import Follower, MessageReceipt
 from tests.conftest import as_tenant
 from tests.officials.conftest import ack, sent_messages
@@ -125,11 +127,24 @@ def test_only_the_linked_official_can_acknowledge(tenant_a, official_a, unlinked
 def test_a_seen_receipt_reads_the_notice(tenant_a, official_a):
     [notice] = create(tenant_a)
     with as_tenant(tenant_a):
-        db.session.scalar(select(Delivery)).provider_message_id = "msg-1"
-        mark_seen_notices_read(MessageReceipt(message_id="msg-2", seen_at=NOW))
+        delivery = db.session.scalar(select(Delivery))
+        advance(delivery, SENT, NOW)
+        delivery.provider_message_id = "msg-1"
+        apply_receipt(MessageReceipt(message_id="msg-2", seen_at=NOW))
         assert notice.status == "sent"  # another message's receipt
-        mark_seen_notices_read(MessageReceipt(message_id="msg-1", seen_at=NOW + timedelta(minutes=3)))
+        apply_receipt(MessageReceipt(message_id="msg-1", seen_at=NOW + timedelta(minutes=3)))
     assert (notice.status, notice.read_at) == ("read", NOW + timedelta(minutes=3))
+
+
+def test_a_receipt_that_came_before_the_send_was_recorded_reads_the_notice(tenant_a, official_a):
+    [notice] = create(tenant_a)
+    with as_tenant(tenant_a):
+        db.session.add(MessageReceipt(message_id="msg-early", seen_at=NOW + timedelta(seconds=1)))
+        delivery = db.session.scalar(select(Delivery))
+        advance(delivery, SENT, NOW)
+        delivery.provider_message_id = "msg-early"
+        apply_known_receipt(delivery)  # what the sender does right after recording the message id
+    assert (notice.status, notice.read_at) == ("read", NOW + timedelta(seconds=1))
 
 
 def test_re_sending_stops_when_the_official_leaves_the_team(tenant_a, official_a):
