@@ -106,16 +106,20 @@ def tell_citizen(feedback: Feedback, event: FeedbackEvent) -> bool:
     return True
 
 
-def escalate_to_admins(feedback: Feedback, deadline_text: str) -> int:
-    """A message to each province administrator who linked their Zalo account; returns how many."""
+def admin_zalo_accounts() -> list[str]:
+    """The Zalo user ids the province's administrators linked (zalo/staff_link.py)."""
     admins = select(Membership.user_id).where(Membership.tenant_id == require_tenant().id,
                                               Membership.role == ROLE_ADMIN)
-    followers = db.session.scalars(select(Follower).where(Follower.staff_user_id.in_(admins))).all()
+    return list(db.session.scalars(select(Follower.zalo_user_id).where(Follower.staff_user_id.in_(admins))))
+
+
+def escalate_to_admins(feedback: Feedback, deadline_text: str, admin_accounts: list[str]) -> int:
+    """A message to each administrator's linked Zalo account (`admin_zalo_accounts`); returns how many."""
     message = ComposedMessage(
         header="Phản ánh, kiến nghị quá hạn",
         text=f"Phản ánh, kiến nghị {feedback.code} đã quá hạn xử lý ({deadline_text}). Xin xem và chỉ đạo xử lý.",
         code_label=CODE_LABEL, code=feedback.code, status="Quá hạn", status_colour="red")
-    for follower in followers:
-        send_composed(message, event_kind="feedback_overdue", zalo_user_id=follower.zalo_user_id,
-                      idempotency_key=f"feedback-overdue:{feedback.id}:{deadline_text}:{follower.zalo_user_id}")
-    return len(followers)
+    for user_id in admin_accounts:
+        send_composed(message, event_kind="feedback_overdue", zalo_user_id=user_id,
+                      idempotency_key=f"feedback-overdue:{feedback.id}:{deadline_text}:{user_id}")
+    return len(admin_accounts)

@@ -17,7 +17,11 @@ from platform_core.feedback.forms import SubmissionForm
 from platform_core.tenancy.resolution import tenant_blueprint
 
 feedback_public_bp = tenant_blueprint("feedback_public", __name__, url_prefix="/phan-anh")
-SENT_KEY = "feedback_sent"
+
+
+def _sent_key() -> str:
+    """The session entry with the code just given, per province (another province's page never shows it)."""
+    return f"feedback_sent:{g.tenant.id}"
 
 
 def _rate_limit() -> str:
@@ -41,7 +45,7 @@ def form():
             getattr(submission, error.field, submission.content).errors.append(error.message)
         else:
             db.session.commit()
-            session[SENT_KEY] = {"code": feedback.code, "deadline": feedback.deadline_answer_at.isoformat()}
+            session[_sent_key()] = {"code": feedback.code, "deadline": feedback.deadline_answer_at.isoformat()}
             return redirect(url_for(".sent"))
     status = 422 if submission.errors else 200
     return render_template("feedback/public_form.html", form=submission), status
@@ -49,7 +53,7 @@ def form():
 
 @feedback_public_bp.get("/da-gui")
 def sent():
-    sent_feedback = session.get(SENT_KEY)
+    sent_feedback = session.get(_sent_key())
     if not sent_feedback:
         return redirect(url_for(".form"))
     return render_template("feedback/public_sent.html", code=sent_feedback["code"],

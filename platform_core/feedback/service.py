@@ -273,14 +273,16 @@ def flag_overdue(now: datetime | None = None) -> list[Feedback]:
     """Flag every open feedback past the deadline of its stage, once per stage, and escalate it to the
     province's administrators (audit event + Zalo message to those who linked their account)."""
     now = now or utcnow()
-    flagged = []
+    flagged, admin_accounts = [], None
     candidates = select(Feedback).where(Feedback.overdue_flagged_at.is_(None), deadlines.overdue_clause(now))
     for feedback in db.session.scalars(candidates).all():
+        if admin_accounts is None:  # looked up once per sweep, and only when something is overdue
+            admin_accounts = notify.admin_zalo_accounts()
         deadline = vn_date(deadlines.current_deadline(feedback))
         feedback.overdue_flagged_at = feedback.escalated_at = now
         _record(feedback, OVERDUE, None, None, None, note=deadline, now=now)
         record_event("feedback_overdue", target=feedback, details={"code": feedback.code, "deadline": deadline,
                                                                    "status": feedback.status})
-        notify.escalate_to_admins(feedback, deadline)
+        notify.escalate_to_admins(feedback, deadline, admin_accounts)
         flagged.append(feedback)
     return flagged

@@ -177,7 +177,7 @@ def post_form(client, address: str, **fields):
     return client.post(FORM + "?lang=en", data=data, environ_base={"REMOTE_ADDR": address})
 
 
-def test_the_web_form_takes_a_feedback_and_shows_its_code(client, tenant_a):
+def test_the_web_form_takes_a_feedback_and_shows_its_code(client, tenant_a, tenant_b):
     assert client.get(FORM).status_code == 200
     response = post_form(client, "203.0.113.1")
     assert response.status_code == 302 and response.headers["Location"].endswith("/phan-anh/da-gui")
@@ -186,6 +186,8 @@ def test_the_web_form_takes_a_feedback_and_shows_its_code(client, tenant_a):
     assert feedback.channel == "web" and feedback.submitter_name == "Trần Thị Bình"
     html = text_of(client.get("/bac-ninh/phan-anh/da-gui?lang=en"))
     assert feedback.code in html and "Answer by" in html
+    other_province = client.get("/da-nang/phan-anh/da-gui")  # the code given in Bắc Ninh is not Đà Nẵng's
+    assert other_province.status_code == 302 and feedback.code not in text_of(other_province)
 
 
 @pytest.mark.parametrize(("fields", "message"), [

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from platform_core.db.types import utcnow
 from platform_core.workdays import WorkCalendar, calendar_for
 from platform_core.workdays import holidays as data
 from platform_core.workdays.calendar import end_of_day, local_day
@@ -54,6 +55,12 @@ def test_every_day_off_listed_is_a_weekday_and_every_year_is_covered():
         assert date(year, 1, 1) in data.DAYS_OFF or date(year, 1, 1).weekday() >= 5
         assert sum(day.year == year and "Tết Nguyên đán" in name for day, name in data.DAYS_OFF.items()) == 5
         assert any(day.year == year and "Quốc khánh" in name for day, name in data.DAYS_OFF.items())
+
+
+def test_the_calendar_covers_this_year_and_the_next():
+    """A year missing from the data would silently count only weekends: add it a year ahead."""
+    this_year = utcnow().year
+    assert {this_year, this_year + 1} <= set(data.YEARS)
 
 
 def test_add_working_days_ends_at_the_end_of_the_day_in_vietnam():
