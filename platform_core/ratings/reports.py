@@ -191,10 +191,17 @@ def decision_766_figure(period_start: date, period_end: date) -> Decision766Figu
     start, end = bounds(period_start, period_end)
     dossiers = list(db.session.scalars(select(Dossier).where(
         Dossier.status.in_(FINISHED), Dossier.completed_at >= start, Dossier.completed_at < end)))
-    ids = {dossier.id for dossier in dossiers}
+    if not dossiers:
+        return Decision766Figure(period_start=period_start, period_end=period_end, finished=0, late=0,
+                                 with_feedback=0, disliked=0, with_feedback_or_dislike=0)
+    earliest = min(dossier.received_at for dossier in dossiers)  # feedback about them came after this
     feedback_keys = {code_key(code) for code in db.session.scalars(
-        select(Feedback.related_dossier_code).where(Feedback.related_dossier_code.is_not(None)))}
-    disliked_ids = set(db.session.scalars(select(Rating.dossier_id).where(Rating.score <= DISLIKE))) & ids
+        select(Feedback.related_dossier_code).where(Feedback.related_dossier_code.is_not(None),
+                                                    Feedback.received_at >= earliest))}
+    disliked_ids = set(db.session.scalars(select(Rating.dossier_id).join(
+        Dossier, (Dossier.id == Rating.dossier_id) & (Dossier.tenant_id == Rating.tenant_id)).where(
+        Rating.score <= DISLIKE, Dossier.status.in_(FINISHED), Dossier.completed_at >= start,
+        Dossier.completed_at < end)))
     with_feedback = {dossier.id for dossier in dossiers if dossier.code_key in feedback_keys}
     return Decision766Figure(
         period_start=period_start, period_end=period_end, finished=len(dossiers),
