@@ -85,6 +85,7 @@ bench: install
 	$(BIN)/python bench/tenant_scoping.py
 	$(BIN)/python bench/enqueue.py
 	$(BIN)/python bench/delivery.py
+	$(BIN)/python bench/broadcast_plan.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis test-artifacts
