@@ -6,9 +6,22 @@ BEGIN IMMEDIATE, not a deferred BEGIN: with web, worker and pump writing to one 
 that reads and then writes fails at once with "database is locked" when another process wrote in between
 (SQLite cannot upgrade a stale read snapshot, and busy_timeout does not apply). IMMEDIATE takes the write lock
 up front and waits its turn; the embedded default trades concurrency for never failing this way. (The test
-suite turns it off: its rolled-back outer transaction would hold the write lock for a whole test.)"""
+suite turns it off: its rolled-back outer transaction would hold the write lock for a whole test.)
+
+A transaction that only reads can say so (`begin_read_only`): it then starts with a plain BEGIN and takes no
+lock, as WAL readers need none. Loops that read several times a second (the delivery pump) would otherwise
+queue for the write lock with every sender, and SQLite's busy handler, which sleeps between tries, lets a
+waiting sender starve behind them for a second or more."""
 
 from sqlalchemy import event
+
+READ_ONLY = "motcua_read_only"
+
+
+def begin_read_only(session) -> None:
+    """Begin `session`'s transaction as read-only (a plain BEGIN on SQLite; nothing changes elsewhere).
+    Call it when no transaction is open; the transaction must only read."""
+    session.connection(execution_options={READ_ONLY: True})
 
 
 def enable_sqlite_pragmas(engine, immediate: bool = True) -> None:
@@ -26,4 +39,5 @@ def enable_sqlite_pragmas(engine, immediate: bool = True) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        deferred = not immediate or connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")

@@ -17,6 +17,7 @@ import redis
 from sqlalchemy import and_, case, func, select, update
 
 from platform_core.db.cross_tenant import cross_tenant, record_standing_access
+from platform_core.db.sqlite import begin_read_only
 from platform_core.db.types import utcnow
 from platform_core.delivery import jobs
 from platform_core.delivery.constants import CLASS_BULK, CLASS_TX, PENDING, SENDING
@@ -44,17 +45,21 @@ PUMP_ACCESS = "delivery pump: count due deliveries per tenant, every tick"
 @dataclass
 class Backlog:
     due: int = 0
-    inflight: int = 0
+    inflight: int = 0  # batches claimed and not finished
 
 
 def backlog(now) -> dict[tuple[uuid.UUID, str], Backlog]:
     """Due and in-flight counts per (tenant, class), for every tenant at once."""
     due = func.sum(case((and_(Delivery.state == PENDING, Delivery.claim_token.is_(None),
                               Delivery.next_attempt_at <= now), 1), else_=0))
+    # In flight is counted in batches (claim tokens), not rows: a paced tenant claims a row or two per tick, and
+    # counting rows would let it stack dozens of one-row jobs in the shared queue ahead of other provinces.
     # Claims older than the sweeper's threshold are orphans (a crashed worker): they must not stall the tenant.
-    inflight = func.sum(case((and_(Delivery.claim_token.is_not(None), Delivery.claimed_at > now - STALE_CLAIM), 1),
-                             else_=0))
+    fresh_claim = and_(Delivery.claim_token.is_not(None), Delivery.claimed_at > now - STALE_CLAIM)
+    inflight = func.count(func.distinct(case((fresh_claim, Delivery.claim_token), else_=None)))
+    db.session.commit()  # end whatever came before: this transaction only reads
     with cross_tenant(PUMP_ACCESS, audit=False):
+        begin_read_only(db.session)
         rows = db.session.execute(
             select(Delivery.tenant_id, Delivery.message_class, due, inflight)
             .where(Delivery.state.in_((PENDING, SENDING)))
@@ -74,7 +79,7 @@ def tick(rotation: int = 0, now=None) -> dict[str, int]:
         order = sorted(t for t, cls in work if cls == message_class and work[(t, cls)].due and t in tenants)
         for tenant_id in order[rotation % len(order):] + order[:rotation % len(order)] if order else []:
             entry = work[(tenant_id, message_class)]
-            if entry.inflight >= MAX_INFLIGHT_BATCHES * BATCH_SIZE[message_class]:
+            if entry.inflight >= MAX_INFLIGHT_BATCHES:
                 continue
             count = _serve(tenants[tenant_id], message_class, entry.due, now)
             if count:

@@ -43,6 +43,19 @@ def test_in_flight_batches_are_capped_per_tenant(tenant_a):
     open_queue(QUEUE_ZALO_TX).empty()
 
 
+def test_a_paced_tenant_counts_in_flight_batches_not_rows(tenant_a):
+    """One-row batches of a paced province must not pile up in the shared queue ahead of other provinces."""
+    queue = open_queue(QUEUE_ZALO_TX)
+    queue.empty()
+    with as_tenant(tenant_a):
+        set_limits("tx", per_minute=60_000, burst=1)  # one row per tick
+    queue_replies(tenant_a, 10)
+    granted = [pump.tick() for _ in range(4)]
+    assert claimed(tenant_a) == pump.MAX_INFLIGHT_BATCHES
+    assert granted[-1] == {} and len(queue.jobs) == pump.MAX_INFLIGHT_BATCHES
+    queue.empty()
+
+
 def test_the_rate_policy_limits_what_is_claimed(tenant_a):
     open_queue(QUEUE_ZALO_TX).empty()
     with as_tenant(tenant_a):

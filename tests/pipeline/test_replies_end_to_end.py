@@ -9,10 +9,8 @@ from tests.pipeline.stack import add_province
 
 
 def delivery_states(stack, slug) -> list[tuple]:
-    with stack.app.app_context(), stack.in_tenant(slug):
-        rows = db.session.execute(select(Delivery.state, Delivery.channel, Delivery.provider_message_id)).all()
-        db.session.remove()
-        return rows
+    with stack.reading(slug) as session:
+        return session.execute(select(Delivery.state, Delivery.channel, Delivery.provider_message_id)).all()
 
 
 def test_a_reply_is_sent_once_and_marked_delivered_by_the_receipt(stack, zalo_sandbox, db_session):
