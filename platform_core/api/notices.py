@@ -2,14 +2,15 @@
 
 The province's document or one-stop system names the officials by their id there (`external_ref`) or by
 e-mail. A `test` key is refused (403): its messages must never reach Zalo, and a notice's only purpose is to
-reach a real official. A refused request writes nothing: the service raises before committing and the blueprint's error
-handlers roll the session back (api/dossiers.py).
+reach a real official. The request is idempotent on the `Idempotency-Key` header, as dossier events are, or
+on the body's `idempotency_key` (or source_system + source_ref). A refused request writes nothing: the
+service raises before committing and the blueprint's error handlers roll the session back (api/dossiers.py).
 """
 
 from flask import abort, jsonify
 
 from platform_core.api.blueprint import api_v1
-from platform_core.api.dossiers import json_object, simulated
+from platform_core.api.dossiers import idempotency_key, json_object, simulated
 from platform_core.extensions import db
 from platform_core.officials import service
 from platform_core.officials.schemas import NoticeInput, NoticeListView, NoticeView
@@ -24,6 +25,7 @@ def create_notice():
     if simulated():
         return json_error({"authorization": [TEST_KEY_REFUSED]}), 403
     data = NoticeInput().load(json_object())
+    data["idempotency_key"] = data.get("idempotency_key") or idempotency_key()
     notices, created = service.create_notices(data)
     db.session.commit()
     return jsonify(NoticeListView().dump({"notices": notices})), 201 if created else 200

@@ -34,8 +34,8 @@ The REST API for a province's one-stop software. The API key decides the provinc
 - `POST /notices` sends a notice to each official named (by their id in the province's document system or their
   e-mail) on their linked Zalo account, with an "Đã nhận" button. Secret documents never have their content
   sent; thượng khẩn and hỏa tốc notices are re-sent until acknowledged. They need a live key (a `test` key
-  answers 403). The same `idempotency_key` (or
-  `source_system` + `source_ref`) again answers 200 with the notices first created.
+  answers 403). The same `Idempotency-Key` header (or body `idempotency_key`, or `source_system` +
+  `source_ref`) again answers 200 with the notices first created.
 - Notifications made with a `test` key are marked `simulated` and never reach Zalo.
 - Bodies are JSON objects of at most {MAX_BODY // 1024} KiB; unknown keys are refused.
 """
@@ -79,11 +79,13 @@ def path_parameter(name: str, description: str) -> dict:
     return {"in": "path", "name": name, "required": True, "schema": {"type": "string"}, "description": description}
 
 
-IDEMPOTENCY_KEY = {
-    "in": "header", "name": "Idempotency-Key", "required": False,
-    "schema": {"type": "string", "minLength": 1, "maxLength": IDEMPOTENCY_KEY_LENGTH},
-    "description": "Repeating a request with the same key and body returns the first event instead of a new one.",
-}
+def idempotency_key_header(first: str) -> dict:
+    return {
+        "in": "header", "name": "Idempotency-Key", "required": False,
+        "schema": {"type": "string", "minLength": 1, "maxLength": IDEMPOTENCY_KEY_LENGTH},
+        "description": f"Repeating a request with the same key and body returns {first} instead of new ones.",
+    }
+
 DOSSIER_CODE = path_parameter("code", "the dossier code")
 
 
@@ -127,7 +129,8 @@ def operations() -> dict:
         "/api/v1/dossiers/{code}/events": {"post": operation(
             "record_event", "Record what happened to a dossier (a status change or an apology)",
             {201: ("Recorded", EventResultView), 200: ("A repeated Idempotency-Key: the first event", EventResultView)},
-            errors=(400, 401, 404, 409, 413, 422), body=EventInput, parameters=(DOSSIER_CODE, IDEMPOTENCY_KEY),
+            errors=(400, 401, 404, 409, 413, 422), body=EventInput,
+            parameters=(DOSSIER_CODE, idempotency_key_header("the first event")),
             conflict=EVENT_CONFLICT,
         )},
         "/api/v1/notifications/{notification_id}": {"get": operation(
@@ -140,6 +143,7 @@ def operations() -> dict:
             {201: ("Created (one notice per official)", NoticeListView),
              200: ("Already created with this idempotency key", NoticeListView)},
             errors=(400, 401, 403, 409, 413, 422), body=NoticeInput, conflict=NOTICE_CONFLICT,
+            parameters=(idempotency_key_header("the notices first created"),),
         )},
         "/api/v1/notices/{notice_id}": {"get": operation(
             "get_notice", "A notice: created, sent, read or acknowledged, and how many times it was sent",

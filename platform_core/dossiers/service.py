@@ -10,9 +10,9 @@ import uuid
 from collections.abc import Callable
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from platform_core.catalogue.models import Procedure
+from platform_core.db.first_writer import first_writer_wins
 from platform_core.delivery.models import Notification
 from platform_core.delivery.outbox import notify_dossier_event
 from platform_core.dossiers import clock, idempotency, state
@@ -80,8 +80,8 @@ def create_dossier(data: dict, simulated: bool = False) -> tuple[Dossier, bool]:
     _check_creation(values)
 
     checksum = idempotency.checksum(wanted)
-    return _first_writer_wins(lambda: _insert_dossier(values, procedure, checksum, simulated),
-                              lambda: find_dossier(values["code"]), lambda winner: _same_dossier(winner, wanted))
+    return first_writer_wins(lambda: _insert_dossier(values, procedure, checksum, simulated),
+                             lambda: find_dossier(values["code"]), lambda winner: _same_dossier(winner, wanted))
 
 
 def _insert_dossier(values: dict, procedure: Procedure, checksum: str, simulated: bool) -> Dossier:
@@ -153,8 +153,8 @@ def record_event(code: str, data: dict, idempotency_key: str | None = None,
     state.check_transition(dossier.status, data["status"])
     state.check_fields(data["status"], data)
     _check_event_times(dossier, data)
-    return _first_writer_wins(lambda: _insert_event(dossier, data, idempotency_key, wanted, simulated),
-                              lambda: _event_by_key(idempotency_key), lambda winner: _same_event(winner, wanted))
+    return first_writer_wins(lambda: _insert_event(dossier, data, idempotency_key, wanted, simulated),
+                             lambda: _event_by_key(idempotency_key), lambda winner: _same_event(winner, wanted))
 
 
 def _insert_event(dossier: Dossier, data: dict, idempotency_key: str | None, checksum: str,
@@ -237,16 +237,3 @@ def _add_event(dossier: Dossier, event: DossierEvent, procedure: Procedure, simu
 def _connected_oa_name() -> str | None:
     connection = get_connection()
     return connection.oa_name if connection is not None and connection.status == STATUS_CONNECTED else None
-
-
-def _first_writer_wins(write, find_winner, same_as):
-    """Run `write` in a savepoint. When a concurrent request inserted the same dossier code or idempotency key
-    first, the unique constraint refuses ours and the request is answered as a repeat of theirs."""
-    try:
-        with db.session.begin_nested():
-            return write(), True
-    except IntegrityError:
-        winner = find_winner()
-        if winner is None:
-            raise
-        return same_as(winner), False

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from platform_core.auth.audit import record_event
+from platform_core.db.first_writer import first_writer_wins
 from platform_core.db.types import utcnow
 from platform_core.delivery.outbox import send_composed
 from platform_core.dossiers.errors import Conflict
@@ -57,9 +58,23 @@ def notify_users(users, data: dict, actor=None, now: datetime | None = None) -> 
             _refuse_another_body(existing, data)
             notices.append(existing)
         else:
-            notices.append(_new_notice(user, key, data, actor, now))
-            created = True
+            notice, made = _new_or_concurrent(user, key, data, actor, now)
+            notices.append(notice)
+            created = created or made
     return notices, created
+
+
+def _new_or_concurrent(user, key: str | None, data: dict, actor, now: datetime) -> tuple[InternalNotice, bool]:
+    """A new notice; or, when a concurrent request with the same key made it first, theirs (as a repeat)."""
+    if key is None:
+        return _new_notice(user, key, data, actor, now), True
+
+    def same_as(winner: InternalNotice) -> InternalNotice:
+        _refuse_another_body(winner, data)
+        return winner
+
+    return first_writer_wins(lambda: _new_notice(user, key, data, actor, now),
+                             lambda: _by_keys([key]).get(key), same_as)
 
 
 def _by_keys(keys: list[str]) -> dict[str, InternalNotice]:

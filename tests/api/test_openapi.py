@@ -96,6 +96,8 @@ def test_response_schemas_describe_derived_fields_with_types(document):
 def test_the_idempotency_key_header_is_documented(document):
     parameters = document["paths"]["/api/v1/dossiers/{code}/events"]["post"]["parameters"]
     assert {"in": "header", "name": "Idempotency-Key"}.items() <= parameters[1].items()
+    [header] = document["paths"]["/api/v1/notices"]["post"]["parameters"]
+    assert header["name"] == "Idempotency-Key" and "notices first created" in header["description"]
 
 
 def test_building_twice_gives_the_same_document():

@@ -37,6 +37,16 @@ def test_the_same_source_reference_again_creates_nothing(client, key_a, official
     assert notice_count(tenant_a) == 1
 
 
+def test_the_idempotency_key_header_makes_a_repeat_create_nothing(client, key_a, official_a, tenant_a):
+    body = {name: value for name, value in BODY.items() if name not in ("source_system", "source_ref")}
+    headers = key_a | {"Idempotency-Key": "qlvb-2026-45"}
+    first = client.post(URL, json=body, headers=headers)
+    again = client.post(URL, json=body, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 200) and again.get_json() == first.get_json()
+    assert client.post(URL, json=body, headers=key_a | {"Idempotency-Key": " "}).status_code == 422
+    assert notice_count(tenant_a) == 1
+
+
 def test_recipients_by_e_mail_and_external_ref(client, key_a, official_a, unlinked_official_a):
     body = BODY | {"recipients": ["CB-001", "Chua-Lien-Ket@bacninh.gov.vn"], "source_ref": "TTr-46"}
     response = client.post(URL, json=body, headers=key_a)

@@ -4,16 +4,18 @@ their content; urgent ones re-sent until acknowledged; the acknowledgement from 
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from platform_core.auth.models import Membership
 from platform_core.delivery.constants import SENT
 from platform_core.delivery.models import Delivery
 from platform_core.delivery.receipts import apply_known_receipt, apply_receipt
 from platform_core.delivery.states import advance
+from platform_core.dossiers.errors import Conflict
 from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.officials import service
+from platform_core.officials.models import InternalNotice
 from platform_core.zalo.models import Follower, MessageReceipt
 from tests.conftest import as_tenant
 from tests.officials.conftest import ack, sent_messages
@@ -68,6 +70,33 @@ def test_each_recipient_gets_their_own_notice_and_a_repeat_creates_nothing(tenan
     assert created and not created_again and [n.id for n in first] == [n.id for n in again]
     assert [n.status for n in first] == ["sent", "created"]  # the second official has not linked Zalo
     assert len(sent_messages(tenant_a)) == 1
+
+
+def test_a_concurrent_request_with_the_same_key_is_answered_as_a_repeat(tenant_a, official_a, monkeypatch):
+    """Two requests both find no notice under the key; the unique key lets one insert, the other replays it
+    (and one with another body is refused), instead of a 500."""
+    data = notice_data(idempotency_key="vb-race")
+    with as_tenant(tenant_a):
+        [first], _ = service.create_notices(data, now=NOW)
+        monkeypatch.setattr(service, "_by_keys", _empty_once(service._by_keys))
+        [again], created = service.create_notices(data, now=NOW)
+        assert again.id == first.id and not created
+        monkeypatch.setattr(service, "_by_keys", _empty_once(service._by_keys))
+        with pytest.raises(Conflict) as refused:
+            service.create_notices(data | {"title": "Công văn khác"}, now=NOW)
+        assert set(refused.value.errors) == {"title"}
+        assert db.session.scalar(select(func.count()).select_from(InternalNotice)) == 1
+    assert len(sent_messages(tenant_a)) == 1
+
+
+def _empty_once(find):
+    calls = []
+
+    def find_after_a_miss(keys):
+        calls.append(keys)
+        return {} if len(calls) == 1 else find(keys)
+
+    return find_after_a_miss
 
 
 def test_an_unknown_or_inactive_recipient_is_refused_by_name(tenant_a, official_a):
