@@ -6,7 +6,9 @@ with a dossier of a procedure (dossier.applicant_zalo_user_id); followers in som
 Zalo only takes promotion messages to followers (-213 otherwise), so a non-follower is never planned, and a
 citizen whose data was anonymised is never planned either. Policy news needs an explicit grant (citizens/consent.py:
 no silent or default consent, domain.md §6), so the audience is taken from the active grants in SQL; a stop
-withdraws every grant, and the delivery screen checks again at send time (citizens/screen.py).
+withdraws every grant, and the delivery screen checks again at send time (citizens/screen.py). A province in
+trial reaches only its team and guest list (delivery/trial.py), so its audience is cut to them here rather than
+planned in full and refused message by message.
 """
 
 import uuid
@@ -17,6 +19,7 @@ from platform_core.broadcasts.constants import AUDIENCE_COMMUNES, AUDIENCE_PROCE
 from platform_core.citizens.consent import has_active_grant
 from platform_core.citizens.constants import PURPOSE_NEWS
 from platform_core.citizens.models import FollowerTag
+from platform_core.delivery import trial
 from platform_core.dossiers.models import Dossier
 from platform_core.extensions import db
 from platform_core.zalo.models import Follower
@@ -24,9 +27,11 @@ from platform_core.zalo.models import Follower
 
 def audience_filter(audience: dict):
     """The WHERE clause naming the audience's followers (followers who agreed to policy news, never an
-    anonymised one)."""
+    anonymised one, only the team and the guest list in trial)."""
     conditions = [Follower.is_follower.is_(True), Follower.anonymised_at.is_(None),
                   has_active_grant(PURPOSE_NEWS, Follower.zalo_user_id)]
+    if trial.is_restricted():
+        conditions.append(trial.follower_may_receive())
     kind = audience.get("kind")
     if kind == AUDIENCE_TAG:
         conditions.append(Follower.zalo_user_id.in_(

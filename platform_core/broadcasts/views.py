@@ -14,7 +14,7 @@ from platform_core.broadcasts.forms import BroadcastForm
 from platform_core.broadcasts.planning import message_for
 from platform_core.console.paging import page_number, paginate
 from platform_core.db.types import utcnow
-from platform_core.delivery import composed
+from platform_core.delivery import composed, trial
 from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.tenancy.resolution import tenant_blueprint
@@ -83,7 +83,7 @@ def show(broadcast_id: str):
     card = composed.promotion_card(replace(message_for(broadcast), image_attachment_id=None, image_url=None))
     return render_template(
         "broadcasts/show.html", broadcast=broadcast, progress=current, failures=progress.failures(broadcast),
-        card=card, estimate=audience.estimate(broadcast.audience),
+        card=card, estimate=audience.estimate(broadcast.audience), in_trial=trial.is_restricted(),
         may_approve=service.may_approve(broadcast, current_user), STATUS_LABELS=STATUS_LABELS,
         AUDIENCE_LABELS=AUDIENCE_LABELS)
 

@@ -67,6 +67,16 @@ def may_receive(user_id: str | None = None, phone: str | None = None) -> bool:
     )).limit(1)) is not None
 
 
+def follower_may_receive():
+    """`may_receive` as a WHERE clause on Follower rows, for audiences chosen in SQL (broadcasts): a follower
+    linked to a current team member, or on the guest list by Zalo user id or by the phone they shared."""
+    member = select(Membership.id).where(Membership.tenant_id == require_tenant().id,
+                                         Membership.user_id == Follower.staff_user_id).exists()
+    guest_ids = select(GuestListEntry.zalo_user_id).where(GuestListEntry.zalo_user_id.is_not(None))
+    guest_phones = select(GuestListEntry.phone_e164).where(GuestListEntry.phone_e164.is_not(None))
+    return or_(member, Follower.zalo_user_id.in_(guest_ids), Follower.phone_e164.in_(guest_phones))
+
+
 def write_refusal(delivery, notification=None) -> str | None:
     """At outbox time: the reason a restricted tenant may not send `delivery` (none of its addresses may
     receive), or None."""

@@ -12,6 +12,7 @@ from platform_core.broadcasts.hours import Hours, sending_hours, zalo_daily_cap
 from platform_core.broadcasts.models import Broadcast, PromotionLedger
 from platform_core.citizens import consent
 from platform_core.citizens.constants import METHOD_ZALO_CHAT, PURPOSE_NEWS
+from platform_core.delivery import guest_list
 from platform_core.delivery.constants import CLASS_BULK, FAILED, PENDING
 from platform_core.delivery.constants import SENT as DELIVERY_SENT
 from platform_core.delivery.context import VIETNAM
@@ -20,7 +21,9 @@ from platform_core.delivery.models import Delivery, Notification
 from platform_core.delivery.policy import set_limits
 from platform_core.extensions import db
 from platform_core.zalo.models import Follower
-from tests.broadcasts.conftest import DAYTIME, add_followers, news
+from tests import factories
+from tests.broadcasts.conftest import DAYTIME, add_follower_ids, add_followers, news
+from tests.conftest import as_tenant
 
 NIGHT = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)  # 22:30 in Vietnam
 DAWN = datetime(2026, 11, 27, 21, 0, tzinfo=UTC)  # 04:00 on the 28th in Vietnam
@@ -85,6 +88,31 @@ def test_only_followers_who_agreed_to_policy_news_are_planned(sending):
     assert audience.estimate({"kind": "all"}) == 2
     planning.plan(sending().id, now=DAYTIME)
     assert [row.recipient_zalo_user_id for row in deliveries()] == ["u000000", "u000002"]
+
+
+def test_a_province_in_trial_plans_only_its_team_and_guest_list(sending, admin_a, tenant_a, tenant_b):
+    """Outsiders would be refused at send time one by one and count as failures: they are never planned."""
+    broadcast = sending()
+    add_followers(3, prefix="outsider")
+    staff, former_staff, guest_by_id, guest_by_phone = "5550000000000001", "5550000000000002", "5550000000000003", \
+        "5550000000000004"
+    add_follower_ids([staff], staff_user_id=admin_a.user.id)
+    add_follower_ids([former_staff], staff_user_id=factories.create_user("left@motcua.test").id)
+    add_follower_ids([guest_by_id])
+    add_follower_ids([guest_by_phone], phone_e164="+84912345678")
+    add_follower_ids(["5550000000000005"])  # on the other province's guest list only
+    guest_list.add("Chị Hoa", zalo_user_id=guest_by_id)
+    guest_list.add("Anh Nam", phone="0912345678")
+    with as_tenant(tenant_b):
+        guest_list.add("Another province's guest", zalo_user_id="5550000000000005")
+    tenant_a.status = "trial"
+    db.session.flush()
+    assert audience.estimate({"kind": "all"}) == 3
+    planning.plan(broadcast.id, now=DAYTIME)
+    assert [row.recipient_zalo_user_id for row in deliveries()] == [staff, guest_by_id, guest_by_phone]
+    tenant_a.status = "live"
+    db.session.flush()
+    assert audience.estimate({"kind": "all"}) == 8
 
 
 def test_a_second_broadcast_the_same_day_skips_citizens_already_messaged(sending, admin_a):

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from platform_core.broadcasts.constants import APPROVED, CANCELLED, DRAFT, PENDING_APPROVAL, SCHEDULED, SENDING
 from platform_core.broadcasts.models import Broadcast
 from platform_core.citizens.models import FollowerTag
+from platform_core.delivery import guest_list
 from platform_core.extensions import db
-from tests.broadcasts.conftest import add_followers, news
+from tests.broadcasts.conftest import add_follower_ids, add_followers, news
 from tests.conftest import as_tenant
 from tests.console.support import text_of
 
@@ -57,6 +58,23 @@ def test_an_admin_composes_news_and_sees_it_as_a_citizen_would_with_the_audience
     assert 'id="news-estimate">7<' in page
     image = author.client.get(f"{URL}/{broadcast.id}/image")
     assert image.data == PNG and image.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_in_trial_the_estimate_counts_only_the_team_and_guest_list_and_says_so(author, tenant_a):
+    with as_tenant(tenant_a):
+        add_followers(4)
+        guest_list.add("Chị Hoa", zalo_user_id="5550000000000009")
+        add_follower_ids(["5550000000000009"])
+    broadcast = compose(author, tenant_a)
+    tenant_a.status = "trial"
+    db.session.commit()
+    try:
+        page = text_of(author.client.get(f"{URL}/{broadcast.id}"))
+        assert 'id="news-estimate">1<' in page and "only your team and the guest list" in page
+    finally:
+        tenant_a.status = "live"
+        db.session.commit()
+    assert "only your team and the guest list" not in text_of(author.client.get(f"{URL}/{broadcast.id}"))
 
 
 @pytest.mark.parametrize(("fields", "message"), [
