@@ -6,6 +6,9 @@ What erasure does, and why (domain.md §6: split contact and chat data from stat
 - follower record: display name, phone, shared info and commune blanked, tags removed, `anonymised_at` set;
 - chat events (raw webhook bodies): replaced by a stub naming only the event;
 - deliveries: recipient Zalo id and phone blanked; any still waiting are failed first (never sent);
+- the words of the messages sent to them that came from the chat (the bot's replies, composed messages such as
+  feedback acknowledgements): blanked. A dossier notice's values are a copy of the dossier record (kept) and a
+  broadcast's are the same for every follower, so those stay;
 - feedback: the submitter's name, phone, address and Zalo id blanked; the petition itself stays (Decree
   20/2008 records) and so do ratings (scores without contact);
 - rating invitations: contact blanked;
@@ -28,8 +31,10 @@ from platform_core.citizens.consent import Citizen
 from platform_core.citizens.models import Consent, FollowerTag
 from platform_core.citizens.screen import ERASED
 from platform_core.db.types import utcnow
+from platform_core.delivery.composed import is_composed
 from platform_core.delivery.constants import PENDING
 from platform_core.delivery.models import Delivery, Notification
+from platform_core.delivery.outbox import BOT_REPLY
 from platform_core.delivery.states import fail
 from platform_core.dossiers.models import Dossier, DossierEvent
 from platform_core.extensions import db
@@ -195,7 +200,25 @@ def _erase_deliveries(who: Citizen) -> int:
         if delivery.state == PENDING:
             fail(delivery, None, ERASED)
         delivery.recipient_zalo_user_id = delivery.recipient_phone = None
+    _erase_chat_words({delivery.notification_id for delivery in deliveries})
     return len(deliveries)
+
+
+def _erase_chat_words(notification_ids: set) -> None:
+    """Blank the words of the bot's replies and of composed messages (not broadcasts) among these
+    notifications, keeping the context's shape (composed messages still parse)."""
+    if not notification_ids:
+        return
+    for notification in _all(select(Notification).where(Notification.id.in_(notification_ids))):
+        context = notification.context or {}
+        if notification.event_kind == BOT_REPLY or (is_composed(context) and not context.get("promotion")):
+            notification.context = {key: _blank(value) for key, value in context.items()}
+
+
+def _blank(value):
+    if isinstance(value, str):
+        return ""
+    return [] if isinstance(value, list | tuple) else value
 
 
 def _execute(statement) -> int:

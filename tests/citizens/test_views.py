@@ -13,8 +13,9 @@ from platform_core.citizens.constants import METHOD_ZALO_CHAT, PURPOSE_NEWS
 from platform_core.citizens.retention import periods
 from platform_core.citizens.screen import ERASED
 from platform_core.db.types import utcnow
-from platform_core.delivery.models import Delivery
-from platform_core.delivery.outbox import send_reply
+from platform_core.delivery.composed import ComposedMessage
+from platform_core.delivery.models import Delivery, Notification
+from platform_core.delivery.outbox import send_composed, send_reply
 from platform_core.dossiers.models import Dossier
 from platform_core.extensions import db
 from platform_core.feedback.models import Feedback
@@ -142,6 +143,12 @@ def test_the_export_holds_this_provinces_data_about_the_citizen_and_nothing_else
 def test_erasure_blanks_contact_and_chat_data_and_keeps_the_dossier(admin_a, tenant_a, tenant_b):
     citizen_in(tenant_a)
     citizen_in(tenant_b, name=CANARY)
+    with as_tenant(tenant_a):
+        send_composed(ComposedMessage("Đã nhận phản ánh của Nguyễn Văn An: đường hỏng", code="PA-1"),
+                      event_kind="feedback_ack", idempotency_key="ack-1", zalo_user_id=UID)
+        send_composed(ComposedMessage("Lịch tiếp công dân tháng 12", promotion=True), event_kind="broadcast",
+                      idempotency_key="news-1", zalo_user_id=UID, message_class="bulk")
+        db.session.flush()
     url = f"{BASE}/citizen?zalo_user_id={UID}"
     assert post(admin_a, f"{BASE}/citizen/erase", {"zalo_user_id": UID}, page_url=url).status_code == 422
     response = post(admin_a, f"{BASE}/citizen/erase", {"zalo_user_id": UID, "confirm": "y"}, page_url=url)
@@ -153,6 +160,11 @@ def test_erasure_blanks_contact_and_chat_data_and_keeps_the_dossier(admin_a, ten
         [dossier] = db.session.scalars(select(Dossier)).all()
         still_by_phone = db.session.scalar(select(Follower.id).where(Follower.phone_e164 == PHONE))
         audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "citizen_data_erased"))
+        contexts = dict(db.session.execute(select(Notification.idempotency_key, Notification.context)).all())
+    assert contexts[f"reply-{UID}"] == {"text": ""}  # the bot's words to them ("Xin chào Nguyễn Văn An")
+    assert contexts["ack-1"]["text"] == "" and contexts["ack-1"]["composed"] is True
+    assert contexts["news-1"]["text"] == "Lịch tiếp công dân tháng 12"  # the same for every follower
+    assert "Nguyễn Văn An" not in str(contexts)
     assert (follower.display_name, follower.phone_e164, follower.shared_info) == (None, None, {})
     assert follower.anonymised_at is not None and still_by_phone is None
     assert "Tôi là" not in event.raw_body and json.loads(event.raw_body)["erased"] is True
