@@ -2,8 +2,9 @@
 Zalo account, re-send urgent ones until acknowledged, and record reads and acknowledgements.
 
 State (domain.md §8.2): CREATED -> SENT -> READ -> ACKNOWLEDGED. A notice to an official without a linked Zalo
-account stays CREATED (the console shows it, their digest counts it). Every message is its own notification
-with its own idempotency key ("notice:<id>:<n>"), so a re-send is never mistaken for a repeat of the first.
+account stays CREATED (the console shows it, their digest counts it) and is sent when they link one. Every
+message is its own notification with its own idempotency key ("notice:<id>:<n>"), so a re-send is never
+mistaken for a repeat of the first.
 """
 
 import secrets
@@ -31,6 +32,7 @@ from platform_core.officials.constants import (
     SENT,
 )
 from platform_core.officials.models import InternalNotice
+from platform_core.zalo import staff_link
 
 ACK_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: it is read on a phone
 ACK_LENGTH = 6
@@ -130,6 +132,14 @@ def send(notice: InternalNotice, now: datetime) -> bool:
     return True
 
 
+def send_waiting(user, now: datetime) -> int:
+    """Send the notices that were made for `user` before they linked their Zalo account (still CREATED),
+    oldest first, now that they have one. Returns how many went."""
+    waiting = db.session.scalars(select(InternalNotice).where(
+        InternalNotice.user_id == user.id, InternalNotice.status == CREATED).order_by(InternalNotice.created_at))
+    return sum(send(notice, now) for notice in waiting.all())
+
+
 def _message_key(notice: InternalNotice) -> str:
     """Each sending of a notice is its own message: "notice:<id>:<n>"."""
     return f"notice:{notice.id}:{notice.send_count}"
@@ -197,3 +207,6 @@ def _unused_ack_code() -> str:
         code = "".join(secrets.choice(ACK_ALPHABET) for _ in range(ACK_LENGTH))
         if find_by_ack_code(code) is None:
             return code
+
+
+staff_link.on_linked(send_waiting)

@@ -9,6 +9,7 @@ every query to the tenant whose OA received the message, so another province's c
 
 import re
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask_babel import force_locale, gettext
@@ -24,6 +25,7 @@ from platform_core.zalo.models import Follower, StaffLinkCode
 CODE_PREFIX = "MC"
 CODE_DIGITS = 6
 CODE_LIFETIME = timedelta(minutes=10)
+_linked_listeners: list[Callable[[User, datetime], object]] = []
 # As typed on a phone: "MC-123456", "mc 123456", "Mc123456", with stray spaces or a final full stop.
 _CODE_IN_TEXT = re.compile(r"^\s*#?\s*mc\s*[-–_.\s]?\s*(\d{6})\s*[.!]?\s*$", re.IGNORECASE)
 
@@ -101,6 +103,12 @@ def answer(follower: Follower, text: str, now: datetime | None = None) -> str | 
                        "here.", name=user.full_name)
 
 
+def on_linked(listener: Callable[[User, datetime], object]) -> None:
+    """`listener(user, now)` runs in the transaction that links a member's Zalo account, once the link is
+    flushed (officials/service.py sends the notices that were waiting for it)."""
+    _linked_listeners.append(listener)
+
+
 def link(follower: Follower, user: User, code: StaffLinkCode, now: datetime) -> None:
     """Make `follower` the member's one Zalo account in this tenant and use up the code."""
     db.session.flush()  # a follower first seen with this very message needs its id
@@ -111,6 +119,9 @@ def link(follower: Follower, user: User, code: StaffLinkCode, now: datetime) -> 
     code.used_at, code.zalo_user_id = now, follower.zalo_user_id
     record_event("staff_zalo_linked", actor=user, target=follower,
                  details={"zalo_user_id": follower.zalo_user_id, "code_id": str(code.id)})
+    db.session.flush()
+    for listener in _linked_listeners:
+        listener(user, now)
 
 
 def _is_member(user: User | None) -> bool:

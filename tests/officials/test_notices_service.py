@@ -16,6 +16,7 @@ from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.officials import service
 from platform_core.officials.models import InternalNotice
+from platform_core.zalo import staff_link
 from platform_core.zalo.models import Follower, MessageReceipt
 from tests.conftest import as_tenant
 from tests.officials.conftest import ack, sent_messages
@@ -97,6 +98,22 @@ def _empty_once(find):
         return {} if len(calls) == 1 else find(keys)
 
     return find_after_a_miss
+
+
+def test_notices_waiting_for_an_official_go_when_they_link_their_zalo(tenant_a, official_a, unlinked_official_a):
+    [waiting] = create(tenant_a, recipients=["CB-002"], urgency="hoa_toc")
+    assert waiting.status == "created" and sent_messages(tenant_a) == []
+    linked_at = NOW + timedelta(hours=2)
+    with as_tenant(tenant_a):
+        follower = Follower(zalo_user_id="zalo-chua-lien-ket", last_interaction_at=linked_at)
+        db.session.add(follower)
+        code = staff_link.issue_code(unlinked_official_a.user, now=linked_at)
+        assert "đã được liên kết" in staff_link.answer(follower, code.code, now=linked_at)
+        db.session.flush()
+    assert (waiting.status, waiting.sent_at, waiting.send_count) == ("sent", linked_at, 1)
+    assert waiting.next_resend_at == linked_at + timedelta(minutes=15)  # hỏa tốc: re-sent until acknowledged
+    [(recipient, context)] = sent_messages(tenant_a)
+    assert recipient == "zalo-chua-lien-ket" and context["buttons"][0]["reply"] == f"XN {waiting.ack_code}"
 
 
 def test_an_unknown_or_inactive_recipient_is_refused_by_name(tenant_a, official_a):
