@@ -67,13 +67,11 @@ def test_in_trial_the_estimate_counts_only_the_team_and_guest_list_and_says_so(a
         add_follower_ids(["5550000000000009"])
     broadcast = compose(author, tenant_a)
     tenant_a.status = "trial"
-    db.session.commit()
-    try:
-        page = text_of(author.client.get(f"{URL}/{broadcast.id}"))
-        assert 'id="news-estimate">1<' in page and "only your team and the guest list" in page
-    finally:
-        tenant_a.status = "live"
-        db.session.commit()
+    db.session.flush()
+    page = text_of(author.client.get(f"{URL}/{broadcast.id}"))
+    assert 'id="news-estimate">1<' in page and "only your team and the guest list" in page
+    tenant_a.status = "live"
+    db.session.flush()
     assert "only your team and the guest list" not in text_of(author.client.get(f"{URL}/{broadcast.id}"))
 
 
