@@ -1,5 +1,6 @@
 """Broadcast jobs: plan one broadcast (in its tenant), and the per-tenant minute tick that starts scheduled
-broadcasts, resumes planning a crash interrupted, and settles finished ones.
+broadcasts, resumes planning a crash or a Zalo refusal interrupted, uploads the banner again before Zalo
+forgets it, and settles finished ones.
 
 A Redis lock (tenant and broadcast in the key) keeps a single planner per broadcast; it expires LOCK_TTL after
 the planner's last chunk, so a planner that died is replaced by the next tick, from the saved cursor.
@@ -20,6 +21,8 @@ from platform_core.jobs.fanout import for_each_tenant
 from platform_core.jobs.queues import QUEUE_DEFAULT, QUEUE_MAINTENANCE
 from platform_core.tenancy.context import require_tenant
 from platform_core.zalo.client_registry import zalo_client
+from platform_core.zalo.errors import ZaloError
+from platform_core.zalo.tokens import ZaloNotConnected
 
 log = logging.getLogger(__name__)
 LOCK_TTL = 120  # seconds; far longer than one chunk takes
@@ -31,8 +34,9 @@ def _lock_key(broadcast_id) -> str:
 
 @job(queue=QUEUE_DEFAULT, timeout=3600)
 def plan_broadcast(broadcast_id: str) -> int:
-    """Upload the banner, then plan every remaining chunk; returns the chunks written (0 if another planner
-    holds the broadcast)."""
+    """Upload the banner (when stale), then plan every remaining chunk; returns the chunks written (0 if another
+    planner holds the broadcast). When Zalo refuses or the province is not connected, the reason is kept on the
+    broadcast for its page and the next tick tries again."""
     key, redis = _lock_key(broadcast_id), get_redis()
     if not redis.set(key, "1", nx=True, ex=LOCK_TTL):
         return 0
@@ -41,7 +45,13 @@ def plan_broadcast(broadcast_id: str) -> int:
         if broadcast is None or broadcast.status != SENDING:
             return 0
         planning.upload_image(broadcast, zalo_client())
-        return planning.plan(broadcast.id, after_chunk=lambda: redis.expire(key, LOCK_TTL))
+        chunks = planning.plan(broadcast.id, after_chunk=lambda: redis.expire(key, LOCK_TTL))
+        planning.clear_failure(broadcast)
+        return chunks
+    except (ZaloError, ZaloNotConnected) as error:
+        log.warning("broadcast %s: planning failed: %s", broadcast_id, error)
+        planning.record_failure(broadcast_id, error)
+        return 0
     finally:
         redis.delete(key)
 
@@ -56,7 +66,7 @@ def broadcasts_tick() -> dict:
     db.session.commit()
     sending = db.session.scalars(select(Broadcast).where(Broadcast.status == SENDING)).all()
     for broadcast in sending:
-        if broadcast.planning_done_at is None:
+        if broadcast.planning_done_at is None or planning.image_is_stale(broadcast, now):
             if not get_redis().exists(_lock_key(broadcast.id)):
                 plan_broadcast.enqueue(str(broadcast.id))
                 resumed += 1

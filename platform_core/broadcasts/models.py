@@ -27,6 +27,7 @@ class Broadcast(TenantScoped, db.Model):
     image: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # up to 1 MB: read when used
     image_content_type: Mapped[str | None] = mapped_column(String(40))
     image_attachment_id: Mapped[str | None] = mapped_column(String(120))  # Zalo upload id, refreshed when stale
+    image_uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     audience: Mapped[dict] = mapped_column(JSON, default=lambda: {"kind": AUDIENCE_ALL})
     status: Mapped[str] = mapped_column(String(12), default=DRAFT)
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("user_account.id"))
@@ -39,6 +40,8 @@ class Broadcast(TenantScoped, db.Model):
     planned_count: Mapped[int] = mapped_column(Integer, default=0)
     skipped_count: Mapped[int] = mapped_column(Integer, default=0)  # already messaged today, no consent...
     planning_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why the last try to upload the banner or plan failed (Zalo's code and words); cleared when one succeeds.
+    planning_error: Mapped[str | None] = mapped_column(String(500))
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -13,6 +13,7 @@ Zalo's promotion rules (zalo-oa.md §2) are kept here, before anything is sent:
 - 06:00-21:59: a delivery is due at once only inside those hours, otherwise at the next opening (deferred).
 """
 
+import uuid
 from datetime import timedelta
 
 from sqlalchemy import func, insert, select
@@ -32,6 +33,7 @@ from platform_core.tenancy.context import require_tenant
 from platform_core.zalo.tokens import with_access_token
 
 NEWS_EVENT = "policy_news"
+UPLOAD_REFRESH = timedelta(days=6)  # Zalo keeps an upload 7 days: upload again a day before it goes
 READ_MORE = "Xem chi tiết"  # the article button, in Vietnamese like every message to citizens
 
 
@@ -53,19 +55,45 @@ def open_notification(broadcast: Broadcast) -> Notification:
     return notification
 
 
-def upload_image(broadcast: Broadcast, client) -> None:
-    """Give Zalo the banner once (upload/image, zalo-oa.md §4) and put its attachment id on the message.
-    Zalo keeps uploads for 7 days: a broadcast spread over more days than that would need a fresh upload."""
-    if not broadcast.image or broadcast.image_attachment_id:
+def image_is_stale(broadcast: Broadcast, now) -> bool:
+    """Whether the banner needs (again) uploading: never uploaded, or uploaded longer than UPLOAD_REFRESH ago.
+    Zalo keeps an upload for 7 days, and the daily cap can spread one broadcast over more days than that."""
+    if not broadcast.image_content_type:
+        return False
+    uploaded = broadcast.image_uploaded_at
+    return not broadcast.image_attachment_id or uploaded is None or now - uploaded >= UPLOAD_REFRESH
+
+
+def upload_image(broadcast: Broadcast, client, now=None) -> None:
+    """Give Zalo the banner (upload/image, zalo-oa.md §4) when it is stale, and put its attachment id on the
+    message: deliveries still waiting read it from there when they are sent."""
+    now = now or utcnow()
+    if not image_is_stale(broadcast, now) or not broadcast.image:
         return
     content, content_type = broadcast.image, broadcast.image_content_type
     filename = "banner.png" if content_type == "image/png" else "banner.jpg"
     attachment_id = with_access_token(client, lambda token: client.upload_image(token, filename, content, content_type),
                                       end_transaction=True)
-    broadcast.image_attachment_id = attachment_id
+    broadcast.image_attachment_id, broadcast.image_uploaded_at = attachment_id, now
     notification = db.session.get(Notification, (require_tenant().id, broadcast.notification_id))
     notification.context = {**notification.context, "image_attachment_id": attachment_id}
     db.session.commit()
+
+
+def record_failure(broadcast_id, error: Exception) -> None:
+    """Say on the broadcast why uploading or planning failed (Zalo's code and words); the next tick tries
+    again."""
+    db.session.rollback()
+    broadcast = db.session.scalar(select(Broadcast).where(Broadcast.id == uuid.UUID(str(broadcast_id))))
+    if broadcast is not None:
+        broadcast.planning_error = str(error)[:500]
+        db.session.commit()
+
+
+def clear_failure(broadcast: Broadcast) -> None:
+    if broadcast.planning_error is not None:
+        broadcast.planning_error = None
+        db.session.commit()
 
 
 def daily_cap() -> int:

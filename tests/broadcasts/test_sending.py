@@ -1,13 +1,15 @@
 """A planned broadcast against the Zalo sandbox: the banner is uploaded once and carried by the message; a
 promotion Zalo refuses at night (-234) waits for 06:00 instead of failing; the sandbox seeds thousands of
-followers in one call and its OA daily cap can be raised for a test."""
+followers in one call and its OA daily cap can be raised for a test; a refused upload is shown on the broadcast
+and tried again; the banner is uploaded again before Zalo's 7 days are up."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from sqlalchemy import select
 
-from platform_core.broadcasts import planning
+from platform_core.broadcasts import jobs, planning
+from platform_core.db.types import utcnow
 from platform_core.delivery import sender
 from platform_core.delivery.constants import PENDING, PROMOTION, SENDING, SENT
 from platform_core.delivery.context import VIETNAM
@@ -74,3 +76,35 @@ def test_the_sandbox_seeds_many_followers_and_its_daily_cap_can_be_raised(zalo_s
         return response.json()["error"]
 
     assert [promote(user_id) for user_id in user_ids] == [0, 0, -211]
+
+
+def test_a_refused_upload_is_shown_on_the_broadcast_and_tried_again(sandbox, tenant_a, in_a, admin_a, sending):  # noqa: F811
+    seeded, _ = connect_to_sandbox(tenant_a, sandbox)
+    add_follower_ids(sandbox.add_users(seeded.app_id, 2, is_follower=True))
+    broadcast = sending(news(admin_a.user, image=BANNER_PNG), now=utcnow())
+    sandbox.inject_fault(path="/upload/image", error=-210, message="Image is invalid")
+    assert jobs.plan_broadcast(str(broadcast.id)) == 0
+    db.session.refresh(broadcast)
+    assert "-210" in broadcast.planning_error and broadcast.plan_cursor is None
+    page = admin_a.client.get(f"/bac-ninh/admin/broadcasts/{broadcast.id}?lang=en").get_data(as_text=True)
+    assert 'id="news-planning-error"' in page and "Image is invalid" in page
+    assert jobs.broadcasts_tick()["resumed"] == 1  # the next minute tries again
+    assert jobs.plan_broadcast(str(broadcast.id)) == 1
+    db.session.refresh(broadcast)
+    assert (broadcast.planning_error, broadcast.planned_count) == (None, 2)
+
+
+def test_the_banner_is_uploaded_again_before_zalo_forgets_it(sandbox, tenant_a, in_a, admin_a, sending):  # noqa: F811
+    connect_to_sandbox(tenant_a, sandbox)
+    broadcast = sending(news(admin_a.user, image=BANNER_PNG), now=utcnow())
+    planning.upload_image(broadcast, zalo_client(), now=DAYTIME)
+    first = broadcast.image_attachment_id
+    assert not planning.image_is_stale(broadcast, DAYTIME + timedelta(days=5, hours=23))
+    planning.upload_image(broadcast, zalo_client(), now=DAYTIME + timedelta(days=6))
+    assert broadcast.image_attachment_id != first and broadcast.image_uploaded_at == DAYTIME + timedelta(days=6)
+    assert db.session.scalar(select(Notification)).context["image_attachment_id"] == broadcast.image_attachment_id
+    assert len(sandbox.requests(path_contains="/upload/image")) == 2
+
+    broadcast.planning_done_at, broadcast.image_uploaded_at = utcnow(), utcnow() - timedelta(days=6)
+    db.session.commit()
+    assert jobs.broadcasts_tick()["resumed"] == 1  # planning is done, but the banner needs uploading again
