@@ -7,11 +7,14 @@ links the writer's Follower row to the member (one Zalo account per member and t
 every query to the tenant whose OA received the message, so another province's code never matches.
 """
 
+import contextlib
+import logging
 import re
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+import redis
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
@@ -19,12 +22,17 @@ from platform_core.auth.audit import record_event
 from platform_core.auth.models import Membership, User
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
+from platform_core.jobs.connection import get_redis
 from platform_core.tenancy.context import require_tenant
 from platform_core.zalo.models import Follower, StaffLinkCode
 
 CODE_PREFIX = "MC"
 CODE_DIGITS = 6
 CODE_LIFETIME = timedelta(minutes=10)
+# Codes are 6 digits: an account guessing them is stopped after MAX_WRONG_CODES wrong ones in an hour.
+MAX_WRONG_CODES = 5
+WRONG_CODES_WINDOW = 3600  # seconds
+log = logging.getLogger(__name__)
 _linked_listeners: list[Callable[[User, datetime], object]] = []
 # As typed on a phone: "MC-123456", "mc 123456", "Mc123456", with stray spaces or a final full stop.
 _CODE_IN_TEXT = re.compile(r"^\s*#?\s*mc\s*[-–_.\s]?\s*(\d{6})\s*[.!]?\s*$", re.IGNORECASE)
@@ -92,10 +100,14 @@ def answer(follower: Follower, text: str, now: datetime | None = None) -> str | 
     if wanted is None:
         return None
     now = now or utcnow()
-    code = db.session.scalar(select(StaffLinkCode).where(StaffLinkCode.code == wanted))
-    user = db.session.get(User, code.user_id) if code is not None else None
     with force_locale("vi"):
+        if _wrong_codes(follower) >= MAX_WRONG_CODES:
+            return gettext("Too many wrong link codes from this Zalo account. Wait an hour, then ask for a new "
+                           "code in Motcua.")
+        code = db.session.scalar(select(StaffLinkCode).where(StaffLinkCode.code == wanted))
+        user = db.session.get(User, code.user_id) if code is not None else None
         if code is None or code.used_at is not None or code.expires_at <= now or not _is_member(user):
+            _count_wrong_code(follower)
             return gettext("This link code is not valid or has expired. Ask for a new code in Motcua and send "
                            "it here within 10 minutes.")
         link(follower, user, code, now)
@@ -122,6 +134,28 @@ def link(follower: Follower, user: User, code: StaffLinkCode, now: datetime) -> 
     db.session.flush()
     for listener in _linked_listeners:
         listener(user, now)
+
+
+def _wrong_codes_key(follower: Follower) -> str:
+    return f"motcua:staff-link-wrong:{require_tenant().id}:{follower.zalo_user_id}"
+
+
+def _wrong_codes(follower: Follower) -> int:
+    """Wrong codes this Zalo account wrote in the last WRONG_CODES_WINDOW. Without Redis the limit is not
+    applied (a code is still 6 random digits, valid 10 minutes, single use)."""
+    try:
+        return int(get_redis().get(_wrong_codes_key(follower)) or 0)
+    except redis.RedisError as error:
+        log.warning("staff link: wrong-code count unavailable (%s)", error)
+        return 0
+
+
+def _count_wrong_code(follower: Follower) -> None:
+    with contextlib.suppress(redis.RedisError):
+        pipe = get_redis().pipeline()
+        pipe.incr(_wrong_codes_key(follower))
+        pipe.expire(_wrong_codes_key(follower), WRONG_CODES_WINDOW)
+        pipe.execute()
 
 
 def _is_member(user: User | None) -> bool:

@@ -148,3 +148,19 @@ def test_a_dossier_code_still_goes_to_the_bot(client, sandbox, oa, tenant_a, mem
     write_to_oa(client, tenant_a, oa, phone["user_id"], "tra cứu 000.00.24.H04-251128-0001")
     [(_, text)] = replies_to(tenant_a, phone["user_id"])
     assert "000.00.24.H04-251128-0001" in text
+
+
+def test_an_account_guessing_codes_is_stopped_after_five_wrong_ones(client, sandbox, oa, tenant_a, member):
+    guesser, owner = (sandbox.add_user(oa.app_id, display_name=name, last_interaction="now")["user_id"]
+                      for name in ("Người đoán mã", "Lê Văn Bình"))
+    code = issue(tenant_a, member).code
+    wrong = [f"MC-{(int(code[3:]) + n) % 1_000_000:06d}" for n in range(1, staff_link.MAX_WRONG_CODES + 1)]
+    for guess in wrong:
+        write_to_oa(client, tenant_a, oa, guesser, guess)
+    write_to_oa(client, tenant_a, oa, guesser, code)  # the right code, too late: refused unread
+    assert linked_to(tenant_a, member) is None
+    texts = [text for _, text in replies_to(tenant_a, guesser)]
+    assert len(texts) == staff_link.MAX_WRONG_CODES + 1 and not texts[0].startswith("Quá nhiều mã")
+    assert texts[-1].startswith("Quá nhiều mã")
+    write_to_oa(client, tenant_a, oa, owner, code)  # the member's own account is not held up
+    assert linked_to(tenant_a, member).zalo_user_id == owner
