@@ -15,6 +15,8 @@ def welcome_text() -> str:
     with force_locale("vi"):
         return gettext(
             "Welcome to %(name)s on Zalo. Send us your dossier code to see where it stands; "
-            "we will also message you here when it changes.",
+            "we will also message you here when it changes. Write \"tin chính sách\" to receive the province's "
+            "policy news, \"phản ánh\" followed by your message to send feedback, or \"dừng\" to stop all "
+            "messages.",
             name=(connection and connection.oa_name) or tenant.name,
         )

@@ -36,7 +36,8 @@ def test_follow_records_the_follower_and_writes_the_welcome_to_the_outbox(client
     with as_tenant(tenant_a):
         [delivery] = db.session.scalars(select(Delivery)).all()
         assert (delivery.recipient_zalo_user_id, delivery.channel, delivery.state) == ("8000001", "cs", "pending")
-        assert "Chào mừng" in delivery.notification.context["text"]
+        text = delivery.notification.context["text"]
+        assert "Chào mừng" in text and "\"tin chính sách\"" in text and "\"dừng\"" in text
 
 
 def test_unfollow_keeps_the_citizen_but_marks_them(client, connected_a, tenant_a):
