@@ -77,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     import platform_core.officials.bot  # noqa: F401 - the "Đã nhận" button of notices, read receipts
     import platform_core.ratings.bot  # noqa: F401 - ratings given in the chat
     import platform_core.ratings.invitations  # noqa: F401 - a returned dossier invites its citizen to rate
+    import platform_core.ratings.zns  # noqa: F401 - Zalo's user_feedback: a rating given in the ZNS template
     from platform_core.api import api_v1
     from platform_core.apikeys.views import apikeys_admin_bp
     from platform_core.auth.views import auth_bp

@@ -6,8 +6,10 @@ sender turns it into whichever channel reaches the recipient when it is sent:
 - consultation (cs): the text, then one line per button telling what to write or open (cs text has no buttons);
 - transaction: a card with the header, the text, the code row ("Mã phản ánh: PA-…"), the status row and the
   buttons;
-- promotion (broadcasts only, `promotion=True`): a promotion card with the banner, header, text and buttons.
-ZNS needs a registered template, so composed messages never go by ZNS.
+- promotion (broadcasts only, `promotion=True`): a promotion card with the banner, header, text and buttons;
+- ZNS, only when the feature gives a ready alternative (`zns`: a template Zalo approved for the OA and its
+  parameters, rendered when the message is written), for a recipient reachable only by phone (a rating
+  invitation with the province's ZNS rating template).
 """
 
 from dataclasses import asdict, dataclass, field
@@ -47,6 +49,14 @@ class ComposedButton:
 
 
 @dataclass(frozen=True)
+class ZnsAlternative:
+    """The same message as a ZNS template: its id in Zalo and its parameters, already rendered."""
+
+    template_id: str
+    params: dict
+
+
+@dataclass(frozen=True)
 class ComposedMessage:
     """What to say. `code_label`/`code` make the card's identifying row ("Mã phản ánh", "PA-2611-0042")."""
 
@@ -60,6 +70,7 @@ class ComposedMessage:
     image_attachment_id: str | None = None
     image_url: str | None = None
     promotion: bool = False
+    zns: ZnsAlternative | None = None
 
     def to_context(self) -> dict:
         context = asdict(self)
@@ -71,11 +82,16 @@ class ComposedMessage:
     def from_context(cls, context: dict) -> "ComposedMessage":
         values = {key: value for key, value in context.items() if key in cls.__dataclass_fields__}
         values["buttons"] = tuple(ComposedButton(**button) for button in context.get("buttons") or ())
+        values["zns"] = ZnsAlternative(**context["zns"]) if context.get("zns") else None
         return cls(**values)
 
 
 def is_composed(context: dict | None) -> bool:
     return bool(context and context.get(COMPOSED_KEY))
+
+
+def has_zns(context: dict | None) -> bool:
+    return is_composed(context) and bool(context.get("zns"))
 
 
 def cs_text(message: ComposedMessage) -> str:

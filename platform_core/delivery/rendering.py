@@ -328,6 +328,13 @@ def _length_problems(field: str, source: str, ast: nodes.Template, limit: int | 
     return []
 
 
+def validate_zns(template_id, params) -> dict[str, list[Problem]]:
+    """`validate` for the ZNS fields alone (a ZNS-only setting, such as the ratings' template)."""
+    errors: dict[str, list[Problem]] = {}
+    _check_zns(errors, template_id, params)
+    return errors
+
+
 def _check_zns(errors: dict, template_id, params) -> None:
     if template_id is not None and not (isinstance(template_id, str) and ZNS_TEMPLATE_ID.match(template_id)):
         errors.setdefault("zns_template_id", []).append(Problem(N_("must be the ZNS template's id in Zalo (digits)")))

@@ -89,7 +89,8 @@ def _routes(delivery, template, now) -> list[routing.Route]:
     if delivery.channel and delivery.fallback_from is None and delivery.notification.event_kind == BOT_REPLY:
         user_id, _ = routing.recipient_user_id(delivery)
         return [routing.Route(delivery.channel, delivery.channel_reason or "", user_id)]
-    return routing.eligible_channels(delivery, has_zns_template=bool(template and template.zns_template_id), now=now)
+    has_zns = bool(template and template.zns_template_id) or composed.has_zns(delivery.notification.context)
+    return routing.eligible_channels(delivery, has_zns_template=has_zns, now=now)
 
 
 def _current_route(delivery, routes):
@@ -109,7 +110,7 @@ def _call(client, delivery, route, template) -> str:
     """Build the message, then call Zalo outside any database transaction (values only, no ORM objects)."""
     context, user_id = delivery.notification.context, route.user_id
     if composed.is_composed(context):
-        return _call_composed(client, composed.ComposedMessage.from_context(context), route)
+        return _call_composed(client, composed.ComposedMessage.from_context(context), route, delivery)
     if route.channel == CS:
         text = context["text"] if template is None else rendering.render_text(template, context)
         return _released(client, lambda token: client.send_text(token, user_id, text).message_id)
@@ -124,7 +125,7 @@ def _call(client, delivery, route, template) -> str:
     raise ValueError(f"unknown channel {route.channel}")
 
 
-def _call_composed(client, message: composed.ComposedMessage, route) -> str:
+def _call_composed(client, message: composed.ComposedMessage, route, delivery) -> str:
     user_id = route.user_id
     if route.channel == CS:
         text = composed.cs_text(message)
@@ -135,6 +136,10 @@ def _call_composed(client, message: composed.ComposedMessage, route) -> str:
     if route.channel == PROMOTION:
         card = composed.promotion_card(message)
         return _released(client, lambda token: client.send_promotion(token, user_id, card).message_id)
+    if route.channel == ZNS and message.zns is not None:
+        zns, phone, tracking_id = message.zns, delivery.recipient_phone, delivery.id.hex
+        return _released(client, lambda token: client.send_zns(token, phone, zns.template_id, zns.params,
+                                                                tracking_id=tracking_id).msg_id)
     raise ValueError(f"a composed message cannot go by {route.channel}")
 
 

@@ -9,6 +9,8 @@ the save goes ahead and the editor says the check was skipped: Zalo checks every
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
+
 from platform_core.delivery import rendering
 from platform_core.delivery.rendering import N_, Problem
 from platform_core.zalo.client_registry import zalo_client
@@ -18,6 +20,10 @@ from platform_core.zalo.tokens import ZaloNotConnected, with_access_token
 ENABLED = "ENABLE"
 INVALID_TEMPLATE = -109
 NOT_CONNECTED, NO_ANSWER = "not_connected", "no_answer"  # why a check was skipped
+ZNS_SKIPPED = {  # what the admin is told then
+    NOT_CONNECTED: _l("The ZNS parameters were not checked with Zalo: connect the Zalo OA to check them."),
+    NO_ANSWER: _l("The ZNS parameters were not checked: Zalo did not answer. Save again later to check them."),
+}
 
 
 @dataclass(frozen=True)

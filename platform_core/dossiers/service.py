@@ -23,8 +23,7 @@ from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.tenancy.context import require_tenant
 from platform_core.tenancy.models import Tenant
-from platform_core.zalo.connection import get_connection
-from platform_core.zalo.constants import STATUS_CONNECTED
+from platform_core.zalo.connection import connected_oa_name
 from platform_core.zalo.phone import PhoneError, to_e164
 
 _event_listeners: list[Callable[..., object]] = []
@@ -228,12 +227,7 @@ def _add_event(dossier: Dossier, event: DossierEvent, procedure: Procedure, simu
     dossier.events.append(event)
     db.session.flush()
     notify_dossier_event(dossier, event, procedure, db.session.get(Tenant, require_tenant().id),
-                         oa_name=_connected_oa_name(), simulated=simulated)
+                         oa_name=connected_oa_name(), simulated=simulated)
     for listener in _event_listeners:
         listener(dossier, event, procedure, simulated=simulated)
     db.session.flush()
-
-
-def _connected_oa_name() -> str | None:
-    connection = get_connection()
-    return connection.oa_name if connection is not None and connection.status == STATUS_CONNECTED else None

@@ -1,10 +1,13 @@
-"""The citizen's rating form (public page, with CSRF) and the console's report filters (GET, no CSRF)."""
+"""The citizen's rating form (public page, with CSRF), the console's report filters (GET, no CSRF) and the
+province's ZNS rating template (admins, with CSRF)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, Form, RadioField, SearchField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from platform_core.delivery.admin.template_forms import ZnsFields, translate_errors
+from platform_core.delivery.templates import zns_param_lines
 from platform_core.ratings.constants import CRITERIA, SCALE
 from platform_core.ratings.service import MAX_COMMENT
 
@@ -56,3 +59,26 @@ class RatingFilterForm(Form):
     def validate_end(self, field):
         if field.data and self.start.data and field.data < self.start.data:
             raise ValidationError(_l("Must not be before the start."))
+
+
+class RatingZnsForm(ZnsFields, FlaskForm):
+    """The ZNS rating template's id (empty: none) and its parameters, read and checked as the message
+    templates' ZNS fields are."""
+
+    @classmethod
+    def of(cls, setting) -> "RatingZnsForm":
+        if setting is None:
+            return cls(formdata=None)
+        return cls(formdata=None, data={"zns_template_id": setting.zns_template_id,
+                                        "zns_params": "\n".join(zns_param_lines(setting.zns_params))})
+
+    def zns_fields(self) -> dict:
+        return {"zns_template_id": self.zns_template_id.data, "zns_params": self._zns_params()}
+
+    def show_errors(self, errors: dict) -> None:
+        for name, texts in translate_errors(errors).items():
+            self._add_errors(self.zns_template_id if name == "zns_template_id" else self.zns_params, texts)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.zns_template_id.errors or self.zns_params.errors)

@@ -9,9 +9,12 @@ invited on 9 is not invited again on 10.
 
 The message (a composed message, delivery/composed.py) offers three levels as reply buttons ("DG <code> 5"),
 the full rating page as a link (all five levels, criteria, comment), and says that a digit 1-5 answers too.
+Where the province has a ZNS rating template (ratings/zns.py), the message carries it as its ZNS form, for a
+citizen reachable only by phone.
 """
 
 import secrets
+from dataclasses import replace
 
 from flask import current_app
 from sqlalchemy import select
@@ -25,6 +28,7 @@ from platform_core.delivery.outbox import send_composed
 from platform_core.dossiers.constants import RESULT_READY, RETURNED
 from platform_core.dossiers.service import on_event_recorded
 from platform_core.extensions import db
+from platform_core.ratings import zns
 from platform_core.ratings.constants import EVENT_KIND, INVITATION_LIFETIME, SCALE
 from platform_core.ratings.models import RatingInvitation
 from platform_core.ratings.service import token_for
@@ -63,8 +67,10 @@ def invite_on_return(dossier, event, procedure, simulated: bool = False) -> Rati
     )
     db.session.add(invitation)
     db.session.flush()
+    message = replace(invitation_message(dossier, procedure, event.to_status, invitation),
+                      zns=zns.alternative(dossier, event, procedure))
     notification = send_composed(
-        invitation_message(dossier, procedure, event.to_status, invitation), event_kind=EVENT_KIND,
+        message, event_kind=EVENT_KIND,
         idempotency_key=f"rating-invitation:{invitation.id}", zalo_user_id=dossier.applicant_zalo_user_id,
         phone=dossier.applicant_phone, dossier_id=dossier.id, simulated=simulated,
     )

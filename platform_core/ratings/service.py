@@ -52,6 +52,7 @@ class RatingInput:
     criteria: dict | None = None  # {criterion code: score}, the criteria answered
     comment: str | None = None
     keep_details: bool = False  # True from the chat (a level only): the page's criteria and comment stay
+    tags: tuple[str, ...] = ()  # the remarks chosen in a ZNS rating template (Zalo's `feedbacks`)
 
 
 # --- links --------------------------------------------------------------------------------------------------
@@ -141,6 +142,7 @@ def submit(invitation: RatingInvitation, given: RatingInput, channel: str, now: 
     if not given.keep_details:
         rating.criteria_scores = dict(given.criteria or {})
         rating.comment = (given.comment or "").strip() or None
+        rating.tags = list(given.tags)
     invitation.status = SUBMITTED
     db.session.flush()
     return rating

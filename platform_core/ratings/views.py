@@ -1,15 +1,22 @@
 """Province console: satisfaction. Recent ratings with filters, and the reports for a period (by procedure,
-agency and month, and Decision 766's dossier-satisfaction figure with its parts). Officers and admins."""
+agency and month, and Decision 766's dossier-satisfaction figure with its parts): officers and admins. The
+province's ZNS rating template: admins."""
 
 from datetime import date
 
-from flask import abort, render_template, request
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
-from platform_core.auth.permissions import officer_required
+from platform_core.auth.constants import ROLE_ADMIN
+from platform_core.auth.permissions import admin_required, officer_required
 from platform_core.console.paging import page_number
 from platform_core.db.types import utcnow
-from platform_core.delivery.context import VIETNAM
-from platform_core.ratings import console, reports
+from platform_core.delivery import rendering, templates
+from platform_core.delivery.context import CONTEXT_FIELDS, VIETNAM
+from platform_core.delivery.zns_check import ZNS_SKIPPED, ZnsCheck, check_zns
+from platform_core.extensions import db
+from platform_core.ratings import console, reports, zns
 from platform_core.ratings.constants import (
     CHANNEL_LABELS,
     CRITERIA,
@@ -18,7 +25,7 @@ from platform_core.ratings.constants import (
     SCALE,
     SCORES,
 )
-from platform_core.ratings.forms import RatingFilterForm
+from platform_core.ratings.forms import RatingFilterForm, RatingZnsForm
 from platform_core.tenancy.resolution import tenant_blueprint
 
 ratings_admin_bp = tenant_blueprint("ratings_admin", __name__, url_prefix="/admin/ratings")
@@ -35,8 +42,33 @@ def index():
         figure=reports.decision_766_figure(chosen.start, chosen.end), target=reports.DECISION_766_TARGET,
         invitations=reports.invitation_summary(chosen.start, chosen.end), invitation_labels=INVITATION_STATUS_LABELS,
         page=console.recent_ratings(chosen, page_number(request.args.get("page"))), scale=SCALE, scores=SCORES,
-        channel_labels=CHANNEL_LABELS,
+        channel_labels=CHANNEL_LABELS, may_configure=current_user.has_tenant_role(g.tenant.id, ROLE_ADMIN),
+        zns_template=zns.current(),
     )
+
+
+@ratings_admin_bp.route("/zns", methods=["GET", "POST"])
+@admin_required
+def zns_template():
+    """The province's ZNS rating template: checked as a message template's ZNS fields are (syntax, then
+    Zalo's own description of the template), saved, or removed by emptying the id."""
+    form = RatingZnsForm() if request.method == "POST" else RatingZnsForm.of(zns.current())
+    if form.validate_on_submit():
+        fields = form.zns_fields()
+        form.show_errors(rendering.validate_zns(fields["zns_template_id"], fields["zns_params"] or None))
+        checked = ZnsCheck() if form.has_errors else check_zns(fields)
+        form.show_errors(checked.problems)
+        if not form.has_errors:
+            zns.save(fields["zns_template_id"], fields["zns_params"], current_user)
+            db.session.commit()
+            flash(_("ZNS rating template saved.") if fields["zns_template_id"] else
+                  _("ZNS rating template removed: invitations go by Zalo chat only."), "success")
+            if checked.skipped:
+                flash(str(ZNS_SKIPPED[checked.skipped]), "info")
+            return redirect(url_for(".zns_template"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("ratings/zns.html", form=form, context_fields=CONTEXT_FIELDS,
+                           sample=templates.sample_context()), status
 
 
 @ratings_admin_bp.get("/<uuid:rating_id>")

@@ -113,6 +113,15 @@ def zns_received(name, app: App, user: User | None, fields: dict, ts: str) -> di
             "event_name": "user_received_message", "message": message, "timestamp": ts}
 
 
+def zns_feedback(name, app: App, user, fields: dict, ts: str) -> dict:
+    """A citizen rated with a ZNS rating template (Zalo's `user_feedback`, sent with X-ZEvent-Server: ZNS):
+    the stars (`rate` 1-5), the remarks they ticked (`feedbacks`), a `note`, and the ZNS message's ids."""
+    message = {"note": fields.get("note", ""), "rate": fields.get("rate", 5), "submit_time": ts,
+               "msg_id": fields.get("msg_id") or new_msg_id(), "feedbacks": list(fields.get("feedbacks") or []),
+               "tracking_id": fields.get("tracking_id", "")}
+    return {"app_id": app.app_id, "oa_id": app.oa_id, "event_name": name, "message": message, "timestamp": ts}
+
+
 def change_template_status(name, app: App, user, fields: dict, ts: str) -> dict:
     return {"oa_id": app.oa_id, "app_id": app.app_id, "event_name": name,
             "template_id": str(fields.get("template_id", "")),
@@ -129,6 +138,7 @@ BUILDERS = {
     "user_submit_info": submit_info,
     "user_click_chatnow": user_scoped, "user_withdraw": user_scoped,
     "zns_user_received_message": zns_received,
+    "user_feedback": zns_feedback,
     "change_template_status": change_template_status,
 }
 

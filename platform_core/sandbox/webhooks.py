@@ -36,6 +36,9 @@ def serialise(body: dict) -> bytes:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+ZNS_EVENTS = ("zns_user_received_message", "user_feedback")
+
+
 def emit(state: SandboxState, name: str, app_id: str, fields: dict | None = None, tamper: str | None = None,
          twice: bool = False) -> dict:
     """Build, sign and deliver one event now; returns the delivery record (retries continue in background)."""
@@ -51,7 +54,7 @@ def emit(state: SandboxState, name: str, app_id: str, fields: dict | None = None
     body = events.build(name, app, user, fields, timestamp)
     scenarios.after_event(state, name, app, user, body)
     raw, headers = sign(state, app, body, timestamp, tamper)
-    if name == "zns_user_received_message":
+    if name in ZNS_EVENTS:
         headers["X-ZEvent-Server"] = "ZNS"
     record = _new_record(state, name, app, raw, headers, tamper)
     deliver(state, record, raw, headers)

@@ -23,6 +23,12 @@ def get_connection() -> ZaloConnection | None:
     return db.session.scalar(select(ZaloConnection))
 
 
+def connected_oa_name() -> str | None:
+    """The OA's name while the tenant in context is connected (messages name it), else None."""
+    connection = get_connection()
+    return connection.oa_name if connection is not None and connection.status == STATUS_CONNECTED else None
+
+
 def get_or_create_connection() -> ZaloConnection:
     connection = get_connection()
     if connection is None:

@@ -84,7 +84,7 @@ def identify(body: dict) -> EventIdentity:
     name = str(body.get("event_name", ""))
     if name in ("follow", "unfollow"):
         oa_id, user_id = body.get("oa_id"), (body.get("follower") or {}).get("id")
-    elif name in ("user_click_chatnow", "user_withdraw", "widget_interaction_accepted"):
+    elif name in ("user_click_chatnow", "user_withdraw", "widget_interaction_accepted", "user_feedback"):
         oa_id = body.get("oa_id")
         user_id = body.get("user_id") or (body.get("data") or {}).get("user_id")
     elif name.startswith("oa_send_") or name in ("user_received_message", "user_seen_message"):

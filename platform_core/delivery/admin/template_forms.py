@@ -30,7 +30,41 @@ def _blank_to_none(value):
     return value or None
 
 
-class TemplateForm(FlaskForm):
+class ZnsFields:
+    """The ZNS template id and its parameter lines (“name: value”), and how those lines are read: the template
+    editor's and the ratings' ZNS template's."""
+
+    zns_template_id = StringField(
+        _l("ZNS template id"), filters=[_blank_to_none], render_kw={"inputmode": "numeric", "autocomplete": "off"},
+        description=_l("For citizens reachable only by phone number: the id of a ZNS template Zalo approved for "
+                       "your OA. Leave empty if you have none."))
+    zns_params = TextAreaField(
+        _l("ZNS parameters"), render_kw={"rows": 5, "spellcheck": "false"},
+        description=_l("One parameter a line, as “name: value”, e.g. customer_name: {{ nguoi_nop }}. The names "
+                       "are those of the ZNS template."))
+
+    def _zns_params(self) -> dict[str, str]:
+        params: dict[str, str] = {}
+        for number, line in enumerate((self.zns_params.data or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, colon, source = line.partition(":")
+            name = name.strip()
+            if not colon or not name:
+                self._add_errors(self.zns_params, [_("Line %(line)s: write “name: value”.", line=number)])
+            elif name in params:
+                self._add_errors(self.zns_params, [_("Line %(line)s: “%(name)s” is given twice.", line=number,
+                                                     name=name)])
+            else:
+                params[name] = source.strip()
+        return params
+
+    @staticmethod
+    def _add_errors(field, texts: list[str]) -> None:
+        field.errors = [*field.errors, *texts]
+
+
+class TemplateForm(ZnsFields, FlaskForm):
     based_on = HiddenField()  # the version the admin started from (a save made meanwhile is not overwritten)
     card_header = StringField(
         _l("Card title"),
@@ -48,14 +82,6 @@ class TemplateForm(FlaskForm):
         _l("Chat message"), render_kw={"rows": 10, "spellcheck": "false"},
         description=_l("Sent instead of the card when the citizen wrote to the OA in the last 7 days. At most "
                        "%(limit)s characters.", limit=TEXT_LIMITS["text"]))
-    zns_template_id = StringField(
-        _l("ZNS template id"), filters=[_blank_to_none], render_kw={"inputmode": "numeric", "autocomplete": "off"},
-        description=_l("For citizens reachable only by phone number: the id of a ZNS template Zalo approved for "
-                       "your OA. Leave empty if you have none."))
-    zns_params = TextAreaField(
-        _l("ZNS parameters"), render_kw={"rows": 5, "spellcheck": "false"},
-        description=_l("One parameter a line, as “name: value”, e.g. customer_name: {{ nguoi_nop }}. The names "
-                       "are those of the ZNS template."))
 
     @classmethod
     def of(cls, template) -> "TemplateForm":
@@ -96,25 +122,6 @@ class TemplateForm(FlaskForm):
             found["_form"] = list(self.general_errors)
         return found
 
-    def _zns_params(self) -> dict[str, str]:
-        params: dict[str, str] = {}
-        for number, line in enumerate((self.zns_params.data or "").splitlines(), start=1):
-            if not line.strip():
-                continue
-            name, colon, source = line.partition(":")
-            name = name.strip()
-            if not colon or not name:
-                self._add_errors(self.zns_params, [_("Line %(line)s: write “name: value”.", line=number)])
-            elif name in params:
-                self._add_errors(self.zns_params, [_("Line %(line)s: “%(name)s” is given twice.", line=number,
-                                                     name=name)])
-            else:
-                params[name] = source.strip()
-        return params
-
-    @staticmethod
-    def _add_errors(field, texts: list[str]) -> None:
-        field.errors = [*field.errors, *texts]
 
 
 def translate_errors(errors: dict) -> dict[str, list[str]]:

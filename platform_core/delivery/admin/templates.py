@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from platform_core.auth.permissions import admin_required
@@ -18,18 +17,12 @@ from platform_core.delivery.admin.template_forms import EDITED_FIELDS, TemplateF
 from platform_core.delivery.context import CONTEXT_FIELDS
 from platform_core.delivery.rendering import TEXT_LIMITS, RenderError
 from platform_core.delivery.templates import TemplateInvalid
-from platform_core.delivery.zns_check import NO_ANSWER, NOT_CONNECTED, ZnsCheck, check_zns
+from platform_core.delivery.zns_check import ZNS_SKIPPED, ZnsCheck, check_zns
 from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.tenancy.resolution import tenant_blueprint
 
 templates_admin_bp = tenant_blueprint("templates_admin", __name__, url_prefix="/admin/templates")
-
-ZNS_SKIPPED = {
-    NOT_CONNECTED: _l("The ZNS parameters were not checked with Zalo: connect the Zalo OA to check them."),
-    NO_ANSWER: _l("The ZNS parameters were not checked: Zalo did not answer. Save again later to check them."),
-}
-
 
 @templates_admin_bp.get("/")
 @admin_required

@@ -1,0 +1,117 @@
+"""The ZNS rating path (zalo-oa.md §3): a province that has a ZNS rating template approved by Zalo names it
+here, with its parameters written as in the message templates ("customer_name: {{ nguoi_nop }}", the dossier
+fields). A citizen the invitation cannot reach on Zalo chat, but whose phone is known, then gets that template
+by ZNS; they rate with its stars in Zalo, and Zalo's `user_feedback` event (rate 1-5, the remarks they ticked,
+a note) is recorded as their rating, like one given on the rating page.
+"""
+
+import logging
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select
+
+from platform_core.auth.audit import record_event
+from platform_core.db.types import utcnow
+from platform_core.delivery import rendering
+from platform_core.delivery.composed import ZnsAlternative
+from platform_core.delivery.context import dossier_context
+from platform_core.delivery.models import Delivery
+from platform_core.extensions import db
+from platform_core.ratings.constants import CHANNEL_ZNS
+from platform_core.ratings.models import RatingInvitation, RatingZnsTemplate
+from platform_core.ratings.service import BadRating, RatingInput, RatingLocked, is_expired, submit
+from platform_core.tenancy.context import require_tenant
+from platform_core.tenancy.models import Tenant
+from platform_core.zalo.connection import connected_oa_name
+from platform_core.zalo.constants import EVENT_IGNORED, EVENT_PROCESSED
+from platform_core.zalo.events import register_handler
+from platform_core.zalo.models import ZaloEvent
+
+log = logging.getLogger(__name__)
+FEEDBACK_EVENT = "user_feedback"
+
+
+def current() -> RatingZnsTemplate | None:
+    """The tenant-in-context's ZNS rating template, or None."""
+    return db.session.scalar(select(RatingZnsTemplate))
+
+
+def save(template_id: str | None, params: dict, actor=None) -> RatingZnsTemplate | None:
+    """Set the template (checked by the caller: rendering.validate_zns, zns_check); no id removes it."""
+    setting = current()
+    if not template_id:
+        if setting is not None:
+            db.session.delete(setting)
+    else:
+        setting = setting or RatingZnsTemplate()
+        setting.zns_template_id, setting.zns_params, setting.updated_by_id = template_id, params, actor.id
+        db.session.add(setting)
+    db.session.flush()
+    record_event("rating_zns_template_saved", actor=actor, details={"zns_template_id": template_id})
+    return setting if template_id else None
+
+
+def alternative(dossier, event, procedure) -> ZnsAlternative | None:
+    """The invitation as the province's ZNS rating template, for a citizen with a phone; None when there is no
+    template, no phone, or a parameter cannot be rendered for this dossier (the chat invitation still goes)."""
+    setting = current()
+    if setting is None or not dossier.applicant_phone:
+        return None
+    context = dossier_context(dossier, event, procedure, db.session.get(Tenant, require_tenant().id),
+                              connected_oa_name())
+    fields = {"zns_template_id": setting.zns_template_id, "zns_params": setting.zns_params}
+    try:
+        template_id, params = rendering.render_zns(fields, context)
+    except rendering.RenderError as error:
+        log.warning("rating ZNS template %s: %s", setting.zns_template_id, error)
+        return None
+    return ZnsAlternative(template_id, params)
+
+
+def on_user_feedback(event: ZaloEvent, body: dict, now: datetime | None = None) -> str:
+    """Zalo's `user_feedback`: a citizen rated with the ZNS template. Recorded when it answers one of our
+    invitations still open; otherwise ignored (another template's rating, an expired or locked invitation)."""
+    message = body.get("message") or {}
+    invitation = _invitation_for(str(message.get("tracking_id") or ""), str(message.get("msg_id") or ""))
+    now = now or utcnow()
+    if invitation is None or is_expired(invitation, now):
+        return EVENT_IGNORED
+    feedbacks = message.get("feedbacks") or []
+    given = RatingInput(score=_score(message.get("rate")), comment=str(message.get("note") or "")[:1000] or None,
+                        tags=tuple(str(remark)[:200] for remark in feedbacks if str(remark).strip()))
+    try:
+        submit(invitation, given, CHANNEL_ZNS, now)
+    except (RatingLocked, BadRating):
+        return EVENT_IGNORED
+    return EVENT_PROCESSED
+
+
+def _score(rate) -> int:
+    try:
+        return int(rate)
+    except (TypeError, ValueError):
+        return 0  # refused by submit's check as any score off the scale
+
+
+def _invitation_for(tracking_id: str, msg_id: str) -> RatingInvitation | None:
+    """The invitation whose ZNS message this was: by our tracking id (the delivery's id), else Zalo's msg id."""
+    delivery = None
+    if len(tracking_id) == 32:
+        delivery = db.session.scalar(select(Delivery).where(Delivery.id == _uuid(tracking_id)))
+    if delivery is None and msg_id:
+        delivery = db.session.scalar(select(Delivery).where(Delivery.provider_message_id == msg_id))
+    if delivery is None:
+        return None
+    return db.session.scalar(select(RatingInvitation).where(
+        RatingInvitation.notification_id == delivery.notification_id))
+
+
+def _uuid(hex_id: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(hex=hex_id)
+    except ValueError:
+        return None
+
+
+register_handler(FEEDBACK_EVENT, on_user_feedback)
