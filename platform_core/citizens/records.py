@@ -216,8 +216,11 @@ def _erase_chat_words(notification_ids: set) -> None:
 
 
 def _blank(value):
+    """Strings emptied, lists emptied, mappings (a ZNS alternative's parameters) blanked inside."""
     if isinstance(value, str):
         return ""
+    if isinstance(value, dict):
+        return {key: _blank(inner) for key, inner in value.items()}
     return [] if isinstance(value, list | tuple) else value
 
 

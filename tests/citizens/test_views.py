@@ -13,7 +13,7 @@ from platform_core.citizens.constants import METHOD_ZALO_CHAT, PURPOSE_NEWS
 from platform_core.citizens.retention import periods
 from platform_core.citizens.screen import ERASED
 from platform_core.db.types import utcnow
-from platform_core.delivery.composed import ComposedMessage
+from platform_core.delivery.composed import ComposedMessage, ZnsAlternative
 from platform_core.delivery.models import Delivery, Notification
 from platform_core.delivery.outbox import send_composed, send_reply
 from platform_core.dossiers.models import Dossier
@@ -144,7 +144,8 @@ def test_erasure_blanks_contact_and_chat_data_and_keeps_the_dossier(admin_a, ten
     citizen_in(tenant_a)
     citizen_in(tenant_b, name=CANARY)
     with as_tenant(tenant_a):
-        send_composed(ComposedMessage("Đã nhận phản ánh của Nguyễn Văn An: đường hỏng", code="PA-1"),
+        send_composed(ComposedMessage("Đã nhận phản ánh của Nguyễn Văn An: đường hỏng", code="PA-1",
+                                      zns=ZnsAlternative("260001", {"ten_khach_hang": "Nguyễn Văn An"})),
                       event_kind="feedback_ack", idempotency_key="ack-1", zalo_user_id=UID)
         send_composed(ComposedMessage("Lịch tiếp công dân tháng 12", promotion=True), event_kind="broadcast",
                       idempotency_key="news-1", zalo_user_id=UID, message_class="bulk")
