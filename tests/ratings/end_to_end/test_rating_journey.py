@@ -4,37 +4,25 @@ citizen taps a level in the chat (a signed webhook from the sandbox), then chang
 rating appears in the console's report."""
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import select
 
 from platform_core.delivery.context import VIETNAM
 from platform_core.extensions import db
 from platform_core.ratings import reports
-from platform_core.ratings.models import Rating
 from tests import factories
 from tests.auth.support import add_membership
 from tests.pipeline.stack import add_province
+from tests.ratings.end_to_end.support import return_through_api, stored_rating
 
 CODE = "000.00.24.H04-251128-0042"
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
 
 
 def messages_with(sandbox, province, citizen, words: str) -> list:
     return [message for message in sandbox.messages(oa_id=province.oa_id, user_id=citizen["user_id"])
             if words in str(message["body"])]
-
-
-def stored_rating(stack) -> Rating | None:
-    with stack.app.app_context(), stack.in_tenant("bac-ninh"):
-        rating = db.session.scalar(select(Rating))
-        db.session.remove()
-        return rating
 
 
 def test_a_returned_dossier_is_rated_from_zalo_and_shows_in_the_report(stack, zalo_sandbox):
@@ -44,18 +32,8 @@ def test_a_returned_dossier_is_rated_from_zalo_and_shows_in_the_report(stack, za
                                     is_follower=True, last_interaction=-30 * 86400)
     stack.start_workers(2)
     stack.start_pump()
-    api = httpx.Client(base_url=f"{stack.url}/api/v1", headers={"Authorization": f"Bearer {province.api_key}"},
-                       timeout=10)
-    received = datetime.now(UTC) - timedelta(days=3)
-    created = api.post("/dossiers", json={
-        "code": CODE, "procedure_code": "1.004222", "received_at": iso(received),
-        "due_at": iso(received + timedelta(days=9)),
-        "applicant": {"name": "Nguyễn Văn An", "phone": "0912345678", "zalo_user_id": citizen["user_id"]},
-    })
-    assert created.status_code == 201, created.text
-    for status in ("processing", "result_ready", "returned"):
-        response = api.post(f"/dossiers/{CODE}/events", json={"status": status, "occurred_at": iso(datetime.now(UTC))})
-        assert response.status_code == 201, response.text
+    return_through_api(stack, province, CODE,
+                       {"name": "Nguyễn Văn An", "phone": "0912345678", "zalo_user_id": citizen["user_id"]})
 
     # The invitation reaches the citizen's phone as a card: three levels to tap, and the rating page.
     [card] = zalo_sandbox.wait_for(lambda: messages_with(zalo_sandbox, province, citizen, "Mời đánh giá"), timeout=60)

@@ -3,28 +3,15 @@ template returns a dossier of a citizen it knows only by phone; the invitation g
 parameters; the citizen gives three stars in Zalo, and the sandbox posts the signed `user_feedback` event
 (with its ZNS header) to the province's webhook; a worker records it as the dossier's rating."""
 
-from datetime import UTC, datetime, timedelta
 
-import httpx
-from sqlalchemy import select
 
 from platform_core.extensions import db
-from platform_core.ratings.models import Rating, RatingZnsTemplate
+from platform_core.ratings.models import RatingZnsTemplate
 from tests.pipeline.stack import add_province
+from tests.ratings.end_to_end.support import return_through_api, stored_rating
 
 CODE = "000.00.24.H04-251128-0077"
 PHONE = "0987654321"
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
-
-
-def stored_rating(stack) -> Rating | None:
-    with stack.app.app_context(), stack.in_tenant("bac-ninh"):
-        rating = db.session.scalar(select(Rating))
-        db.session.remove()
-        return rating
 
 
 def test_a_citizen_known_only_by_phone_rates_with_the_zns_template(stack, zalo_sandbox):
@@ -40,17 +27,7 @@ def test_a_citizen_known_only_by_phone_rates_with_the_zns_template(stack, zalo_s
         db.session.remove()
     stack.start_workers(2)
     stack.start_pump()
-    api = httpx.Client(base_url=f"{stack.url}/api/v1", headers={"Authorization": f"Bearer {province.api_key}"},
-                       timeout=10)
-    received = datetime.now(UTC) - timedelta(days=3)
-    created = api.post("/dossiers", json={
-        "code": CODE, "procedure_code": "1.004222", "received_at": iso(received),
-        "due_at": iso(received + timedelta(days=9)), "applicant": {"name": "Trần Thị Bích", "phone": PHONE},
-    })
-    assert created.status_code == 201, created.text
-    for status in ("processing", "result_ready", "returned"):
-        response = api.post(f"/dossiers/{CODE}/events", json={"status": status, "occurred_at": iso(datetime.now(UTC))})
-        assert response.status_code == 201, response.text
+    return_through_api(stack, province, CODE, {"name": "Trần Thị Bích", "phone": PHONE})
 
     def invitation_by_zns():
         return [m for m in zalo_sandbox.messages(oa_id=province.oa_id)
