@@ -32,7 +32,7 @@ DAYS_OFF: dict[date, str] = {
     date(2025, 9, 2): "Quốc khánh",
     # 2026 (Ministry of Home Affairs; lunar new year on Tuesday 17/2)
     date(2026, 1, 1): "Tết Dương lịch",
-    date(2026, 1, 2): "Nghỉ hoán đổi (làm bù thứ Bảy 10/1)",  # UNCONFIRMED swap, as proposed for 2026
+    date(2026, 1, 2): "Nghỉ hoán đổi (làm bù thứ Bảy 10/1)",  # Văn bản 12729/VPCP-KGVX, 25/12/2025
     date(2026, 2, 16): "Tết Nguyên đán (29 tháng Chạp)",
     date(2026, 2, 17): "Tết Nguyên đán (mùng 1)",
     date(2026, 2, 18): "Tết Nguyên đán (mùng 2)",
@@ -60,7 +60,7 @@ DAYS_OFF: dict[date, str] = {
 # Saturdays made working days by an announced swap.
 WORKING_SATURDAYS: dict[date, str] = {
     date(2025, 4, 26): "Làm bù cho thứ Sáu 2/5/2025",
-    date(2026, 1, 10): "Làm bù cho thứ Sáu 2/1/2026",  # UNCONFIRMED, goes with the 2/1/2026 swap above
+    date(2026, 1, 10): "Làm bù cho thứ Sáu 2/1/2026",  # Văn bản 12729/VPCP-KGVX, 25/12/2025
 }
 
 YEARS = (2025, 2026, 2027)
