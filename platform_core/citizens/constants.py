@@ -38,7 +38,7 @@ REQUEST_KIND_LABELS = {
 }
 REQUEST_STATUS_LABELS = {REQUEST_OPEN: _l("Open"), REQUEST_DONE: _l("Completed"), REQUEST_REFUSED: _l("Refused")}
 RETENTION_LABELS = {
-    RETENTION_CHAT: _l("Chat messages (raw webhook bodies)"),
+    RETENTION_CHAT: _l("Chat messages: what citizens wrote and the replies sent in the chat"),
     RETENTION_CONTACT: _l("Contacts of citizens who no longer follow the OA and went quiet"),
     RETENTION_DELIVERIES: _l("Recipients of sent messages"),
 }

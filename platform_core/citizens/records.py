@@ -42,12 +42,13 @@ from platform_core.feedback.models import Feedback
 from platform_core.ratings.models import Rating, RatingInvitation
 from platform_core.zalo.models import DataSubjectRequest, Follower, ZaloEvent
 
+ERASED_KEY = "erased"  # on a blanked notification context, as on an erased webhook body
 SKIPPED_COLUMNS = {"tenant_id", "data", "lookup_secret", "request_checksum", "claim_token"}
 
 
 def erased_body(event_name: str) -> str:
     """What is left of a raw webhook body once erased or past its retention."""
-    return json.dumps({"event_name": event_name, "erased": True})
+    return json.dumps({"event_name": event_name, ERASED_KEY: True})
 
 
 # --- what is held -------------------------------------------------------------------------------------------
@@ -200,19 +201,23 @@ def _erase_deliveries(who: Citizen) -> int:
         if delivery.state == PENDING:
             fail(delivery, None, ERASED)
         delivery.recipient_zalo_user_id = delivery.recipient_phone = None
-    _erase_chat_words({delivery.notification_id for delivery in deliveries})
+    erase_chat_words({delivery.notification_id for delivery in deliveries})
     return len(deliveries)
 
 
-def _erase_chat_words(notification_ids: set) -> None:
+def erase_chat_words(notification_ids: set) -> int:
     """Blank the words of the bot's replies and of composed messages (not broadcasts) among these
-    notifications, keeping the context's shape (composed messages still parse)."""
+    notifications, keeping the context's shape (composed messages still parse) and marking it erased.
+    Returns how many were blanked."""
     if not notification_ids:
-        return
+        return 0
+    count = 0
     for notification in _all(select(Notification).where(Notification.id.in_(notification_ids))):
         context = notification.context or {}
         if notification.event_kind == BOT_REPLY or (is_composed(context) and not context.get("promotion")):
-            notification.context = {key: _blank(value) for key, value in context.items()}
+            notification.context = {**{key: _blank(value) for key, value in context.items()}, ERASED_KEY: True}
+            count += 1
+    return count
 
 
 def _blank(value):

@@ -1,7 +1,9 @@
 """A province's retention periods and the nightly purge that applies them (dossier records are never purged).
 
 - chat events: raw webhook bodies older than the period are replaced by a stub (the event's name and times
-  stay, for counts and audit);
+  stay, for counts and audit); so are the words of the messages sent back in the chat (the bot's replies,
+  composed messages such as feedback acknowledgements) once nothing is waiting to send them. A dossier
+  notice's values are a copy of the dossier record and a broadcast's are the same for every follower: kept;
 - inactive contacts: a follower who no longer follows the OA and has not interacted for the period has their
   display name, phone, shared info and commune blanked (a team member's linked account is left alone);
 - delivery records: recipient Zalo id and phone of finished deliveries older than the period are blanked
@@ -11,7 +13,7 @@
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import String, and_, cast, or_, select, update
 
 from platform_core.auth.audit import record_event
 from platform_core.citizens.constants import (
@@ -23,15 +25,17 @@ from platform_core.citizens.constants import (
     RETENTION_DELIVERIES,
 )
 from platform_core.citizens.models import RetentionPolicy
-from platform_core.citizens.records import anonymise_follower, erased_body
+from platform_core.citizens.records import ERASED_KEY, anonymise_follower, erase_chat_words, erased_body
 from platform_core.db.types import utcnow
 from platform_core.delivery.constants import PENDING, SENDING
-from platform_core.delivery.models import Delivery
+from platform_core.delivery.models import Delivery, Notification
+from platform_core.delivery.outbox import BOT_REPLY
 from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.zalo.models import Follower, ZaloEvent
 
 BATCH = 500
+CHAT_REPLIES = "chat_replies"  # counted with the chat events' period, not a period of its own
 
 
 class RetentionError(FieldError):
@@ -67,8 +71,10 @@ def set_periods(values: dict[str, int], actor=None) -> dict[str, int]:
 def purge(now: datetime | None = None) -> dict[str, int]:
     """Apply the tenant in context's periods; one audit event with the counts."""
     now, days = now or utcnow(), periods()
+    chat_cutoff = now - timedelta(days=days[RETENTION_CHAT])
     counts = {
-        RETENTION_CHAT: _purge_events(now - timedelta(days=days[RETENTION_CHAT])),
+        RETENTION_CHAT: _purge_events(chat_cutoff),
+        CHAT_REPLIES: _purge_chat_words(chat_cutoff),
         RETENTION_CONTACT: _purge_contacts(now - timedelta(days=days[RETENTION_CONTACT]), now),
         RETENTION_DELIVERIES: _purge_deliveries(now - timedelta(days=days[RETENTION_DELIVERIES])),
     }
@@ -90,6 +96,27 @@ def _purge_events(cutoff: datetime) -> int:
         db.session.flush()
         count += len(events)
         if len(events) < BATCH:
+            return count
+
+
+def _purge_chat_words(cutoff: datetime) -> int:
+    """In batches. The JSON context is matched as text: records.erase_chat_words marks what it blanked, and a
+    candidate here is always one it blanks, so every batch shrinks what is left."""
+    context = cast(Notification.context, String)
+    waiting = select(Delivery.id).where(Delivery.notification_id == Notification.id,
+                                        Delivery.state.in_((PENDING, SENDING))).exists()
+    due = select(Notification.id).where(
+        Notification.created_at < cutoff,
+        or_(Notification.event_kind == BOT_REPLY, context.contains('"composed": true')),
+        ~context.contains('"promotion": true'), ~context.contains(f'"{ERASED_KEY}": true'), ~waiting,
+    ).limit(BATCH)
+    count = 0
+    while True:
+        ids = set(db.session.scalars(due))
+        blanked = erase_chat_words(ids)
+        db.session.flush()
+        count += blanked
+        if len(ids) < BATCH or not blanked:
             return count
 
 

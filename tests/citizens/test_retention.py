@@ -11,14 +11,16 @@ from platform_core.auth.models import AuditEvent
 from platform_core.citizens import jobs
 from platform_core.citizens.retention import purge, set_periods
 from platform_core.db.types import utcnow
-from platform_core.delivery.models import Delivery
-from platform_core.delivery.outbox import send_reply
+from platform_core.delivery.composed import ComposedMessage
+from platform_core.delivery.models import Delivery, Notification
+from platform_core.delivery.outbox import send_composed, send_reply
 from platform_core.delivery.states import advance
 from platform_core.dossiers.models import Dossier
 from platform_core.extensions import db
 from platform_core.jobs.decorators import open_queue
 from platform_core.jobs.queues import QUEUE_MAINTENANCE
 from platform_core.zalo.models import Follower, ZaloEvent
+from tests import factories
 from tests.bot.conftest import add_dossier
 from tests.conftest import as_tenant
 
@@ -39,7 +41,7 @@ def old_and_new(tenant, days_old: int):
             notification = send_reply(f"80006{key}", "Xin chào", idempotency_key=f"r-{key}")
             db.session.flush()
             [delivery] = notification.deliveries
-            delivery.created_at = at
+            notification.created_at = delivery.created_at = at
             advance(delivery, "sending")
             advance(delivery, "sent")
         db.session.flush()
@@ -55,7 +57,7 @@ def test_the_purge_applies_the_default_periods_and_counts_what_it_did(tenant_a):
         deliveries = {d.recipient_zalo_user_id for d in db.session.scalars(select(Delivery))}
         dossier = db.session.scalar(select(Dossier))
         [audit] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "retention_purged")).all()
-    assert counts == {"chat_events": 1, "inactive_contacts": 1, "delivery_records": 1}
+    assert counts == {"chat_events": 1, "chat_replies": 1, "inactive_contacts": 1, "delivery_records": 1}
     assert json.loads(events["e-old"]) == {"event_name": "user_send_text", "erased": True}
     assert "chat new" in events["e-new"]
     assert followers["8000500"].display_name is None and followers["8000500"].anonymised_at is not None
@@ -64,7 +66,37 @@ def test_the_purge_applies_the_default_periods_and_counts_what_it_did(tenant_a):
     assert dossier.applicant_phone == "+84912000500"  # dossiers are never purged
     assert audit.details["counts"] == counts and audit.details["days"]["chat_events"] == 180
     with as_tenant(tenant_a):
-        assert purge() == {"chat_events": 0, "inactive_contacts": 0, "delivery_records": 0}  # nothing twice
+        assert purge() == {"chat_events": 0, "chat_replies": 0, "inactive_contacts": 0,
+                           "delivery_records": 0}  # nothing twice
+
+
+def test_old_words_sent_in_the_chat_are_blanked_but_not_dossier_notices_broadcasts_or_waiting_messages(tenant_a):
+    then = utcnow() - timedelta(days=200)
+    with as_tenant(tenant_a):
+        written = {
+            "ack": send_composed(ComposedMessage("Đã nhận phản ánh của Trần Văn Bình", code="PA-1"),
+                                 event_kind="feedback_received", idempotency_key="ack", zalo_user_id="8000701"),
+            "news": send_composed(ComposedMessage("Lịch tiếp công dân", promotion=True), event_kind="policy_news",
+                                  idempotency_key="news", zalo_user_id="8000701", message_class="bulk"),
+            "waiting": send_reply("8000702", "Xin chào Lê Thị Cúc", idempotency_key="waiting"),
+            # a dossier notice's values are a copy of the dossier record
+            "notice": factories.create_delivery("transaction", "sent", then).notification,
+        }
+        written["notice"].context = {"ma_ho_so": "000.00.24.H04-251128-0701", "nguoi_nop": "Trần Văn Bình"}
+        db.session.flush()
+        for key, notification in written.items():
+            notification.created_at = then
+            if key in ("ack", "news"):
+                for delivery in notification.deliveries:
+                    advance(delivery, "sending")
+                    advance(delivery, "sent")
+        db.session.flush()
+        assert purge()["chat_replies"] == 1
+        contexts = {key: db.session.get(Notification, (tenant_a.id, n.id)).context for key, n in written.items()}
+    assert contexts["ack"]["text"] == "" and contexts["ack"]["erased"] is True
+    assert contexts["news"]["text"] == "Lịch tiếp công dân"
+    assert contexts["waiting"]["text"] == "Xin chào Lê Thị Cúc"  # still to be sent
+    assert contexts["notice"]["nguoi_nop"] == "Trần Văn Bình"
 
 
 def test_each_province_has_its_own_periods(tenant_a, tenant_b):

@@ -162,7 +162,7 @@ def test_erasure_blanks_contact_and_chat_data_and_keeps_the_dossier(admin_a, ten
         still_by_phone = db.session.scalar(select(Follower.id).where(Follower.phone_e164 == PHONE))
         audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "citizen_data_erased"))
         contexts = dict(db.session.execute(select(Notification.idempotency_key, Notification.context)).all())
-    assert contexts[f"reply-{UID}"] == {"text": ""}  # the bot's words to them ("Xin chào Nguyễn Văn An")
+    assert contexts[f"reply-{UID}"] == {"text": "", "erased": True}  # was "Xin chào Nguyễn Văn An"
     assert contexts["ack-1"]["text"] == "" and contexts["ack-1"]["composed"] is True
     assert contexts["news-1"]["text"] == "Lịch tiếp công dân tháng 12"  # the same for every follower
     assert "Nguyễn Văn An" not in str(contexts)
