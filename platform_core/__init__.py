@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     import platform_core.delivery.trial  # noqa: F401 - registers the trial screen (delivery/screens.py)
     import platform_core.feedback.bot  # noqa: F401 - "phản ánh …", answers' reactions, images for a feedback
     import platform_core.officials.bot  # noqa: F401 - the "Đã nhận" button of notices, read receipts
+    import platform_core.officials.forwarding  # noqa: F401 - forwarded feedback reaches the agency's officials
     import platform_core.ratings.bot  # noqa: F401 - ratings given in the chat
     import platform_core.ratings.invitations  # noqa: F401 - a returned dossier invites its citizen to rate
     import platform_core.ratings.zns  # noqa: F401 - Zalo's user_feedback: a rating given in the ZNS template

@@ -5,6 +5,7 @@ the tenant and commit themselves.
 """
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -57,6 +58,7 @@ REQUIRED = {
     FORWARD: ("agency", _l("Name the agency the feedback is forwarded to.")),
     ANSWER: ("answer", _l("Write the answer: the citizen receives it on Zalo.")),
 }
+_forward_listeners: list[Callable[..., object]] = []
 
 
 class TransitionError(FieldError):
@@ -165,8 +167,17 @@ def act(feedback: Feedback, action: str, actor, *, note: str | None = None, cate
     event = _record(feedback, action, feedback.status, target, actor, note=values["note"] or None, now=now)
     feedback.status = target
     notify.tell_citizen(feedback, event)
+    if action == FORWARD:
+        for listener in _forward_listeners:
+            listener(feedback, values["agency"], now)
     record_event(f"feedback_{action}", actor=actor, target=feedback, details={"code": feedback.code})
     return event
+
+
+def on_forwarded(listener: Callable[..., object]) -> None:
+    """`listener(feedback, agency, now)` runs in the transaction that forwards a feedback to `agency`
+    (officials/forwarding.py tells that agency's officials on Zalo)."""
+    _forward_listeners.append(listener)
 
 
 def _apply(feedback: Feedback, action: str, values: dict, category, actor, now: datetime) -> None:

@@ -18,11 +18,13 @@ from platform_core.feedback.constants import (
     CATEGORY_LABELS,
     CHANNEL_LABELS,
     CHANNEL_OFFICER,
+    FORWARD,
     OFFICER_ACTIONS,
     REACTION_LABELS,
     STATUS_LABELS,
 )
 from platform_core.feedback.forms import ActionForm, InboxFilterForm, SubmissionForm
+from platform_core.officials import forwarding
 from platform_core.tenancy.models import TenantProfile
 from platform_core.tenancy.resolution import tenant_blueprint
 
@@ -91,7 +93,19 @@ def act(feedback_id, action):
         return _render_detail(_feedback_or_404(feedback_id), failed=(action, form)), 422
     db.session.commit()
     flash(_("%(code)s: %(step)s done.", code=feedback.code, step=ACTION_LABELS[action]), "success")
+    if action == FORWARD:
+        _say_who_was_told(form.agency.data.strip())
     return redirect(url_for(".detail", feedback_id=feedback_id))
+
+
+def _say_who_was_told(agency: str) -> None:
+    told = len(forwarding.officials_of(agency))
+    if told:
+        flash(_("Officials of %(agency)s given a notice to handle it: %(num)d (on Zalo once they link it).",
+                agency=agency, num=told), "info")
+    else:
+        flash(_("No official of %(agency)s uses Motcua: send the feedback to them as you usually do.",
+                agency=agency), "info")
 
 
 @feedback_admin_bp.get("/<uuid:feedback_id>/attachments/<uuid:attachment_id>")

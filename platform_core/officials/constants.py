@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 KIND_INCOMING, KIND_APPROVAL, KIND_MEETING = "incoming_document", "awaiting_approval", "meeting"
 KIND_DOSSIER_DUE, KIND_FEEDBACK_DUE = "dossier_near_due", "feedback_near_due"
+PLATFORM_SOURCE = "motcua"  # the source_system of the notices the platform makes itself
 KIND_LABELS = {
     KIND_INCOMING: _l("Incoming document to handle"),
     KIND_APPROVAL: _l("Document awaiting approval"),

@@ -28,12 +28,11 @@ from platform_core.officials.constants import (
     KIND_DOSSIER_DUE,
     KIND_FEEDBACK_DUE,
     NEAR_DUE_HOURS,
+    PLATFORM_SOURCE,
     POSITION_ONE_STOP,
     URGENCY_URGENT,
 )
 from platform_core.officials.models import OfficialProfile
-
-SOURCE_SYSTEM = "motcua"
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ def notify_near_due(kind: str, items: list[NearDue], position: str, now: datetim
     created = 0
     for item in items:
         data = {"kind": kind, "title": item.title, "body": item.body, "due_at": item.due_at,
-                "urgency": URGENCY_URGENT, "source_system": SOURCE_SYSTEM, "source_ref": f"{kind}:{item.ref}"}
+                "urgency": URGENCY_URGENT, "source_system": PLATFORM_SOURCE, "source_ref": f"{kind}:{item.ref}"}
         notices, new = service.notify_users(users, data, now=now)
         created += len(notices) if new else 0
     return created
