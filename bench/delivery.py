@@ -625,7 +625,8 @@ def report(args, f: Figures) -> None:
             print(f"  after the posting: {len(after) / max((last - f.drain_from_ms) / 1000, 1e-3):,.1f} msg/s "
                   f"({cpu_busy(*f.cpu[2:], len(after))})")
         print(f"  {rate / f.narrow['rate']:.0%} of what the sandbox does with {args.workers} requests in flight "
-              f"({f.narrow['rate']:,.0f} msg/s), the pipeline's concurrency (one send at a time per worker)")
+              f"({f.narrow['rate']:,.0f} msg/s), one request per worker (a worker's send threads overlap only "
+              f"different citizens)")
         print(f"  from the first notice created: {len(sent_ms) / ((last - min(created_ms)) / 1000):,.1f} msg/s")
     print(f"  notice created -> sent at the sandbox: {latency_line(latencies)}"
           + ("  (includes the wait for the pipeline to start)" if args.sequential else ""))
