@@ -13,7 +13,6 @@ Zalo's promotion rules (zalo-oa.md §2) are kept here, before anything is sent:
 - 06:00-21:59: a delivery is due at once only inside those hours, otherwise at the next opening (deferred).
 """
 
-import uuid
 from datetime import timedelta
 
 from sqlalchemy import func, insert, select
@@ -23,6 +22,7 @@ from platform_core.broadcasts.constants import PLAN_CHUNK, SENDING
 from platform_core.broadcasts.hours import Hours, sending_hours, zalo_daily_cap
 from platform_core.broadcasts.models import Broadcast, PromotionLedger
 from platform_core.db.base import new_id
+from platform_core.db.lookup import one_by_id
 from platform_core.db.types import utcnow
 from platform_core.delivery.composed import ComposedButton, ComposedMessage
 from platform_core.delivery.constants import CLASS_BULK, PENDING
@@ -84,7 +84,7 @@ def record_failure(broadcast_id, error: Exception) -> None:
     """Say on the broadcast why uploading or planning failed (Zalo's code and words); the next tick tries
     again."""
     db.session.rollback()
-    broadcast = db.session.scalar(select(Broadcast).where(Broadcast.id == uuid.UUID(str(broadcast_id))))
+    broadcast = one_by_id(Broadcast, broadcast_id)
     if broadcast is not None:
         broadcast.planning_error = str(error)[:500]
         db.session.commit()

@@ -3,7 +3,6 @@ it (never its author), then it is sent at once or at its scheduled time; it can 
 Views and jobs call these; nothing here reads the request. The caller commits.
 """
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -28,6 +27,7 @@ from platform_core.broadcasts.constants import (
 )
 from platform_core.broadcasts.models import Broadcast
 from platform_core.catalogue.models import Procedure
+from platform_core.db.lookup import one_by_id
 from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.onboarding.profile import logo_type
@@ -61,11 +61,7 @@ class Draft:
 
 def get(broadcast_id: str) -> Broadcast | None:
     """The tenant-in-context's broadcast, or None (also for an id that is not one)."""
-    try:
-        key = uuid.UUID(str(broadcast_id))
-    except ValueError:
-        return None
-    return db.session.scalar(select(Broadcast).where(Broadcast.id == key))
+    return one_by_id(Broadcast, broadcast_id)
 
 
 def recent():

@@ -23,6 +23,7 @@ from platform_core.citizens.constants import (
     REQUEST_STOP,
 )
 from platform_core.console.paging import Page, paginate
+from platform_core.db.lookup import one_by_id
 from platform_core.db.types import utcnow
 from platform_core.delivery.composed import ComposedMessage
 from platform_core.delivery.outbox import send_composed
@@ -100,11 +101,7 @@ def complete(request: DataSubjectRequest, outcome: str, actor=None, refused: boo
 
 def get_request(request_id) -> DataSubjectRequest | None:
     """One request of the tenant in context (another tenant's id finds nothing)."""
-    try:
-        key = uuid.UUID(str(request_id))
-    except ValueError:
-        return None
-    return db.session.scalar(select(DataSubjectRequest).where(DataSubjectRequest.id == key))
+    return one_by_id(DataSubjectRequest, request_id)
 
 
 def requests_page(number: int) -> Page:

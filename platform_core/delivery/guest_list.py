@@ -6,12 +6,12 @@ number masked.
 """
 
 import re
-import uuid
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from platform_core.auth.audit import record_event
+from platform_core.db.lookup import one_by_id
 from platform_core.delivery.models import GuestListEntry
 from platform_core.errors import FieldError
 from platform_core.extensions import db
@@ -52,7 +52,7 @@ def add(label: str, zalo_user_id: str | None = None, phone: str | None = None, a
 
 def remove(entry_id, actor=None) -> GuestListEntry | None:
     """Remove one entry of the tenant in context; None when there is no such entry (another tenant's id too)."""
-    entry = db.session.scalar(select(GuestListEntry).where(GuestListEntry.id == _uuid(entry_id)))
+    entry = one_by_id(GuestListEntry, entry_id)
     if entry is None:
         return None
     record_event("guest_list_removed", actor=actor, target=entry, details=_audit_details(entry))
@@ -78,9 +78,3 @@ def _audit_details(entry: GuestListEntry) -> dict:
     return {"label": entry.label, "zalo_user_id": entry.zalo_user_id,
             "phone": mask(entry.phone_e164) if entry.phone_e164 else None}
 
-
-def _uuid(value) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None

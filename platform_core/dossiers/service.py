@@ -6,13 +6,13 @@ Both writes are idempotent: they return `(row, created)`, `created` False when t
 already stored (dossiers/idempotency.py).
 """
 
-import uuid
 from collections.abc import Callable
 
 from sqlalchemy import func, select
 
 from platform_core.catalogue.models import Procedure
 from platform_core.db.first_writer import first_writer_wins
+from platform_core.db.lookup import one_by_id
 from platform_core.delivery.models import Notification
 from platform_core.delivery.outbox import notify_dossier_event
 from platform_core.dossiers import clock, idempotency, state
@@ -52,11 +52,7 @@ def notifications_of(dossier: Dossier) -> list[Notification]:
 
 def get_notification(notification_id: str) -> Notification | None:
     """The tenant's notification with this id; None for a malformed id or another tenant's."""
-    try:
-        parsed = uuid.UUID(str(notification_id))
-    except ValueError:
-        return None
-    return db.session.scalar(select(Notification).where(Notification.id == parsed))
+    return one_by_id(Notification, notification_id)
 
 
 def dossier_code_of(notification: Notification) -> str | None:

@@ -8,13 +8,13 @@ mistaken for a repeat of the first.
 """
 
 import secrets
-import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
 from platform_core.auth.audit import record_event
 from platform_core.db.first_writer import first_writer_wins
+from platform_core.db.lookup import one_by_id
 from platform_core.db.types import utcnow
 from platform_core.delivery.outbox import send_composed
 from platform_core.dossiers.errors import Conflict
@@ -187,11 +187,7 @@ def find_by_ack_code(code: str) -> InternalNotice | None:
 
 def get_notice(notice_id) -> InternalNotice | None:
     """The tenant's notice with this id; None for a malformed id or another tenant's."""
-    try:
-        parsed = uuid.UUID(str(notice_id))
-    except ValueError:
-        return None
-    return db.session.scalar(select(InternalNotice).where(InternalNotice.id == parsed))
+    return one_by_id(InternalNotice, notice_id)
 
 
 def _open_secret_count(notice: InternalNotice) -> int:

@@ -8,7 +8,6 @@ when the nonce does not match (a newer invitation replaced it), or when it was u
 import hashlib
 import hmac
 import secrets
-import uuid
 from datetime import datetime
 
 from flask import current_app
@@ -18,6 +17,7 @@ from sqlalchemy import select
 from platform_core.auth.audit import record_event
 from platform_core.auth.constants import ROLE_ADMIN, TENANT_ROLES
 from platform_core.auth.service import normalise_email
+from platform_core.db.lookup import as_uuid
 from platform_core.db.types import utcnow
 from platform_core.errors import FieldError
 from platform_core.extensions import db
@@ -181,9 +181,3 @@ def _serializer() -> URLSafeTimedSerializer:
 def _hash(nonce: str) -> str:
     return hashlib.sha256(nonce.encode()).hexdigest()
 
-
-def as_uuid(value) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None

@@ -12,9 +12,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from platform_core.auth.constants import ROLE_ADMIN
+from platform_core.db.lookup import as_uuid
 from platform_core.extensions import db
 from platform_core.onboarding.constants import PURPOSE_PROVINCE_SETUP
-from platform_core.onboarding.invitations import TokenRefused, as_uuid, check_open
+from platform_core.onboarding.invitations import TokenRefused, check_open
 from platform_core.onboarding.models import Invitation
 
 SESSION_KEY = "onboarding_invitation"

@@ -4,11 +4,10 @@ province's ZNS rating template: admins."""
 
 from datetime import date
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from platform_core.auth.constants import ROLE_ADMIN
 from platform_core.auth.permissions import admin_required, officer_required
 from platform_core.console.paging import page_number
 from platform_core.db.types import utcnow
@@ -42,8 +41,7 @@ def index():
         figure=reports.decision_766_figure(chosen.start, chosen.end), target=reports.DECISION_766_TARGET,
         invitations=reports.invitation_summary(chosen.start, chosen.end), invitation_labels=INVITATION_STATUS_LABELS,
         page=console.recent_ratings(chosen, page_number(request.args.get("page"))), scale=SCALE, scores=SCORES,
-        channel_labels=CHANNEL_LABELS, may_configure=current_user.has_tenant_role(g.tenant.id, ROLE_ADMIN),
-        zns_template=zns.current(),
+        channel_labels=CHANNEL_LABELS, zns_template=zns.current(),
     )
 
 

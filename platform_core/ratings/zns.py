@@ -6,12 +6,12 @@ a note) is recorded as their rating, like one given on the rating page.
 """
 
 import logging
-import uuid
 from datetime import datetime
 
 from sqlalchemy import select
 
 from platform_core.auth.audit import record_event
+from platform_core.db.lookup import one_by_id
 from platform_core.db.types import utcnow
 from platform_core.delivery import rendering
 from platform_core.delivery.composed import ZnsAlternative
@@ -96,22 +96,13 @@ def _score(rate) -> int:
 
 def _invitation_for(tracking_id: str, msg_id: str) -> RatingInvitation | None:
     """The invitation whose ZNS message this was: by our tracking id (the delivery's id), else Zalo's msg id."""
-    delivery = None
-    if len(tracking_id) == 32:
-        delivery = db.session.scalar(select(Delivery).where(Delivery.id == _uuid(tracking_id)))
+    delivery = one_by_id(Delivery, tracking_id)
     if delivery is None and msg_id:
         delivery = db.session.scalar(select(Delivery).where(Delivery.provider_message_id == msg_id))
     if delivery is None:
         return None
     return db.session.scalar(select(RatingInvitation).where(
         RatingInvitation.notification_id == delivery.notification_id))
-
-
-def _uuid(hex_id: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(hex=hex_id)
-    except ValueError:
-        return None
 
 
 register_handler(FEEDBACK_EVENT, on_user_feedback)

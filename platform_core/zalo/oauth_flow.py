@@ -8,7 +8,6 @@ details.
 """
 
 import secrets
-import uuid
 from dataclasses import dataclass, replace
 
 from flask import abort, current_app, session, url_for
@@ -17,6 +16,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from platform_core.auth.audit import record_event
 from platform_core.auth.constants import ROLE_ADMIN
+from platform_core.db.lookup import as_uuid
 from platform_core.extensions import db
 from platform_core.tenancy.context import tenant_context
 from platform_core.tenancy.models import Tenant
@@ -105,7 +105,7 @@ def _load_state(raw: str) -> dict:
 
 
 def _uuid(value):
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
+    parsed = as_uuid(value)
+    if parsed is None:
         abort(400, description=_("Invalid Zalo authorisation state."))
+    return parsed

@@ -116,8 +116,8 @@ def answer(follower: Follower, text: str, now: datetime | None = None) -> str | 
 
 
 def on_linked(listener: Callable[[User, datetime], object]) -> None:
-    """`listener(user, now)` runs in the transaction that links a member's Zalo account, once the link is
-    flushed (officials/service.py sends the notices that were waiting for it)."""
+    """`listener(user, now)` runs in the transaction that links a member's Zalo account, after the link is
+    made (officials/service.py sends the notices that were waiting for it)."""
     _linked_listeners.append(listener)
 
 
@@ -131,7 +131,6 @@ def link(follower: Follower, user: User, code: StaffLinkCode, now: datetime) -> 
     code.used_at, code.zalo_user_id = now, follower.zalo_user_id
     record_event("staff_zalo_linked", actor=user, target=follower,
                  details={"zalo_user_id": follower.zalo_user_id, "code_id": str(code.id)})
-    db.session.flush()
     for listener in _linked_listeners:
         listener(user, now)
 
