@@ -63,4 +63,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 
 # gunicorn reads PORT (bind 0.0.0.0:$PORT), WEB_CONCURRENCY (workers) and FORWARDED_ALLOW_IPS from the
 # environment; GUNICORN_CMD_ARGS adds any other option. Its control socket needs a writable $HOME: off.
-CMD ["gunicorn", "wsgi:app", "--access-logfile", "-", "--no-control-socket"]
+# The config holds the access log's format: paths without query strings, no personal data in the log.
+CMD ["gunicorn", "wsgi:app", "--config", "python:platform_core.web.gunicorn_config", "--access-logfile", "-", \
+     "--no-control-socket"]

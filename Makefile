@@ -13,6 +13,7 @@ BIN       := $(VENV)/bin
 STAMP     := $(VENV)/.motcua-installed
 FLASK     := $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
+TEST_WORKERS ?= auto
 PORT      ?= 5000
 
 .DEFAULT_GOAL := help
@@ -20,8 +21,9 @@ PORT      ?= 5000
 
 help:
 	@echo "make run            venv, install, migrate, demo provinces, web + worker; prints the URL and logins"
-	@echo "make test           the whole suite (PYTEST_ARGS='-k ...'; DATABASE_URL=postgresql://... for PostgreSQL)"
-	@echo "make lint           ruff"
+	@echo "make test           the whole suite, in parallel (PYTEST_ARGS='-k ...'; TEST_WORKERS=0 runs it in one process;"
+	@echo "                    DATABASE_URL=postgresql://... for PostgreSQL)"
+	@echo "make lint           ruff, and the import contract (lint-imports)"
 	@echo "make migrate        flask db upgrade (DATABASE_URL / DATABASE_OWNER_URL, default instance/motcua.sqlite3)"
 	@echo "make translations   compile platform_core/translations/*/LC_MESSAGES/*.po"
 	@echo "make bench          benchmark scripts in bench/ (they print figures)"
@@ -75,15 +77,20 @@ browser:
 	@bash scripts/ensure_chromium.sh
 
 # pytest's exit status is make's: any failure, and exit code 5 (no tests collected), fails the target.
+# In parallel with pytest-xdist: TEST_WORKERS processes (auto: one per core), each with its own database,
+# Redis, Zalo sandbox and instance folder (tests/conftest.py), handed whole test files (module fixtures are set
+# up once); TEST_WORKERS=0 runs the suite in this one process.
 test: install translations browser
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check platform_core tests bench scripts migrations/env.py
+	$(BIN)/lint-imports
 
 bench: install
 	$(BIN)/python bench/tenant_scoping.py
 	$(BIN)/python bench/enqueue.py
+	$(BIN)/python bench/sandbox_ceiling.py
 	$(BIN)/python bench/delivery.py
 	$(BIN)/python bench/broadcast_plan.py
 

@@ -15,7 +15,7 @@ K `flask worker` processes and one `flask delivery pump`. Then:
    from the notification's creation (same transaction as the dossier) to the sandbox recording the send,
    and the same for the quiet province's 10 notices.
 
-If the message templates (platform_core/delivery/templates.py) cannot be imported, or with --replies, the
+If the message templates (platform_core/notices/templates.py) cannot be imported, or with --replies, the
 dossiers are posted with a `test` API key (simulated notices: same API and outbox writes, nothing sent) and
 the Zalo traffic is bot replies queued through outbox.send_reply instead; the output says so.
 
@@ -56,6 +56,7 @@ from sqlalchemy import and_, select  # noqa: E402
 from platform_core import create_app  # noqa: E402
 from platform_core.delivery.models import Delivery, Notification  # noqa: E402
 from platform_core.delivery.outbox import send_reply  # noqa: E402
+from platform_core.delivery.policy import set_limits  # noqa: E402
 from platform_core.delivery.pump import LEADER_KEY  # noqa: E402
 from platform_core.extensions import db  # noqa: E402
 from platform_core.jobs.embedded_redis import free_port, start_server  # noqa: E402
@@ -367,6 +368,8 @@ def main() -> None:
     parser.add_argument("--pump-interval", type=float, default=0.2, help="`flask delivery pump --interval`")
     parser.add_argument("--ceiling-seconds", type=float, default=3.0, help="per ceiling measurement")
     parser.add_argument("--ceiling-threads", type=int, default=32, help="requests in flight for the ceiling")
+    parser.add_argument("--per-minute", type=int, default=None,
+                        help="every province's OA limit (transactional and bulk), e.g. 4000: Zalo's per app")
     parser.add_argument("--simple", action="store_true", help="`flask worker --simple` (no fork per job)")
     parser.add_argument("--sequential", action="store_true",
                         help="post every dossier before starting the workers and the pump (the API alone, then "
@@ -427,7 +430,7 @@ class Clock:
 
 def templates_available() -> bool:
     try:
-        from platform_core.delivery.templates import current_template  # noqa: F401
+        from platform_core.notices.templates import current_template  # noqa: F401
     except ImportError:
         return False
     return True
@@ -465,7 +468,7 @@ def cpu_busy(before, after, items: int = 0) -> str:
     if not before or not after or after[0] == before[0]:
         return "CPU n/a"
     elapsed, ours = after[0] - before[0], after[2] - before[2]
-    per_item = f", {ours / os.sysconf('SC_CLK_TCK') * 1000 / items:.0f} ms CPU each" if items else ""
+    per_item = f", {ours / os.sysconf('SC_CLK_TCK') * 1000 / items:.2f} ms CPU each" if items else ""
     return f"CPU {1 - (after[1] - before[1]) / elapsed:.0%} busy, {ours / elapsed:.0%} ours{per_item}"
 
 
@@ -476,6 +479,8 @@ def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args,
     provinces = {slug: add_province(stack, sandbox, slug, f"Tỉnh Bench {slug[6:]}") for slug in [*slugs, quiet]}
     citizens = {slug: add_citizens(sandbox, province, CITIZENS) for slug, province in provinces.items()}
     keys = {slug: test_key(stack, slug) if replies else province.api_key for slug, province in provinces.items()}
+    if args.per_minute:
+        limit_provinces(stack, provinces, args.per_minute)
     backlog_oas, quiet_oas = {provinces[slug].oa_id for slug in slugs}, {provinces[quiet].oa_id}
 
     print(f"bench/delivery.py: {platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
@@ -551,6 +556,15 @@ def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args,
         accepted=accepted, expected=expected, post_seconds=post_seconds, posted_ms=posted_ms, at_probe=at_probe,
         ceiling=ceiling, narrow=narrow, drained=drained, drain_from_ms=drain_from_ms,
         cpu=(cpu_start, cpu_posted, cpu_drain, cpu_end)))
+
+
+def limit_provinces(stack: Stack, provinces: dict, per_minute: int) -> None:
+    for slug in provinces:
+        with stack.app.app_context(), stack.in_tenant(slug):
+            for message_class in ("tx", "bulk"):
+                set_limits(message_class, per_minute=per_minute, burst=max(per_minute // 40, 1))
+            db.session.commit()
+            db.session.remove()
 
 
 def queue_replies(stack: Stack, slugs: list[str], citizens: dict, count: int, prefix: str = "bench") -> float:
@@ -634,8 +648,38 @@ def report(args, f: Figures) -> None:
           + ("" if f.drained else f"  NOT DRAINED within --max-seconds {args.max_seconds:.0f}"))
     for key, count in sorted(errors.items(), key=lambda kv: -kv[1])[:5]:
         print(f"    {count} x error {key}")
+    targets(args, f, sent_ms)
     print(f"quiet province: {PROBE_EVENTS} notices posted 0.1 s apart with {f.expected - f.at_probe} messages of "
           f"the others still to send: {latency_line(probe)}; states {probe_states}")
+
+
+TARGETS = {"sqlite": 1500, "postgresql": 2000}  # delivered msg/s, 34 provinces at 4,000/min (issue 11)
+
+
+def targets(args, f: Figures, sent_ms: list) -> None:
+    """Each figure next to its target (issue 11's table)."""
+    if len(sent_ms) < 2:
+        return
+    rate = len(sent_ms) / ((max(sent_ms) - min(sent_ms)) / 1000 or float("nan"))
+    cpu = f.cpu[2], f.cpu[3]
+    ours_ms = (cpu[1][2] - cpu[0][2]) / os.sysconf("SC_CLK_TCK") * 1000 if cpu[0] and cpu[1] else float("nan")
+    after = len([s for s in sent_ms if s > f.drain_from_ms]) or 1
+    print(f"targets (issue 11), SQLite; sandbox ceiling {f.ceiling['rate']:,.0f} msg/s:")
+    print(f"  delivered {rate:,.0f} msg/s                      target >= {TARGETS['sqlite']:,} (PostgreSQL "
+          f">= {TARGETS['postgresql']:,})")
+    print(f"  CPU per delivered message {ours_ms / after:.2f} ms       target <= 0.75 ms")
+    minus_32 = sum(1 for slug in f.slugs for row in f.rows[slug] if row.error_code == -32)
+    if args.per_minute:
+        shares = []
+        for slug in f.slugs:
+            mine = sorted(f.sends[row.provider_message_id] for row in f.rows[slug]
+                          if row.provider_message_id in f.sends)
+            if len(mine) >= 2:
+                shares.append(len(mine) / ((mine[-1] - mine[0]) / 1000) / (args.per_minute / 60))
+        if shares:
+            print(f"  per-province rate vs its limit: min {min(shares):.0%}, median "
+                  f"{sorted(shares)[len(shares) // 2]:.0%}   target >= 95 %")
+    print(f"  -32 (Zalo's rate limit) answers: {minus_32}          target 0")
 
 
 if __name__ == "__main__":

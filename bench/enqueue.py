@@ -25,13 +25,13 @@ from rq.registry import FailedJobRegistry, FinishedJobRegistry  # noqa: E402
 from rq.serializers import JSONSerializer  # noqa: E402
 
 from platform_core import create_app  # noqa: E402
+from platform_core.db.tenant_context import TenantRef, tenant_context  # noqa: E402
 from platform_core.extensions import db  # noqa: E402
 from platform_core.jobs.connection import get_redis  # noqa: E402
 from platform_core.jobs.decorators import open_queue  # noqa: E402
 from platform_core.jobs.embedded_redis import start_server  # noqa: E402
 from platform_core.jobs.queues import QUEUE_DEFAULT  # noqa: E402
 from platform_core.jobs.worker import build_worker  # noqa: E402
-from platform_core.tenancy.context import TenantRef, tenant_context  # noqa: E402
 from platform_core.tenancy.models import Tenant  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

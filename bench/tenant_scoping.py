@@ -32,8 +32,8 @@ from platform_core import create_app  # noqa: E402
 from platform_core.catalogue.models import Procedure  # noqa: E402
 from platform_core.config import normalise_database_url  # noqa: E402
 from platform_core.db.cross_tenant import cross_tenant  # noqa: E402
+from platform_core.db.tenant_context import TenantRef, tenant_context  # noqa: E402
 from platform_core.extensions import db  # noqa: E402
-from platform_core.tenancy.context import TenantRef, tenant_context  # noqa: E402
 from platform_core.tenancy.models import Tenant  # noqa: E402
 
 BENCH_DB = "motcua_bench"

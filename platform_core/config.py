@@ -83,9 +83,12 @@ def load_settings(instance_path: Path) -> dict:
         "ZALO_OAUTH_URL": os.environ.get("ZALO_OAUTH_URL", "https://oauth.zaloapp.com"),
         "ZALO_OPENAPI_URL": os.environ.get("ZALO_OPENAPI_URL", "https://openapi.zalo.me"),
         "ZALO_BUSINESS_URL": os.environ.get("ZALO_BUSINESS_URL", "https://business.openapi.zalo.me"),
+        # The OA's public page, which Zalo opens with its "Quan tâm" (follow) button; the QR code on a province's
+        # page encodes it (docs/zalo-oa.md §4). `make run` points it at the sandbox's phone view.
+        "ZALO_OA_PAGE_URL": os.environ.get("ZALO_OA_PAGE_URL", "https://zalo.me/{oa_id}"),
         "ZALO_WEBHOOK_MAX_AGE_SECONDS": int(os.environ.get("ZALO_WEBHOOK_MAX_AGE_SECONDS", 3 * 3600)),
         # Zalo calls in flight per delivery job (a bounded thread pool; 1 sends one message at a time).
-        "DELIVERY_SEND_THREADS": int(os.environ.get("DELIVERY_SEND_THREADS", 8)),
+        "DELIVERY_SEND_THREADS": int(os.environ.get("DELIVERY_SEND_THREADS", 50)),
         # Messages per day and message class for a province not yet live (delivery/trial.py).
         "TRIAL_DAILY_CAP": int(os.environ.get("TRIAL_DAILY_CAP", 50)),
         # Hours (Vietnam time, "start-end", end excluded) policy news is planned into: Zalo's promotion window
@@ -95,6 +98,8 @@ def load_settings(instance_path: Path) -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
         # Feedback accepted from one address on a province's public form (feedback/public.py).
         "FEEDBACK_FORM_RATE_LIMIT": os.environ.get("FEEDBACK_FORM_RATE_LIMIT", "5 per hour"),
+        # Dossier lookups from one address on a province's page: a code is short and guessable (frontdoor/).
+        "DOSSIER_LOOKUP_RATE_LIMIT": os.environ.get("DOSSIER_LOOKUP_RATE_LIMIT", "30 per 10 minutes"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         # When Redis is unreachable, count in memory (per process) rather than fail the login page.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
@@ -105,7 +110,9 @@ def load_settings(instance_path: Path) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", environment == "production"),
         "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SESSION_LIFETIME_SECONDS", 8 * 3600)),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error's text (logged, shown in tracebacks) would otherwise carry the bound
+        # values: citizens' names, phones, feedback.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ["vi", "en"],

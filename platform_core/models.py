@@ -1,13 +1,16 @@
 """Imports every model so that the metadata is complete (migrations, meta-tests, `flask shell`)."""
 
 from platform_core.apikeys.models import ApiKey
-from platform_core.auth.models import AuditEvent, Membership, PlatformAuditEvent, RecoveryCode, User
+from platform_core.audit.models import AuditEvent, PlatformAuditEvent
+from platform_core.auth.models import Membership, RecoveryCode, User
 from platform_core.broadcasts.models import Broadcast, PromotionLedger
 from platform_core.catalogue.models import Procedure
 from platform_core.citizens.models import Consent, FollowerTag, RetentionPolicy
-from platform_core.delivery.models import Delivery, GuestListEntry, MessageTemplate, Notification, RatePolicy
+from platform_core.delivery.models import Delivery, GuestListEntry, Notification, RatePolicy
 from platform_core.dossiers.models import Dossier, DossierEvent
 from platform_core.feedback.models import Feedback, FeedbackAttachment, FeedbackEvent
+from platform_core.mergers.models import TenantMerge
+from platform_core.notices.models import MessageTemplate
 from platform_core.officials.models import InternalNotice, OfficialProfile
 from platform_core.onboarding.models import GoLiveRequest, Invitation, SetupProgress
 from platform_core.ratings.models import Rating, RatingInvitation
@@ -15,6 +18,7 @@ from platform_core.tenancy.models import Province, Tenant, TenantHistory, Tenant
 from platform_core.zalo.models import (
     DataSubjectRequest,
     Follower,
+    FollowerImport,
     MessageReceipt,
     StaffLinkCode,
     ZaloConnection,
@@ -34,6 +38,7 @@ __all__ = [
     "FeedbackAttachment",
     "FeedbackEvent",
     "Follower",
+    "FollowerImport",
     "FollowerTag",
     "GoLiveRequest",
     "GuestListEntry",
@@ -56,6 +61,7 @@ __all__ = [
     "SetupProgress",
     "StaffLinkCode",
     "Tenant",
+    "TenantMerge",
     "TenantHistory",
     "TenantProfile",
     "TenantSlugAlias",

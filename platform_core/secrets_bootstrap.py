@@ -5,15 +5,15 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
+from platform_core.private_files import create_private_file
+
 
 class MissingProductionSecret(RuntimeError):
     pass
 
 
 def _instance_secret(path: Path, make) -> str:
-    if not path.exists():
-        path.write_text(make())
-        path.chmod(0o600)
+    create_private_file(path, make())  # a second process starting at once keeps the first one's key
     return path.read_text().strip()
 
 

@@ -13,8 +13,18 @@ def fold(text: str) -> str:
     return " ".join(bare.replace("đ", "d").split())
 
 
+def capitalized(text: str) -> str:
+    """The first letter upper case, the rest as written: "tỉnh Bắc Ninh đã nhận…" starts a sentence."""
+    return text[:1].upper() + text[1:]
+
+
+def by_name(row) -> str:
+    """Alphabetical as a Vietnamese reader expects (Cà Mau before Cao Bằng), not by code point."""
+    return fold(row.name)
+
+
 def code_key(code: str) -> str:
-    """The form in which typed and stored dossier codes are compared (codes are opaque per province, domain.md
+    """The form in which typed and stored dossier codes are compared (codes are opaque per province, docs/domain.md
     §1.5): folded letters and digits only, so "000.00.24.H04-251128-0001" matches "00000 24 h04 2511280001"."""
     return re.sub(r"[^0-9a-z]", "", fold(code))
 

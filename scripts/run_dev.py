@@ -10,6 +10,9 @@ pump and scheduler, until Ctrl-C. The demo provinces are connected to their OAs 
   exit; one that was already running before is left alone.
 - Every child runs in its own process group: Ctrl-C or SIGTERM stops them all (SIGTERM to the group, SIGKILL
   after a grace period) and exits 0. If one child dies, the others are stopped and the exit status is 1.
+- Should this script die without stopping them (SIGKILL, a crash), each child gets SIGTERM from the kernel
+  (Linux's parent-death signal, PR_SET_PDEATHSIG) and stops as on Ctrl-C: none is left holding the port. The
+  bundled Redis is the exception: it is shared by the instance's processes and the next `make run` reuses it.
 - Demo logins and API keys come from `instance/demo-credentials.json`, written by `flask demo`
   (platform_core/demo/service.py `credentials_content`; other top-level keys are printed as they are):
       {"warning": "...", "password": "...", "operator": "<email>",
@@ -19,6 +22,7 @@ pump and scheduler, until Ctrl-C. The demo provinces are connected to their OAs 
 
 import argparse
 import contextlib
+import ctypes
 import json
 import os
 import signal
@@ -58,8 +62,11 @@ def process_specs(port: int, sandbox_port: int) -> list[Spec]:
         Spec("sandbox", [python, "-m", "platform_core.sandbox", "--port", str(sandbox_port), "--seed", "demo",
                          "--public-base-url", f"http://127.0.0.1:{port}"]),
         Spec("web", [python, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                     "--access-logfile", "-", "--no-control-socket"]),
+                     "--config", "python:platform_core.web.gunicorn_config", "--access-logfile", "-",
+                     "--no-control-socket"]),
         Spec("worker", [python, "-m", "flask", "--app", "wsgi", "worker"]),
+        # Its own worker, so sweeps, token refresh and broadcast ticks run on time behind any backlog.
+        Spec("maintenance", [python, "-m", "flask", "--app", "wsgi", "worker", "--queues", "maintenance"]),
         Spec("pump", [python, "-m", "flask", "--app", "wsgi", "delivery", "pump"]),
         Spec("scheduler", [python, "-m", "flask", "--app", "wsgi", "scheduler"]),
     ]
@@ -68,9 +75,10 @@ def process_specs(port: int, sandbox_port: int) -> list[Spec]:
 # --- the Zalo sandbox -----------------------------------------------------------------------------------------
 
 def sandbox_env(sandbox_url: str) -> dict:
-    """The product talks to the sandbox instead of Zalo (the real Zalo is unreachable from here anyway)."""
+    """The product talks to the sandbox instead of Zalo (the real Zalo is unreachable from here anyway); a
+    province page's follow link and QR code open the OA's citizens in the phone view, where they follow."""
     return {"ZALO_OAUTH_URL": f"{sandbox_url}/oauth", "ZALO_OPENAPI_URL": f"{sandbox_url}/openapi",
-            "ZALO_BUSINESS_URL": f"{sandbox_url}/business"}
+            "ZALO_BUSINESS_URL": f"{sandbox_url}/business", "ZALO_OA_PAGE_URL": f"{sandbox_url}/#oa-{{oa_id}}"}
 
 
 def connect_demo_provinces(sandbox_url: str, env: dict) -> list[str]:
@@ -83,10 +91,11 @@ def connect_demo_provinces(sandbox_url: str, env: dict) -> list[str]:
         with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - our own local sandbox
             tokens = json.loads(response.read())
         argv = [sys.executable, "-m", "flask", "--app", "wsgi", "tenants", "connect-zalo", app["slug"],
-                "--app-id", app["app_id"], "--app-secret", app["app_secret"], "--oa-id", app["oa"]["oa_id"],
-                "--oa-secret-key", app["oa_secret_key"], "--access-token", tokens["access_token"],
-                "--refresh-token", tokens["refresh_token"]]
-        result = subprocess.run(argv, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60)  # noqa: S603
+                "--app-id", app["app_id"], "--oa-id", app["oa"]["oa_id"]]
+        secrets = {"ZALO_APP_SECRET": app["app_secret"], "ZALO_OA_SECRET_KEY": app["oa_secret_key"],
+                   "ZALO_ACCESS_TOKEN": tokens["access_token"], "ZALO_REFRESH_TOKEN": tokens["refresh_token"]}
+        result = subprocess.run(argv, cwd=REPO_ROOT, env=env | secrets, capture_output=True, text=True,  # noqa: S603
+                                timeout=60, preexec_fn=dies_with_this_process())
         if result.returncode == 0:
             connected.append(app["slug"])
         else:
@@ -147,11 +156,32 @@ def _wait_gone(pid: int, timeout: float) -> None:
 
 # --- children -----------------------------------------------------------------------------------------------
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+
+
+def dies_with_this_process():
+    """A `preexec_fn` that makes the child receive SIGTERM when this process dies, however it dies. A child in
+    its own session is otherwise orphaned by a SIGKILL of this script. Resolved here, in the parent: the
+    function runs between fork and exec, where it must not import or take locks. None off Linux."""
+    if _LIBC is None:
+        return None
+    prctl, parent, sigterm = _LIBC.prctl, os.getpid(), int(signal.SIGTERM)
+
+    def preexec() -> None:
+        if prctl(PR_SET_PDEATHSIG, sigterm, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+        if os.getppid() != parent:  # this script died before the signal was armed
+            os.kill(os.getpid(), sigterm)
+
+    return preexec
+
+
 class Child:
     def __init__(self, spec: Spec, env: dict):
         self.name = spec.name
         self.process = subprocess.Popen(  # noqa: S603 - our own argv
-            spec.argv, cwd=REPO_ROOT, env=env, start_new_session=True,
+            spec.argv, cwd=REPO_ROOT, env=env, start_new_session=True, preexec_fn=dies_with_this_process(),
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=1, text=True, errors="replace",
         )
         self._pump = threading.Thread(target=self._prefix_output, daemon=True)

@@ -7,6 +7,10 @@
   bundled redis-server on a free port for the whole run.
 - Every test runs inside an outer transaction that is rolled back; the code under test commits to
   savepoints. Tests that need data other processes can see (real RQ workers) use `committed_data`.
+- In parallel (`pytest -n 2`, pytest-xdist; what `make test` does) every worker is a separate run of all the
+  above: its own SQLite file or PostgreSQL database (`motcua_test_gw0`, `motcua_test_gw1`, ...), its own
+  bundled Redis (or, with `REDIS_URL`, the database number after the given one: gw1 uses /1 when given /0),
+  its own Zalo sandbox, instance folder and temporary files.
 """
 
 import os
@@ -23,14 +27,19 @@ from platform_core import create_app
 from platform_core.auth import passwords
 from platform_core.config import normalise_database_url
 from platform_core.db.session import TenantSession
+from platform_core.db.tenant_context import TenantRef, tenant_context
 from platform_core.extensions import db
+from platform_core.jobs.connection import get_redis
 from platform_core.jobs.embedded_redis import start_server
-from platform_core.tenancy.context import TenantRef, tenant_context
 from tests import factories
 from tests.clients import CHEAP_HASHER, isolated_client
 from tests.web.catalogues import compile_catalogues
+from tests.workers import worker_database, worker_id, worker_redis
 
-pytest_plugins = ["tests.zalo_sandbox_fixtures"]  # the Zalo sandbox server, for everything Zalo-facing
+pytest_plugins = [
+    "tests.zalo_sandbox_fixtures",  # the Zalo sandbox server, for everything Zalo-facing
+    "tests.parallel",  # xdist: the order tests are handed out in, and the tests that run alone
+]
 
 TEST_ENCRYPTION_KEY = "2p1V1wqM7Sg2xKIaT4Dq8nq3o5mG0w6c1h2YlO9F3Zk="
 TENANT_A_SLUG, TENANT_B_SLUG = "bac-ninh", "da-nang"
@@ -41,7 +50,7 @@ CANARY = "CANARY-B"  # appears only in tenant B's rows; must never reach tenant 
 
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory) -> Iterator[str]:
-    url = os.environ.get("REDIS_URL")
+    url = worker_redis(os.environ["REDIS_URL"]) if os.environ.get("REDIS_URL") else None
     process = None
     if not url:
         process, url = start_server(tmp_path_factory.mktemp("redis"))
@@ -53,26 +62,52 @@ def redis_url(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def database_urls(tmp_path_factory) -> dict:
+def database_urls(tmp_path_factory) -> Iterator[dict]:
     """{'owner': ..., 'runtime': ...}: the same database, reached as schema owner and as the app."""
     given = os.environ.get("DATABASE_URL")
     if not given:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-        return {"owner": url, "runtime": url, "dialect": "sqlite"}
+        yield {"owner": url, "runtime": url, "dialect": "sqlite"}
+        return
     server = make_url(normalise_database_url(given))
-    name = os.environ.get("MOTCUA_TEST_DATABASE", "motcua_test")  # two checkouts testing at once: set it
+    # Two checkouts testing at once: set MOTCUA_TEST_DATABASE. Each xdist worker adds its id (_gw0, _gw1...).
+    name = worker_database(os.environ.get("MOTCUA_TEST_DATABASE", "motcua_test"))
     test_db = server.set(database=name)
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
+    on_server(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
     runtime = test_db.set(username="motcua_app", password=os.environ.get("DATABASE_APP_PASSWORD"))
-    return {
+    yield {
         "owner": test_db.render_as_string(hide_password=False),
         "runtime": runtime.render_as_string(hide_password=False),
         "dialect": "postgresql",
+        "server": server.render_as_string(hide_password=False),
     }
+    on_server(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def on_server(server, *statements: str) -> None:
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        for statement in statements:
+            connection.exec_driver_sql(statement)
+    admin.dispose()
+
+
+@contextmanager
+def one_worker_at_a_time(database_urls: dict) -> Iterator[None]:
+    """xdist workers migrate their PostgreSQL databases one after the other (an advisory lock, taken on the
+    server's own database): a migration creates the runtime role when it is missing, and two at once would
+    both create it."""
+    if database_urls["dialect"] != "postgresql":
+        yield
+        return
+    admin = create_engine(database_urls["server"], isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("select pg_advisory_lock(hashtext('motcua test migrations'))"))
+        try:
+            yield
+        finally:
+            connection.execute(text("select pg_advisory_unlock(hashtext('motcua test migrations'))"))
+    admin.dispose()
 
 
 def make_test_config(database_urls: dict, redis_url: str, instance_path: Path) -> dict:
@@ -101,12 +136,14 @@ def app_config(database_urls, redis_url, tmp_path_factory) -> dict:
 
 
 @pytest.fixture(scope="session")
-def app(app_config):
+def app(app_config, database_urls):
     app = create_app(app_config)
-    with app.app_context():
+    with app.app_context(), one_worker_at_a_time(database_urls):
         upgrade()
         seed_base_tenants()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()  # before the worker's database is dropped
 
 
 def seed_base_tenants() -> None:
@@ -182,12 +219,26 @@ def client(app):
 
 
 @pytest.fixture(autouse=True)
+def fresh_rate_limits(db_session):
+    """Limiter state lives in Redis, outside the rolled-back transaction, and the seeded provinces keep their
+    ids from test to test: start each test with no sends counted (else an earlier file's sends use up the
+    budget and a later test's pump claims nothing). The browser tests (no suite session) run their own server."""
+    if db_session is None:
+        return
+    connection = get_redis()
+    for key in [*connection.scan_iter("motcua:rl:*"), *connection.scan_iter("motcua:daily:*"),
+                *connection.scan_iter("motcua:zalo-events:*")]:  # a province's queued event drain, likewise
+        connection.delete(key)
+
+
+@pytest.fixture(autouse=True)
 def cheap_password_hashing(monkeypatch):
     monkeypatch.setattr(passwords, "_hasher", CHEAP_HASHER)
 
 
 def pytest_configure(config):
-    compile_catalogues()  # the .mo files are build output; tests need them current
+    if not worker_id():  # once, before xdist starts its workers
+        compile_catalogues()  # the .mo files are build output; tests need them current
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from platform_core.apikeys import service as apikeys
 from platform_core.auth.models import Membership, User
@@ -11,6 +11,7 @@ from platform_core.auth.passwords import hash_password
 from platform_core.catalogue.models import Procedure
 from platform_core.citizens.consent import NOTICE_VERSION
 from platform_core.citizens.constants import METHOD_ZALO_BUTTON, PURPOSE_NEWS
+from platform_core.citizens.models import Consent
 from platform_core.db.base import new_id
 from platform_core.db.types import utcnow
 from platform_core.delivery.models import Delivery, Notification
@@ -131,6 +132,19 @@ def create_follower(zalo_user_id: str, followed_at=None, unfollowed_at=None, **f
     db.session.add(follower)
     db.session.flush()
     return follower
+
+
+def add_news_followers(tenant_id, user_ids: list[str], consent: bool = True, **fields) -> list[str]:
+    """Followers of the tenant `tenant_id` (the one in context), bulk-inserted by thousands, who (unless
+    `consent=False`) agreed to receive policy news. Every row carries `tenant_id`: the statements are marked as
+    scoped by hand (platform_core/db/session.py refuses an unmarked INSERT)."""
+    rows = [{"tenant_id": tenant_id, "id": new_id(), "zalo_user_id": user_id, "is_follower": True, "shared_info": {},
+             **fields} for user_id in user_ids]
+    db.session.execute(insert(Follower).execution_options(tenant_scoped_by_caller=True), rows)
+    if consent:
+        db.session.execute(insert(Consent).execution_options(tenant_scoped_by_caller=True),
+                           news_consent_rows(tenant_id, user_ids))
+    return user_ids
 
 
 def news_consent_rows(tenant_id, user_ids, granted_at=None) -> list[dict]:

@@ -1,5 +1,7 @@
 """`/api/v1`: bearer-key authentication, tenant context, and JSON errors only."""
 
+import logging
+
 from flask import Blueprint, current_app, g, jsonify, request
 from marshmallow import ValidationError
 
@@ -9,6 +11,8 @@ from platform_core.tenancy.constants import SERVED_STATUSES
 from platform_core.tenancy.models import Tenant
 from platform_core.tenancy.resolution import enter_tenant
 from platform_core.web.hooks import json_error
+
+log = logging.getLogger(__name__)
 
 api_v1 = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 csrf.exempt(api_v1)  # authenticated by bearer key, never by cookie
@@ -43,7 +47,6 @@ def authenticate_key():
     g.api_key = apikeys.authenticate(plaintext)
     if g.api_key is None:
         raise Unauthorized("invalid or revoked API key")
-    db.session.commit()  # last_used_at
 
 
 @api_v1.errorhandler(Unauthorized)
@@ -55,4 +58,8 @@ def _unauthorized(error: Unauthorized):
 
 @api_v1.errorhandler(ValidationError)
 def _invalid(error: ValidationError):
-    return json_error(error.normalized_messages()), 422
+    """Refused input is logged by field name only: the values may carry a citizen's name or phone."""
+    messages = error.normalized_messages()
+    log.info("API request refused: %s %s, invalid fields: %s", request.method, request.url_rule,
+             ", ".join(sorted(map(str, messages))))
+    return json_error(messages), 422

@@ -1,6 +1,8 @@
 """POST /api/v1/dossiers, POST /api/v1/dossiers/<code>/events, GET /api/v1/dossiers/<code>.
 
-Each view validates (dossiers/schemas.py), calls the service, commits and serialises. A refused request
+Each view validates (dossiers/schemas.py), calls the service, serialises and then commits: the answer is made
+from the objects the request just wrote, before the commit expires them (serialising after it re-read the
+dossier and its relations, several queries per request). A refused request
 writes nothing: the service raises before writing or inside a savepoint, and every error handler here rolls
 the session back before answering.
 """
@@ -16,6 +18,7 @@ from platform_core.dossiers.schemas import DossierInput, DossierView, EventInput
 from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.web.hooks import json_error
+from platform_core.web.input_guard import first_nul
 
 MAX_BODY = 64 * 1024  # a dossier or an event is a few hundred bytes; a list of 50 documents stays far below
 IDEMPOTENCY_KEY_LENGTH = 120  # DossierEvent.idempotency_key
@@ -25,9 +28,10 @@ IDEMPOTENCY_KEY_LENGTH = 120  # DossierEvent.idempotency_key
 def create_dossier():
     data = DossierInput().load(json_object())
     dossier, created = service.create_dossier(data, simulated=simulated())
-    db.session.commit()
+    db.session.flush()
     response = jsonify(DossierView().dump(dossier))
     response.headers["Location"] = url_for("api_v1.get_dossier", code=dossier.code)
+    db.session.commit()
     return response, 201 if created else 200
 
 
@@ -35,8 +39,10 @@ def create_dossier():
 def record_event(code: str):
     data = EventInput().load(json_object())
     event, created = service.record_event(code, data, idempotency_key=idempotency_key(), simulated=simulated())
+    db.session.flush()
+    response = jsonify(EventResultView().dump({"event": event, "dossier": event.dossier}))
     db.session.commit()
-    return jsonify(EventResultView().dump({"event": event, "dossier": event.dossier})), 201 if created else 200
+    return response, 201 if created else 200
 
 
 @api_v1.get("/dossiers/<code>")
@@ -56,6 +62,9 @@ def json_object() -> dict:
         raise RequestEntityTooLarge(f"the body must not be larger than {MAX_BODY // 1024} KiB") from None
     if not isinstance(body, dict):
         raise BadRequest("the body must be a JSON object")
+    field = first_nul(body)
+    if field:
+        raise FieldError(field, "must not contain NUL characters")
     return body
 
 

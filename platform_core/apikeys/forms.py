@@ -6,7 +6,7 @@ from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, Length
 
 from platform_core.apikeys.models import KIND_LIVE, KIND_TEST
-from platform_core.console.forms import options
+from platform_core.web.forms import options
 
 KIND_LABELS = {
     KIND_LIVE: _l("Live: messages reach citizens on Zalo"),

@@ -4,6 +4,10 @@ A key reads `motcua_<kind>_<tenant id hex>_<secret>`: the prefix makes a leaked 
 scanners, the tenant part lets the API pick the tenant before any lookup (so authentication never needs a
 cross-tenant query), and only a SHA-256 of the whole key is stored. The secret has 256 bits of entropy, so
 a fast hash is the right tool here (passwords are the case for a slow one).
+
+Checking a key costs no database work on most requests (usage.py): a key found valid is trusted from a short
+per-process cache for KEY_CACHE_SECONDS, and its use is noted in Redis and written to `last_used_at` by a
+periodic job, not by an UPDATE in every request.
 """
 
 import hashlib
@@ -14,12 +18,13 @@ import uuid
 
 from sqlalchemy import select
 
+from platform_core.apikeys import usage
 from platform_core.apikeys.models import KINDS, ApiKey
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
+from platform_core.db.tenant_context import require_tenant
 from platform_core.db.types import utcnow
 from platform_core.errors import FieldError
 from platform_core.extensions import db
-from platform_core.tenancy.context import require_tenant
 
 KEY_PATTERN = re.compile(r"^motcua_(live|test)_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$")
 
@@ -55,6 +60,7 @@ def create_key(name: str, kind: str = "live", actor=None) -> tuple[ApiKey, str]:
 def revoke_key(key: ApiKey, actor=None) -> ApiKey:
     if key.revoked_at is None:
         key.revoked_at = utcnow()
+        usage.forget(key.secret_hash)  # at once in this process; in the others within KEY_CACHE_SECONDS
         record_event("api_key_revoked", actor=actor, target=key, details={"name": key.name})
         db.session.flush()
     return key
@@ -65,12 +71,15 @@ def tenant_id_of(plaintext: str) -> uuid.UUID | None:
     return uuid.UUID(match.group(2)) if match else None
 
 
-def authenticate(plaintext: str) -> ApiKey | None:
-    """The unrevoked key of the tenant in context whose hash matches, or None; records its use."""
+def authenticate(plaintext: str) -> usage.KnownKey | None:
+    """The unrevoked key of the tenant in context whose hash matches (from the cache when it was checked in
+    the last KEY_CACHE_SECONDS), or None; notes its use."""
     digest = hash_key(plaintext)
-    key = db.session.scalar(select(ApiKey).where(ApiKey.secret_hash == digest))
-    if key is None or key.is_revoked or not hmac.compare_digest(key.secret_hash, digest):
-        return None
-    key.last_used_at = utcnow()
-    db.session.flush()
-    return key
+    known = usage.cached(digest, require_tenant().id)
+    if known is None:
+        key = db.session.scalar(select(ApiKey).where(ApiKey.secret_hash == digest))
+        if key is None or key.is_revoked or not hmac.compare_digest(key.secret_hash, digest):
+            return None
+        known = usage.remember(digest, key)
+    usage.note_use(known)
+    return known

@@ -1,4 +1,4 @@
-"""`flask users create|grant|revoke|reset-2fa|list`: accounts and province roles from the command line."""
+"""`flask users create|grant|revoke|reset-2fa|set-password|list`: accounts and province roles from the command line."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -96,6 +96,19 @@ def reset_2fa(email):
         service.reset_totp(user)
     db.session.commit()
     click.echo(f"Two-step verification reset for {user.email}.")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Prompted (with confirmation) when omitted; avoid it on shared shells.")
+def set_password(email, password):
+    """Give EMAIL a new password; every session they have is signed out."""
+    user = _user_or_fail(email)
+    with _refusals({"password": "--password"}):
+        service.set_password(user, password)
+    db.session.commit()
+    click.echo(f"New password set for {user.email}; their sessions are signed out.")
 
 
 @users_cli.command("list")

@@ -1,16 +1,18 @@
-"""Users (global accounts), their memberships in tenants, and the audit trail."""
+"""Users (global accounts), their memberships in tenants, their recovery codes."""
 
 import uuid
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from platform_core.auth.constants import ROLE_OPERATOR, TENANT_ROLE_RANK
-from platform_core.db.base import Global, TenantScoped
+from platform_core.db.base import Global
 from platform_core.db.types import EncryptedText, UTCDateTime, utcnow
 from platform_core.extensions import db
+
+SESSION_VERSION_SEPARATOR = "."
 
 
 class User(UserMixin, Global, db.Model):
@@ -27,8 +29,14 @@ class User(UserMixin, Global, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # In every session cookie (get_id); bumping it signs the user out everywhere (auth.service.revoke_sessions).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the id and the session version (auth/session.py)."""
+        return f"{self.id}{SESSION_VERSION_SEPARATOR}{self.session_version}"
 
     @property
     def is_active(self) -> bool:
@@ -77,27 +85,3 @@ class RecoveryCode(Global, db.Model):
     code_hash: Mapped[str] = mapped_column(String(255))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class _AuditFields:
-    action: Mapped[str] = mapped_column(String(64), index=True)
-    actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    actor_email: Mapped[str | None] = mapped_column(String(254))
-    target_type: Mapped[str | None] = mapped_column(String(40))
-    target_id: Mapped[str | None] = mapped_column(String(64))
-    ip_address: Mapped[str | None] = mapped_column(String(64))
-    user_agent: Mapped[str | None] = mapped_column(String(255))
-    details: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-
-
-class AuditEvent(_AuditFields, TenantScoped, db.Model):
-    """A security-relevant action inside one province (role and key changes, logins into it, ...)."""
-
-    __tablename__ = "audit_event"
-
-
-class PlatformAuditEvent(_AuditFields, Global, db.Model):
-    """A security-relevant action with no tenant: logins, operator actions, cross-tenant access."""
-
-    __tablename__ = "platform_audit_event"

@@ -13,7 +13,7 @@ import secrets
 
 from sqlalchemy import delete, func, select, update
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
 from platform_core.auth.models import RecoveryCode, User
 from platform_core.db.types import utcnow
 from platform_core.extensions import db

@@ -8,17 +8,18 @@ the CLI reuse the same rules.
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
+from platform_core.audit.service import record_event
 from platform_core.auth import passwords, totp
-from platform_core.auth.audit import record_event
 from platform_core.auth.constants import ROLE_ADMIN, ROLE_OPERATOR, TENANT_ROLES
 from platform_core.auth.models import Membership, User
+from platform_core.db.tenant_context import tenant_context
 from platform_core.db.types import utcnow
 from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.tenancy import service as tenancy
-from platform_core.tenancy.context import tenant_context
 from platform_core.tenancy.models import Tenant
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
@@ -85,16 +86,40 @@ def record_login(user: User) -> None:
 
 
 def record_logout(user: User) -> None:
+    """Signing out ends every session of the user, not only this browser's: a copied cookie stops working."""
+    revoke_sessions(user)
     record_event("logout", actor=user, target=user, platform=True)
+
+
+def revoke_sessions(user: User) -> None:
+    """Every session of `user` fails at its next request: the version its cookie carries is no longer theirs
+    (auth/session.py). Incremented in SQL, so two revocations at once both count."""
+    user.session_version = User.session_version + 1
 
 
 def verify_totp(user: User, code: str) -> bool:
     """Check the second factor; an accepted code's step is stored so that it cannot be used again."""
     step = totp.accepted_step(user.totp_secret, code, user.totp_last_step) if user.has_totp else None
-    if step is None:
+    if step is None or not _claim_step(user, step):
         record_event("totp_failed", target=user, platform=True, details={"stage": "login"})
         return False
-    user.totp_last_step = step
+    return True
+
+
+def _claim_step(user: User, step: int) -> bool:
+    """Store `step` as used, unless another request stored it (or a later one) first.
+
+    A conditional UPDATE, as for recovery codes: the same fresh code submitted by several sign-ins at once
+    reads the same `totp_last_step`, and only the database can say which of them wrote first.
+    """
+    claimed = db.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step).execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)
     return True
 
 
@@ -123,6 +148,7 @@ def reset_totp(user: User, actor=None) -> None:
         raise UserError("email", f"{user.email} has no two-step verification to reset")
     user.totp_secret = None
     user.totp_last_step = None
+    revoke_sessions(user)
     record_event("totp_reset", actor=actor, target=user, platform=True, details={"email": user.email})
 
 
@@ -149,6 +175,16 @@ def create_user(email: str, full_name: str, password: str, operator: bool = Fals
     return user
 
 
+def set_password(user: User, password: str, actor=None) -> None:
+    """A new password (checked like a new account's); the user's sessions end with the old one."""
+    problems = passwords.password_problems(password or "", user.email)
+    if problems:
+        raise UserError("password", "not acceptable: " + "; ".join(passwords.PROBLEM_TEXTS[p] for p in problems))
+    user.password_hash = passwords.hash_password(password)
+    revoke_sessions(user)
+    record_event("password_changed", actor=actor, target=user, platform=True, details={"email": user.email})
+
+
 def grant_role(user: User, tenant: Tenant, role: str, actor=None) -> Membership:
     """Give `user` `role` in `tenant` (replacing any role they had there)."""
     if role not in TENANT_ROLES:
@@ -159,6 +195,8 @@ def grant_role(user: User, tenant: Tenant, role: str, actor=None) -> Membership:
         membership = Membership(user_id=user.id, tenant_id=tenant.id, role=role)
         user.memberships.append(membership)
     membership.role = role
+    if previous is not None and previous != role:
+        revoke_sessions(user)  # a first role in a province is no change: the person accepting it stays signed in
     _record_in_tenant(tenant, "role_granted", actor, user,
                       {"email": user.email, "role": role, "previous_role": previous})
     return membership
@@ -169,6 +207,7 @@ def revoke_role(user: User, tenant: Tenant, actor=None) -> None:
     if membership is None:
         raise UserError("tenant", f"{user.email} has no role in {tenant.slug}")
     user.memberships.remove(membership)
+    revoke_sessions(user)
     _record_in_tenant(tenant, "role_revoked", actor, user, {"email": user.email, "role": membership.role})
 
 

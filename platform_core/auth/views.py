@@ -96,7 +96,7 @@ def login():
         return _complete_login(user, form.next.data)
     db.session.commit()  # a password rehash
     _restart_session()
-    session.update({PENDING_USER: str(user.id), PENDING_SINCE: int(time.time()), NEXT: form.next.data})
+    session.update({PENDING_USER: user.get_id(), PENDING_SINCE: int(time.time()), NEXT: form.next.data})
     return redirect(url_for("auth.login_verify"))
 
 
@@ -277,13 +277,14 @@ def _complete_login(user, next_url: str | None):
 
 
 def _destination(user, next_url: str | None = None) -> str:
-    """`next` when it is a path on this site; else the user's only province, or the landing page."""
+    """`next` when it is a path on this site; else the console of the user's only province (staff sign in to
+    work, not to read the citizens' page), or the landing page that lists their provinces."""
     if safe_next(next_url):
         return next_url
     if not user.is_operator:
         provinces = service.province_roles(user)
         if len(provinces) == 1 and provinces[0].tenant.status in SERVED_STATUSES:
-            return url_for("province.home", tenant_slug=provinces[0].tenant.slug)
+            return url_for("console.dashboard", tenant_slug=provinces[0].tenant.slug)
     return url_for("web.index")
 
 

@@ -2,7 +2,7 @@
 
 Every answer fits one Zalo consultation text (2,000 characters) and tells the citizen what to do next: a
 wrong or unknown code gets the format and where to find it, never silence. A dossier found by its code shows
-the applicant's name masked unless the asker is linked to the dossier (a name is personal data, domain.md
+the applicant's name masked unless the asker is linked to the dossier (a name is personal data, docs/domain.md
 §6, and knowing a code printed on a slip is not proof of being the applicant).
 """
 
@@ -10,7 +10,7 @@ import unicodedata
 from datetime import datetime
 
 from platform_core.bot.lookup import Desk, Sender
-from platform_core.delivery.context import STATUS_LABELS_VI, vn_date
+from platform_core.clock import vn_date
 from platform_core.dossiers import clock
 from platform_core.dossiers.constants import (
     EVENT_APOLOGY,
@@ -20,6 +20,7 @@ from platform_core.dossiers.constants import (
     REFUSED,
     RESULT_READY,
     RETURNED,
+    STATUS_LABELS_VI,
     STOPPED,
     SUBMITTED,
     SUPPLEMENT_REQUIRED,
@@ -28,45 +29,50 @@ from platform_core.dossiers.constants import (
 
 ZALO_TEXT_LIMIT = 2000
 MAX_PROCEDURES = 5
+MAX_OWN_DOSSIERS = 5
 MAX_DOCUMENTS = 15
 MAX_ITEM_CHARS = 200  # one missing document, one procedure name
 MAX_REMARK_CHARS = 600  # an officer's reason or note (the API allows 2,000)
 CODE_EXAMPLE = "000.00.24.H04-251128-0001"
 ONLINE, POSTAL = 2, 3
 IN_PROGRESS = {SUBMITTED, RECEIVED, PROCESSING, SUPPLEMENT_REQUIRED, FINANCIAL_OBLIGATION, WITHDRAWAL_REQUESTED}
-ONE_STOP_DESK = "Bộ phận Tiếp nhận và Trả kết quả nơi bạn đã nộp hồ sơ"
+ONE_STOP_DESK = "Bộ phận Tiếp nhận và Trả kết quả nơi Ông/Bà đã nộp hồ sơ"
 
 GUIDANCE = {
-    SUBMITTED: "Hồ sơ đang chờ cán bộ kiểm tra và tiếp nhận. Bạn sẽ nhận được tin nhắn khi hồ sơ được tiếp nhận.",
+    SUBMITTED: "Hồ sơ đang chờ cán bộ kiểm tra và tiếp nhận. Ông/Bà sẽ nhận được tin nhắn khi hồ sơ được tiếp nhận.",
     RECEIVED: "Hồ sơ đã được tiếp nhận và đang được chuyển đến cơ quan giải quyết. "
               "Vui lòng giữ Giấy tiếp nhận hồ sơ và hẹn trả kết quả.",
     REFUSED: "Hồ sơ không được tiếp nhận.",
-    PROCESSING: "Hồ sơ đang được giải quyết, bạn chưa cần làm gì thêm. "
+    PROCESSING: "Hồ sơ đang được giải quyết, Ông/Bà chưa cần làm gì thêm. "
                 "Chúng tôi sẽ nhắn tin khi có kết quả hoặc khi cần bổ sung giấy tờ.",
-    SUPPLEMENT_REQUIRED: "Hồ sơ cần bổ sung giấy tờ. Thời gian chờ bạn bổ sung không tính vào thời hạn giải quyết.",
+    SUPPLEMENT_REQUIRED: "Hồ sơ cần bổ sung giấy tờ. Thời gian chờ Ông/Bà bổ sung không tính vào thời hạn giải quyết.",
     FINANCIAL_OBLIGATION: "Vui lòng nộp phí, lệ phí hoặc thuế theo thông báo của cơ quan giải quyết. "
-                          "Hồ sơ sẽ được xử lý tiếp sau khi bạn hoàn thành nghĩa vụ tài chính.",
-    WITHDRAWAL_REQUESTED: "Yêu cầu rút hồ sơ của bạn đã được ghi nhận và đang chờ cán bộ xác nhận.",
+                          "Hồ sơ sẽ được xử lý tiếp sau khi Ông/Bà hoàn thành nghĩa vụ tài chính.",
+    WITHDRAWAL_REQUESTED: "Yêu cầu rút hồ sơ của Ông/Bà đã được ghi nhận và đang chờ cán bộ xác nhận.",
     STOPPED: "Hồ sơ đã dừng xử lý.",
     RESULT_READY: "Hồ sơ đã có kết quả.",
-    RETURNED: "Kết quả đã được trả cho bạn. Cảm ơn bạn đã sử dụng dịch vụ công.",
+    RETURNED: "Kết quả đã được trả cho Ông/Bà. Cảm ơn Ông/Bà đã sử dụng dịch vụ công.",
 }
 SUPPLEMENT_HOW = {
-    ONLINE: "Cách nộp: đăng nhập Cổng Dịch vụ công nơi bạn đã nộp hồ sơ, mở hồ sơ này và tải lên giấy tờ bổ sung.",
+    ONLINE: "Cách nộp: đăng nhập Cổng Dịch vụ công nơi Ông/Bà đã nộp hồ sơ, mở hồ sơ này và tải lên giấy tờ bổ sung.",
     None: f"Cách nộp: mang giấy tờ bổ sung cùng Giấy tiếp nhận hồ sơ đến {ONE_STOP_DESK}, "
           "hoặc gửi qua dịch vụ bưu chính công ích.",
 }
 COLLECT_HOW = {
-    POSTAL: "Cách nhận: kết quả được gửi qua dịch vụ bưu chính công ích đến địa chỉ bạn đã đăng ký.",
+    POSTAL: "Cách nhận: kết quả được gửi qua dịch vụ bưu chính công ích đến địa chỉ Ông/Bà đã đăng ký.",
     None: f"Cách nhận: đến {ONE_STOP_DESK}, mang theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả cùng căn cước "
-          "công dân. Nếu bạn đã đăng ký nhận kết quả qua bưu chính hoặc trực tuyến, kết quả sẽ được gửi "
+          "công dân. Nếu Ông/Bà đã đăng ký nhận kết quả qua bưu chính hoặc trực tuyến, kết quả sẽ được gửi "
           "theo hình thức đó.",
 }
+# Said with Zalo's request_user_info card (bot/phone_link.py), whose button shares the phone: never without it.
+SHARE_PHONE = ("Bấm “Chia sẻ thông tin” trong tin nhắn tiếp theo để chia sẻ số điện thoại Ông/Bà đã dùng khi nộp "
+               "hồ sơ: Ông/Bà sẽ xem được đầy đủ hồ sơ của mình và nhận thông báo hồ sơ ngay trên Zalo.")
 COMMANDS = (
     f"1. Tra cứu hồ sơ: gửi mã hồ sơ in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả, "
     f"ví dụ: tra cứu {CODE_EXAMPLE}\n"
     "2. Tìm thủ tục hành chính: gửi “thủ tục” kèm tên thủ tục, ví dụ: thủ tục khai sinh\n"
-    "3. Xem lại hướng dẫn này: gửi “hướng dẫn”"
+    "3. Xem lại hướng dẫn này: gửi “hướng dẫn”\n"
+    "4. Xem các hồ sơ của Ông/Bà: gửi “hồ sơ của tôi”"
 )
 
 
@@ -85,9 +91,16 @@ def dossier_answer(dossier, procedure, sender: Sender, desk: Desk, now: datetime
         "",
         GUIDANCE.get(dossier.status, ""),
         *_status_details(dossier),
+        *([SHARE_PHONE] if needs_phone(dossier, sender) else []),
         *_contact_lines(desk),
     ]
     return fit("\n".join(lines))
+
+
+def needs_phone(dossier, sender: Sender) -> bool:
+    """The dossier reaches its applicant only by phone (ZNS) and the asker has not shared one: sharing it would
+    link them, and later notices would come by the OA's own messages (bot/phone_link.py)."""
+    return bool(dossier.applicant_phone) and not dossier.applicant_zalo_user_id and not sender.phone_e164
 
 
 def is_linked(dossier, sender: Sender) -> bool:
@@ -122,7 +135,7 @@ def _overdue_lines(dossier, now: datetime) -> list[str]:
     """Only while the citizen still waits: a late result already handed over needs no warning."""
     if dossier.status not in IN_PROGRESS or not clock.overdue(dossier, now):
         return []
-    return ["Lưu ý: hồ sơ đã quá ngày hẹn trả kết quả. Cơ quan giải quyết có trách nhiệm gửi bạn văn bản "
+    return ["Lưu ý: hồ sơ đã quá ngày hẹn trả kết quả. Cơ quan giải quyết có trách nhiệm gửi Ông/Bà văn bản "
             "xin lỗi và hẹn lại ngày trả kết quả."]
 
 
@@ -146,7 +159,7 @@ def _status_details(dossier) -> list[str]:
 def _missing_documents(event) -> list[str]:
     documents = [str(document) for document in (event.missing_documents if event else None) or []]
     if not documents:
-        return ["Giấy tờ cần bổ sung: theo Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ đã gửi bạn."]
+        return ["Giấy tờ cần bổ sung: theo Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ đã gửi Ông/Bà."]
     shown = [f"- {_shorten(document)}" for document in documents[:MAX_DOCUMENTS]]
     if len(documents) > MAX_DOCUMENTS:
         shown.append(f"- và {len(documents) - MAX_DOCUMENTS} giấy tờ khác (xem Phiếu yêu cầu bổ sung)")
@@ -164,13 +177,13 @@ def not_found_answer(code: str, desk: Desk) -> str:
     return fit("\n".join([
         f"Không tìm thấy hồ sơ có mã {code} tại {desk.place}.",
         *_code_help(),
-        "Nếu bạn nộp hồ sơ ở tỉnh, thành phố khác, vui lòng tra cứu qua Zalo OA của địa phương đó.",
+        "Nếu Ông/Bà nộp hồ sơ ở tỉnh, thành phố khác, vui lòng tra cứu qua Zalo OA của địa phương đó.",
         *_contact_lines(desk),
     ]))
 
 
 def bad_code_answer(typed: str, desk: Desk) -> str:
-    opening = f"Mã hồ sơ “{typed}” chưa đúng định dạng." if typed else "Bạn chưa gửi mã hồ sơ cần tra cứu."
+    opening = f"Mã hồ sơ “{typed}” chưa đúng định dạng." if typed else "Ông/Bà chưa gửi mã hồ sơ cần tra cứu."
     return fit("\n".join([opening, *_code_help(), *_contact_lines(desk)]))
 
 
@@ -184,19 +197,35 @@ def _code_help() -> list[str]:
 
 # --- menu, fallback ---------------------------------------------------------------------------------------
 
-def menu_answer(desk: Desk) -> str:
+def menu_answer(desk: Desk, asks_phone: bool = False) -> str:
+    """`asks_phone`: the citizen has not shared a phone, and the request card follows this answer."""
     return fit("\n".join([
-        f"{desk.oa_name} hỗ trợ bạn qua Zalo:",
+        f"{desk.oa_name} hỗ trợ Ông/Bà qua Zalo:",
         COMMANDS,
-        "Khi hồ sơ thay đổi trạng thái, chúng tôi sẽ nhắn tin cho bạn tại đây. Hãy chia sẻ số điện thoại "
-        "đã dùng khi nộp hồ sơ để xem đầy đủ thông tin hồ sơ của mình.",
+        "Khi hồ sơ thay đổi trạng thái, chúng tôi sẽ nhắn tin cho Ông/Bà tại đây.",
+        *([SHARE_PHONE] if asks_phone else []),
         *_contact_lines(desk),
     ]))
 
 
+def own_dossiers_answer(dossiers: list, sender: Sender, desk: Desk) -> str:
+    """"Hồ sơ của tôi": the citizen's dossiers, or how to let us find them."""
+    if not dossiers and not sender.phone_e164:
+        return fit("\n".join(["Chúng tôi chưa biết hồ sơ nào của Ông/Bà.", SHARE_PHONE,
+                               f"Hoặc gửi mã hồ sơ, ví dụ: tra cứu {CODE_EXAMPLE}", *_contact_lines(desk)]))
+    if not dossiers:
+        return fit("\n".join([f"Chưa có hồ sơ nào nộp bằng số điện thoại Ông/Bà đã chia sẻ tại {desk.place}.",
+                               *_code_help(), *_contact_lines(desk)]))
+    lines = ["Hồ sơ của Ông/Bà:"]
+    for number, dossier in enumerate(dossiers[:MAX_OWN_DOSSIERS], start=1):
+        lines.append(f"{number}. {dossier.code}: {STATUS_LABELS_VI.get(dossier.status, dossier.status)}")
+    lines += ["Gửi “tra cứu” kèm mã hồ sơ để xem chi tiết.", *_contact_lines(desk)]
+    return fit("\n".join(lines))
+
+
 def fallback_answer(desk: Desk) -> str:
     return fit("\n".join([
-        f"Xin chào! {desk.oa_name} chưa hiểu tin nhắn của bạn. Bạn có thể:",
+        f"Xin chào! {desk.oa_name} chưa hiểu tin nhắn của Ông/Bà. Ông/Bà có thể:",
         COMMANDS,
         *_contact_lines(desk),
     ]))

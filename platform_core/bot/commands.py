@@ -1,7 +1,7 @@
 """Commands other features teach the bot: "phản ánh …" (feedback), "dừng" (stop), a rating or an
 acknowledgement sent back by a Zalo button, and so on. The lookup bot answers whatever no command claims.
 
-A feature registers one function at import time:
+A feature writes one function; platform_core/wiring.py registers it in its table of bot commands:
 
     def answer_feedback(message: CitizenMessage) -> str | None: ...
     register_command("feedback", answer_feedback, order=50)

@@ -3,18 +3,16 @@ so a code from another province is simply not found here (the answer cannot tell
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from platform_core.bot.parser import code_key, fold
 from platform_core.catalogue.models import Procedure
 from platform_core.catalogue.service import list_procedures
+from platform_core.db.tenant_context import require_tenant
 from platform_core.dossiers.models import Dossier
 from platform_core.extensions import db
-from platform_core.tenancy.context import require_tenant
 from platform_core.tenancy.models import Province, Tenant
 from platform_core.zalo.models import Follower, ZaloConnection
-
-UNIT_NAMES = {"tinh": "tỉnh", "thanh_pho": "thành phố"}
 
 
 @dataclass(frozen=True)
@@ -38,7 +36,7 @@ def desk() -> Desk:
     tenant = db.session.get(Tenant, require_tenant().id)
     profile = _province_profile(tenant.slug)
     connection = db.session.scalar(select(ZaloConnection))
-    place = f"{UNIT_NAMES.get(tenant.unit_type, 'tỉnh')} {tenant.name}"
+    place = tenant.place_name
     oa_name = (connection and connection.oa_name) or profile.get("oa_name") or f"Zalo OA {place}"
     return Desk(oa_name=oa_name, place=place, hotline=_national_format(profile.get("contact_phone")))
 
@@ -60,6 +58,15 @@ def find_dossier(code: str) -> Dossier | None:
     if not key:
         return None
     return db.session.scalars(select(Dossier).where(Dossier.code_key == key).order_by(Dossier.created_at)).first()
+
+
+def dossiers_of(sender: Sender, limit: int) -> list[Dossier]:
+    """The citizen's dossiers, newest first: given their Zalo id, or filed with the phone they shared."""
+    matches = [Dossier.applicant_zalo_user_id == sender.zalo_user_id]
+    if sender.phone_e164:
+        matches.append(Dossier.applicant_phone == sender.phone_e164)
+    return list(db.session.scalars(select(Dossier).where(or_(*matches))
+                                   .order_by(Dossier.received_at.desc()).limit(limit)))
 
 
 def procedure_of(dossier: Dossier) -> Procedure | None:

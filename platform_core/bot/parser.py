@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from platform_core.text import code_key, fold
 
 LOOKUP, BAD_CODE, MENU, PROCEDURE, FALLBACK = "lookup", "bad_code", "menu", "procedure", "fallback"
+MINE = "mine"  # "hồ sơ của tôi": the citizen's own dossiers, found by the phone they shared
 
-# Dossier codes are opaque per tenant (domain.md §1.5): only their letters and digits are compared.
+# Dossier codes are opaque per tenant (docs/domain.md §1.5): only their letters and digits are compared.
 MIN_CODE_CHARS, MAX_CODE_CHARS, MIN_CODE_DIGITS = 8, 60, 5
 SEPARATORS = ".-_/"
 _SEPARATOR_CLASS = "[" + re.escape(SEPARATORS) + "]"
@@ -24,6 +25,7 @@ _NOT_A_CODE = re.compile(r"^(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,3}(?:[.,]\d{
 
 MENU_WORDS = ("huong dan", "help", "menu", "tro giup", "ho tro")
 LOOKUP_WORDS = {"tra", "cuu", "tracuu", "kiem", "xem", "ma", "so", "ho", "hs", "cua", "toi"}
+_MINE = re.compile(r"^(?:(?:xem|tra cuu|kiem tra)\s+)?(?:cac\s+)?ho so cua (?:toi|minh|em)$")
 _PROCEDURE = re.compile(r"^(?:(?:tim|tim kiem|tra cuu|xem)\s+)?thu tuc(?:\s+hanh chinh)?\b")
 
 
@@ -44,6 +46,8 @@ def parse(text: str) -> Intent:
     code = find_code(folded)
     if code:
         return Intent(LOOKUP, code)
+    if _MINE.match(bare):
+        return Intent(MINE)
     if bare.startswith(MENU_WORDS) or folded == "?":
         return Intent(MENU)
     if _starts_with_lookup(bare):

@@ -1,17 +1,15 @@
 """Who a broadcast reaches: the followers its audience names who agreed to receive policy news, in follower-id
-order (planning walks them in chunks).
+order (planning walks them in chunks, in SQL: the filter is a WHERE clause, never a list of rows).
 
 Audiences (constants.AUDIENCE_*): every follower; followers with a tag (citizens/models.FollowerTag); citizens
 with a dossier of a procedure (dossier.applicant_zalo_user_id); followers in some communes (zalo_follower.commune).
 Zalo only takes promotion messages to followers (-213 otherwise), so a non-follower is never planned, and a
 citizen whose data was anonymised is never planned either. Policy news needs an explicit grant (citizens/consent.py:
-no silent or default consent, domain.md §6), so the audience is taken from the active grants in SQL; a stop
+no silent or default consent, docs/domain.md §6), so the audience is taken from the active grants in SQL; a stop
 withdraws every grant, and the delivery screen checks again at send time (citizens/screen.py). A province in
 trial reaches only its team and guest list (delivery/trial.py), so its audience is cut to them here rather than
 planned in full and refused message by message.
 """
-
-import uuid
 
 from sqlalchemy import func, select
 
@@ -49,13 +47,26 @@ def estimate(audience: dict) -> int:
     return db.session.scalar(select(func.count()).select_from(Follower).where(*audience_filter(audience))) or 0
 
 
-def next_followers(audience: dict, after: str | None, limit: int) -> list:
-    """The next `limit` followers of the audience after follower id `after`, in id order (rows, not objects)."""
-    statement = (select(Follower.id, Follower.zalo_user_id, Follower.anonymised_at)
-                 .where(*audience_filter(audience)).order_by(Follower.id).limit(limit))
-    if after:
-        statement = statement.where(Follower.id > uuid.UUID(after))
-    return list(db.session.execute(statement))
+def in_range(audience: dict, after, upto) -> list:
+    """The audience's filter for the followers whose ids are in (after, upto] (`after` None: from the first)."""
+    conditions = [*audience_filter(audience), Follower.id <= upto]
+    if after is not None:
+        conditions.append(Follower.id > after)
+    return conditions
+
+
+def chunk_end(audience: dict, after, size: int) -> tuple:
+    """(last id, followers): where the next chunk of at most `size` followers after id `after` ends, and how many
+    it holds (fewer than `size`: the audience's last chunk). (None, 0) when nobody is left."""
+    following = [*audience_filter(audience), *([Follower.id > after] if after is not None else [])]
+    last = db.session.scalar(select(Follower.id).where(*following).order_by(Follower.id).offset(size - 1).limit(1))
+    if last is not None:
+        return last, size
+    # The last chunk (PostgreSQL has no max() of a uuid): its last id, and how many it holds.
+    last = db.session.scalar(select(Follower.id).where(*following).order_by(Follower.id.desc()).limit(1))
+    if last is None:
+        return None, 0
+    return last, db.session.scalar(select(func.count()).select_from(Follower).where(*following))
 
 
 def follower_count() -> int:

@@ -1,4 +1,4 @@
-"""When policy news may go out: Zalo accepts promotion messages 06:00-21:59 Vietnam time (zalo-oa.md §2), and
+"""When policy news may go out: Zalo accepts promotion messages 06:00-21:59 Vietnam time (docs/zalo-oa.md §2), and
 at most the OA's daily cap of them a day. Planning puts every delivery on a Vietnam day that still has room in
 the cap, due at once when that day is today and its hours are open, otherwise at the day's opening (deferred,
 never dropped)."""
@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 
-from platform_core.delivery.context import VIETNAM
+from platform_core.clock import VIETNAM
 
 ZALO_SMALL_OA = 10_000  # followers; above it the daily cap is 5% of them
 ZALO_SMALL_OA_CAP = 500
@@ -42,5 +42,5 @@ def sending_hours() -> Hours:
 
 
 def zalo_daily_cap(followers: int) -> int:
-    """Zalo's per-OA daily promotion cap: 500 requests, or 5% of followers above 10,000 (zalo-oa.md §2)."""
+    """Zalo's per-OA daily promotion cap: 500 requests, or 5% of followers above 10,000 (docs/zalo-oa.md §2)."""
     return ZALO_SMALL_OA_CAP if followers <= ZALO_SMALL_OA else followers * 5 // 100

@@ -10,16 +10,16 @@ import logging
 
 from sqlalchemy import select
 
-from platform_core.broadcasts import planning, progress, service
-from platform_core.broadcasts.constants import SENDING
+from platform_core.broadcasts import article_broadcast, planning, progress, service
+from platform_core.broadcasts.constants import CHANNEL_ARTICLE, SENDING
 from platform_core.broadcasts.models import Broadcast
+from platform_core.db.tenant_context import require_tenant
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
 from platform_core.jobs.connection import get_redis
 from platform_core.jobs.decorators import job
 from platform_core.jobs.fanout import for_each_tenant
 from platform_core.jobs.queues import QUEUE_DEFAULT, QUEUE_MAINTENANCE
-from platform_core.tenancy.context import require_tenant
 from platform_core.zalo.client_registry import zalo_client
 from platform_core.zalo.errors import ZaloError
 from platform_core.zalo.tokens import ZaloNotConnected
@@ -35,8 +35,9 @@ def _lock_key(broadcast_id) -> str:
 @job(queue=QUEUE_DEFAULT, timeout=3600)
 def plan_broadcast(broadcast_id: str) -> int:
     """Upload the banner (when stale), then plan every remaining chunk; returns the chunks written (0 if another
-    planner holds the broadcast). When Zalo refuses or the province is not connected, the reason is kept on the
-    broadcast for its page and the next tick tries again."""
+    planner holds the broadcast). An article broadcast has no chunks: it is sent in one call (1 when Zalo took
+    it). When Zalo refuses or the province is not connected, the reason is kept on the broadcast for its page
+    and the next tick tries again."""
     key, redis = _lock_key(broadcast_id), get_redis()
     if not redis.set(key, "1", nx=True, ex=LOCK_TTL):
         return 0
@@ -44,6 +45,8 @@ def plan_broadcast(broadcast_id: str) -> int:
         broadcast = service.get(broadcast_id)
         if broadcast is None or broadcast.status != SENDING:
             return 0
+        if broadcast.channel == CHANNEL_ARTICLE:
+            return int(article_broadcast.send(broadcast, zalo_client()))
         planning.upload_image(broadcast, zalo_client())
         chunks = planning.plan(broadcast.id, after_chunk=lambda: redis.expire(key, LOCK_TTL))
         planning.clear_failure(broadcast)

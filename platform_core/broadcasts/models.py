@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from platform_core.broadcasts.constants import AUDIENCE_ALL, DRAFT
+from platform_core.broadcasts.constants import AUDIENCE_ALL, CHANNEL_PROMOTION, DRAFT
 from platform_core.db.base import TenantScoped
 from platform_core.db.types import UTCDateTime, utcnow
 from platform_core.extensions import db
@@ -29,6 +29,14 @@ class Broadcast(TenantScoped, db.Model):
     image_attachment_id: Mapped[str | None] = mapped_column(String(120))  # Zalo upload id, refreshed when stale
     image_uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     audience: Mapped[dict] = mapped_column(JSON, default=lambda: {"kind": AUDIENCE_ALL})
+    # The way it goes: per-follower promotion cards (planned deliveries), or one article broadcast to every
+    # follower Zalo's `article_target` ({ages, gender, regions, cities}) matches (docs/zalo-oa.md §2.1).
+    channel: Mapped[str] = mapped_column(String(12), default=CHANNEL_PROMOTION, server_default=CHANNEL_PROMOTION)
+    article_target: Mapped[dict | None] = mapped_column(JSON)
+    cover_url: Mapped[str | None] = mapped_column(String(500))  # the article's cover photo
+    zalo_article_id: Mapped[str | None] = mapped_column(String(64))  # kept once created: a retry reuses it
+    zalo_message_id: Mapped[str | None] = mapped_column(String(64))  # Zalo's id of the broadcast
+    zalo_error_code: Mapped[int | None] = mapped_column(Integer)  # why Zalo refused the broadcast
     status: Mapped[str] = mapped_column(String(12), default=DRAFT)
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("user_account.id"))
     submitted_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("user_account.id"))

@@ -1,11 +1,13 @@
 """Planning a broadcast: its audience, walked in follower-id order, becomes one delivery per recipient.
 
-Each chunk (PLAN_CHUNK followers) is one transaction: its deliveries and promotion-ledger rows are inserted in
-bulk (core inserts: the ORM's per-object flush would be far slower, so `tenant_id` is given explicitly) and the
-broadcast's `plan_cursor` moves to the chunk's last follower in the same commit. A crash loses at most the chunk
-being written, never a row, and planning picks up after the cursor (jobs.broadcasts_tick).
+Planning is set-based: no follower travels through Python. Each chunk (PLAN_CHUNK followers of the audience, in
+id order) is one transaction of a few INSERT … SELECT statements per Vietnam day it lands on (ledger.py for
+the promotion ledger, _write_deliveries for the deliveries, ids made by the database: db/sql_ids.py), and the
+broadcast's `plan_cursor` moves to the chunk's last follower id in the same commit. A crash loses at most the
+chunk being written, never a row, and planning picks up after the cursor (jobs.broadcasts_tick); memory does
+not grow with the audience.
 
-Zalo's promotion rules (zalo-oa.md §2) are kept here, before anything is sent:
+Zalo's promotion rules (docs/zalo-oa.md §2) are kept here, before anything is sent:
 - followers who agreed to policy news only (audience.py);
 - one promotion per citizen per Vietnam day: the ledger's unique key; a citizen already given one on the day
   a delivery would go out is skipped (counted in `skipped_count`);
@@ -13,23 +15,26 @@ Zalo's promotion rules (zalo-oa.md §2) are kept here, before anything is sent:
 - 06:00-21:59: a delivery is due at once only inside those hours, otherwise at the next opening (deferred).
 """
 
+import uuid
 from datetime import timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import literal, select, true
 
-from platform_core.broadcasts.audience import follower_count, next_followers
+from platform_core.broadcasts import audience, ledger
 from platform_core.broadcasts.constants import PLAN_CHUNK, SENDING
 from platform_core.broadcasts.hours import Hours, sending_hours, zalo_daily_cap
 from platform_core.broadcasts.models import Broadcast, PromotionLedger
-from platform_core.db.base import new_id
 from platform_core.db.lookup import one_by_id
+from platform_core.db.session import scoped_for_insert
+from platform_core.db.sql_ids import new_id_sql
+from platform_core.db.tenant_context import require_tenant
 from platform_core.db.types import utcnow
 from platform_core.delivery.composed import ComposedButton, ComposedMessage
 from platform_core.delivery.constants import CLASS_BULK, PENDING
 from platform_core.delivery.models import Delivery, Notification
 from platform_core.delivery.policy import limits_for
 from platform_core.extensions import db
-from platform_core.tenancy.context import require_tenant
+from platform_core.zalo.models import Follower
 from platform_core.zalo.tokens import with_access_token
 
 NEWS_EVENT = "policy_news"
@@ -65,15 +70,14 @@ def image_is_stale(broadcast: Broadcast, now) -> bool:
 
 
 def upload_image(broadcast: Broadcast, client, now=None) -> None:
-    """Give Zalo the banner (upload/image, zalo-oa.md §4) when it is stale, and put its attachment id on the
+    """Give Zalo the banner (upload/image, docs/zalo-oa.md §4) when it is stale, and put its attachment id on the
     message: deliveries still waiting read it from there when they are sent."""
     now = now or utcnow()
     if not image_is_stale(broadcast, now) or not broadcast.image:
         return
     content, content_type = broadcast.image, broadcast.image_content_type
     filename = "banner.png" if content_type == "image/png" else "banner.jpg"
-    attachment_id = with_access_token(client, lambda token: client.upload_image(token, filename, content, content_type),
-                                      end_transaction=True)
+    attachment_id = with_access_token(client, lambda token: client.upload_image(token, filename, content, content_type))
     broadcast.image_attachment_id, broadcast.image_uploaded_at = attachment_id, now
     notification = db.session.get(Notification, (require_tenant().id, broadcast.notification_id))
     notification.context = {**notification.context, "image_attachment_id": attachment_id}
@@ -99,85 +103,71 @@ def clear_failure(broadcast: Broadcast) -> None:
 def daily_cap() -> int:
     """The province's own bulk cap (delivery RatePolicy, trial cap included), else Zalo's rule."""
     cap = limits_for(CLASS_BULK).daily_cap
-    return cap if cap is not None else zalo_daily_cap(follower_count())
+    return cap if cap is not None else zalo_daily_cap(audience.follower_count())
 
 
 def plan(broadcast_id, now=None, after_chunk=None) -> int:
     """Plan every remaining chunk of a broadcast that is sending; returns the chunks written. `after_chunk` is
     called after each commit (the job refreshes its lock there). `now` is for tests: default, the clock."""
-    hours, cap, chunks = sending_hours(), daily_cap(), 0
-    while plan_chunk(broadcast_id, now or utcnow(), hours, cap):
+    hours, cap, chunks, full_days = sending_hours(), daily_cap(), 0, set()
+    while plan_chunk(broadcast_id, now or utcnow(), hours, cap, full_days):
         chunks += 1
         if after_chunk:
             after_chunk()
     return chunks
 
 
-def plan_chunk(broadcast_id, now, hours: Hours, cap: int) -> bool:
+def plan_chunk(broadcast_id, now, hours: Hours, cap: int, full_days: set | None = None) -> bool:
     """Plan the next chunk and commit; returns whether a chunk was written (False: nothing left to plan, or the
-    broadcast is no longer sending, e.g. cancelled)."""
+    broadcast is no longer sending, e.g. cancelled). `full_days` (kept from chunk to chunk by `plan`) gathers
+    the days found at the cap, so that later chunks do not count them again: a day only ever fills up."""
     broadcast = db.session.scalar(select(Broadcast).where(Broadcast.id == broadcast_id).with_for_update())
     if broadcast is None or broadcast.status != SENDING or broadcast.planning_done_at is not None:
         db.session.commit()
         return False
-    followers = next_followers(broadcast.audience, broadcast.plan_cursor, PLAN_CHUNK)
+    after = uuid.UUID(broadcast.plan_cursor) if broadcast.plan_cursor else None
+    upto, followers = audience.chunk_end(broadcast.audience, after, PLAN_CHUNK)
     if followers:
-        planned = _write_chunk(broadcast, followers, now, hours, cap)
-        broadcast.plan_cursor = str(followers[-1].id)
+        planned = _write_chunk(broadcast, after, upto, now, hours, cap, set() if full_days is None else full_days)
+        broadcast.plan_cursor = str(upto)
         broadcast.planned_count += planned
-        broadcast.skipped_count += len(followers) - planned
-    if len(followers) < PLAN_CHUNK:
+        broadcast.skipped_count += followers - planned
+    if followers < PLAN_CHUNK:
         broadcast.planning_done_at = now
     db.session.commit()
     return bool(followers)
 
 
-def _write_chunk(broadcast: Broadcast, followers: list, now, hours: Hours, cap: int) -> int:
-    """Insert the chunk's deliveries and ledger rows; returns how many recipients were planned."""
-    tenant_id, first_day = require_tenant().id, hours.first_day(now)
-    user_ids = [follower.zalo_user_id for follower in followers]
-    used: dict = {}
-    # Only the days this chunk can land on are looked up: a lookup by (day IN ..., user IN ...) stays on the
-    # ledger's unique index, where "from this day on" would scan every later day's rows, chunk after chunk.
-    taken = {tuple(row) for row in db.session.execute(
-        select(PromotionLedger.local_date, PromotionLedger.zalo_user_id)
-        .where(PromotionLedger.local_date.in_(_days_for(len(user_ids), first_day, used, cap)),
-               PromotionLedger.zalo_user_id.in_(user_ids)))}
-    deliveries, ledger = [], []
-    for user_id in user_ids:
-        day = _day_with_room(first_day, used, cap)
-        if (day, user_id) in taken:
-            continue  # already given a promotion that day (an earlier broadcast)
-        used[day] += 1
-        deliveries.append({"tenant_id": tenant_id, "id": new_id(), "notification_id": broadcast.notification_id,
-                           "recipient_zalo_user_id": user_id, "message_class": CLASS_BULK, "state": PENDING,
-                           "attempts": 0, "simulated": False, "next_attempt_at": hours.due_at(day, now),
-                           "created_at": now, "updated_at": now})
-        ledger.append({"tenant_id": tenant_id, "id": new_id(), "local_date": day, "zalo_user_id": user_id,
-                       "broadcast_id": broadcast.id, "created_at": now})
-    if deliveries:
-        db.session.execute(insert(Delivery.__table__), deliveries)  # Core executemany: no per-row ORM work
-        db.session.execute(insert(PromotionLedger.__table__), ledger)
-    return len(deliveries)
-
-
-def _days_for(count: int, day, used: dict, cap: int) -> list:
-    """The days `count` recipients would fill from `day` on (skipped citizens only ever use fewer)."""
-    days = []
-    while count > 0:
-        day = _day_with_room(day, used, cap)
-        days.append(day)
-        count -= cap - used[day]
+def _write_chunk(broadcast: Broadcast, after, upto, now, hours: Hours, cap: int, full_days: set) -> int:
+    """Plan the followers in (after, upto] day by day, from the first day with room in the cap: each day takes
+    the next followers in id order until its cap is reached, those already given that day's promotion left
+    out (and not counted against the cap). A few statements per day, whatever the chunk's size; returns how
+    many were planned."""
+    day, planned = hours.first_day(now), 0
+    while after != upto:
+        room = 0 if day in full_days else cap - ledger.used_on(day)
+        if room > 0:
+            end = ledger.last_of_day(broadcast.audience, after, upto, day, room)
+            planned += ledger.write(broadcast.audience, after, end or upto, day, broadcast.id, now)
+            _write_deliveries(broadcast, after, end or upto, day, hours.due_at(day, now), now)
+            after = end or upto
+            room = 0 if end else room
+        if room <= 0:
+            full_days.add(day)
         day += timedelta(days=1)
-    return days
+    return planned
 
 
-def _day_with_room(day, used: dict, cap: int):
-    """The first day from `day` on whose ledger has fewer than `cap` rows (counted once per day and chunk)."""
-    while True:
-        if day not in used:
-            used[day] = db.session.scalar(select(func.count()).select_from(PromotionLedger)
-                                          .where(PromotionLedger.local_date == day)) or 0
-        if used[day] < cap:
-            return day
-        day += timedelta(days=1)
+def _write_deliveries(broadcast: Broadcast, after, upto, day, due, now) -> None:
+    """One pending bulk delivery for each ledger row the broadcast has just written on `day` for the followers
+    in (after, upto]: the ledger decided who is planned, the deliveries follow it row for row."""
+    rows = (select(new_id_sql(), PromotionLedger.zalo_user_id, *(literal(value, column.type) for column, value in (
+                (Delivery.notification_id, broadcast.notification_id), (Delivery.message_class, CLASS_BULK),
+                (Delivery.state, PENDING), (Delivery.attempts, 0), (Delivery.simulated, False),
+                (Delivery.next_attempt_at, due), (Delivery.created_at, now), (Delivery.updated_at, now))))
+            .join(Follower, Follower.zalo_user_id == PromotionLedger.zalo_user_id)
+            .where(PromotionLedger.broadcast_id == broadcast.id, PromotionLedger.local_date == day,
+                   Follower.id > after if after is not None else true(), Follower.id <= upto))
+    db.session.execute(scoped_for_insert(Delivery, [
+        "id", "recipient_zalo_user_id", "notification_id", "message_class", "state", "attempts", "simulated",
+        "next_attempt_at", "created_at", "updated_at"], rows))

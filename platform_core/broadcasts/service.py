@@ -1,4 +1,4 @@
-"""Broadcasts from draft to sending (domain.md §8.2): an admin writes one, submits it, a second admin approves
+"""Broadcasts from draft to sending (docs/domain.md §8.2): an admin writes one, submits it, a second admin approves
 it (never its author), then it is sent at once or at its scheduled time; it can be cancelled until it is done.
 Views and jobs call these; nothing here reads the request. The caller commits.
 """
@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
 from platform_core.broadcasts import planning, progress
 from platform_core.broadcasts.constants import (
     APPROVED,
@@ -20,6 +20,9 @@ from platform_core.broadcasts.constants import (
     AUDIENCE_PROCEDURE,
     AUDIENCE_TAG,
     CANCELLED,
+    CHANNEL_ARTICLE,
+    CHANNEL_LABELS,
+    CHANNEL_PROMOTION,
     DRAFT,
     PENDING_APPROVAL,
     SCHEDULED,
@@ -28,12 +31,14 @@ from platform_core.broadcasts.constants import (
 from platform_core.broadcasts.models import Broadcast
 from platform_core.catalogue.models import Procedure
 from platform_core.db.lookup import one_by_id
+from platform_core.delivery import trial
 from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.onboarding.profile import logo_type
+from platform_core.zalo.articles import BroadcastTarget
 from platform_core.zalo.messages import MAX_HEADER, PromotionCard
 
-IMAGE_MAX_BYTES = 1024 * 1024  # Zalo's banner and upload limit (zalo-oa.md §2, §4)
+IMAGE_MAX_BYTES = 1024 * 1024  # Zalo's banner and upload limit (docs/zalo-oa.md §2, §4)
 IMAGE_TYPES = ("image/png", "image/jpeg")  # what Zalo's image upload takes
 MAX_URL = 500
 CANCELLABLE = (PENDING_APPROVAL, APPROVED, SCHEDULED, SENDING)
@@ -57,6 +62,9 @@ class Draft:
     scheduled_at: datetime | None = None
     image: bytes | None = None  # a new image; None keeps the current one
     remove_image: bool = False
+    channel: str = CHANNEL_PROMOTION
+    article_target: dict | None = None  # {ages, gender, regions, cities}: Zalo's codes (docs/zalo-oa.md §2.1)
+    cover_url: str | None = None  # the article's cover photo
 
 
 def get(broadcast_id: str) -> Broadcast | None:
@@ -104,7 +112,7 @@ def _apply(broadcast: Broadcast, draft: Draft) -> None:
         raise FieldError("body", _l("Give a text of 1 to %(count)s characters.", count=PromotionCard.MAX_TEXT))
     if url and (len(url) > MAX_URL or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
         raise FieldError("article_url", _l("Give a web address starting with https://"))
-    broadcast.audience = _checked_audience(draft.audience)
+    _apply_channel(broadcast, draft)
     if draft.image is not None:
         broadcast.image_content_type = image_type(draft.image)
         broadcast.image, broadcast.image_attachment_id = draft.image, None
@@ -112,6 +120,45 @@ def _apply(broadcast: Broadcast, draft: Draft) -> None:
         broadcast.image = broadcast.image_content_type = broadcast.image_attachment_id = None
     broadcast.title, broadcast.body, broadcast.article_url = title, body, url
     broadcast.scheduled_at = draft.scheduled_at
+
+
+def _apply_channel(broadcast: Broadcast, draft: Draft) -> None:
+    """Promotion cards go to Motcua's audiences; an article broadcast to every follower Zalo's target matches."""
+    if draft.channel not in CHANNEL_LABELS:
+        raise FieldError("channel", _l("Choose how the news is sent."))
+    _refuse_article_in_trial(draft.channel)
+    broadcast.channel = draft.channel
+    if draft.channel == CHANNEL_PROMOTION:
+        broadcast.audience = _checked_audience(draft.audience)
+        broadcast.article_target = broadcast.cover_url = None
+        return
+    cover = (draft.cover_url or "").strip()
+    if len(cover) > MAX_URL or urlsplit(cover).scheme not in ("http", "https") or not urlsplit(cover).netloc:
+        raise FieldError("cover_url", _l("An article needs a cover photo: give its web address starting with https://"))
+    broadcast.audience, broadcast.article_target = {"kind": AUDIENCE_ALL}, _checked_target(draft.article_target or {})
+    broadcast.cover_url = cover
+
+
+def _refuse_article_in_trial(channel: str) -> None:
+    """Zalo sends an article broadcast to every follower its target matches: a province in trial, whose news
+    may reach only its team and guest list (delivery/trial.py), cannot use it."""
+    if channel == CHANNEL_ARTICLE and trial.is_restricted():
+        raise FieldError("channel", _l("In trial, news reaches only your team and guest list: send it as promotion "
+                                       "cards until the province goes live."))
+
+
+def _checked_target(chosen: dict) -> dict:
+    try:
+        target = {"ages": sorted({int(age) for age in chosen.get("ages") or ()}),
+                  "gender": int(chosen.get("gender") or 0),
+                  "regions": sorted({int(region) for region in chosen.get("regions") or ()}),
+                  "cities": sorted({str(city).strip() for city in chosen.get("cities") or () if str(city).strip()},
+                                   key=lambda code: int(code) if code.isdigit() else -1)}
+        BroadcastTarget(tuple(target["ages"]), target["gender"], tuple(target["regions"]),
+                        tuple(target["cities"])).to_payload()
+    except ValueError as error:  # a MessageError is one
+        raise FieldError("cities", _l("Zalo province codes are numbers separated by commas.")) from error
+    return target
 
 
 def _checked_audience(audience: dict) -> dict:
@@ -165,14 +212,17 @@ def return_to_draft(broadcast: Broadcast, actor) -> None:
 
 def send_now(broadcast: Broadcast, actor, now: datetime) -> None:
     _require(broadcast, (APPROVED, SCHEDULED), _l("Only an approved broadcast can be sent."))
+    _refuse_article_in_trial(broadcast.channel)
     start(broadcast, now)
     record_event("broadcast_sent", actor=actor, target=broadcast)
 
 
 def start(broadcast: Broadcast, now: datetime) -> None:
-    """Sending begins: the notification is written; the planning job (jobs.plan_broadcast) adds the recipients."""
+    """Sending begins: the notification is written; the planning job (jobs.plan_broadcast) adds the recipients,
+    or sends the article broadcast."""
     broadcast.status, broadcast.started_at = SENDING, now
-    planning.open_notification(broadcast)
+    if broadcast.channel != CHANNEL_ARTICLE:  # an article broadcast is one call, with no deliveries
+        planning.open_notification(broadcast)
 
 
 def due_scheduled(now: datetime) -> list[Broadcast]:

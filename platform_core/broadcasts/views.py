@@ -8,16 +8,23 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from platform_core.auth.permissions import admin_required
-from platform_core.broadcasts import audience, jobs, progress, service
-from platform_core.broadcasts.constants import AUDIENCE_LABELS, DRAFT, STATUS_LABELS
-from platform_core.broadcasts.forms import BroadcastForm
+from platform_core.broadcasts import article_broadcast, audience, jobs, progress, service
+from platform_core.broadcasts.constants import (
+    AUDIENCE_LABELS,
+    CHANNEL_LABELS,
+    CHANNEL_SHORT_LABELS,
+    DRAFT,
+    STATUS_LABELS,
+)
+from platform_core.broadcasts.forms import GENDERS, REGIONS, BroadcastForm
 from platform_core.broadcasts.planning import message_for
-from platform_core.console.paging import page_number, paginate
 from platform_core.db.types import utcnow
 from platform_core.delivery import composed, trial
 from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.tenancy.resolution import tenant_blueprint
+from platform_core.web.paging import page_number, paginate
+from platform_core.zalo.articles import AGE_GROUPS
 
 broadcasts_admin_bp = tenant_blueprint("broadcasts_admin", __name__, url_prefix="/admin/broadcasts")
 
@@ -33,7 +40,8 @@ def _broadcast_or_404(broadcast_id: str):
 @admin_required
 def index():
     page = paginate(service.recent(), page_number(request.args.get("page")))
-    return render_template("broadcasts/index.html", page=page, STATUS_LABELS=STATUS_LABELS)
+    return render_template("broadcasts/index.html", page=page, STATUS_LABELS=STATUS_LABELS,
+                           CHANNEL_SHORT_LABELS=CHANNEL_SHORT_LABELS)
 
 
 @broadcasts_admin_bp.route("/new", methods=["GET", "POST"])
@@ -85,7 +93,20 @@ def show(broadcast_id: str):
         "broadcasts/show.html", broadcast=broadcast, progress=current, failures=progress.failures(broadcast),
         card=card, estimate=audience.estimate(broadcast.audience), in_trial=trial.is_restricted(),
         may_approve=service.may_approve(broadcast, current_user), STATUS_LABELS=STATUS_LABELS,
-        AUDIENCE_LABELS=AUDIENCE_LABELS)
+        AUDIENCE_LABELS=AUDIENCE_LABELS, CHANNEL_LABELS=CHANNEL_LABELS, target_text=_target_text(broadcast),
+        not_allowed=article_broadcast.is_not_allowed(broadcast))
+
+
+def _target_text(broadcast) -> str:
+    """The article broadcast's Zalo target in words: "Ages 35-44, 45-54 · Women · The North"."""
+    target = broadcast.article_target or {}
+    parts = [_("Ages %(groups)s", groups=", ".join(AGE_GROUPS[age] for age in target.get("ages") or ()))
+             if target.get("ages") else _("Every age"), str(GENDERS[str(target.get("gender") or 0)])]
+    if target.get("cities"):
+        parts.append(_("Zalo province codes %(codes)s", codes=", ".join(target["cities"])))
+    else:
+        parts.append(", ".join(str(REGIONS[str(r)]) for r in target.get("regions") or ()) or _("The whole country"))
+    return " · ".join(parts)
 
 
 @broadcasts_admin_bp.get("/<broadcast_id>/progress")

@@ -9,10 +9,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from platform_core.catalogue.constants import LEVELS, ONLINE_LEVELS, TIME_UNITS
-from platform_core.tenancy.schemas import PROCEDURE_CODE
+from platform_core.catalogue.constants import LEVELS, ONLINE_LEVELS, PROCEDURE_CODE, TIME_UNITS
 from platform_core.text import fold
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets would run as a formula
@@ -47,15 +47,33 @@ def _text(max_length: int) -> Callable[[str], str]:
     return parse
 
 
+# What provinces write in their own spreadsheets besides the labels: the words of the national portal.
+CHOICE_ALIASES = {"tinh": ("tinh", "cap tinh"), "xa": ("xa", "cap xa"),
+                  "trung_uong": ("trung uong", "bo nganh"), "toan_trinh": ("toan trinh", "truc tuyen toan trinh"),
+                  "mot_phan": ("mot phan", "truc tuyen mot phan"), "khong": ("khong", "khong truc tuyen"),
+                  "working_day": ("ngay lam viec",), "day": ("ngay",), "hour": ("gio",)}
+
+
 def _choice(choices: dict) -> Callable[[str], str]:
-    """A code (`working_day`), also typed as words without accents or underscores (`working day`)."""
+    """A code (`working_day`), also typed as words without accents or underscores (`working day`), or as its
+    label in Vietnamese or English (“Toàn trình”, “ngày làm việc”, “Fully online”)."""
     def parse(raw: str) -> str:
-        code = fold(raw).replace(" ", "_")
-        if code not in choices:
-            raise Invalid(_l("Unknown value “%(value)s”: use one of %(choices)s.", value=raw,
-                             choices=", ".join(choices)))
+        typed = fold(raw)
+        code = next((code for code in choices if typed in _spellings(code, choices[code])), None)
+        if code is None:
+            with force_locale("vi"):
+                labels = ", ".join(f"“{label}”" for label in choices.values())
+            raise Invalid(_l("Unknown value “%(value)s”: write one of %(labels)s.", value=raw, labels=labels))
         return code
     return parse
+
+
+def _spellings(code: str, label) -> set[str]:
+    with force_locale("vi"):
+        vietnamese = str(label)
+    with force_locale("en"):
+        english = str(label)
+    return {code, code.replace("_", " "), fold(vietnamese), fold(english), *CHOICE_ALIASES.get(code, ())}
 
 
 def parse_whole_number(raw: str) -> int:

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from platform_core.catalogue.columns import BY_KEY, CHOICES, as_text, parse_cells
 
+AGENCIES_LIST = "province-agencies"  # the <datalist> of catalogue/_agencies.html: the province's agencies
 EDITABLE = ("agency", "online_level", "processing_time_value", "processing_time_unit", "processing_time_note",
             "fee_vnd", "fee_note", "enabled")
 
@@ -23,7 +24,7 @@ def _select(key: str, optional: bool = False) -> SelectField:
 class ProcedureForm(FlaskForm):
     """Edit one procedure. After `validate_on_submit()`, `values` holds the parsed values to save."""
 
-    agency = StringField(BY_KEY["agency"].label)
+    agency = StringField(BY_KEY["agency"].label, render_kw={"list": AGENCIES_LIST})
     online_level = _select("online_level")
     processing_time_value = StringField(BY_KEY["processing_time_value"].label)
     processing_time_unit = _select("processing_time_unit", optional=True)

@@ -21,8 +21,14 @@ import openpyxl
 from flask_babel import lazy_gettext as _l
 
 from platform_core.catalogue.columns import KEYS, Invalid, clean, parse_cells, parse_code
-from platform_core.catalogue.constants import MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS, MAX_XLSX_UNPACKED_BYTES
-from platform_core.tenancy.schemas import checksum
+from platform_core.catalogue.constants import (
+    MAX_UPLOAD_BYTES,
+    MAX_UPLOAD_ROWS,
+    MAX_XLSX_COLUMNS_READ,
+    MAX_XLSX_ROWS_READ,
+    MAX_XLSX_UNPACKED_BYTES,
+)
+from platform_core.db.checksum_upsert import checksum
 from platform_core.text import fold
 
 EXTENSIONS = (".csv", ".xlsx")
@@ -195,16 +201,31 @@ def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
     except Exception:  # a damaged upload can fail anywhere inside zipfile or openpyxl
         raise unreadable from None
     try:
-        for row in workbook.worksheets[0].iter_rows():
-            cells = [cell for cell in row if getattr(cell, "row", None) is not None]
-            if cells:
-                yield cells[0].row, [_cell_text(cell.value) for cell in row]
+        yield from _bounded_rows(workbook.worksheets[0])
     except FileRefused:
         raise
     except Exception:  # same: malformed sheet XML is only met while reading the rows
         raise unreadable from None
     finally:
         workbook.close()
+
+
+def _bounded_rows(sheet) -> Iterator[tuple[int, list[str]]]:
+    """The sheet's non-blank rows, reading at most MAX_XLSX_ROWS_READ rows of MAX_XLSX_COLUMNS_READ cells.
+
+    Both bounds are given to openpyxl, which otherwise pads every row to the sheet's declared dimension and
+    yields every missing row up to its last one; the row bound counts blank rows too, since they cost as
+    much to read as kept ones. A sheet going on past it is refused rather than cut short."""
+    rows = sheet.iter_rows(max_row=MAX_XLSX_ROWS_READ + 1, max_col=MAX_XLSX_COLUMNS_READ, values_only=True)
+    for number, values in enumerate(rows, start=1):
+        if number > MAX_XLSX_ROWS_READ:
+            raise FileRefused(_l("The sheet goes on past row %(count)s. Delete the rows after the last "
+                                 "procedure, or split the file.", count=f"{MAX_XLSX_ROWS_READ:,}".replace(",", ".")))
+        values = list(values)
+        while values and values[-1] is None:
+            values.pop()  # the padding up to the column bound
+        if values:
+            yield number, [_cell_text(value) for value in values]
 
 
 def _cell_text(value) -> str:

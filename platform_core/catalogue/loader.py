@@ -9,9 +9,8 @@ that are no longer in the files are kept: a province's procedures are never dele
 from sqlalchemy import select
 
 from platform_core.catalogue.models import Procedure
-from platform_core.db.checksum_upsert import Counts, upsert_by_checksum
+from platform_core.db.checksum_upsert import Counts, checksum, upsert_by_checksum
 from platform_core.extensions import db
-from platform_core.tenancy.schemas import checksum
 
 
 def merge_catalogue(defaults: list[dict], changes: list[dict]) -> list[dict]:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from platform_core.catalogue.constants import PENDING_IMPORT_SECONDS
 from platform_core.catalogue.importer import CheckedRow
+from platform_core.db.tenant_context import require_tenant
 from platform_core.jobs.connection import get_redis
-from platform_core.tenancy.context import require_tenant
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 

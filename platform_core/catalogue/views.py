@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from platform_core.auth.permissions import admin_required
-from platform_core.catalogue import exporter, importer, pending, service
+from platform_core.catalogue import exporter, importer, pending, sample, service
 from platform_core.catalogue.columns import CHOICES, COLUMNS, LABELS
 from platform_core.catalogue.constants import LEVELS, MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS, PAGE_SIZE
 from platform_core.catalogue.forms import ProcedureForm, UploadForm
@@ -59,7 +59,8 @@ def edit(code: str):
             flash(_("Nothing to save: no value was changed."), "info")
         return redirect(url_for(".index"))
     status = 422 if form.errors else 200
-    return render_template("catalogue/edit.html", procedure=procedure, form=form, LEVELS=LEVELS), status
+    return render_template("catalogue/edit.html", procedure=procedure, form=form, LEVELS=LEVELS,
+                           province_agencies=service.province_agencies()), status
 
 
 @catalogue_admin_bp.post("/<code>/enabled")
@@ -80,11 +81,22 @@ def toggle(code: str):
 @catalogue_admin_bp.get("/export/<any(csv, xlsx):file_format>")
 @admin_required
 def export(file_format: str):
-    procedures = service.list_procedures()
+    name = exporter.filename(g.tenant.slug, file_format, utcnow().date())
+    return _download(service.list_procedures(), file_format, name)
+
+
+def _download(procedures: list, file_format: str, name: str) -> Response:
     body, mimetype = ((exporter.to_csv(procedures), exporter.CSV_TYPE) if file_format == "csv"
                       else (exporter.to_xlsx(procedures), exporter.XLSX_TYPE))
-    name = exporter.filename(g.tenant.slug, file_format, utcnow().date())
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@catalogue_admin_bp.get("/import/sample.<any(csv, xlsx):file_format>")
+@admin_required
+def sample_file(file_format: str):
+    """A file to start from when the catalogue is empty or the format unknown (sample.py)."""
+    procedures = sample.sample_procedures()
+    return _download(procedures, file_format, f"mau-thu-tuc-{g.tenant.slug}.{file_format}")
 
 
 @catalogue_admin_bp.route("/import", methods=["GET", "POST"])
@@ -94,6 +106,12 @@ def import_file():
     if request.method == "GET":
         return render(form=UploadForm())
     return preview_upload(render, service.current_values, confirm_endpoint=".confirm_import")
+
+
+@catalogue_admin_bp.get("/import/<token>")
+@admin_required
+def pending_import(token: str):
+    return show_pending(token, service.current_values, _console_page(), confirm_endpoint=".confirm_import")
 
 
 @catalogue_admin_bp.post("/import/<token>")
@@ -134,6 +152,18 @@ def preview_upload(render: Callable, current: Callable[[], dict], confirm_endpoi
     if preview.errors:
         return render(form=UploadForm(formdata=None), preview=preview), 422
     _offer_confirmation(preview, importer.plan(rows, values), rows, confirm_endpoint)
+    return render(form=UploadForm(formdata=None), preview=preview)
+
+
+def show_pending(token: str, current: Callable[[], dict], render: Callable, confirm_endpoint: str):
+    """A kept upload's preview again (GET, `?page=`): a large file's tables are read page by page, the button
+    staying at the top. Nothing is kept again; the confirmation still checks the catalogue did not change."""
+    upload = pending.find(token, current_user.id)
+    if upload is None:
+        flash(_("This upload has expired or is not yours. Upload the file again."), "error")
+        return render(form=UploadForm(formdata=None)), 410
+    preview = Preview(filename=upload.filename, plan=importer.plan(upload.rows, current()), token=token,
+                      confirm_url=url_for(confirm_endpoint, token=token))
     return render(form=UploadForm(formdata=None), preview=preview)
 
 

@@ -12,7 +12,7 @@ Vietnamese, like the bot's (citizens read them on Zalo).
 import re
 import unicodedata
 
-from platform_core.bot.commands import HANDLED, CitizenMessage, register_command
+from platform_core.bot.commands import HANDLED, CitizenMessage
 from platform_core.citizens import consent, requests
 from platform_core.citizens.constants import (
     METHOD_ZALO_CHAT,
@@ -27,7 +27,6 @@ from platform_core.delivery.composed import ComposedButton, ComposedMessage
 from platform_core.delivery.outbox import send_composed
 from platform_core.text import fold
 from platform_core.zalo.constants import EVENT_PROCESSED
-from platform_core.zalo.events import register_handler
 from platform_core.zalo.models import ZaloEvent
 
 STOP_WORDS = frozenset({
@@ -89,31 +88,31 @@ def answer_consent(message: CitizenMessage) -> str | None:
 
 
 def _ask_news(message: CitizenMessage) -> None:
-    """The consent question: what, why, who, the right to withdraw (domain.md §6), and a button answering it."""
+    """The consent question: what, why, who, the right to withdraw (docs/domain.md §6), and a button answering it."""
     question = ComposedMessage(header="Nhận tin chính sách qua Zalo?", text=NEWS_NOTICE.format(version=NOTICE_VERSION),
                                code_label="Mã thông báo bảo vệ dữ liệu", code=NOTICE_VERSION,
-                               buttons=(ComposedButton("Đồng ý", reply=NEWS_BUTTON_REPLY),))
+                               buttons=(ComposedButton("Đồng ý", reply=NEWS_BUTTON_REPLY, means_yes=True),))
     send_composed(question, event_kind="consent_question", idempotency_key=message.reply_key,
                   zalo_user_id=message.zalo_user_id)
 
 
-NEWS_NOTICE = ("Tỉnh muốn gửi bạn tin chính sách (văn bản mới, dịch vụ công, thông báo) qua Zalo, nhiều nhất "
-               "một tin mỗi ngày. Chỉ tài khoản Zalo của bạn được dùng cho việc này; câu trả lời của bạn được lưu "
-               "làm bằng chứng; bạn có thể dừng bất cứ lúc nào bằng cách nhắn “huỷ tin chính sách”. Thông báo "
-               "bảo vệ dữ liệu cá nhân phiên bản {version}.")
+NEWS_NOTICE = ("Tỉnh muốn gửi Ông/Bà tin chính sách (văn bản mới, dịch vụ công, thông báo) qua Zalo, nhiều "
+               "nhất một tin mỗi ngày. Chỉ tài khoản Zalo của Ông/Bà được dùng cho việc này; câu trả lời của Ông/Bà "
+               "được lưu làm bằng chứng; Ông/Bà có thể dừng bất cứ lúc nào bằng cách nhắn “huỷ tin chính sách”. "
+               "Thông báo bảo vệ dữ liệu cá nhân phiên bản {version}.")
 GRANTED = {
-    PURPOSE_NEWS: "Cảm ơn bạn. Bạn sẽ nhận tin chính sách qua Zalo (thông báo bảo vệ dữ liệu phiên bản {version}). "
-                  "Nhắn “huỷ tin chính sách” để dừng bất cứ lúc nào.",
-    PURPOSE_DOSSIER: "Cảm ơn bạn. Bạn sẽ nhận thông báo về hồ sơ của mình qua Zalo (thông báo bảo vệ dữ liệu phiên "
-                     "bản {version}). Nhắn “dừng” để dừng bất cứ lúc nào.",
-    PURPOSE_SURVEY: "Cảm ơn bạn. Bạn có thể được mời đánh giá việc giải quyết hồ sơ của mình (thông báo bảo vệ dữ "
-                    "liệu phiên bản {version}). Nhắn “huỷ khảo sát” để dừng bất cứ lúc nào.",
+    PURPOSE_NEWS: "Cảm ơn Ông/Bà. Ông/Bà sẽ nhận tin chính sách qua Zalo (thông báo bảo vệ dữ liệu phiên bản "
+                  "{version}). Nhắn “huỷ tin chính sách” để dừng bất cứ lúc nào.",
+    PURPOSE_DOSSIER: "Cảm ơn Ông/Bà. Ông/Bà sẽ nhận thông báo về hồ sơ của mình qua Zalo (thông báo bảo vệ dữ liệu "
+                     "phiên bản {version}). Nhắn “dừng” để dừng bất cứ lúc nào.",
+    PURPOSE_SURVEY: "Cảm ơn Ông/Bà. Ông/Bà có thể được mời đánh giá việc giải quyết hồ sơ của mình (thông báo bảo "
+                    "vệ dữ liệu phiên bản {version}). Nhắn “huỷ khảo sát” để dừng bất cứ lúc nào.",
 }
 WITHDRAWN = {
-    PURPOSE_NEWS: "Đã xong: bạn sẽ không nhận tin chính sách nữa. Nhắn “đồng ý tin chính sách” nếu muốn nhận lại.",
-    PURPOSE_DOSSIER: "Đã xong: bạn sẽ không nhận thông báo về hồ sơ qua Zalo nữa. Nhắn “đồng ý nhận thông báo hồ "
+    PURPOSE_NEWS: "Đã xong: Ông/Bà sẽ không nhận tin chính sách nữa. Nhắn “đồng ý tin chính sách” nếu muốn nhận lại.",
+    PURPOSE_DOSSIER: "Đã xong: Ông/Bà sẽ không nhận thông báo về hồ sơ qua Zalo nữa. Nhắn “đồng ý nhận thông báo hồ "
                      "sơ” nếu muốn nhận lại.",
-    PURPOSE_SURVEY: "Đã xong: bạn sẽ không được mời đánh giá việc giải quyết hồ sơ nữa.",
+    PURPOSE_SURVEY: "Đã xong: Ông/Bà sẽ không được mời đánh giá việc giải quyết hồ sơ nữa.",
 }
 
 
@@ -124,7 +123,3 @@ def on_user_withdraw(event: ZaloEvent, body: dict) -> str:
                   event_id=event.id)
     return EVENT_PROCESSED
 
-
-register_command("citizens_stop", answer_stop, order=5)
-register_command("citizens_consent", answer_consent, order=6)
-register_handler("user_withdraw", on_user_withdraw)

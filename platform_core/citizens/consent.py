@@ -1,4 +1,4 @@
-"""Consent per purpose (domain.md §6, §8.1): the API the other features call before writing to a citizen.
+"""Consent per purpose (docs/domain.md §6, §8.1): the API the other features call before writing to a citizen.
 
     from platform_core.citizens import consent
     consent.may_send(zalo_user_id, phone, consent.PURPOSE_NEWS)   # may this purpose reach them now?
@@ -16,7 +16,7 @@ silent consent; where consent is the basis it must be explicit and kept as evide
   require the receipt, supplement, refusal and result notices), so it does not rest on a silent "yes".
 - satisfaction_survey: sent, one invitation about the citizen's own returned dossier: the one-stop must
   collect the citizen's opinion on each dossier's handling (TT 01/2018 ch. III, Decision 766 satisfaction
-  index, domain.md §3). Answering it stays voluntary.
+  index, docs/domain.md §3). Answering it stays voluntary.
 Either default ends when the citizen withdraws that purpose or stops everything; a stop ("dừng", Zalo's
 `user_withdraw`, or the desk) ends every purpose at once, and only a new explicit grant after it reopens one.
 
@@ -150,7 +150,54 @@ def standing(zalo_user_id: str | None, phone: str | None, purpose: str | None) -
     who = citizen(zalo_user_id, phone)
     if not who:
         return Standing(False, False)
-    rows, stopped_at = _rows(who), last_stop(who)
+    return _standing(_rows(who), last_stop(who), purpose)
+
+
+def standings(asked: list[tuple[str | None, str | None, str | None]]) -> list[Standing]:
+    """`standing` for many (user id, phone, purpose) at once, in three queries whatever their number (the
+    delivery screen asks this for a whole batch)."""
+    ids = {user_id for user_id, _, _ in asked if user_id}
+    phones = {phone for _, phone, _ in asked if phone}
+    found = Citizen(frozenset(ids), frozenset(phones))
+    followers = list(db.session.scalars(select(Follower).where(found.matches(Follower.zalo_user_id,
+                                                                            Follower.phone_e164)))) if found else []
+    people = [_linked(user_id, phone, followers) for user_id, phone, _ in asked]
+    everyone = Citizen(frozenset().union(*(who.user_ids for who in people)),
+                       frozenset().union(*(who.phones for who in people)))
+    rows, stops = _rows(everyone), _stops(everyone)
+    answers = []
+    for who, (_, _, purpose) in zip(people, asked, strict=True):
+        if not who:
+            answers.append(Standing(False, False))
+            continue
+        mine = [row for row in rows if row.zalo_user_id in who.user_ids or row.phone_e164 in who.phones]
+        stopped_at = max((at for user_id, phone, at in stops if user_id in who.user_ids or phone in who.phones),
+                         default=None)
+        answers.append(_standing(mine, stopped_at, purpose))
+    return answers
+
+
+def _stops(who: Citizen) -> list[tuple]:
+    """(user id, phone, when) of every stop by these citizens (a refused request does not count)."""
+    if not who:
+        return []
+    return db.session.execute(select(
+        DataSubjectRequest.zalo_user_id, DataSubjectRequest.phone_e164, DataSubjectRequest.received_at).where(
+        who.matches(DataSubjectRequest.zalo_user_id, DataSubjectRequest.phone_e164),
+        DataSubjectRequest.kind.in_(STOP_KINDS), DataSubjectRequest.status != REQUEST_REFUSED)).all()
+
+
+def _linked(user_id: str | None, phone: str | None, followers) -> Citizen:
+    """`citizen` from follower rows already read."""
+    user_ids, phones = {user_id} - {None, ""}, {phone} - {None, ""}
+    for follower in followers:
+        if follower.zalo_user_id in user_ids or (follower.phone_e164 and follower.phone_e164 in phones):
+            user_ids.add(follower.zalo_user_id)
+            phones |= {follower.phone_e164} - {None}
+    return Citizen(frozenset(user_ids), frozenset(phones))
+
+
+def _standing(rows: list, stopped_at, purpose: str | None) -> Standing:
     stopped = stopped_at is not None and not any(
         row.withdrawn_at is None and row.granted_at > stopped_at for row in rows)
     if purpose is None:

@@ -1,4 +1,4 @@
-"""Consent purposes and methods (domain.md §6, §8.1 Consent), data-subject request kinds, retention."""
+"""Consent purposes and methods (docs/domain.md §6, §8.1 Consent), data-subject request kinds, retention."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -24,8 +24,15 @@ METHOD_LABELS = {
 # Data-subject requests.
 REQUEST_WITHDRAW, REQUEST_STOP, REQUEST_EXPORT, REQUEST_ERASE = "withdraw", "stop", "export", "erase"
 REQUEST_OPEN, REQUEST_DONE, REQUEST_REFUSED = "open", "done", "refused"
-# Decree 356/2025: answer within 2 working days, complete within 15 days (domain.md §6).
-RESPONSE_WORKING_DAYS, COMPLETION_DAYS = 2, 15
+# Decree 356/2025 (docs/domain.md §6, "Data-subject rights"): answer within 2 working days; a request to stop
+# processing (a stop, a withdrawn consent) is completed within 15 days, 20 when a processor or third party must
+# stop too. The other rights are reported as 10-20 days without a figure per right: until the Decree's text is
+# checked, a copy of the data and erasure take the shorter end, 10 days, so the console never shows a date later
+# than the law's.
+RESPONSE_WORKING_DAYS = 2
+COMPLETION_DAYS = {REQUEST_STOP: 15, REQUEST_WITHDRAW: 15, REQUEST_EXPORT: 10, REQUEST_ERASE: 10}
+THIRD_PARTY_COMPLETION_DAYS = 20
+STOPS_PROCESSING = frozenset({REQUEST_STOP, REQUEST_WITHDRAW})  # the kinds a third party's part extends
 
 # Data kinds a province keeps for a set time, then purges (nightly); dossier records are kept by law.
 RETENTION_CHAT, RETENTION_CONTACT, RETENTION_DELIVERIES = "chat_events", "inactive_contacts", "delivery_records"

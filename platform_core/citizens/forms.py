@@ -16,7 +16,7 @@ from platform_core.citizens.constants import (
     REQUEST_STOP,
     RETENTION_LABELS,
 )
-from platform_core.console.forms import options
+from platform_core.web.forms import options
 
 DESK_METHODS = {method: METHOD_LABELS[method] for method in (METHOD_COUNTER, METHOD_OFFICER)}
 DESK_REQUESTS = {kind: REQUEST_KIND_LABELS[kind] for kind in (REQUEST_STOP, REQUEST_EXPORT, REQUEST_ERASE)}
@@ -69,6 +69,10 @@ class CompleteForm(FlaskForm):
     outcome = TextAreaField(_l("Outcome"), validators=[DataRequired(message=_l("Say what was done.")),
                                                        Length(max=2000)])
     refused = BooleanField(_l("Refused (say why, and the law that requires keeping the data)"))
+
+
+class ThirdPartyForm(FlaskForm):
+    """The one button that gives a stop of processing the deadline for a processor or third party."""
 
 
 class RetentionForm(FlaskForm):

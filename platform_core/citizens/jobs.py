@@ -3,7 +3,7 @@ which does its work only in the night hour (02:00 in Vietnam): the scheduler's s
 
 from datetime import datetime
 
-from platform_core.delivery.context import VIETNAM
+from platform_core.clock import VIETNAM
 from platform_core.extensions import db
 from platform_core.jobs.decorators import job
 from platform_core.jobs.fanout import for_each_tenant

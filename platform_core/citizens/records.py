@@ -2,7 +2,7 @@
 exported as JSON (the right to obtain one's data), and erased or anonymised (the right to deletion) while the
 records the law requires are kept.
 
-What erasure does, and why (domain.md §6: split contact and chat data from statutory records):
+What erasure does, and why (docs/domain.md §6: split contact and chat data from statutory records):
 - follower record: display name, phone, shared info and commune blanked, tags removed, `anonymised_at` set;
 - chat events (raw webhook bodies): replaced by a stub naming only the event;
 - deliveries: recipient Zalo id and phone blanked; any still waiting are failed first (never sent);
@@ -22,11 +22,12 @@ What erasure does, and why (domain.md §6: split contact and chat data from stat
 import contextlib
 import json
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
 from platform_core.citizens.consent import Citizen
 from platform_core.citizens.models import Consent, FollowerTag
 from platform_core.citizens.screen import ERASED
@@ -39,11 +40,22 @@ from platform_core.delivery.states import fail
 from platform_core.dossiers.models import Dossier, DossierEvent
 from platform_core.extensions import db
 from platform_core.feedback.models import Feedback
-from platform_core.ratings.models import Rating, RatingInvitation
 from platform_core.zalo.models import DataSubjectRequest, Follower, ZaloEvent
 
 ERASED_KEY = "erased"  # on a blanked notification context, as on an erased webhook body
 SKIPPED_COLUMNS = {"tenant_id", "data", "lookup_secret", "request_checksum", "claim_token"}
+
+# What features above this one hold about a citizen (ratings/records.py), registered in platform_core/wiring.py:
+# name -> export(who, dossier_ids) -> rows, and name -> erase(who) -> how many rows were changed.
+_exports: dict[str, Callable[..., list[dict]]] = {}
+_erasures: dict[str, Callable[..., int]] = {}
+
+
+def register_records(name: str, export: Callable[..., list[dict]], erase: Callable[..., int] | None = None) -> None:
+    """Add a feature's records of a citizen to the export (and, with `erase`, to the erasure), under `name`."""
+    _exports[name] = export
+    if erase is not None:
+        _erasures[name] = erase
 
 
 def erased_body(event_name: str) -> str:
@@ -84,18 +96,16 @@ def export(who: Citizen, actor=None) -> dict:
     data = {
         "exported_at": _value(utcnow()),
         "identifiers": {"zalo_user_ids": sorted(who.user_ids), "phones": sorted(who.phones)},
-        "follower": _rows(select(Follower).where(who.matches(Follower.zalo_user_id, Follower.phone_e164))),
-        "consents": _rows(select(Consent).where(who.matches(Consent.zalo_user_id, Consent.phone_e164))),
-        "data_requests": _rows(select(DataSubjectRequest).where(
+        "follower": rows(select(Follower).where(who.matches(Follower.zalo_user_id, Follower.phone_e164))),
+        "consents": rows(select(Consent).where(who.matches(Consent.zalo_user_id, Consent.phone_e164))),
+        "data_requests": rows(select(DataSubjectRequest).where(
             who.matches(DataSubjectRequest.zalo_user_id, DataSubjectRequest.phone_e164))),
         "dossiers": [_row(dossier) for dossier in dossiers],
-        "dossier_events": _rows(select(DossierEvent).where(DossierEvent.dossier_id.in_(dossier_ids))),
+        "dossier_events": rows(select(DossierEvent).where(DossierEvent.dossier_id.in_(dossier_ids))),
         "notifications": [_row(notification) for notification in notifications],
         "deliveries": [_row(delivery) for delivery in deliveries],
-        "feedback": _rows(select(Feedback).where(who.matches(Feedback.zalo_user_id, Feedback.submitter_phone))),
-        "rating_invitations": _rows(select(RatingInvitation).where(
-            who.matches(RatingInvitation.zalo_user_id, RatingInvitation.phone_e164))),
-        "ratings": _rows(select(Rating).where(Rating.dossier_id.in_(dossier_ids))),
+        "feedback": rows(select(Feedback).where(who.matches(Feedback.zalo_user_id, Feedback.submitter_phone))),
+        **{name: export_rows(who, dossier_ids) for name, export_rows in _exports.items()},
         "chat_events": [_event(event) for event in _events(who)],
     }
     record_event("citizen_data_exported", actor=actor, details=_counts(data))
@@ -119,7 +129,7 @@ def _all(statement) -> list:
     return list(db.session.scalars(statement))
 
 
-def _rows(statement) -> list[dict]:
+def rows(statement) -> list[dict]:
     return [_row(item) for item in db.session.scalars(statement)]
 
 
@@ -151,13 +161,11 @@ def erase(who: Citizen, actor=None) -> dict:
         "tags": _delete_tags(who),
         "chat_events": _erase_events(who),
         "deliveries": _erase_deliveries(who),
-        "feedback": _execute(update(Feedback).where(who.matches(Feedback.zalo_user_id, Feedback.submitter_phone))
+        "feedback": execute(update(Feedback).where(who.matches(Feedback.zalo_user_id, Feedback.submitter_phone))
                              .values(submitter_name=None, submitter_phone=None, submitter_address=None,
                                      zalo_user_id=None)),
-        "rating_invitations": _execute(update(RatingInvitation).where(
-            who.matches(RatingInvitation.zalo_user_id, RatingInvitation.phone_e164))
-            .values(zalo_user_id=None, phone_e164=None)),
-        "dossiers": _execute(update(Dossier).where(who.matches(Dossier.applicant_zalo_user_id,
+        **{name: erase_rows(who) for name, erase_rows in _erasures.items()},
+        "dossiers": execute(update(Dossier).where(who.matches(Dossier.applicant_zalo_user_id,
                                                                 Dossier.applicant_phone))
                              .values(applicant_zalo_user_id=None, applicant_phone=None)),
     }
@@ -229,5 +237,5 @@ def _blank(value):
     return [] if isinstance(value, list | tuple) else value
 
 
-def _execute(statement) -> int:
+def execute(statement) -> int:
     return db.session.execute(statement, execution_options={"synchronize_session": False}).rowcount

@@ -1,10 +1,10 @@
-"""Data-subject requests (domain.md §6) and their legal clock: recorded, answered, completed with an outcome.
+"""Data-subject requests (docs/domain.md §6) and their legal clock: recorded, answered, completed with an outcome.
 
 A stop ("dừng" on Zalo, Zalo's `user_withdraw`, or the desk) takes effect at once for messaging: from the
 moment the request is recorded, the delivery pipeline refuses everything to the citizen (citizens/screen.py)
 except one confirmation, which is the answer the law asks for within 2 working days. A stop written on Zalo
 is then complete; a `user_withdraw` may also mean "delete my data", so it stays open until an administrator
-completes it (erasure, export or a reasoned refusal) within 15 days.
+completes it (erasure, export or a reasoned refusal) within the days its kind allows (citizens/clock.py).
 """
 
 import uuid
@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import case, select
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
 from platform_core.citizens import consent
 from platform_core.citizens.clock import deadlines
 from platform_core.citizens.constants import (
@@ -21,16 +21,17 @@ from platform_core.citizens.constants import (
     REQUEST_OPEN,
     REQUEST_REFUSED,
     REQUEST_STOP,
+    STOPS_PROCESSING,
 )
-from platform_core.console.paging import Page, paginate
 from platform_core.db.lookup import one_by_id
+from platform_core.db.tenant_context import require_tenant
 from platform_core.db.types import utcnow
 from platform_core.delivery.composed import ComposedMessage
 from platform_core.delivery.outbox import send_composed
 from platform_core.delivery.trial import N_
 from platform_core.extensions import db
-from platform_core.tenancy.context import require_tenant
 from platform_core.tenancy.models import Tenant
+from platform_core.web.paging import Page, paginate
 from platform_core.zalo.connection import get_connection
 from platform_core.zalo.models import DataSubjectRequest
 from platform_core.zalo.phone import mask
@@ -40,13 +41,16 @@ STOPPED_AT_DESK = N_("Messages stopped at once, as the citizen asked at the desk
 
 
 def open_request(kind: str, *, method: str, zalo_user_id: str | None = None, phone: str | None = None,
-                 event_id: uuid.UUID | None = None, actor=None) -> DataSubjectRequest:
-    """Record a request received now, with its deadlines (respond in 2 working days, complete in 15 days)."""
+                 event_id: uuid.UUID | None = None, third_party: bool = False, actor=None) -> DataSubjectRequest:
+    """Record a request received now, with its deadlines (respond in 2 working days, complete in the days its
+    kind allows)."""
     received_at = utcnow()
-    respond_by, complete_by = deadlines(received_at)
+    third_party = third_party and kind in STOPS_PROCESSING
+    respond_by, complete_by = deadlines(received_at, kind, third_party)
     request = DataSubjectRequest(kind=kind, method=method, zalo_user_id=zalo_user_id or None,
                                  phone_e164=phone or None, event_id=event_id, status=REQUEST_OPEN,
-                                 received_at=received_at, respond_by=respond_by, complete_by=complete_by)
+                                 received_at=received_at, respond_by=respond_by, complete_by=complete_by,
+                                 third_party=third_party)
     db.session.add(request)
     db.session.flush()
     record_event("data_request_received", actor=actor, target=request, details=_details(request))
@@ -84,9 +88,21 @@ def stop_confirmation_text() -> str:
     """For the tenant in context, in Vietnamese (citizens' messages always are)."""
     connection = get_connection()
     name = (connection and connection.oa_name) or db.session.get(Tenant, require_tenant().id).name
-    return (f"Theo yêu cầu của bạn, {name} đã dừng gửi tin nhắn qua Zalo cho bạn, kể cả thông báo hồ sơ. Hồ sơ "
-            "của bạn vẫn được giải quyết bình thường. Muốn nhận lại thông báo hồ sơ, hãy nhắn “đồng ý nhận thông "
+    return (f"Theo yêu cầu của Ông/Bà, {name} đã dừng gửi tin nhắn qua Zalo cho Ông/Bà, kể cả thông báo hồ sơ. Hồ sơ "
+            "của Ông/Bà vẫn được giải quyết bình thường. Muốn nhận lại thông báo hồ sơ, hãy nhắn “đồng ý nhận thông "
             "báo hồ sơ”.")
+
+
+def involve_third_party(request: DataSubjectRequest, actor=None) -> DataSubjectRequest:
+    """An open stop of processing that a processor or third party must carry out too: 20 days from receipt."""
+    if request.status != REQUEST_OPEN or request.kind not in STOPS_PROCESSING or request.third_party:
+        raise ValueError("only an open request to stop processing can be extended for a third party")
+    request.third_party = True
+    _, request.complete_by = deadlines(request.received_at, request.kind, third_party=True)
+    db.session.flush()
+    record_event("data_request_third_party", actor=actor, target=request,
+                 details=_details(request) | {"complete_by": request.complete_by.isoformat()})
+    return request
 
 
 def complete(request: DataSubjectRequest, outcome: str, actor=None, refused: bool = False) -> DataSubjectRequest:

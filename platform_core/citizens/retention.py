@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, and_, cast, or_, select, update
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
 from platform_core.citizens.constants import (
     DEFAULT_RETENTION_DAYS,
     MAX_RETENTION_DAYS,

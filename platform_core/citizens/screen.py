@@ -16,7 +16,6 @@ from platform_core.citizens import consent
 from platform_core.citizens.constants import CONFIRMATION_KIND, PURPOSE_DOSSIER, PURPOSE_NEWS
 from platform_core.delivery import composed, routing
 from platform_core.delivery.constants import ZNS
-from platform_core.delivery.screens import register_screen
 from platform_core.delivery.trial import N_
 
 STOPPED = N_("The citizen stopped all messages (\"dừng\" or a Zalo data request): nothing more is sent to them.")
@@ -35,6 +34,19 @@ def refusal(delivery, route: routing.Route) -> str | None:
     """At send time: the reason this delivery may not go to the address the route would use, or None."""
     phone = delivery.recipient_phone if route.channel == ZNS else None
     return _reason(delivery.notification, route.user_id, phone)
+
+
+def refusals(pairs: list[tuple]) -> list[str | None]:
+    """`refusal` for a batch of (delivery, route) pairs, reading consents and stops once for all of them."""
+    asked = [(route.user_id, delivery.recipient_phone if route.channel == ZNS else None, delivery.notification)
+             for delivery, route in pairs]
+    todo = [n for n, (user_id, phone, notification) in enumerate(asked)
+            if notification.event_kind != CONFIRMATION_KIND and (user_id or phone)]
+    answers = consent.standings([(asked[n][0], asked[n][1], purpose_of(asked[n][2])) for n in todo])
+    reasons: list[str | None] = [None] * len(pairs)
+    for n, standing in zip(todo, answers, strict=True):
+        reasons[n] = STOPPED if standing.stopped else PURPOSE_WITHDRAWN if standing.refused else None
+    return reasons
 
 
 def _reason(notification, user_id: str | None, phone: str | None) -> str | None:
@@ -57,11 +69,12 @@ def purpose_of(notification) -> str | None:
     return None
 
 
-register_screen("citizens", write_refusal, refusal, order=20, explanations=(
+# (reason, what happened, what to do), for the deliveries page (delivery/errors_plain.py)
+EXPLANATIONS = (
     (STOPPED, _l("The citizen asked to stop receiving messages (or sent a data request from Zalo)."),
      _l("Nothing to do: by law nothing more is sent to them until they agree again (Citizens' data page).")),
     (PURPOSE_WITHDRAWN, _l("The citizen withdrew their consent for this kind of message."),
      _l("Nothing to do: it is not sent unless the citizen agrees again (Citizens' data page).")),
     (ERASED, _l("The citizen's contact data was erased at their request."),
      _l("Nothing to do: the province no longer holds a way to reach them.")),
-))
+)

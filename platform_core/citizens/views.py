@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from platform_core.auth.permissions import admin_required
 from platform_core.citizens import consent, records, requests, retention
+from platform_core.citizens.clock import completion_days
 from platform_core.citizens.constants import (
     METHOD_LABELS,
     PURPOSE_LABELS,
@@ -17,7 +18,9 @@ from platform_core.citizens.constants import (
     REQUEST_OPEN,
     REQUEST_STATUS_LABELS,
     REQUEST_STOP,
+    RESPONSE_WORKING_DAYS,
     RETENTION_LABELS,
+    STOPS_PROCESSING,
 )
 from platform_core.citizens.forms import (
     GRANT,
@@ -29,18 +32,21 @@ from platform_core.citizens.forms import (
     RequestForm,
     RetentionForm,
     StopForm,
+    ThirdPartyForm,
 )
-from platform_core.console.paging import page_number
 from platform_core.db.types import utcnow
 from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.tenancy.resolution import tenant_blueprint
+from platform_core.web.paging import page_number
 from platform_core.zalo.phone import PhoneError, mask, to_e164
 
 citizens_admin_bp = tenant_blueprint("citizens_admin", __name__, url_prefix="/admin/citizens")
 
 LABELS = {"purpose_labels": PURPOSE_LABELS, "method_labels": METHOD_LABELS, "kind_labels": REQUEST_KIND_LABELS,
-          "status_labels": REQUEST_STATUS_LABELS, "masked_phone": lambda phone: mask(phone) if phone else "—"}
+          "status_labels": REQUEST_STATUS_LABELS, "masked_phone": lambda phone: mask(phone) if phone else "—",
+          "completion_days": completion_days, "stops_processing": STOPS_PROCESSING,
+          "response_working_days": RESPONSE_WORKING_DAYS}
 
 
 @citizens_admin_bp.get("/")
@@ -76,7 +82,7 @@ def _record(kind, method, zalo_user_id, phone):
         flash(_("Messages to this citizen are stopped.") if stopped else _("This citizen had already stopped."),
               "success")
         return stopped
-    flash(_("Request recorded. Complete it within 15 days."), "success")
+    flash(_("Request recorded. Complete it within %(days)d days.", days=completion_days(kind)), "success")
     return requests.open_request(kind, method=method, zalo_user_id=zalo_user_id, phone=phone, actor=current_user)
 
 
@@ -94,7 +100,27 @@ def show_request(request_id):
         return redirect(url_for(".show_request", request_id=data_request.id))
     return render_template("citizens/request.html", item=data_request, form=form, overdue=requests.overdue(
         data_request), citizen_url=_citizen_url(data_request.zalo_user_id, data_request.phone_e164),
-        **LABELS), 422 if form.errors else 200
+        third_party_form=ThirdPartyForm(formdata=None), **LABELS), 422 if form.errors else 200
+
+
+@citizens_admin_bp.post("/requests/<request_id>/third-party")
+@admin_required
+def third_party(request_id):
+    """A processor or third party must stop processing too: the request gets the longer deadline."""
+    data_request = requests.get_request(request_id)
+    if data_request is None:
+        abort(404)
+    if not ThirdPartyForm().validate_on_submit():
+        abort(400)
+    try:
+        requests.involve_third_party(data_request, actor=current_user)
+    except ValueError:
+        flash(_("Only an open request to stop processing can get the longer deadline."), "error")
+    else:
+        db.session.commit()
+        flash(_("Deadline moved: complete within %(days)d days of receipt.",
+                days=completion_days(data_request.kind, third_party=True)), "success")
+    return redirect(url_for(".show_request", request_id=data_request.id))
 
 
 @citizens_admin_bp.get("/citizen")

@@ -1,1 +1,2 @@
-"""The province admin console (`/<slug>/admin/`): layout, navigation, dashboard, dossiers, audit log."""
+"""The province admin console (`/<slug>/admin/`): layout, navigation, dashboard, dossiers, deliveries, the trial
+guest list, audit log."""

@@ -7,6 +7,8 @@ AUDIT_ACTION_LABELS = {
     "api_key_created": _l("API key created"),
     "api_key_revoked": _l("API key revoked"),
     "broadcast_approved": _l("Policy news approved"),
+    "broadcast_article_refused": _l("Policy news article broadcast refused by Zalo"),
+    "broadcast_article_sent": _l("Policy news sent as an article broadcast"),
     "broadcast_cancelled": _l("Policy news cancelled"),
     "broadcast_created": _l("Policy news written"),
     "broadcast_returned": _l("Policy news sent back to its author"),

@@ -8,12 +8,11 @@ from datetime import datetime, time
 
 from sqlalchemy import and_, case, func, or_, select
 
-from platform_core.auth.models import AuditEvent
+from platform_core.audit.models import AuditEvent
 from platform_core.catalogue.models import Procedure
-from platform_core.console.paging import Page, paginate
+from platform_core.clock import VIETNAM
 from platform_core.db.types import utcnow
 from platform_core.delivery.constants import FAILED, PENDING, SENDING
-from platform_core.delivery.context import VIETNAM
 from platform_core.delivery.models import Delivery, Notification
 from platform_core.dossiers.models import Dossier, DossierEvent
 from platform_core.extensions import db
@@ -21,6 +20,7 @@ from platform_core.onboarding.constants import STEP_KEYS
 from platform_core.onboarding.models import GoLiveRequest, SetupProgress
 from platform_core.tenancy.constants import STATUS_LIVE
 from platform_core.text import code_key
+from platform_core.web.paging import Page, paginate
 from platform_core.zalo.phone import is_mobile, to_e164
 
 # A typed fragment shorter than this must match a whole dossier code (a search for "1" would match everything).

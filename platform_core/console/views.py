@@ -5,26 +5,39 @@ from flask_babel import lazy_gettext as _l
 
 from platform_core.auth.permissions import admin_required, officer_required
 from platform_core.console import service
+from platform_core.console.audit_view import audit_line
 from platform_core.console.constants import AUDIT_ACTION_LABELS
-from platform_core.console.forms import AuditFilterForm, DossierSearchForm, options
-from platform_core.console.paging import page_number
-from platform_core.delivery.admin.deliveries import table_context
+from platform_core.console.deliveries import table_context
+from platform_core.console.forms import AuditFilterForm, DossierSearchForm
+from platform_core.console.nav import console_nav
+from platform_core.console.tasks import waiting_tasks
+from platform_core.db.types import utcnow
 from platform_core.delivery.constants import CHANNEL_LABELS
 from platform_core.dossiers.constants import STATUS_LABELS
 from platform_core.onboarding.constants import GO_LIVE_STATUSES
 from platform_core.tenancy.resolution import tenant_blueprint
+from platform_core.web.forms import options
+from platform_core.web.paging import page_number
 from platform_core.zalo.connection import get_connection, masked_view
 from platform_core.zalo.constants import CONNECTION_STATUSES
 
 console_bp = tenant_blueprint("console", __name__, url_prefix="/admin")
 
 
+@console_bp.app_context_processor
+def _navigation() -> dict:
+    """Every page's layout can show the console's navigation (empty outside a province or signed out)."""
+    return {"console_nav": console_nav}
+
+
 @console_bp.get("/")
 @officer_required
 def dashboard():
+    connection = masked_view(get_connection())
     return render_template(
         "console/dashboard.html", today=service.today_numbers(), channel_labels=CHANNEL_LABELS,
-        connection=masked_view(get_connection()), connection_statuses=CONNECTION_STATUSES,
+        tasks=waiting_tasks(utcnow(), connection["status"]), connection=connection,
+        connection_statuses=CONNECTION_STATUSES,
         setup=service.setup_state(g.tenant), go_live=service.latest_go_live_request(),
         go_live_statuses=GO_LIVE_STATUSES,
     )
@@ -57,4 +70,4 @@ def audit_log():
     actions = {action: AUDIT_ACTION_LABELS.get(action, action) for action in service.audit_actions()}
     form.action.choices = options(actions, blank=_l("All actions"))
     page = service.audit_events(form.action.data or None, page_number(request.args.get("page")))
-    return render_template("console/audit_log.html", form=form, page=page, action_labels=AUDIT_ACTION_LABELS)
+    return render_template("console/audit_log.html", form=form, page=page, audit_line=audit_line)

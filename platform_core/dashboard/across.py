@@ -10,16 +10,17 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from platform_core.dashboard import charts, costs, queries
+from platform_core.dashboard import costs, queries
 from platform_core.dashboard.period import Period
 from platform_core.dashboard.tables import Table, percent
 from platform_core.db.cross_tenant import cross_tenant
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
-from platform_core.operator.service import by_name
 from platform_core.tenancy.models import Tenant
+from platform_core.text import by_name
+from platform_core.web import charts
 
-COUNTS = ("received", "finished", "on_time", "sent", "delivered", "cost", "ratings", "score_total",
+COUNTS = ("received", "handled", "on_time", "sent", "delivered", "cost", "ratings", "score_total",
           "feedback", "answered_on_time", "overdue", "followers")
 
 
@@ -28,8 +29,8 @@ def _figures(period: Period, now: datetime) -> dict[object, dict[str, int]]:
     figures: dict[object, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
     for (tenant, _status), count in queries.dossiers_by_status(period).items():
         figures[tenant]["received"] += count
-    for (tenant, *_rest), timely in queries.timeliness(period, now).items():
-        figures[tenant]["finished"] += timely.finished
+    for (tenant, *_rest), timely in queries.timeliness(period, now, by_month=False).items():
+        figures[tenant]["handled"] += timely.handled
         figures[tenant]["on_time"] += timely.on_time
     sent: dict[object, dict[str, int]] = defaultdict(dict)
     for (tenant, _month, _department, channel), numbers in queries.messages_sent(period).items():
@@ -56,7 +57,7 @@ def _figures(period: Period, now: datetime) -> dict[object, dict[str, int]]:
 
 def _row(name: str, numbers: dict[str, int]) -> list:
     average = round(numbers["score_total"] / numbers["ratings"], 2) if numbers["ratings"] else None
-    return [name, numbers["received"], numbers["finished"], percent(numbers["on_time"], numbers["finished"]),
+    return [name, numbers["received"], numbers["handled"], percent(numbers["on_time"], numbers["handled"]),
             numbers["sent"], percent(numbers["delivered"], numbers["sent"]), numbers["cost"], numbers["ratings"],
             average, numbers["feedback"], numbers["answered_on_time"], numbers["overdue"], numbers["followers"]]
 
@@ -70,7 +71,7 @@ def provinces(period: Period, actor, now: datetime | None = None) -> Table:
     totals = {name: sum(figures.get(tenant.id, empty)[name] for tenant in tenants) for name in COUNTS}
     table = Table(
         "provinces", _("Key figures by province"),
-        [_("Province"), _("Dossiers received"), _("Dossiers finished"), _("On-time rate (%)"), _("Messages sent"),
+        [_("Province"), _("Dossiers received"), _("Dossiers handled"), _("On-time rate (%)"), _("Messages sent"),
          _("Delivered (%)"), _("Estimated cost (VND)"), _("Ratings"), _("Average rating"), _("Feedback received"),
          _("Feedback answered on time"), _("Feedback overdue"), _("Followers at the end")],
         rows, total=_row(_("All provinces"), totals),

@@ -1,4 +1,4 @@
-"""Estimated Zalo cost of the messages sent, per channel (zalo-oa.md §2 table, §3).
+"""Estimated Zalo cost of the messages sent, per channel (docs/zalo-oa.md §2 table, §3).
 
 Prices are settings (VND per message; `ZALO_PRICE_<CHANNEL>_VND`): consultation (cs) 55 after the free
 allowance, transaction 165, promotion 0 (free within the OA package's monthly allowance). Zalo's ZNS price is
@@ -27,7 +27,7 @@ FREE_CS_PER_INTERACTION = 8
 FREE_CS_WINDOW = timedelta(hours=48)
 DEFAULT_PRICES_VND = {CS: 55, TRANSACTION: 165, PROMOTION: 0, ZNS: None}
 CHANNELS = (CS, TRANSACTION, ZNS, PROMOTION)
-# Webhook events that count as the citizen interacting with the OA (zalo-oa.md §2 "Interaction").
+# Webhook events that count as the citizen interacting with the OA (docs/zalo-oa.md §2 "Interaction").
 INTERACTION_EVENTS = ("follow", "user_submit_info")
 INTERACTION_PREFIXES = ("user_send_",)
 

@@ -12,16 +12,17 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from platform_core.dashboard import charts, costs, queries
-from platform_core.dashboard.charts import Series
+from platform_core.dashboard import costs, queries
 from platform_core.dashboard.period import Period
 from platform_core.dashboard.tables import Table, percent
 from platform_core.delivery.constants import CHANNEL_LABELS
+from platform_core.web import charts
+from platform_core.web.charts import Series
 
 
 @dataclass
 class Usage:
-    finished: int = 0
+    handled: int = 0
     on_time: int = 0
     sent: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     delivered: int = 0
@@ -43,7 +44,7 @@ def usage(period: Period, tenant_id, now: datetime | None = None) -> dict[tuple,
                 yield result[(key[1], key[2])], key, value
 
     for row, _key, figures in own(queries.timeliness(period, now)):
-        row.finished += figures.finished
+        row.handled += figures.handled
         row.on_time += figures.on_time
     for row, key, figures in own(queries.messages_sent(period, by_department=True)):
         row.sent[key[3]] += figures.sent
@@ -68,7 +69,7 @@ def summary(period: Period, tenant_id, now: datetime | None = None) -> Table:
         sent = sum(row.sent.values())
         average = row.ratings.average
         rows.append([
-            month, department or _("No department (replies, news, notices)"), row.finished, row.on_time,
+            month, department or _("No department (replies, news, notices)"), row.handled, row.on_time,
             *(row.sent.get(channel, 0) for channel in costs.CHANNELS), sent,
             percent(row.delivered, sent), percent(row.seen, sent), costs.total(costs.estimate(row.sent, row.free_cs)),
             row.notices, row.ratings.count, None if average is None else round(average, 2),

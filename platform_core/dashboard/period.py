@@ -12,9 +12,9 @@ from wtforms import Form, SelectField
 from wtforms.fields import DateField
 from wtforms.validators import Optional
 
-from platform_core.console.forms import options
+from platform_core.clock import VIETNAM
 from platform_core.db.types import utcnow
-from platform_core.delivery.context import VIETNAM
+from platform_core.web.forms import options
 
 THIS_MONTH, LAST_3_MONTHS, CUSTOM = "month", "3months", "custom"
 PRESETS = {THIS_MONTH: _l("This month"), LAST_3_MONTHS: _l("Last 3 months"), CUSTOM: _l("From … to …")}

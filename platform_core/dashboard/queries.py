@@ -5,8 +5,8 @@ rows only; inside `cross_tenant` (the operator's report) the same query gives on
 counts, sums and the department names of the province's own catalogue come out; never a citizen's data.
 
 Two figures are finished in Python over bounded rows (the period's rows, a few columns each):
-- on time or late: `dossiers.clock.overdue` (completion minus the supplement pauses against the appointment)
-  is the one definition of lateness; restating it in SQL date arithmetic for two dialects would make a
+- on time or late: `dossiers.decision766` (Decision 766's rule, read from each dossier's events) is the one
+  definition of lateness for reports; restating it in SQL date arithmetic for two dialects would make a
   second one;
 - the free consultation messages (costs.free_cs): a walk over each citizen's messages and interactions.
 Day and month buckets are computed in SQL (buckets.local).
@@ -14,17 +14,18 @@ Day and month buckets are computed in SQL (buckets.local).
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, func, or_, select
 
 from platform_core.catalogue.models import Procedure
+from platform_core.clock import VIETNAM
 from platform_core.dashboard import buckets, costs
 from platform_core.dashboard.period import Period
 from platform_core.db.types import utcnow
 from platform_core.delivery.constants import CS
 from platform_core.delivery.models import Delivery, Notification
-from platform_core.dossiers import clock
+from platform_core.dossiers import decision766
 from platform_core.dossiers.models import Dossier
 from platform_core.extensions import db
 from platform_core.feedback.constants import REJECTED
@@ -32,9 +33,10 @@ from platform_core.feedback.deadlines import overdue_clause
 from platform_core.feedback.models import Feedback
 from platform_core.officials.models import InternalNotice, OfficialProfile
 from platform_core.ratings.models import Rating
+from platform_core.zalo.constants import GROUP_CHAT_PREFIXES
 from platform_core.zalo.models import Follower, ZaloEvent
 
-# Feedback deadline outcomes (the answer deadline, 15 working days: domain.md §4).
+# Feedback deadline outcomes (the answer deadline, 15 working days: docs/domain.md §4).
 ANSWERED_ON_TIME, ANSWERED_LATE, OPEN_OVERDUE, OPEN_IN_TIME, NOT_ACCEPTED = (
     "answered_on_time", "answered_late", "open_overdue", "open_in_time", "not_accepted")
 
@@ -74,35 +76,44 @@ class Timeliness:
     late: int = 0
 
     @property
-    def finished(self) -> int:
+    def handled(self) -> int:
         return self.on_time + self.late
 
     @property
     def rate(self) -> float | None:
-        """Percentage on time, None when nothing finished."""
-        return 100 * self.on_time / self.finished if self.finished else None
+        """Percentage on time, None when nothing was handled."""
+        return 100 * self.on_time / self.handled if self.handled else None
 
 
-def timeliness(period: Period, now: datetime | None = None) -> dict[tuple, Timeliness]:
-    """{(tenant, month 'YYYY-MM', department): on time / late} of the dossiers whose processing ended (a
-    result: completed_at) in the period. Refused and stopped dossiers owe no result and are left out."""
-    month = buckets.local(Dossier.completed_at, buckets.MONTH)
-    rows = db.session.execute(
-        select(Dossier.tenant_id, month.label("month"), Procedure.agency, Dossier.status, Dossier.completed_at,
-               Dossier.due_at, Dossier.revised_due_at, Dossier.supplement_started_at,
-               Dossier.supplement_paused_seconds)
-        .join(Procedure, and_(Procedure.tenant_id == Dossier.tenant_id, Procedure.id == Dossier.procedure_id))
-        .where(_in(Dossier.completed_at, period), Dossier.status.not_in(clock.NEVER_LATE))
-    )
+def timeliness(period: Period, now: datetime | None = None, by_month: bool = True) -> dict[tuple, Timeliness]:
+    """{(tenant, month 'YYYY-MM', department): on time / late} as Decision 766 counts them
+    (`dossiers.decision766`): each month counts the dossiers received or processed in it, unfinished ones as of
+    the month's end (or now, for the month under way). `by_month=False` judges the whole period at once, month
+    None: a dossier handled over several months is counted once."""
+    cutoff = min(period.until, now or utcnow())
+    histories = decision766.histories(period.since, cutoff)
+    windows = _month_windows(period, cutoff) if by_month else [(None, period.since, cutoff)]
     result: dict[tuple, Timeliness] = defaultdict(Timeliness)
-    now = now or utcnow()
-    for row in rows:
-        figures = result[(row.tenant_id, row.month, row.agency)]
-        if clock.overdue(row, now):
-            figures.late += 1
-        else:
-            figures.on_time += 1
+    for month, start, end in windows:
+        for history in histories:
+            judged = decision766.handling(history, start, end)
+            if judged is not None:
+                figures = result[(history.tenant_id, month, history.agency)]
+                figures.late += judged.late
+                figures.on_time += not judged.late
     return dict(result)
+
+
+def _month_windows(period: Period, cutoff: datetime) -> list[tuple[str, datetime, datetime]]:
+    """('YYYY-MM', start, end) of each month of the period up to `cutoff`, cut to the period."""
+    windows = []
+    for month in period.months():
+        first = datetime(int(month[:4]), int(month[5:]), 1, tzinfo=VIETNAM)
+        following = (first + timedelta(days=32)).replace(day=1)
+        start, end = max(first, period.since), min(following, cutoff)
+        if start < end:
+            windows.append((month, start, end))
+    return windows
 
 
 # --- messages -----------------------------------------------------------------------------------------------
@@ -176,8 +187,10 @@ def _cs_key(row, by_department: bool) -> tuple:
 
 def _interactions(period: Period) -> dict[tuple, list[datetime]]:
     """{(tenant, zalo user id): times they interacted}, from 48 hours before the period to its end."""
-    interacted = or_(ZaloEvent.event_name.in_(costs.INTERACTION_EVENTS),
-                     *(ZaloEvent.event_name.startswith(prefix) for prefix in costs.INTERACTION_PREFIXES))
+    interacted = and_(
+        or_(ZaloEvent.event_name.in_(costs.INTERACTION_EVENTS),
+            *(ZaloEvent.event_name.startswith(prefix) for prefix in costs.INTERACTION_PREFIXES)),
+        *(~ZaloEvent.event_name.startswith(prefix) for prefix in GROUP_CHAT_PREFIXES))
     rows = db.session.execute(
         select(ZaloEvent.tenant_id, ZaloEvent.zalo_user_id, ZaloEvent.received_at)
         .where(interacted, ZaloEvent.received_at >= period.since - costs.FREE_CS_WINDOW,
@@ -295,18 +308,20 @@ def followers(period: Period) -> dict[object, FollowerSeries]:
     """{tenant: followers at the start, follows and unfollows per day of the period}.
 
     A follower row keeps only its latest follow and unfollow: someone who left and came back counts from
-    their latest follow (the earlier spell is not in the data)."""
-    left_after = and_(Follower.unfollowed_at.is_not(None), Follower.unfollowed_at > Follower.followed_at)
+    their latest follow (the earlier spell is not in the data). A follower who followed before the OA was
+    connected is known from the import that listed them (`imported_at`, zalo/follower_import.py)."""
+    known_since = func.coalesce(Follower.followed_at, Follower.imported_at)
+    left_after = and_(Follower.unfollowed_at.is_not(None), Follower.unfollowed_at > known_since)
     result: dict[object, FollowerSeries] = defaultdict(FollowerSeries)
     start = db.session.execute(
         select(Follower.tenant_id, func.count())
-        .where(Follower.followed_at < period.since,
+        .where(known_since < period.since,
                or_(~left_after, Follower.unfollowed_at >= period.since))
         .group_by(Follower.tenant_id)
     )
     for tenant, count in start:
         result[tenant].start = count
-    for column, attribute, extra in ((Follower.followed_at, "follows", []),
+    for column, attribute, extra in ((known_since, "follows", []),
                                      (Follower.unfollowed_at, "unfollows", [left_after])):
         day = buckets.local(column, buckets.DAY)
         rows = db.session.execute(select(Follower.tenant_id, day, func.count())

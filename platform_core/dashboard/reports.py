@@ -9,14 +9,15 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 
-from platform_core.dashboard import charts, costs, queries
-from platform_core.dashboard.charts import Series
+from platform_core.dashboard import costs, queries
 from platform_core.dashboard.period import Period
 from platform_core.dashboard.tables import Table, percent
 from platform_core.delivery.constants import CHANNEL_LABELS, FAILED, STATE_LABELS, STATE_RANK
 from platform_core.dossiers.constants import STATUS_LABELS
 from platform_core.feedback.constants import STATUS_LABELS as FEEDBACK_STATUS_LABELS
 from platform_core.ratings.constants import SCALE
+from platform_core.web import charts
+from platform_core.web.charts import Series
 
 CHART_ROWS = 15  # the longest charts (procedures) draw the first rows; the table has them all
 WEEKLY_AFTER_DAYS = 62  # longer periods draw followers by week
@@ -57,15 +58,21 @@ def on_time(period: Period, tenant_id, now: datetime | None = None) -> Table:
     for (month, _department), figures in _own(queries.timeliness(period, now), tenant_id).items():
         by_month[month].on_time += figures.on_time
         by_month[month].late += figures.late
-    rows = [[month, by_month[month].finished, by_month[month].on_time, by_month[month].late,
-             percent(by_month[month].on_time, by_month[month].finished)] for month in period.months()]
-    on_time_all, late_all = sum(row[2] for row in rows), sum(row[3] for row in rows)
+    whole = queries.Timeliness()
+    for figures in _own(queries.timeliness(period, now, by_month=False), tenant_id).values():
+        whole.on_time += figures.on_time
+        whole.late += figures.late
+    rows = [[month, by_month[month].handled, by_month[month].on_time, by_month[month].late,
+             percent(by_month[month].on_time, by_month[month].handled)] for month in period.months()]
     table = Table("on-time", _("On-time rate by month"),
-                  [_("Month"), _("Finished"), _("On time"), _("Late"), _("On-time rate (%)")], rows,
-                  total=[_("All"), on_time_all + late_all, on_time_all, late_all,
-                         percent(on_time_all, on_time_all + late_all)],
-                  note=_("Dossiers whose result was ready in the month. Late: finished after the appointment "
-                         "date, not counting the time spent waiting for the citizen's documents."))
+                  [_("Month"), _("Handled"), _("On time"), _("Late"), _("On-time rate (%)")], rows,
+                  total=[_("Whole period"), whole.handled, whole.on_time, whole.late,
+                         percent(whole.on_time, whole.handled)],
+                  note=_("Dossiers received or processed in the month, as Decision 766 counts them: those "
+                         "unfinished at the month's end are judged at that end. Late: processing ended after the "
+                         "appointment date, not counting the time spent waiting for the citizen's documents, or "
+                         "documents were asked for more than once; a refusal or a stop ends processing too. The "
+                         "whole period counts each dossier once."))
     table.chart = charts.stacked_bar(
         "chart-on-time", table.title, table.note, [row[0] for row in rows],
         [Series(_("On time"), [row[2] for row in rows]), Series(_("Late"), [row[3] for row in rows])])

@@ -1,4 +1,4 @@
-"""A report's table: what the page shows under the chart and what its CSV download holds."""
+"""A report's table: what the page shows under the chart and what its CSV and XLSX downloads hold."""
 
 import csv
 import io
@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from flask import Response
 from markupsafe import Markup
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only when it starts with one
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
@@ -47,7 +49,32 @@ def percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def csv_response(table: Table, name: str) -> Response:
-    """The table as a CSV download named `name`.csv."""
-    return Response(to_csv(table), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+def to_xlsx(table: Table) -> bytes:
+    """One sheet: the header in bold, numbers as numbers, text as text cells (never a formula)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = table.key[:31]  # Excel's limit for a sheet's name
+    sheet.append([str(column) for column in table.columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in table.rows + ([table.total] if table.total else []):
+        sheet.append([value if value is None or isinstance(value, int | float) else str(value) for value in row])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl would store text starting with "=" as a formula
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_DOWNLOADS = {"csv": (to_csv, "text/csv"), "xlsx": (to_xlsx, XLSX_TYPE)}
+FILE_FORMATS = tuple(_DOWNLOADS)
+
+
+def download_response(table: Table, name: str, file_format: str) -> Response:
+    """The table as a download named `name`.csv or `name`.xlsx."""
+    body, mimetype = _DOWNLOADS[file_format][0](table), _DOWNLOADS[file_format][1]
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{file_format}"'})

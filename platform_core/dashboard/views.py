@@ -1,12 +1,12 @@
 """Province console: reports (officers). Charts with their tables, the monthly per-department summary, and a
-CSV download of every table, for the period chosen above them."""
+CSV or XLSX download of every table, for the period chosen above them."""
 
 from flask import abort, g, render_template, request
 
 from platform_core.auth.permissions import officer_required
 from platform_core.dashboard import departments, reports
 from platform_core.dashboard.period import PeriodForm
-from platform_core.dashboard.tables import csv_response
+from platform_core.dashboard.tables import download_response
 from platform_core.tenancy.resolution import tenant_blueprint
 
 reports_bp = tenant_blueprint("reports", __name__, url_prefix="/admin/reports")
@@ -31,9 +31,9 @@ def index():
                            tables=reports.all_reports(period, g.tenant.id))
 
 
-@reports_bp.get("/<key>.csv")
+@reports_bp.get("/<key>.<any(csv, xlsx):file_format>")
 @officer_required
-def download(key: str):
+def download(key: str, file_format: str):
     report = reports.REPORTS.get(key)
     form = _period_form()
     if report is None:
@@ -41,7 +41,7 @@ def download(key: str):
     if form.errors:
         abort(400)
     period = form.chosen()
-    return csv_response(report(period, g.tenant.id), _file_name(key, period))
+    return download_response(report(period, g.tenant.id), _file_name(key, period), file_format)
 
 
 @reports_bp.get("/departments")
@@ -53,11 +53,12 @@ def departments_page():
                            table=departments.summary(period, g.tenant.id))
 
 
-@reports_bp.get("/departments.csv")
+@reports_bp.get("/departments.<any(csv, xlsx):file_format>")
 @officer_required
-def departments_download():
+def departments_download(file_format: str):
     form = _period_form()
     if form.errors:
         abort(400)
     period = form.chosen()
-    return csv_response(departments.summary(period, g.tenant.id), _file_name("departments", period))
+    return download_response(departments.summary(period, g.tenant.id), _file_name("departments", period),
+                             file_format)

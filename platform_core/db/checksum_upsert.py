@@ -4,10 +4,12 @@ Used by `flask tenants sync` for provinces and procedures: a second sync of unch
 (and leaves local edits alone), and the counts say what happened.
 """
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from platform_core.extensions import db
+from platform_core.db import db
 
 
 @dataclass
@@ -46,3 +48,10 @@ def upsert_by_checksum(model, existing: dict, records: Iterable[tuple[str, dict]
             counts.updated += 1
     db.session.flush()
     return counts
+
+
+def checksum(data) -> str:
+    """SHA-256 of loaded (normalised) content: equal data, equal checksum, however the YAML (or request) was
+    written."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()

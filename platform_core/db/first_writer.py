@@ -4,7 +4,7 @@ winner's write instead of failing with a 500."""
 
 from sqlalchemy.exc import IntegrityError
 
-from platform_core.extensions import db
+from platform_core.db import db
 
 
 def first_writer_wins(write, find_winner, same_as):

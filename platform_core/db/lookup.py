@@ -5,7 +5,7 @@ import uuid
 
 from sqlalchemy import select
 
-from platform_core.extensions import db
+from platform_core.db import db
 
 
 def as_uuid(value) -> uuid.UUID | None:

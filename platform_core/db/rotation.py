@@ -7,11 +7,10 @@ the audited cross-tenant helper.
 
 from sqlalchemy import Text, select, type_coerce, update
 
-from platform_core.db import crypto
+from platform_core.db import crypto, db
 from platform_core.db.base import Base
 from platform_core.db.cross_tenant import cross_tenant
 from platform_core.db.types import EncryptedText
-from platform_core.extensions import db
 
 
 def encrypted_columns():

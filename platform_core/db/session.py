@@ -1,26 +1,58 @@
 """The session class that makes tenant scoping automatic and fail-closed.
 
-Three listeners, attached to the class so every session the app makes carries them:
+Listeners, attached to the class so every session the app makes carries them:
 - `do_orm_execute` adds `tenant_id = <current tenant>` to every ORM SELECT, UPDATE and DELETE that touches a
-  TenantScoped table, and raises when no tenant is in context;
+  TenantScoped table, and raises when no tenant is in context. What the ORM criteria cannot reach is refused
+  unless the statement is marked `tenant_scoped_by_caller` (the caller scoped it by hand): a Core `Table`
+  (`insert(Delivery.__table__)`, `Delivery.__table__.c.state`), a `text()` naming a tenant table, and any
+  INSERT into one (inserts get no criteria). PostgreSQL's row-level security would catch these; SQLite has
+  nothing else, so the same rule holds on both. `scoped_for_insert` builds an INSERT … SELECT that is scoped
+  as the guard would scope it, for set-based writes;
 - `before_flush` stamps new TenantScoped rows with the current tenant and refuses writes to another tenant's;
+- `loaded_as_persistent` tells `cross_tenant()` which rows it loaded, so that it can forget them when it ends;
 - on PostgreSQL, the tenant is also handed to the database (`app.tenant_id`, transaction-local) so that
   row-level security filters raw SQL as well.
 """
 
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import Table, event, text
+from sqlalchemy import event, insert, literal, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
-from sqlalchemy.sql import visitors
 
-from platform_core.db.base import TenantScoped, tenant_tables
-from platform_core.db.cross_tenant import cross_tenant_reason
-from platform_core.tenancy.context import TenantContextMissing, current_tenant_id
+from platform_core.db.base import TenantScoped
+from platform_core.db.cross_tenant import cross_tenant_reason, note_loaded
+from platform_core.db.statement_reach import tenant_reach
+from platform_core.db.tenant_context import TenantContextMissing, current_tenant_id, require_tenant
+
+SCOPED_BY_CALLER = "tenant_scoped_by_caller"
+"""Execution option marking a Core or text() statement whose tenant scoping the caller wrote by hand:
+`db.session.execute(insert(Delivery.__table__).execution_options(tenant_scoped_by_caller=True), rows)`."""
 
 
 class CrossTenantWrite(RuntimeError):
     """A flush tried to write a row that belongs to a tenant other than the one in context."""
+
+
+class UnscopedStatement(RuntimeError):
+    """A statement reaches a tenant table where the automatic tenant criteria cannot (Core table, text(),
+    INSERT) and is not marked `tenant_scoped_by_caller`."""
+
+
+def scoped_for_insert(model, columns: list[str], rows, dml=insert):
+    """`INSERT INTO model (*columns, tenant_id) SELECT rows…, <tenant>` for the tenant in context: set-based
+    writes (broadcast planning) that never bring a row through Python.
+
+    The guard below cannot scope an INSERT by itself, so this does what it would: the ORM-enabled INSERT gets
+    the same `with_loader_criteria` as every ORM SELECT, which the ORM applies to every TenantScoped entity the
+    nested select `rows` reads (its FROM, joins, EXISTS and IN subqueries), and every row written gets the
+    tenant in context as a bound value; the statement is then marked as scoped by its caller. Columns left out
+    get their model's Python defaults, evaluated once for the statement. Row-level security checks both again
+    on PostgreSQL. `dml` is the dialect's own `insert` when the caller adds ON CONFLICT to the result."""
+    tenant_id = require_tenant().id
+    return (dml(model)
+            .from_select([*columns, "tenant_id"], rows.add_columns(literal(tenant_id, model.tenant_id.type)))
+            .options(with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True))
+            .execution_options(**{SCOPED_BY_CALLER: True}))
 
 
 class TenantSession(FlaskSession):
@@ -31,40 +63,36 @@ class TenantSession(FlaskSession):
         return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
 
 
-def _touches_tenant_tables(statement) -> bool:
-    scoped = _scoped_table_names()
-    return any(
-        isinstance(element, Table) and element.name in scoped for element in visitors.iterate(statement)
-    )
-
-
-_SCOPED_TABLES: frozenset[str] | None = None
-
-
-def _scoped_table_names() -> frozenset[str]:
-    global _SCOPED_TABLES
-    if _SCOPED_TABLES is None:
-        _SCOPED_TABLES = frozenset(tenant_tables())
-    return _SCOPED_TABLES
-
-
 @event.listens_for(TenantSession, "do_orm_execute")
 def _scope_to_current_tenant(state: ORMExecuteState) -> None:
     _sync_database_tenant(state.session)
     if state.is_column_load or state.is_relationship_load:
         return  # the criteria added to the parent statement already propagate to these loads
-    if not (state.is_select or state.is_update or state.is_delete):
-        return
     if cross_tenant_reason() is not None:
         return
     tenant_id = current_tenant_id()
-    if tenant_id is None:
-        if _touches_tenant_tables(state.statement):
-            raise TenantContextMissing("tenant-scoped query without a tenant in context")
+    through, around = tenant_reach(state.statement)
+    if state.is_insert:
+        through, around = False, through or around  # no criteria for an INSERT: its rows are the caller's
+    if around and not state.execution_options.get(SCOPED_BY_CALLER):
+        if tenant_id is None:
+            raise TenantContextMissing("statement on a tenant table without a tenant in context")
+        raise UnscopedStatement(
+            f"a Core or text() statement on a tenant table cannot be scoped automatically; scope it by hand and "
+            f"mark it with execution_options({SCOPED_BY_CALLER}=True), or use the ORM entity")
+    if not through or not (state.is_select or state.is_update or state.is_delete):
         return
+    if tenant_id is None:
+        raise TenantContextMissing("tenant-scoped query without a tenant in context")
     state.statement = state.statement.options(
         with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
     )
+
+
+@event.listens_for(TenantSession, "loaded_as_persistent")
+def _note_rows_loaded_across_tenants(session, instance) -> None:
+    if isinstance(instance, TenantScoped):
+        note_loaded(instance)
 
 
 @event.listens_for(TenantSession, "before_flush")

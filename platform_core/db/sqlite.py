@@ -13,7 +13,11 @@ lock, as WAL readers need none. Loops that read several times a second (the deli
 queue for the write lock with every sender, and SQLite's busy handler, which sleeps between tries, lets a
 waiting sender starve behind them for a second or more."""
 
-from sqlalchemy import event
+from pathlib import Path
+
+from sqlalchemy import event, make_url
+
+from platform_core.private_files import create_private_file
 
 READ_ONLY = "motcua_read_only"
 
@@ -22,6 +26,18 @@ def begin_read_only(session) -> None:
     """Begin `session`'s transaction as read-only (a plain BEGIN on SQLite; nothing changes elsewhere).
     Call it when no transaction is open; the transaction must only read."""
     session.connection(execution_options={READ_ONLY: True})
+
+
+def create_private_database_file(url: str) -> None:
+    """Create a SQLite database file 0600 before SQLite does (it would follow the umask, usually 0644: every
+    local user could read the citizens' data). An empty file is an empty database; SQLite gives the WAL and
+    shared-memory files the database file's mode."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    if parsed.database.startswith("file:"):
+        return  # a URI filename: SQLite's own syntax, left to it
+    create_private_file(Path(parsed.database))
 
 
 def enable_sqlite_pragmas(engine, immediate: bool = True) -> None:

@@ -6,7 +6,7 @@ import threading
 import click
 from flask.cli import AppGroup
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
 from platform_core.db.types import utcnow
 from platform_core.delivery import pump
 from platform_core.delivery.constants import CLASS_TX, MESSAGE_CLASSES

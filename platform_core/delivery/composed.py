@@ -3,7 +3,7 @@ invitation, a notice to an official, a policy-news broadcast.
 
 The feature fills a `ComposedMessage`; `outbox.send_composed` stores it as the notification's context, and the
 sender turns it into whichever channel reaches the recipient when it is sent:
-- consultation (cs): the text, then one line per button telling what to write or open (cs text has no buttons);
+- consultation (cs): the text, then the words to answer with and the links to open (cs text has no buttons);
 - transaction: a card with the header, the text, the code row ("Mã phản ánh: PA-…"), the status row and the
   buttons;
 - promotion (broadcasts only, `promotion=True`): a promotion card with the banner, header, text and buttons;
@@ -33,19 +33,22 @@ OPEN_URL, QUERY_HIDE = "oa.open.url", "oa.query.hide"
 
 @dataclass(frozen=True)
 class ComposedButton:
-    """`url` buttons open a page; `reply` buttons send `reply` back to the OA as if the citizen wrote it."""
+    """`url` buttons open a page; `reply` buttons send `reply` back to the OA as if the citizen wrote it.
+    `means_yes` marks the button a plain "có" / "đồng ý" answers (bot/replies.py). `spell_out` shows the reply
+    itself on a consultation text, for a reply that must name its object even after later messages (an
+    official's "XN <code>" for one of several notices re-sent until acknowledged)."""
 
     title: str
     url: str | None = None
     reply: str | None = None
+    means_yes: bool = False
+    spell_out: bool = False
 
     def to_button(self) -> Button:
         if self.url:
             return Button(title=self.title, type=OPEN_URL, payload={"url": self.url})
         return Button(title=self.title, type=QUERY_HIDE, payload=self.reply)
 
-    def hint(self) -> str:
-        return f"• {self.title}: {self.url}" if self.url else f"• {self.title}: trả lời “{self.reply}”"
 
 
 @dataclass(frozen=True)
@@ -99,8 +102,20 @@ def cs_text(message: ComposedMessage) -> str:
     parts = [message.header, message.text] if message.header else [message.text]
     if message.code and message.code_label:
         parts.append(f"{message.code_label}: {message.code}")
-    parts.extend(button.hint() for button in message.buttons)
+    parts.append(_reply_hint([button.title for button in message.buttons if button.reply and not button.spell_out]))
+    parts.extend(f"• {button.title}: trả lời “{button.reply}”" for button in message.buttons if button.spell_out)
+    parts.extend(f"• {button.title}: {button.url}" for button in message.buttons if button.url)
     return fit("\n".join(part for part in parts if part), MAX_TEXT_MESSAGE)
+
+
+def _reply_hint(titles: list[str]) -> str | None:
+    """A consultation text has no buttons: the citizen answers with the button's words, which the bot reads as
+    the button (bot/replies.py), instead of copying a command."""
+    if not titles:
+        return None
+    quoted = [f"“{title}”" for title in titles]
+    choices = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} hoặc {quoted[-1]}"
+    return f"Trả lời {choices}."
 
 
 def transaction_card(message: ComposedMessage) -> TransactionCard:

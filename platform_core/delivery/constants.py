@@ -7,14 +7,14 @@ PENDING, SENDING, SENT, DELIVERED, SEEN, FAILED = "pending", "sending", "sent", 
 # Forward order; FAILED is terminal and can follow pending/sending only.
 STATE_RANK = {PENDING: 0, SENDING: 1, SENT: 2, DELIVERED: 3, SEEN: 4}
 
-# Channels (zalo-oa.md §2, §3): consultation, transaction (OA messages to a user id), ZNS (template by phone).
+# Channels (docs/zalo-oa.md §2, §3): consultation, transaction (OA messages to a user id), ZNS (template by phone).
 CS, TRANSACTION, ZNS, PROMOTION = "cs", "transaction", "zns", "promotion"
 
 # Message classes metered separately; transactional always before bulk.
 CLASS_TX, CLASS_BULK = "tx", "bulk"
 MESSAGE_CLASSES = (CLASS_TX, CLASS_BULK)
 
-# Default per-OA rates: Zalo allows 4,000 requests/minute per app (zalo-oa.md §7); keep headroom.
+# Default per-OA rates: Zalo allows 4,000 requests/minute per app (docs/zalo-oa.md §7); keep headroom.
 DEFAULT_PER_MINUTE = {CLASS_TX: 3000, CLASS_BULK: 600}
 DEFAULT_BURST = {CLASS_TX: 100, CLASS_BULK: 20}
 

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from platform_core.delivery.constants import FAILED, ZNS
 from platform_core.delivery.screens import explanations as screen_explanations
-from platform_core.zalo.errors import Family, Outcome, classify
+from platform_core.zalo.errors import Family, Outcome, classify, family_of_code
 
 AUTOMATIC = _l("Nothing to do: the system sends it again automatically.")
 GAVE_UP = _l("Zalo kept refusing it for a while. Retry it once the problem has passed; if it fails again, "
@@ -39,12 +39,16 @@ WRONG_PHONE = _l("Correct the citizen's phone number in the one-stop software; r
                  "number.")
 ZNS_TEMPLATE = _l("The ZNS template or its data needs attention: an administrator should check it on the "
                   "message templates page and in Zalo's ZNS console, then retry.")
+RECONNECT = _l("An administrator must reconnect the province's Zalo OA (Zalo connection page, “Connect with "
+               "Zalo”), checking the App ID and App Secret in Zalo's developer console, then retry.")
+OLD_ZALO_APP = _l("The citizen's Zalo app is too old: ask them to update Zalo, then retry.")
 CODE_ADVICE = {
     (Family.ZNS, -118): NO_ZALO_ACCOUNT,
     (Family.ZNS, -119): NO_ZALO_ACCOUNT,
     (Family.ZNS, -108): WRONG_PHONE,
-    **{(Family.ZNS, code): ZNS_TEMPLATE for code in (-109, -111, -112, -1121, -1122, -1124, -113, -1131, -131,
-                                                     -146)},
+    (Family.ZNS, -110): OLD_ZALO_APP,
+    **{(Family.ZNS, code): ZNS_TEMPLATE for code in (-109, -111, -112, -1121, -1122, -1124, -113, -1131, -116,
+                                                     -131, -145, -146)},
 }
 
 TRANSIENT = {Outcome.RETRY, Outcome.RATE_LIMITED, Outcome.REFRESH_TOKEN, Outcome.DEFER_QUOTA, Outcome.DEFER_NIGHT}
@@ -74,7 +78,7 @@ OWN_FAILURES = (
      _l("Nothing to do.")),
 )
 UNKNOWN = (_l("The message could not be sent, for a reason the system could not classify."),
-           _l("Retry it; if it fails again, tell the platform operator."))
+           _l("Retry it; if it fails again, tell the platform operator the error code shown."))
 
 
 @dataclass(frozen=True)
@@ -93,11 +97,17 @@ def explain(delivery) -> Explanation | None:
         known = (*OWN_FAILURES, *screen_explanations())  # the screens' refusals explain themselves
         what, advice = next(((what, advice) for start, what, advice in known if message.startswith(start)), UNKNOWN)
         return Explanation(str(what), str(advice), None)
-    family = Family.ZNS if delivery.channel == ZNS else Family.OA
-    info = classify(family, code)
+    family = family_of_code(code, zns=delivery.channel == ZNS)
+    info = classify(family, code, message)
     what = info.vi if str(get_locale() or "vi").startswith("vi") else info.en
+    return Explanation(what, str(_advice(delivery, family, info)), code)
+
+
+def _advice(delivery, family: Family, info) -> str:
     if delivery.state == FAILED and info.outcome in TRANSIENT:
-        advice = GAVE_UP  # a transient error that outlasted every attempt
-    else:
-        advice = CODE_ADVICE.get((family, code)) or ADVICE[info.outcome]
-    return Explanation(what, str(advice), code)
+        return GAVE_UP  # a transient error that outlasted every attempt
+    if family is Family.OAUTH:
+        return RECONNECT
+    if not info.known:
+        return UNKNOWN[1]  # nothing is known about it: no advice about templates or setup that may be wrong
+    return CODE_ADVICE.get((family, info.code)) or ADVICE[info.outcome]

@@ -10,7 +10,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
 from platform_core.db.lookup import one_by_id
 from platform_core.delivery.models import GuestListEntry
 from platform_core.errors import FieldError

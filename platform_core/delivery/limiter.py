@@ -1,35 +1,82 @@
-"""A GCRA rate limiter in Redis (one Lua call, Redis's own clock), per tenant OA and message class.
+"""A GCRA rate limiter in Redis (one Lua call, Redis's own clock).
 
-GCRA keeps one number per key, the theoretical arrival time (TAT). A request is allowed when it would not
-push the TAT more than `burst` emission intervals into the future. `acquire(n)` grants up to n requests at
-once (the pump claims that many deliveries) and says how long until the next one would be allowed.
+GCRA keeps one number per bucket, the theoretical arrival time (TAT). A request is allowed when it would not
+push the TAT more than `burst` emission intervals into the future. A grant request names one or more buckets
+and is granted what every one of them allows (the OA's bucket, and for bulk its own cap as well); a whole
+tick's requests go in one script call and are served in the order given, so the transactional requests listed
+first take from a shared OA bucket before bulk sees what is left (docs/zalo-oa.md §7: the limit is per app).
+
+Times are milliseconds as floats (60,000 / 3,500 is not a whole number); only the key's expiry, which Redis
+wants whole, is rounded up.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from platform_core.jobs.connection import get_redis
 
 _SCRIPT = """
-local key = KEYS[1]
-local interval = tonumber(ARGV[1])      -- ms between requests at the steady rate
-local tolerance = tonumber(ARGV[2])     -- ms of burst allowed ahead of now
-local wanted = tonumber(ARGV[3])
 local t = redis.call('TIME')
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
-local tat = tonumber(redis.call('GET', key) or now)
-if tat < now then tat = now end
-local granted = 0
-while granted < wanted and (tat + interval - tolerance) <= now do
-  tat = tat + interval
-  granted = granted + 1
+local tats, expiry = {}, {}
+local function tat_of(i)
+  if tats[i] == nil then
+    local stored = tonumber(redis.call('GET', KEYS[i]) or now)
+    if stored < now then stored = now end
+    tats[i] = stored
+  end
+  return tats[i]
 end
-if granted > 0 then
-  redis.call('SET', key, tat, 'PX', math.max(1, tat - now + tolerance))
+local results, pos = {}, 2
+for r = 1, tonumber(ARGV[1]) do
+  local wanted, count = tonumber(ARGV[pos]), tonumber(ARGV[pos + 1])
+  pos = pos + 2
+  local buckets, granted = {}, wanted
+  for b = 1, count do
+    local i, interval, tolerance = tonumber(ARGV[pos]), tonumber(ARGV[pos + 1]), tonumber(ARGV[pos + 2])
+    pos = pos + 3
+    -- room: how many more requests keep tat + n * interval - tolerance <= now
+    local room = math.floor((now + tolerance - tat_of(i)) / interval + 1e-9)
+    if room < granted then granted = room end
+    buckets[b] = {i, interval, tolerance}
+  end
+  if granted < 0 then granted = 0 end
+  local retry_after = 0
+  for _, bucket in ipairs(buckets) do
+    local i, interval, tolerance = bucket[1], bucket[2], bucket[3]
+    tats[i] = tats[i] + granted * interval
+    if granted > 0 then expiry[i] = tolerance end
+    local wait = tats[i] + interval - tolerance - now
+    if granted < wanted and wait > retry_after then retry_after = wait end
+  end
+  results[r] = {granted, math.ceil(retry_after)}
 end
-local retry_after = 0
-if granted < wanted then retry_after = tat + interval - tolerance - now end
-return {granted, retry_after}
+for i, tolerance in pairs(expiry) do
+  redis.call('SET', KEYS[i], tostring(tats[i]), 'PX', math.max(1, math.ceil(tats[i] - now + tolerance)))
+end
+return results
 """
+
+
+@dataclass(frozen=True)
+class Bucket:
+    key: str
+    per_minute: int
+    burst: int
+
+    @property
+    def interval_ms(self) -> float:
+        return 60_000 / self.per_minute
+
+    @property
+    def tolerance_ms(self) -> float:
+        return self.interval_ms * max(self.burst, 1)
+
+
+@dataclass(frozen=True)
+class Request:
+    buckets: tuple[Bucket, ...]
+    wanted: int
 
 
 @dataclass(frozen=True)
@@ -38,18 +85,36 @@ class Grant:
     retry_after_ms: int
 
 
-def limiter_key(tenant_id, message_class: str) -> str:
+def oa_key(tenant_id) -> str:
+    """The bucket every message class of the tenant's OA draws from."""
+    return f"motcua:rl:{tenant_id}:oa"
+
+
+def class_key(tenant_id, message_class: str) -> str:
+    """A class's own cap inside the OA's bucket (bulk's share)."""
     return f"motcua:rl:{tenant_id}:{message_class}"
 
 
+def acquire_many(requests: Sequence[Request]) -> list[Grant]:
+    """Grant each request what all its buckets allow, in order, in one Redis round trip."""
+    keys: dict[str, int] = {}
+    args: list = [len(requests)]
+    for request in requests:
+        args += [max(request.wanted, 0), len(request.buckets)]
+        for bucket in request.buckets:
+            index = keys.setdefault(bucket.key, len(keys) + 1)
+            args += [index, repr(bucket.interval_ms), repr(bucket.tolerance_ms)]
+    if not requests:
+        return []
+    script = get_redis().register_script(_SCRIPT)
+    return [Grant(int(granted), int(retry)) for granted, retry in script(keys=list(keys), args=args)]
+
+
 def acquire(key: str, per_minute: int, burst: int, wanted: int) -> Grant:
+    """One bucket, one request."""
     if wanted <= 0:
         return Grant(0, 0)
-    interval = 60_000 / per_minute
-    tolerance = interval * max(burst, 1)
-    script = get_redis().register_script(_SCRIPT)
-    granted, retry_after = script(keys=[key], args=[interval, tolerance, wanted])
-    return Grant(int(granted), int(retry_after))
+    return acquire_many([Request((Bucket(key, per_minute, burst),), wanted)])[0]
 
 
 def daily_key(tenant_id, message_class: str, day: str) -> str:

@@ -1,4 +1,4 @@
-"""Writing to the outbox, in the caller's transaction: the database is the queue (architecture.md).
+"""Writing to the outbox, in the caller's transaction: the database is the queue (docs/architecture.md).
 
 The business change (a dossier event, a bot answer) and its notification commit together or not at all;
 the pump later claims the deliveries and RQ only moves them to a worker. Redis being down loses nothing.
@@ -11,51 +11,23 @@ from sqlalchemy import select
 from platform_core.delivery import screens
 from platform_core.delivery.composed import ComposedMessage
 from platform_core.delivery.constants import CLASS_TX, CS
-from platform_core.delivery.context import dossier_context
 from platform_core.delivery.models import Delivery, Notification
-from platform_core.dossiers.constants import (
-    EVENT_APOLOGY,
-    RECEIVED,
-    REFUSED,
-    RESULT_READY,
-    RETURNED,
-    STOPPED,
-    SUPPLEMENT_REQUIRED,
-)
 from platform_core.extensions import db
 
-# Which dossier events tell the citizen something (domain.md §8.2 "Notifications: 2, 5, 6, apology, 9/10, 3/8").
-EVENT_KINDS = {
-    RECEIVED: "received",
-    SUPPLEMENT_REQUIRED: "supplement_required",
-    RESULT_READY: "result_ready",
-    RETURNED: "returned",
-    REFUSED: "refused",
-    STOPPED: "stopped",
-}
 BOT_REPLY = "bot_reply"
+BOT_INFO_REQUEST = "bot_info_request"
+CHAT_KINDS = (BOT_REPLY, BOT_INFO_REQUEST)  # answers in the conversation: consultation messages only
 
 
-def event_kind_for(event) -> str | None:
-    if event.kind == EVENT_APOLOGY:
-        return EVENT_APOLOGY
-    return EVENT_KINDS.get(event.to_status)
-
-
-def notify_dossier_event(dossier, event, procedure, tenant, oa_name: str | None = None,
-                         simulated: bool = False) -> Notification | None:
-    """The notification and its delivery for `event`, or None when the event tells the citizen nothing.
-
-    The channel is chosen when the message is sent (the citizen may write to the OA in between)."""
-    kind = event_kind_for(event)
-    if kind is None or not (dossier.applicant_zalo_user_id or dossier.applicant_phone):
-        return None
-    notification = Notification(
-        event_kind=kind, message_class=CLASS_TX, idempotency_key=f"dossier-event:{event.id}", dossier_id=dossier.id,
-        context=dossier_context(dossier, event, procedure, tenant, oa_name), simulated=simulated,
-    )
-    return _write(notification, recipient_zalo_user_id=dossier.applicant_zalo_user_id,
-                  recipient_phone=dossier.applicant_phone)
+def write(event_kind: str, context: dict, *, idempotency_key: str, zalo_user_id: str | None = None,
+          phone: str | None = None, message_class: str = CLASS_TX, dossier_id=None,
+          simulated: bool = False) -> Notification:
+    """A notification and its delivery, whose words the renderer registered for `event_kind` makes from
+    `context` when it is sent (delivery/renderers.py; notices/service.py writes the dossier notices this way).
+    The channel is chosen when it is sent (the citizen may write to the OA in between). The key must be new."""
+    notification = Notification(event_kind=event_kind, message_class=message_class, idempotency_key=idempotency_key,
+                                dossier_id=dossier_id, context=context, simulated=simulated)
+    return _write(notification, recipient_zalo_user_id=zalo_user_id, recipient_phone=phone)
 
 
 def send_reply(zalo_user_id: str, text: str, idempotency_key: str,
@@ -70,6 +42,20 @@ def send_reply(zalo_user_id: str, text: str, idempotency_key: str,
     return _write(notification, recipient_zalo_user_id=zalo_user_id, channel=CS, channel_reason=reason)
 
 
+def send_info_request(zalo_user_id: str, title: str, subtitle: str, image_url: str,
+                      idempotency_key: str) -> Notification:
+    """Zalo's `request_user_info` card (docs/zalo-oa.md §2) to a citizen who just wrote: its button shares
+    their phone, which comes back as a `user_submit_info` event. Idempotent on the key."""
+    existing = _existing(idempotency_key)
+    if existing is not None:
+        return existing
+    notification = Notification(event_kind=BOT_INFO_REQUEST, message_class=CLASS_TX,
+                                idempotency_key=idempotency_key,
+                                context={"title": title, "subtitle": subtitle, "image_url": image_url})
+    return _write(notification, recipient_zalo_user_id=zalo_user_id, channel=CS,
+                  channel_reason="asking the citizen to share their phone")
+
+
 def send_composed(message: ComposedMessage, *, event_kind: str, idempotency_key: str,
                   zalo_user_id: str | None = None, phone: str | None = None, message_class: str = CLASS_TX,
                   dossier_id=None, simulated: bool = False) -> Notification:
@@ -79,9 +65,8 @@ def send_composed(message: ComposedMessage, *, event_kind: str, idempotency_key:
     existing = _existing(idempotency_key)
     if existing is not None:
         return existing
-    notification = Notification(event_kind=event_kind, message_class=message_class, idempotency_key=idempotency_key,
-                                dossier_id=dossier_id, context=message.to_context(), simulated=simulated)
-    return _write(notification, recipient_zalo_user_id=zalo_user_id, recipient_phone=phone)
+    return write(event_kind, message.to_context(), idempotency_key=idempotency_key, zalo_user_id=zalo_user_id,
+                 phone=phone, message_class=message_class, dossier_id=dossier_id, simulated=simulated)
 
 
 def _existing(idempotency_key: str) -> Notification | None:

@@ -1,12 +1,18 @@
 """A tenant's sending limits: its RatePolicy rows, or the defaults (Zalo's 4,000 requests/minute per app); a
-province not yet live gets the trial cap on top (delivery/trial.py)."""
+province not yet live gets the trial cap on top (delivery/trial.py).
+
+Zalo meters requests per app, whatever they carry (docs/zalo-oa.md §7), so a tenant's OA has one GCRA bucket
+that transactional and bulk messages share: the transactional policy is the OA's rate (transactional messages
+may use all of it, and are served first), and the bulk policy caps bulk's share of that same bucket.
+"""
 
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from platform_core.delivery import trial
-from platform_core.delivery.constants import DEFAULT_BURST, DEFAULT_PER_MINUTE
+from platform_core.delivery.constants import CLASS_BULK, CLASS_TX, DEFAULT_BURST, DEFAULT_PER_MINUTE
+from platform_core.delivery.limiter import Bucket, class_key, oa_key
 from platform_core.delivery.models import RatePolicy
 from platform_core.extensions import db
 
@@ -24,6 +30,16 @@ def limits_for(message_class: str) -> Limits:
     if policy is None:
         return Limits(DEFAULT_PER_MINUTE[message_class], DEFAULT_BURST[message_class], trial.daily_cap(None))
     return Limits(policy.per_minute, policy.burst, trial.daily_cap(policy.daily_cap))
+
+
+def buckets_for(tenant_id, message_class: str, limits: dict[str, Limits]) -> tuple[Bucket, ...]:
+    """The limiter buckets a grant of `message_class` draws from, given the tenant's limits per class."""
+    oa_rate = limits[CLASS_TX]
+    shared = Bucket(oa_key(tenant_id), oa_rate.per_minute, oa_rate.burst)
+    if message_class == CLASS_TX:
+        return (shared,)
+    own = limits[CLASS_BULK]
+    return (shared, Bucket(class_key(tenant_id, message_class), own.per_minute, own.burst))
 
 
 def set_limits(message_class: str, per_minute: int, burst: int, daily_cap: int | None = None) -> RatePolicy:

@@ -15,21 +15,22 @@ from dataclasses import dataclass
 
 import redis
 from sqlalchemy import and_, case, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
+from platform_core.clock import VIETNAM
 from platform_core.db.cross_tenant import cross_tenant, record_standing_access
 from platform_core.db.sqlite import begin_read_only
+from platform_core.db.tenant_context import tenant_context
 from platform_core.db.types import utcnow
 from platform_core.delivery import jobs
-from platform_core.delivery.constants import CLASS_BULK, CLASS_TX, PENDING, SENDING
-from platform_core.delivery.context import VIETNAM
-from platform_core.delivery.limiter import acquire, count_daily, daily_key, daily_remaining, limiter_key
+from platform_core.delivery.constants import CLASS_BULK, CLASS_TX, MESSAGE_CLASSES, PENDING, SENDING
+from platform_core.delivery.limiter import Request, acquire_many, count_daily, daily_key, daily_remaining
 from platform_core.delivery.models import Delivery
-from platform_core.delivery.policy import limits_for
+from platform_core.delivery.policy import buckets_for, limits_for
 from platform_core.delivery.sweeper import STALE_CLAIM
 from platform_core.extensions import db
 from platform_core.jobs.connection import get_redis
 from platform_core.tenancy.constants import SERVED_STATUSES
-from platform_core.tenancy.context import tenant_context
 from platform_core.tenancy.models import Tenant
 from platform_core.tenancy.service import ref
 
@@ -97,13 +98,13 @@ def _served_tenants(ids) -> dict:
 
 def _serve(tenant, message_class: str, due: int, now) -> int:
     with tenant_context(ref(tenant)):
-        limits = limits_for(message_class)
+        limits = {cls: limits_for(cls) for cls in MESSAGE_CLASSES}
         today = daily_key(tenant.id, message_class, now.astimezone(VIETNAM).strftime("%Y%m%d"))
         wanted = min(due, BATCH_SIZE[message_class])
-        remaining = daily_remaining(today, limits.daily_cap)
+        remaining = daily_remaining(today, limits[message_class].daily_cap)
         if remaining is not None:
             wanted = min(wanted, remaining)  # the province's day (Asia/Ho_Chi_Minh) starts the count afresh
-        grant = acquire(limiter_key(tenant.id, message_class), limits.per_minute, limits.burst, wanted)
+        [grant] = acquire_many([Request(buckets_for(tenant.id, message_class, limits), wanted)])
         if not grant.granted:
             db.session.commit()
             return 0
@@ -149,6 +150,9 @@ def run(stop, interval: float = 0.2, once: bool = False) -> None:
                 rotation += 1
         except redis.RedisError as error:
             log.warning("pump: Redis unavailable (%s); deliveries stay in the database", error)
+            db.session.rollback()
+        except SQLAlchemyError as error:  # "database is locked", a dropped connection: the next tick tries again
+            log.warning("pump: database error (%s); rolled back, going on", error)
             db.session.rollback()
         if once:
             return

@@ -14,7 +14,6 @@ from platform_core.delivery.constants import DELIVERED, SEEN
 from platform_core.delivery.models import Delivery
 from platform_core.delivery.states import advance
 from platform_core.extensions import db
-from platform_core.zalo.events import on_receipt
 from platform_core.zalo.models import MessageReceipt
 
 _seen_listeners: list[Callable[[Delivery], object]] = []
@@ -45,5 +44,3 @@ def apply_known_receipt(delivery: Delivery) -> None:
     if receipt is not None:
         apply_receipt(receipt)
 
-
-on_receipt(apply_receipt)

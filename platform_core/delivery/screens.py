@@ -20,14 +20,15 @@ class Screen:
     at_write: Callable  # (delivery, notification) -> reason or None
     at_send: Callable  # (delivery, route) -> reason or None
     explanations: tuple = ()  # (reason, what happened, what to do), lazily translated
+    at_send_many: Callable | None = None  # [(delivery, route)] -> [reason or None]: a batch in a few queries
 
 
 _screens: dict[str, Screen] = {}
 
 
 def register_screen(name: str, at_write: Callable, at_send: Callable, explanations: tuple = (),
-                    order: int = 100) -> None:
-    _screens[name] = Screen(order, at_write, at_send, explanations)
+                    order: int = 100, at_send_many: Callable | None = None) -> None:
+    _screens[name] = Screen(order, at_write, at_send, explanations, at_send_many)
 
 
 def _in_order() -> list[Screen]:
@@ -51,6 +52,21 @@ def refusal_at_send(delivery, route) -> str | None:
         if reason:
             return reason
     return None
+
+
+def refusals_at_send(pairs: list[tuple]) -> list[str | None]:
+    """`refusal_at_send` for a whole batch of (delivery, route) pairs: each screen is asked once for all of
+    them (`at_send_many`, or one by one for a screen that has no batch form)."""
+    reasons: list[str | None] = [None] * len(pairs)
+    for screen in _in_order():
+        open_ = [n for n, reason in enumerate(reasons) if reason is None]
+        if not open_:
+            break
+        asked = [pairs[n] for n in open_]
+        answers = screen.at_send_many(asked) if screen.at_send_many else [screen.at_send(*pair) for pair in asked]
+        for n, answer in zip(open_, answers, strict=True):
+            reasons[n] = answer or None
+    return reasons
 
 
 def explanations() -> list[tuple]:

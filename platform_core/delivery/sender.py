@@ -7,51 +7,107 @@ Outcomes (the Zalo error taxonomy, platform_core/zalo/errors.py) decide what fol
 - quota or night-time: back to `pending` until the quota resets or 06:00 in Vietnam;
 - permanent or configuration: `failed` with Zalo's code and message.
 The screens (delivery/screens.py: trial mode, a citizen who stopped) are asked again before each call: a
-refusal fails the delivery without calling Zalo.
+refusal fails the delivery without calling Zalo. The words come from the renderer registered for the
+notification's event kind (delivery/renderers.py), with the template version pinned on the first attempt.
+
+Sending is in three steps so that a batch pays per batch (delivery/batch.py): `prepare` and `screen` read what
+the sends need, `send_prepared` calls Zalo and sets the outcome in memory without touching the database, and
+the caller writes the outcomes and applies receipts that came first.
 """
 
 import logging
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
-
+from platform_core.clock import VIETNAM
 from platform_core.db.types import utcnow
-from platform_core.delivery import composed, rendering, routing, screens
+from platform_core.delivery import routing, screens
 from platform_core.delivery.constants import CS, PENDING, PROMOTION, SENT, TRANSACTION, ZNS
-from platform_core.delivery.context import VIETNAM
-from platform_core.delivery.models import MessageTemplate
-from platform_core.delivery.outbox import BOT_REPLY
+from platform_core.delivery.outbox import CHAT_KINDS
 from platform_core.delivery.receipts import apply_known_receipt
+from platform_core.delivery.renderers import renderer_for
 from platform_core.delivery.states import advance, fail
-from platform_core.extensions import db
 from platform_core.zalo.backoff import retry_delay
 from platform_core.zalo.errors import Outcome, ZaloError
-from platform_core.zalo.tokens import ZaloNotConnected, with_access_token
+from platform_core.zalo.tokens import ZaloNotConnected, current_access_token, refresh_access_token
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 NOT_CONNECTED_RETRY = timedelta(minutes=5)
 
 
+class NeedsRefresh(Exception):
+    """Zalo refused the access token: the caller refreshes it (once per batch) and sends again."""
+
+
+@dataclass
+class Prepared:
+    """What sending one delivery needs from the database, read before any Zalo call: its renderer, pinned
+    template, routes, and each route's screen refusal (by channel)."""
+
+    renderer: object = None
+    template: object = None
+    routes: list = field(default_factory=list)
+    refusals: dict = field(default_factory=dict)
+
+
 def send(delivery, client, now: datetime | None = None) -> str:
-    """Send `delivery` (already marked `sending` and committed by the caller); returns its new state."""
+    """Send one `delivery` (already marked `sending` and committed by the caller); returns its new state.
+    Batches go through delivery/batch.py, which prepares many rows in a few queries."""
     now = now or utcnow()
+    prepared = prepare(delivery, now)
+    screen([(delivery, prepared)])
+    try:
+        token = current_access_token(client) if not delivery.simulated else None
+        try:
+            state = send_prepared(delivery, prepared, client, token, now)
+        except NeedsRefresh:
+            state = send_prepared(delivery, prepared, client, refresh_access_token(client, token), now, True)
+    except ZaloNotConnected as error:
+        return _retry_at(delivery, now + NOT_CONNECTED_RETRY, None, str(error))
+    except ZaloError as error:  # the refresh itself failed
+        return _handle_error(delivery, error, now)
+    if state == SENT:
+        apply_known_receipt(delivery)
+    return state
+
+
+def prepare(delivery, now: datetime, followers=None, templates=None) -> Prepared:
+    """Read what the send needs (in the caller's transaction); pins the template version on a first attempt.
+    `followers` (routing.followers_of) and `templates` (a batch's pinned versions) spare the queries."""
+    if delivery.simulated:
+        return Prepared()
+    renderer = renderer_for(delivery.notification)
+    template = _pinned_template(delivery, renderer, templates)
+    return Prepared(renderer, template, _routes(delivery, renderer, template, now, followers))
+
+
+def screen(items: list[tuple]) -> None:
+    """Ask the screens about every route of every (delivery, prepared) at once (delivery/screens.py)."""
+    owners = [(prepared, delivery, route) for delivery, prepared in items for route in prepared.routes]
+    reasons = screens.refusals_at_send([(delivery, route) for _, delivery, route in owners])
+    for (prepared, _, route), reason in zip(owners, reasons, strict=True):
+        prepared.refusals[route.channel] = reason
+
+
+def send_prepared(delivery, prepared: Prepared, client, token: str | None, now: datetime,
+                  refreshed: bool = False) -> str:
+    """Call Zalo and set the outcome on `delivery` in memory: no database access (the caller records it)."""
     if delivery.simulated:
         return _record_sent(delivery, f"simulated-{uuid.uuid4().hex}", now)
-    template = None if _untemplated(delivery.notification) else _pinned_template(delivery)
-    routes = _routes(delivery, template, now)
+    renderer, template, routes = prepared.renderer, prepared.template, prepared.routes
     route = _current_route(delivery, routes)
     while route is not None:
-        refused = screens.refusal_at_send(delivery, route)
+        refused = prepared.refusals.get(route.channel)
         if refused:
             fail(delivery, None, refused)
             return delivery.state
         try:
-            message_id = _call(client, delivery, route, template)
-        except ZaloNotConnected as error:
-            return _retry_at(delivery, now + NOT_CONNECTED_RETRY, None, str(error))
+            message_id = _call(client, token, delivery, route, renderer, template)
         except ZaloError as error:
+            if error.outcome is Outcome.REFRESH_TOKEN and not refreshed:
+                raise NeedsRefresh() from error
             if error.outcome is Outcome.INELIGIBLE and delivery.fallback_from is None:
                 following = routing.next_route(routes, route.channel)
                 if following is not None:
@@ -59,7 +115,7 @@ def send(delivery, client, now: datetime | None = None) -> str:
                     route = _use(delivery, following)
                     continue
             return _handle_error(delivery, error, now)
-        except (rendering.RenderError, ValueError) as error:
+        except ValueError as error:  # a renderer's refusal (notices' RenderError is a ValueError)
             fail(delivery, None, f"message could not be built: {error}")
             return delivery.state
         return _record_sent(delivery, message_id, now)
@@ -67,30 +123,29 @@ def send(delivery, client, now: datetime | None = None) -> str:
     return delivery.state
 
 
-def _untemplated(notification) -> bool:
-    """The bot's answers and composed messages carry their own words; everything else uses a template."""
-    return notification.event_kind == BOT_REPLY or composed.is_composed(notification.context)
-
-
-def _pinned_template(delivery):
-    """The template version this delivery uses, chosen on its first attempt and kept for retries."""
-    from platform_core.delivery.templates import current_template
-
+def _pinned_template(delivery, renderer, templates=None):
+    """The template version this delivery uses, chosen on its first attempt and kept for retries; None for
+    kinds whose words travel in the context."""
+    if renderer.current_template is None:
+        return None
     if delivery.template_id is None:
-        template = current_template(delivery.notification.event_kind)
+        template = renderer.current_template(delivery.notification.event_kind)
         delivery.template_id, delivery.template_version = template.id, template.version
         return template
-    return db.session.scalar(select(MessageTemplate).where(MessageTemplate.id == delivery.template_id))
+    key = (delivery.tenant_id, delivery.template_id, delivery.template_version)
+    if templates is not None and key in templates:
+        return templates[key]
+    return renderer.load_templates([key]).get(key)
 
 
-def _routes(delivery, template, now) -> list[routing.Route]:
+def _routes(delivery, renderer, template, now, followers=None) -> list[routing.Route]:
     if (delivery.notification.context or {}).get("promotion"):
-        return routing.promotion_routes(delivery)
-    if delivery.channel and delivery.fallback_from is None and delivery.notification.event_kind == BOT_REPLY:
-        user_id, _ = routing.recipient_user_id(delivery)
+        return routing.promotion_routes(delivery, followers)
+    if delivery.channel and delivery.fallback_from is None and delivery.notification.event_kind in CHAT_KINDS:
+        user_id, _ = routing.recipient_user_id(delivery, followers)
         return [routing.Route(delivery.channel, delivery.channel_reason or "", user_id)]
-    has_zns = bool(template and template.zns_template_id) or composed.has_zns(delivery.notification.context)
-    return routing.eligible_channels(delivery, has_zns_template=has_zns, now=now)
+    has_zns = renderer.has_zns(template, delivery.notification.context)
+    return routing.eligible_channels(delivery, has_zns_template=has_zns, now=now, followers=followers)
 
 
 def _current_route(delivery, routes):
@@ -106,45 +161,23 @@ def _use(delivery, route):
     return route
 
 
-def _call(client, delivery, route, template) -> str:
-    """Build the message, then call Zalo outside any database transaction (values only, no ORM objects)."""
+def _call(client, token: str, delivery, route, renderer, template) -> str:
+    """Build the message, then call Zalo outside any database transaction (values only)."""
     context, user_id = delivery.notification.context, route.user_id
-    if composed.is_composed(context):
-        return _call_composed(client, composed.ComposedMessage.from_context(context), route, delivery)
+    if route.channel == CS and renderer.info_request:
+        title, subtitle, image_url = renderer.info_request(template, context)
+        return client.request_user_info(token, user_id, title, subtitle, image_url).message_id
     if route.channel == CS:
-        text = context["text"] if template is None else rendering.render_text(template, context)
-        return _released(client, lambda token: client.send_text(token, user_id, text).message_id)
-    if route.channel == TRANSACTION:
-        card = rendering.build_card(template, context)
-        return _released(client, lambda token: client.send_transaction(token, user_id, card).message_id)
-    if route.channel == ZNS:
-        template_id, params = rendering.render_zns(template, context)
-        phone, tracking_id = delivery.recipient_phone, delivery.id.hex
-        return _released(client, lambda token: client.send_zns(token, phone, template_id, params,
-                                                                tracking_id=tracking_id).msg_id)
-    raise ValueError(f"unknown channel {route.channel}")
-
-
-def _call_composed(client, message: composed.ComposedMessage, route, delivery) -> str:
-    user_id = route.user_id
-    if route.channel == CS:
-        text = composed.cs_text(message)
-        return _released(client, lambda token: client.send_text(token, user_id, text).message_id)
-    if route.channel == TRANSACTION:
-        card = composed.transaction_card(message)
-        return _released(client, lambda token: client.send_transaction(token, user_id, card).message_id)
-    if route.channel == PROMOTION:
-        card = composed.promotion_card(message)
-        return _released(client, lambda token: client.send_promotion(token, user_id, card).message_id)
-    if route.channel == ZNS and message.zns is not None:
-        zns, phone, tracking_id = message.zns, delivery.recipient_phone, delivery.id.hex
-        return _released(client, lambda token: client.send_zns(token, phone, zns.template_id, zns.params,
-                                                                tracking_id=tracking_id).msg_id)
-    raise ValueError(f"a composed message cannot go by {route.channel}")
-
-
-def _released(client, call) -> str:
-    return with_access_token(client, call, end_transaction=True)
+        return client.send_text(token, user_id, renderer.text(template, context)).message_id
+    if route.channel == TRANSACTION and renderer.card:
+        return client.send_transaction(token, user_id, renderer.card(template, context)).message_id
+    if route.channel == PROMOTION and renderer.promotion:
+        return client.send_promotion(token, user_id, renderer.promotion(template, context)).message_id
+    if route.channel == ZNS and renderer.zns:
+        template_id, params = renderer.zns(template, context)
+        return client.send_zns(token, delivery.recipient_phone, template_id, params,
+                               tracking_id=delivery.id.hex).msg_id
+    raise ValueError(f"a {delivery.notification.event_kind} message cannot go by {route.channel}")
 
 
 def _record_sent(delivery, message_id: str, now) -> str:
@@ -152,7 +185,6 @@ def _record_sent(delivery, message_id: str, now) -> str:
     delivery.error_code = delivery.error_message = None
     delivery.claim_token = None
     advance(delivery, SENT, now)
-    apply_known_receipt(delivery)
     return delivery.state
 
 

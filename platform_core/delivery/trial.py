@@ -14,13 +14,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from platform_core.auth.models import Membership
+from platform_core.db.tenant_context import require_tenant
 from platform_core.delivery import routing
 from platform_core.delivery.constants import ZNS
 from platform_core.delivery.models import GuestListEntry
-from platform_core.delivery.screens import register_screen
 from platform_core.extensions import db
 from platform_core.tenancy.constants import STATUS_LIVE
-from platform_core.tenancy.context import require_tenant
 from platform_core.tenancy.models import Tenant
 from platform_core.zalo.models import Follower
 
@@ -110,7 +109,8 @@ def _team_members(followers: list[Follower]) -> bool:
     ).limit(1)) is not None
 
 
-register_screen("trial", write_refusal, refusal, order=10, explanations=(
+# (reason, what happened, what to do), for the deliveries page (delivery/errors_plain.py)
+EXPLANATIONS = (
     (REFUSED, _l("Trial mode: this citizen is not on the team or the guest list."),
      _l("Add them to the guest list (Guest list page), or request go-live; then retry.")),
-))
+)

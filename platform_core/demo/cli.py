@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from platform_core.demo import service
-from platform_core.tenancy.cli import echo_sync_report, read_sources_or_exit
+from platform_core.provisioning.cli import echo_sync_report, read_sources_or_exit
 from platform_core.tenancy.service import TenantError
 
 

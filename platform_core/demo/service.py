@@ -10,17 +10,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from platform_core.apikeys import service as apikeys
+from platform_core.audit.service import record_event
 from platform_core.auth import service as accounts
-from platform_core.auth.audit import record_event
 from platform_core.auth.constants import ROLE_ADMIN, ROLE_OFFICER, ROLE_OPERATOR
 from platform_core.auth.models import User
 from platform_core.auth.passwords import hash_password, verify_password
 from platform_core.demo.credentials import credentials_path, read_stored_keys, write_credentials
 from platform_core.extensions import db
+from platform_core.provisioning.sync import Sources, SyncReport, apply_sources, provision_tenant, tenant_scope
 from platform_core.tenancy import service as tenancy
 from platform_core.tenancy.constants import STATUS_LIVE
 from platform_core.tenancy.models import Tenant
-from platform_core.tenancy.sync import Sources, SyncReport, apply_sources, provision_tenant, tenant_scope
 
 DEMO_SLUGS = ("bac-ninh", "da-nang", "an-giang")
 DEMO_PASSWORD = "motcua-demo-2026"  # noqa: S105 - published on purpose: demo data only
@@ -97,6 +97,7 @@ def _ensure_user(email: str, full_name: str, created: list[str], operator: bool 
         return accounts.create_user(email, full_name, DEMO_PASSWORD, operator=operator)
     if not verify_password(user.password_hash, DEMO_PASSWORD):
         user.password_hash = hash_password(DEMO_PASSWORD)
+        accounts.revoke_sessions(user)
         record_event("demo_password_reset", target=user, platform=True, details={"email": email})
     if operator and user.platform_role != ROLE_OPERATOR:
         user.platform_role = ROLE_OPERATOR

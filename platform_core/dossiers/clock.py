@@ -1,5 +1,5 @@
 """The appointment clock: when a dossier is due, the time spent waiting for the citizen's supplement (which
-does not count, Decision 766's on-time formula, domain.md §1.2), and the derived `overdue` flag (§1.3)."""
+does not count, Decision 766's on-time formula, docs/domain.md §1.2), and the derived `overdue` flag (§1.3)."""
 
 from datetime import datetime, timedelta
 

@@ -1,4 +1,4 @@
-"""Dossier statuses on the national 1-10 scale (domain.md §1.3, §8.2), with Vietnamese labels."""
+"""Dossier statuses on the national 1-10 scale (docs/domain.md §1.3, §8.2), with Vietnamese labels."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -32,7 +32,14 @@ STATUS_LABELS = {
     RETURNED: _l("Result handed over"),
 }
 
-# The state machine (domain.md §8.2). A status may also repeat itself for a new event of the same kind only
+# Messages to citizens are always Vietnamese, whatever the admin's UI language.
+STATUS_LABELS_VI = {
+    1: "Mới đăng ký", 2: "Đã tiếp nhận", 3: "Không được tiếp nhận", 4: "Đang xử lý", 5: "Yêu cầu bổ sung",
+    6: "Yêu cầu thực hiện nghĩa vụ tài chính", 7: "Công dân yêu cầu rút hồ sơ", 8: "Dừng xử lý",
+    9: "Đã có kết quả", 10: "Đã trả kết quả",
+}
+
+# The state machine (docs/domain.md §8.2). A status may also repeat itself for a new event of the same kind only
 # where listed (e.g. a second supplement request).
 TRANSITIONS = {
     SUBMITTED: {RECEIVED, REFUSED, SUPPLEMENT_REQUIRED, WITHDRAWAL_REQUESTED},
@@ -53,4 +60,4 @@ TERMINAL = {REFUSED, STOPPED, RETURNED}
 CHANNELS = {1: "in_person", 2: "online", 3: "postal"}
 
 # Events that are not status changes.
-EVENT_APOLOGY = "apology"  # a new appointment date, with the reason (domain.md §1.2)
+EVENT_APOLOGY = "apology"  # a new appointment date, with the reason (docs/domain.md §1.2)

@@ -5,7 +5,7 @@ conflict. Content is compared after validation and normalisation (phone in E.164
 
 from datetime import UTC, datetime
 
-from platform_core.tenancy.schemas import checksum
+from platform_core.db.checksum_upsert import checksum
 
 APPLICANT_FIELDS = ("name", "phone", "zalo_user_id")
 DOSSIER_FIELDS = ("code", "procedure_code", "external_id", "channel", "status", "received_at", "due_at")

@@ -8,14 +8,15 @@ and looked up in `derived`, so the OpenAPI document describes them like any othe
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from platform_core.delivery.context import STATUS_LABELS_VI, VIETNAM
+from platform_core.clock import VIETNAM
 from platform_core.dossiers import clock, service
-from platform_core.dossiers.constants import CHANNELS, EVENT_APOLOGY, STATUS_NAMES
+from platform_core.dossiers.constants import CHANNELS, EVENT_APOLOGY, STATUS_LABELS_VI, STATUS_NAMES
 from platform_core.dossiers.state import parse_status
 
 MOMENT_ERROR = "must be an ISO 8601 date-time with an offset, e.g. 2026-07-15T08:30:00+07:00"
-# Opaque (domain.md §1.5), but it travels in URLs: no spaces, slashes, or ? # %.
+# Opaque (docs/domain.md §1.5), but it travels in URLs: no spaces, slashes, or ? # %.
 DOSSIER_CODE = r"^[^\s/?#%\\]+$"
+NOT_BLANK = r"\S"  # JSON Schema pattern: one character that is not whitespace
 STATUS_HELP = "a national status code 1-10 or its name ({})".format(", ".join(STATUS_NAMES.values()))
 
 
@@ -23,9 +24,12 @@ STATUS_HELP = "a national status code 1-10 or its name ({})".format(", ".join(ST
 
 
 class Text(fields.String):
-    """A string without its surrounding whitespace; a blank one is refused."""
+    """A string without its surrounding whitespace; a blank one is refused (and the OpenAPI document says so:
+    a pattern asking for one character that is not whitespace, unless a pattern of its own already does)."""
 
     def __init__(self, max_length: int, validators=(), **options):
+        if not any(isinstance(validator, validate.Regexp) for validator in validators):
+            options["metadata"] = {"pattern": NOT_BLANK} | options.get("metadata", {})
         super().__init__(validate=[validate.Length(max=max_length), *validators], **options)
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -48,6 +52,23 @@ class LocalDateTime(fields.DateTime):
         return None if value is None else value.astimezone(VIETNAM).isoformat()
 
 
+class WholeNumber(fields.Integer):
+    """An integer, strictly (no "2", no 2.5), where 2.0 is 2: JSON has one number type, and the OpenAPI
+    document's JSON Schema (2020-12) counts 2.0 as an integer, so refusing it would refuse what the document
+    allows."""
+
+    def __init__(self, **options):
+        super().__init__(strict=True, **options)
+
+    def _validated(self, value):
+        return super()._validated(whole(value))
+
+
+def whole(value):
+    """2.0 as 2; anything else as it is."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 class Status(fields.Field):
     """A national status by code (5, "5") or name ("supplement_required"); `apology` too on events."""
 
@@ -58,7 +79,7 @@ class Status(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         if self.apology and value == EVENT_APOLOGY:
             return EVENT_APOLOGY
-        status = parse_status(value)
+        status = parse_status(whole(value))
         if status is None:
             raise ValidationError(f"must be {STATUS_HELP}" + (", or apology" if self.apology else ""))
         return status
@@ -101,8 +122,8 @@ class DossierInput(Schema):
     received_at = moment(required=True)
     due_at = moment(required=True, metadata={"description": "the appointment (ngày hẹn trả), after received_at"})
     external_id = Text(120, load_default=None, allow_none=True)
-    channel = fields.Integer(
-        strict=True, load_default=None, allow_none=True, validate=validate.OneOf(tuple(CHANNELS)),
+    channel = WholeNumber(
+        load_default=None, allow_none=True, validate=validate.OneOf(tuple(CHANNELS)),
         metadata={"description": "1 in person, 2 online, 3 public postal service"},
     )
     status = Status(load_default=None, metadata={

@@ -1,6 +1,7 @@
-"""Dossier business rules: creating a dossier and recording what happens to it, with its notification written
-in the same transaction (the outbox). Callers pass validated data (dossiers/schemas.py) and commit; nothing
-here knows about requests. Scoping to the tenant is done by the session.
+"""Dossier business rules: creating a dossier and recording what happens to it. Each recorded event is handed,
+in its transaction, to the listeners platform_core/wiring.py registers (notices/service.py writes the citizen's
+notice to the outbox, ratings/invitations.py invites a rating). Callers pass validated data
+(dossiers/schemas.py) and commit; nothing here knows about requests. Scoping to the tenant is done by the session.
 
 Both writes are idempotent: they return `(row, created)`, `created` False when the request repeats one
 already stored (dossiers/idempotency.py).
@@ -14,16 +15,12 @@ from platform_core.catalogue.models import Procedure
 from platform_core.db.first_writer import first_writer_wins
 from platform_core.db.lookup import one_by_id
 from platform_core.delivery.models import Notification
-from platform_core.delivery.outbox import notify_dossier_event
 from platform_core.dossiers import clock, idempotency, state
 from platform_core.dossiers.constants import EVENT_APOLOGY, RECEIVED, STATUS_NAMES
 from platform_core.dossiers.errors import Conflict, DossierNotFound
 from platform_core.dossiers.models import Dossier, DossierEvent
 from platform_core.errors import FieldError
 from platform_core.extensions import db
-from platform_core.tenancy.context import require_tenant
-from platform_core.tenancy.models import Tenant
-from platform_core.zalo.connection import connected_oa_name
 from platform_core.zalo.phone import PhoneError, to_e164
 
 _event_listeners: list[Callable[..., object]] = []
@@ -56,9 +53,12 @@ def get_notification(notification_id: str) -> Notification | None:
 
 
 def dossier_code_of(notification: Notification) -> str | None:
+    """From the session when the dossier is there (the API answering for the dossier it just wrote), else
+    read."""
     if notification.dossier_id is None:
         return None
-    return db.session.scalar(select(Dossier.code).where(Dossier.id == notification.dossier_id))
+    dossier = db.session.get(Dossier, (notification.tenant_id, notification.dossier_id))
+    return dossier.code if dossier is not None else None
 
 
 # --- creating -----------------------------------------------------------------------------------------------
@@ -212,18 +212,15 @@ def _procedure_of(dossier: Dossier) -> Procedure:
 
 
 def on_event_recorded(listener: Callable[..., object]) -> None:
-    """`listener(dossier, event, procedure, simulated=...)` runs in each recorded event's transaction, after the
-    citizen's notification (ratings/invitations.py invites the citizen to rate when the result is returned)."""
+    """`listener(dossier, event, procedure, simulated=...)` runs in each recorded event's transaction, in the
+    order of registration (platform_core/wiring.py: the citizen's notice first, then the rating invitation)."""
     _event_listeners.append(listener)
 
 
 def _add_event(dossier: Dossier, event: DossierEvent, procedure: Procedure, simulated: bool) -> None:
-    """Store the event and, in the same transaction, the citizen's notification when it tells them something,
-    then what other features do with it (`on_event_recorded`)."""
+    """Store the event and, in the same transaction, what the listeners do with it (`on_event_recorded`)."""
     dossier.events.append(event)
     db.session.flush()
-    notify_dossier_event(dossier, event, procedure, db.session.get(Tenant, require_tenant().id),
-                         oa_name=connected_oa_name(), simulated=simulated)
     for listener in _event_listeners:
         listener(dossier, event, procedure, simulated=simulated)
     db.session.flush()

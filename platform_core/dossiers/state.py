@@ -1,4 +1,4 @@
-"""The dossier state machine (domain.md §8.2, constants.TRANSITIONS): how province systems name a status, which
+"""The dossier state machine (docs/domain.md §8.2, constants.TRANSITIONS): how province systems name a status, which
 moves are possible, what each kind of event must carry, and what a move changes on the dossier."""
 
 from datetime import datetime

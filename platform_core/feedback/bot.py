@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from platform_core.bot.commands import HANDLED, CitizenMessage, register_command
-from platform_core.delivery.context import vn_date
+from platform_core.bot.commands import HANDLED, CitizenMessage
+from platform_core.clock import vn_date
 from platform_core.delivery.outbox import send_reply
 from platform_core.errors import FieldError
 from platform_core.extensions import db
@@ -32,7 +32,7 @@ from platform_core.feedback.constants import (
 from platform_core.feedback.models import Feedback
 from platform_core.text import fold
 from platform_core.zalo.constants import EVENT_PROCESSED, EVENT_RECORDED
-from platform_core.zalo.events import event_time, register_handler, touch_interaction
+from platform_core.zalo.events import event_time, touch_interaction
 from platform_core.zalo.models import ZaloEvent
 
 SUBMIT_WORDS = {("phan", "anh"), ("kien", "nghi")}
@@ -47,8 +47,8 @@ NO_CONTENT = ("Xin ghi rõ nội dung phản ánh, kiến nghị (ít nhất {co
 NO_INFORMATION = "Xin ghi thông tin bổ sung (ít nhất {count} ký tự) ngay sau chữ “bổ sung”."
 SUPPLEMENT_THANKS = ("Đã nhận thông tin bổ sung cho phản ánh {code}. Cơ quan sẽ xem xét và trả lời chậm nhất ngày "
                      "{deadline}.")
-NOT_YOURS = "Không tìm thấy phản ánh {code} của ông/bà. Xin kiểm tra lại mã phản ánh."
-REACTION_THANKS = "Cảm ơn ông/bà đã cho biết ý kiến về câu trả lời phản ánh {code}."
+NOT_YOURS = "Không tìm thấy phản ánh {code} của Ông/Bà. Xin kiểm tra lại mã phản ánh."
+REACTION_THANKS = "Cảm ơn Ông/Bà đã cho biết ý kiến về câu trả lời phản ánh {code}."
 NOT_ANSWERED = "Phản ánh {code} chưa được trả lời, nên chưa thể đánh giá."
 NOT_AWAITING = "Phản ánh {code} không ở trạng thái chờ bổ sung thông tin."
 
@@ -186,6 +186,3 @@ def _images_reply(feedback: Feedback, kept: int, refused: list[str]) -> str:
         parts.append(f"Không nhận {len(refused)} ảnh: {'; '.join(dict.fromkeys(refused))}.")
     return " ".join(parts) or f"Không có ảnh nào được nhận cho phản ánh {feedback.code}."
 
-
-register_command("feedback", answer, order=30)
-register_handler("user_send_image", on_image)

@@ -1,4 +1,4 @@
-"""PAKN vocabularies: states (domain.md §8.2), channels, categories, deadlines in working days (§4)."""
+"""PAKN vocabularies: states (docs/domain.md §8.2), channels, categories, deadlines in working days (§4)."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -38,7 +38,7 @@ CATEGORY_LABELS = {
     CATEGORY_OTHER: _l("Other"),
 }
 
-# Deadlines in working days (the national portal's figures used by Decision 766, domain.md §4).
+# Deadlines in working days (the national portal's figures used by Decision 766, docs/domain.md §4).
 REJECT_WORKING_DAYS, SUPPLEMENT_WORKING_DAYS, ANSWER_WORKING_DAYS, PUBLISH_WORKING_DAYS = 2, 5, 15, 2
 
 # Citizens' reactions to an answer.
@@ -63,7 +63,7 @@ REQUEST_SUPPLEMENT = "request_supplement"
 CLASSIFY, FORWARD, START, ANSWER, PUBLISH, CLOSE = "classify", "forward", "start", "answer", "publish", "close"
 REACT, ATTACH, OVERDUE = "react", "attach", "overdue"
 
-# action -> (states it may start from, state it leads to); domain.md §8.2.
+# action -> (states it may start from, state it leads to); docs/domain.md §8.2.
 TRANSITIONS = {
     ACCEPT: ((SUBMITTED, SUPPLEMENTED), ACCEPTED),
     REJECT: ((SUBMITTED, SUPPLEMENTED), REJECTED),

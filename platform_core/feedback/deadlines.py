@@ -1,4 +1,4 @@
-"""A feedback's deadlines in working days (domain.md §4) and which one applies in each state.
+"""A feedback's deadlines in working days (docs/domain.md §4) and which one applies in each state.
 
 From submission (or from the citizen's added information, which restarts intake): decide on intake within
 REJECT_WORKING_DAYS, ask for more information within SUPPLEMENT_WORKING_DAYS, answer within
@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, or_
 
+from platform_core.db.tenant_context import require_tenant
 from platform_core.feedback.constants import (
     ACCEPTED,
     ANSWER_WORKING_DAYS,
@@ -23,7 +24,6 @@ from platform_core.feedback.constants import (
     SUPPLEMENTED,
 )
 from platform_core.feedback.models import Feedback
-from platform_core.tenancy.context import require_tenant
 from platform_core.workdays import calendar_for
 
 INTAKE_STATES, HANDLING_STATES = (SUBMITTED, SUPPLEMENTED), (ACCEPTED, CLASSIFIED, IN_PROGRESS)

@@ -6,8 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, SearchField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from platform_core.console.forms import options
 from platform_core.feedback.constants import CATEGORY_LABELS, CHANNEL_LABELS, MAX_CONTENT_CHARS, STATUS_LABELS
+from platform_core.web.forms import options
 
 
 class InboxFilterForm(Form):

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from platform_core.auth.constants import ROLE_ADMIN
 from platform_core.auth.models import Membership
 from platform_core.bot.lookup import desk
+from platform_core.clock import vn_date
+from platform_core.db.tenant_context import require_tenant
 from platform_core.delivery.composed import ComposedButton, ComposedMessage
-from platform_core.delivery.context import vn_date
 from platform_core.delivery.outbox import send_composed
 from platform_core.extensions import db
 from platform_core.feedback.constants import (
@@ -26,7 +27,7 @@ from platform_core.feedback.constants import (
     SUBMIT,
 )
 from platform_core.feedback.models import Feedback, FeedbackEvent
-from platform_core.tenancy.context import require_tenant
+from platform_core.text import capitalized
 from platform_core.zalo.models import Follower
 
 CODE_LABEL = "Mã phản ánh"
@@ -35,11 +36,11 @@ LIKE_WORDS, DISLIKE_WORDS = "Hài lòng", "Không hài lòng"
 
 
 def _acknowledgement(feedback: Feedback, event: FeedbackEvent) -> ComposedMessage:
-    images = " Ông/bà có thể gửi kèm ảnh (JPEG, PNG, WebP) ngay sau tin nhắn này." \
+    images = " Ông/Bà có thể gửi kèm ảnh (JPEG, PNG, WebP) ngay sau tin nhắn này." \
         if feedback.zalo_user_id and feedback.channel == "zalo_chat" else ""
     return ComposedMessage(
         header="Đã nhận phản ánh, kiến nghị",
-        text=(f"{desk().place} đã nhận phản ánh, kiến nghị của ông/bà và sẽ trả lời chậm nhất ngày "
+        text=(f"{capitalized(desk().place)} đã nhận phản ánh, kiến nghị của Ông/Bà và sẽ trả lời chậm nhất ngày "
               f"{vn_date(feedback.deadline_answer_at)}.{images} Gửi mã phản ánh cho OA để hỏi tiến độ."),
         status="Đã gửi")
 
@@ -61,7 +62,7 @@ def _rejected(feedback: Feedback, event: FeedbackEvent) -> ComposedMessage:
 def _supplement_requested(feedback: Feedback, event: FeedbackEvent) -> ComposedMessage:
     return ComposedMessage(
         header="Cần bổ sung thông tin",
-        text=(f"Để xử lý phản ánh, kiến nghị, xin ông/bà bổ sung: {event.note}\n"
+        text=(f"Để xử lý phản ánh, kiến nghị, xin Ông/Bà bổ sung: {event.note}\n"
               f"Trả lời OA: “bổ sung {feedback.code} <nội dung>”, có thể kèm ảnh."),
         status="Chờ bổ sung", status_colour="yellow")
 
@@ -76,16 +77,16 @@ def _forwarded(feedback: Feedback, event: FeedbackEvent) -> ComposedMessage:
 def _answered(feedback: Feedback, event: FeedbackEvent) -> ComposedMessage:
     return ComposedMessage(
         header="Trả lời phản ánh, kiến nghị",
-        text=f"{feedback.answer}\nÔng/bà có hài lòng với câu trả lời này không?",
+        text=f"{feedback.answer}\nÔng/Bà có hài lòng với câu trả lời này không?",
         status="Đã trả lời", status_colour="green",
-        buttons=(ComposedButton(LIKE_WORDS, reply=f"{LIKE_WORDS} {feedback.code}"),
+        buttons=(ComposedButton(LIKE_WORDS, reply=f"{LIKE_WORDS} {feedback.code}", means_yes=True),
                  ComposedButton(DISLIKE_WORDS, reply=f"{DISLIKE_WORDS} {feedback.code}")))
 
 
 def _published(feedback: Feedback, event: FeedbackEvent) -> ComposedMessage:
     return ComposedMessage(
         header="Kết quả đã được công khai",
-        text="Kết quả xử lý phản ánh, kiến nghị của ông/bà đã được công khai.", status="Đã công khai",
+        text="Kết quả xử lý phản ánh, kiến nghị của Ông/Bà đã được công khai.", status="Đã công khai",
         status_colour="green")
 
 

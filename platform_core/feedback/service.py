@@ -1,5 +1,5 @@
 """Feedback and petitions: taking one in (Zalo, web form, officer), the officer's steps through the state
-machine of domain.md §8.2 (anything else is refused with a reason), the citizen's added information and
+machine of docs/domain.md §8.2 (anything else is refused with a reason), the citizen's added information and
 reaction, and the overdue sweep. No request objects here: views, the bot and jobs call these functions inside
 the tenant and commit themselves.
 """
@@ -12,10 +12,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from platform_core.auth.audit import record_event
-from platform_core.console.paging import Page, paginate
+from platform_core.audit.service import record_event
+from platform_core.clock import VIETNAM, vn_date
 from platform_core.db.types import utcnow
-from platform_core.delivery.context import VIETNAM, vn_date
 from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.feedback import attachments, deadlines, notify
@@ -47,6 +46,7 @@ from platform_core.feedback.constants import (
     TRANSITIONS,
 )
 from platform_core.feedback.models import Feedback, FeedbackAttachment, FeedbackEvent
+from platform_core.web.paging import Page, paginate
 from platform_core.zalo.models import Follower
 from platform_core.zalo.phone import PhoneError, to_e164
 
@@ -59,6 +59,7 @@ REQUIRED = {
     ANSWER: ("answer", _l("Write the answer: the citizen receives it on Zalo.")),
 }
 _forward_listeners: list[Callable[..., object]] = []
+_forward_audiences: list[Callable[[str], int]] = []
 
 
 class TransitionError(FieldError):
@@ -174,10 +175,18 @@ def act(feedback: Feedback, action: str, actor, *, note: str | None = None, cate
     return event
 
 
-def on_forwarded(listener: Callable[..., object]) -> None:
+def on_forwarded(listener: Callable[..., object], audience: Callable[[str], int] | None = None) -> None:
     """`listener(feedback, agency, now)` runs in the transaction that forwards a feedback to `agency`
-    (officials/forwarding.py tells that agency's officials on Zalo)."""
+    (officials/forwarding.py tells that agency's officials on Zalo); `audience(agency)` says how many people
+    it tells, for the officer's page (`forward_audience`)."""
     _forward_listeners.append(listener)
+    if audience is not None:
+        _forward_audiences.append(audience)
+
+
+def forward_audience(agency: str) -> int:
+    """How many people the forward listeners tell about a feedback forwarded to `agency`."""
+    return sum(audience(agency) for audience in _forward_audiences)
 
 
 def _apply(feedback: Feedback, action: str, values: dict, category, actor, now: datetime) -> None:

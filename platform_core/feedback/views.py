@@ -8,7 +8,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from platform_core.auth.permissions import officer_required
-from platform_core.console.paging import page_number
 from platform_core.db.types import utcnow
 from platform_core.errors import FieldError
 from platform_core.extensions import db
@@ -24,9 +23,9 @@ from platform_core.feedback.constants import (
     STATUS_LABELS,
 )
 from platform_core.feedback.forms import ActionForm, InboxFilterForm, SubmissionForm
-from platform_core.officials import forwarding
 from platform_core.tenancy.models import TenantProfile
 from platform_core.tenancy.resolution import tenant_blueprint
+from platform_core.web.paging import page_number
 
 feedback_admin_bp = tenant_blueprint("feedback_admin", __name__, url_prefix="/admin/feedback")
 # The fields each action's form shows (the service checks which are required).
@@ -99,7 +98,7 @@ def act(feedback_id, action):
 
 
 def _say_who_was_told(agency: str) -> None:
-    told = len(forwarding.officials_of(agency))
+    told = service.forward_audience(agency)
     if told:
         flash(_("Officials of %(agency)s given a notice to handle it: %(num)d (on Zalo once they link it).",
                 agency=agency, num=told), "info")

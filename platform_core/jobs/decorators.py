@@ -17,9 +17,9 @@ from rq import Queue, Retry
 from rq.serializers import JSONSerializer
 
 from platform_core.db.base import new_id
+from platform_core.db.tenant_context import TenantContextMissing, current_tenant_id
 from platform_core.jobs.connection import get_redis
 from platform_core.jobs.queues import ALL_QUEUES, QUEUE_DEFAULT
-from platform_core.tenancy.context import TenantContextMissing, current_tenant_id
 
 TENANT_META_KEY = "tenant_id"
 CROSS_TENANT_META_KEY = "cross_tenant"

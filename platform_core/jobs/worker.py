@@ -1,4 +1,13 @@
-"""RQ workers that run each job inside the app context and the job's tenant context."""
+"""RQ workers that run each job inside the app context and the job's tenant context.
+
+The delivery queues (zalo-tx, zalo-bulk) carry hundreds of jobs a second at Zalo's ceiling: forking a work
+horse for each would cost more than the batch's sends (docs/architecture.md, performance notes: ~90 forked
+no-op jobs/s against ~440 in-process), and every horse would open new database connections and a new Zalo
+client. So `AppWorker` runs those queues' jobs in its own process, keeping the app, its database pool and the
+Zalo client's connection pool from one job to the next, and forks only for the other queues' jobs. Crash safety
+does not rest on the horse: a killed worker leaves its rows `sending` or claimed, and the sweeper gives them
+back (delivery/sweeper.py).
+"""
 
 import uuid
 from contextlib import nullcontext
@@ -6,9 +15,10 @@ from contextlib import nullcontext
 from rq import SimpleWorker, Worker
 from rq.serializers import JSONSerializer
 
+from platform_core.db.tenant_context import tenant_context
 from platform_core.extensions import db
 from platform_core.jobs.decorators import TENANT_META_KEY
-from platform_core.tenancy.context import tenant_context
+from platform_core.jobs.queues import IN_PROCESS_QUEUES
 
 
 class UnknownJobTenant(RuntimeError):
@@ -42,17 +52,26 @@ class AppContextMixin:
 
 
 class AppWorker(AppContextMixin, Worker):
-    """Forks a work horse per job: a crashing or leaking job cannot take the worker down."""
+    """Runs the delivery queues' jobs in-process; forks a work horse for any other job, so that a crashing
+    or leaking feature job cannot take the worker down."""
 
     def execute_job(self, job, queue):
+        if queue.name in IN_PROCESS_QUEUES:
+            return SimpleWorker.execute_job(self, job, queue)
         with self.flask_app.app_context():
             # The horse must not share pooled database connections with its parent.
             db.engine.dispose(close=False)
         return super().execute_job(job, queue)
 
+    def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
+        """An in-process job sends no heartbeat while it runs (no horse to watch): cover its whole timeout."""
+        if job.origin in IN_PROCESS_QUEUES:
+            return SimpleWorker.get_heartbeat_ttl(self, job, working_time)
+        return super().get_heartbeat_ttl(job, working_time)
+
 
 class AppSimpleWorker(AppContextMixin, SimpleWorker):
-    """Runs jobs in-process (no fork): faster, used for development and batch-heavy queues."""
+    """Runs every job in-process (no fork): `flask worker --simple`, tests and benchmarks."""
 
 
 def build_worker(app, queue_names, redis_connection, simple: bool = False, maintenance_interval: int = 60):

@@ -3,10 +3,9 @@ a message of a notice seen on Zalo marks it read."""
 
 import re
 
-from platform_core.bot.commands import CitizenMessage, register_command
+from platform_core.bot.commands import CitizenMessage
 from platform_core.db.types import utcnow
 from platform_core.delivery.models import Delivery
-from platform_core.delivery.receipts import on_delivery_seen
 from platform_core.officials import service
 from platform_core.officials.constants import EVENT_KIND
 from platform_core.officials.messages import ACK_PREFIX
@@ -34,6 +33,3 @@ def mark_notice_read(delivery: Delivery) -> None:
     if notification.event_kind == EVENT_KIND:
         service.mark_read(service.notice_id_of(notification.idempotency_key), delivery.seen_at)
 
-
-register_command("official_notice_ack", answer_acknowledgement, order=20)
-on_delivery_seen(mark_notice_read)

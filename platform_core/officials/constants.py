@@ -1,4 +1,4 @@
-"""Notice vocabularies (domain.md §8.1 InternalNotice, NĐ 30/2020 urgency and secrecy levels)."""
+"""Notice vocabularies (docs/domain.md §8.1 InternalNotice, NĐ 30/2020 urgency and secrecy levels)."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -36,7 +36,7 @@ CREATED, SENT, READ, ACKNOWLEDGED, DONE = "created", "sent", "read", "acknowledg
 STATUS_LABELS = {CREATED: _l("Created"), SENT: _l("Sent"), READ: _l("Read"),
                  ACKNOWLEDGED: _l("Acknowledged"), DONE: _l("Done")}
 
-# Positions of officials (domain.md §8.1 Official.role).
+# Positions of officials (docs/domain.md §8.1 Official.role).
 POSITIONS = {
     "van_thu": _l("Clerk (văn thư)"),
     "lanh_dao": _l("Leader (lãnh đạo)"),

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from platform_core.delivery.context import VIETNAM
+from platform_core.clock import VIETNAM
 from platform_core.delivery.outbox import send_composed
 from platform_core.extensions import db
 from platform_core.officials import recipients

@@ -14,8 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from platform_core.console.forms import options
-from platform_core.delivery.context import VIETNAM
+from platform_core.clock import VIETNAM
 from platform_core.officials.constants import (
     KIND_LABELS,
     KIND_MEETING,
@@ -24,6 +23,7 @@ from platform_core.officials.constants import (
     URGENCY_LABELS,
     URGENCY_NORMAL,
 )
+from platform_core.web.forms import options
 
 HOUR_MESSAGE = _l("Enter an hour from 0 to 23.")
 

@@ -13,7 +13,6 @@ from flask_babel import force_locale
 from platform_core.auth.models import User
 from platform_core.extensions import db
 from platform_core.feedback import deadlines
-from platform_core.feedback import service as feedback_service
 from platform_core.feedback.constants import CATEGORY_LABELS
 from platform_core.officials import recipients, service
 from platform_core.officials.constants import KIND_INCOMING, PLATFORM_SOURCE, URGENCY_URGENT
@@ -29,6 +28,10 @@ def officials_of(agency: str) -> list[User]:
     rows = db.session.execute(recipients.members_query().add_columns(OfficialProfile.agency).join(
         OfficialProfile, OfficialProfile.user_id == User.id).where(OfficialProfile.active.is_(True))).all()
     return [user for user, their_agency in rows if their_agency and _agency_key(their_agency) == wanted]
+
+
+def audience_size(agency: str) -> int:
+    return len(officials_of(agency))
 
 
 def notify_forwarded(feedback, agency: str, now: datetime) -> int:
@@ -49,5 +52,3 @@ def notify_forwarded(feedback, agency: str, now: datetime) -> int:
 def _agency_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
-
-feedback_service.on_forwarded(notify_forwarded)

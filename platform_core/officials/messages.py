@@ -5,8 +5,8 @@ from datetime import datetime
 
 from flask_babel import force_locale
 
+from platform_core.clock import VIETNAM
 from platform_core.delivery.composed import ComposedButton, ComposedMessage
-from platform_core.delivery.context import VIETNAM
 from platform_core.officials.constants import (
     KIND_LABELS,
     SECRECY_NONE,
@@ -39,7 +39,7 @@ def notice_message(notice: InternalNotice, secret_count: int) -> ComposedMessage
     """The message for one sending of `notice` (its send_count-th). `secret_count` is how many secret
     documents the official has open, this one included; it is the only thing a secret notice says."""
     reminder = f"Nhắc lại lần {notice.send_count - 1}. " if notice.send_count > 1 else ""
-    button = ComposedButton(ACK_LABEL, reply=ack_reply(notice))
+    button = ComposedButton(ACK_LABEL, reply=ack_reply(notice), spell_out=True)
     if notice.secrecy != SECRECY_NONE:
         return ComposedMessage(header="Văn bản mật",
                                text=f"{reminder}Anh/chị có {secret_count} văn bản mật cần xử lý.",

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
 from platform_core.auth.models import User
-from platform_core.console.paging import Page, paginate
 from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.officials import recipients
 from platform_core.officials.constants import OPEN_STATUSES
 from platform_core.officials.models import InternalNotice, OfficialProfile
+from platform_core.web.paging import Page, paginate
 from platform_core.zalo.models import Follower
 
 PROFILE_FIELDS = ("external_ref", "agency", "position", "active", "digest_hour")

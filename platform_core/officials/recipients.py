@@ -6,10 +6,10 @@ import uuid
 from sqlalchemy import select
 
 from platform_core.auth.models import Membership, User
+from platform_core.db.tenant_context import require_tenant
 from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.officials.models import OfficialProfile
-from platform_core.tenancy.context import require_tenant
 from platform_core.zalo.models import Follower
 
 

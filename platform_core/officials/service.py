@@ -1,7 +1,7 @@
 """Notices to officials: create them (API, console, the platform itself), send each to the official's linked
 Zalo account, re-send urgent ones until acknowledged, and record reads and acknowledgements.
 
-State (domain.md §8.2): CREATED -> SENT -> READ -> ACKNOWLEDGED. A notice to an official without a linked Zalo
+State (docs/domain.md §8.2): CREATED -> SENT -> READ -> ACKNOWLEDGED. A notice to an official without a linked Zalo
 account stays CREATED (the console shows it, their digest counts it) and is sent when they link one. Every
 message is its own notification with its own idempotency key ("notice:<id>:<n>"), so a re-send is never
 mistaken for a repeat of the first.
@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
 from platform_core.db.first_writer import first_writer_wins
 from platform_core.db.lookup import one_by_id
 from platform_core.db.types import utcnow
@@ -32,7 +32,6 @@ from platform_core.officials.constants import (
     SENT,
 )
 from platform_core.officials.models import InternalNotice
-from platform_core.zalo import staff_link
 
 ACK_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: it is read on a phone
 ACK_LENGTH = 6
@@ -204,5 +203,3 @@ def _unused_ack_code() -> str:
         if find_by_ack_code(code) is None:
             return code
 
-
-staff_link.on_linked(send_waiting)

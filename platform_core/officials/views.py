@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from platform_core.auth.permissions import admin_required
-from platform_core.console.paging import page_number
 from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.officials import profiles, service
 from platform_core.officials.constants import KIND_LABELS, POSITIONS, SECRECY_LABELS, STATUS_LABELS, URGENCY_LABELS
 from platform_core.officials.forms import NoticeForm, ProfileForm
 from platform_core.tenancy.resolution import tenant_blueprint
+from platform_core.web.paging import page_number
 
 officials_admin_bp = tenant_blueprint("officials_admin", __name__, url_prefix="/admin/officials")
 LABELS = {"kinds": KIND_LABELS, "urgencies": URGENCY_LABELS, "secrecies": SECRECY_LABELS,

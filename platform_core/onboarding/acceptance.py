@@ -3,9 +3,9 @@ who already has an account. Each function does everything in the caller's transa
 writing anything: the view commits once.
 """
 
+from platform_core.audit.service import record_event
 from platform_core.auth import recovery, totp
 from platform_core.auth import service as accounts
-from platform_core.auth.audit import record_event
 from platform_core.auth.models import User
 from platform_core.errors import FieldError
 from platform_core.onboarding import wizard

@@ -9,14 +9,14 @@ from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
+from platform_core.db.tenant_context import require_tenant
 from platform_core.delivery.constants import DELIVERED, FAILED, PENDING, SEEN, SENDING, SENT, ZNS
 from platform_core.delivery.models import Delivery, Notification
 from platform_core.delivery.outbox import send_reply
 from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.onboarding import wizard
-from platform_core.tenancy.context import require_tenant
 from platform_core.tenancy.models import Tenant
 from platform_core.zalo import staff_link
 from platform_core.zalo.errors import Family, classify

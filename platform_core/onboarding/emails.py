@@ -17,17 +17,17 @@ from redis.exceptions import RedisError
 from sqlalchemy import inspect, select
 
 from platform_core import mail
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
 from platform_core.auth.constants import TENANT_ROLES
 from platform_core.auth.models import User
 from platform_core.db import crypto
+from platform_core.db.tenant_context import tenant_context
 from platform_core.extensions import db
 from platform_core.jobs.decorators import job
 from platform_core.jobs.queues import QUEUE_DEFAULT
 from platform_core.onboarding.constants import PURPOSE_TEAM
 from platform_core.onboarding.invitations import TokenRefused, check_open
 from platform_core.onboarding.models import Invitation
-from platform_core.tenancy.context import tenant_context
 from platform_core.tenancy.models import Tenant
 from platform_core.tenancy.service import tenant_ref_by_id
 

@@ -7,7 +7,7 @@ caller's transaction. A rejection's reason is shown to the province's admins, so
 
 from sqlalchemy import select
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
 from platform_core.db.types import utcnow
 from platform_core.errors import FieldError
 from platform_core.extensions import db

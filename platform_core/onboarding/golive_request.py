@@ -11,17 +11,17 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
 from platform_core.auth.constants import ROLE_ADMIN
 from platform_core.auth.models import Membership, User
 from platform_core.catalogue.models import Procedure
+from platform_core.db.tenant_context import require_tenant
 from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.onboarding import connectivity, wizard
 from platform_core.onboarding.constants import GO_LIVE_PENDING, STEP_GO_LIVE
 from platform_core.onboarding.models import GoLiveRequest
 from platform_core.tenancy.constants import STATUS_LIVE, STATUS_ONBOARDING, STATUS_TRIAL
-from platform_core.tenancy.context import require_tenant
 from platform_core.tenancy.models import Tenant
 from platform_core.tenancy.service import change_status
 from platform_core.zalo.connection import get_connection
@@ -43,19 +43,29 @@ class GoLiveError(FieldError):
     """A request refused; the message is shown to the admin."""
 
 
+# Each check's name, also for reading a stored snapshot ({key: passed}) back (the operator's go-live page).
+CHECK_LABELS = {
+    "zalo_connected": _l("Zalo OA connected"),
+    "test_message_delivered": _l("Test message delivered to your Zalo"),
+    "two_admins": _l("At least two administrators"),
+    "catalogue_not_empty": _l("Procedure catalogue not empty"),
+    "templates_reviewed": _l("Message templates reviewed"),
+}
+
+
 def checklist() -> list[Check]:
     """For the tenant in context, as things stand now."""
     return [
-        Check("zalo_connected", _l("Zalo OA connected"), _zalo_connected(), "onboarding.zalo",
+        Check("zalo_connected", CHECK_LABELS["zalo_connected"], _zalo_connected(), "onboarding.zalo",
               _l("Connect the Zalo OA")),
-        Check("test_message_delivered", _l("Test message delivered to your Zalo"),
+        Check("test_message_delivered", CHECK_LABELS["test_message_delivered"],
               connectivity.succeeded(connectivity.latest_delivery()), "onboarding.test_message",
               _l("Send the test message")),
-        Check("two_admins", _l("At least two administrators"), _admin_count() >= MIN_ADMINS, "team.index",
+        Check("two_admins", CHECK_LABELS["two_admins"], _admin_count() >= MIN_ADMINS, "team.index",
               _l("Invite a second administrator on the Team page")),
-        Check("catalogue_not_empty", _l("Procedure catalogue not empty"), _enabled_procedures() > 0,
+        Check("catalogue_not_empty", CHECK_LABELS["catalogue_not_empty"], _enabled_procedures() > 0,
               "onboarding.catalogue", _l("Choose the procedures you offer")),
-        Check("templates_reviewed", _l("Message templates reviewed"),
+        Check("templates_reviewed", CHECK_LABELS["templates_reviewed"],
               wizard.progress().templates_reviewed_at is not None, "onboarding.templates", _l("Review the templates")),
     ]
 

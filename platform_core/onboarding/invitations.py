@@ -14,17 +14,17 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
 from platform_core.auth.constants import ROLE_ADMIN, TENANT_ROLES
 from platform_core.auth.service import normalise_email
 from platform_core.db.lookup import as_uuid
+from platform_core.db.tenant_context import current_tenant, tenant_context
 from platform_core.db.types import utcnow
 from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.onboarding.constants import INVITATION_LIFETIME, PURPOSE_PROVINCE_SETUP, PURPOSE_TEAM
 from platform_core.onboarding.models import Invitation
 from platform_core.tenancy.constants import STATUS_INVITED
-from platform_core.tenancy.context import current_tenant, tenant_context
 from platform_core.tenancy.models import Province, Tenant
 from platform_core.tenancy.service import create_tenant, find_by_slug, ref
 

@@ -42,9 +42,11 @@ def join(token: str):
         return render_template("onboarding/join.html", state="sign_in", invitation=invitation, login_url=login_url)
     if invitation.purpose == PURPOSE_PROVINCE_SETUP:
         setup_session.remember(invitation)
-        flash(_("Welcome, %(name)s. Setting up %(province)s takes %(count)s steps; each step is saved as you go, "
-                "so you can stop and come back with the same link.",
-                name=invitation.contact_name, province=g.tenant.name, count=len(STEPS)), "info")
+        # The link is used up when the account is made (step 2): say how to come back after that too.
+        flash(_("Welcome, %(name)s. Setting up %(province)s takes %(count)s steps, each saved as you go. This link "
+                "opens the setup until you create your administrator account in step 2; after that, come back at "
+                "%(address)s and sign in with that account.", name=invitation.contact_name,
+                province=g.tenant.name, count=len(STEPS), address=wizard.resume_url()), "info")
         return redirect(wizard.step_url(STEP_PROFILE))
     return _join_team(invitation)
 

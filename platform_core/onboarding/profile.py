@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
 from platform_core.errors import FieldError
 from platform_core.extensions import db
+from platform_core.provisioning.schemas import AGENCY_LEVELS
 from platform_core.tenancy.models import Province, Tenant, TenantProfile
-from platform_core.tenancy.schemas import AGENCY_LEVELS
 
 MAX_AGENCIES = 100
 MAX_AGENCY_NAME = 200

@@ -54,6 +54,12 @@ def step_url(step: str) -> str:
     return url_for(f"onboarding.{step}")
 
 
+def resume_url() -> str:
+    """Where an administrator comes back to the setup once the invitation link is used up: step 1's address
+    (signed out, it asks to sign in and returns there; the progress list leads on to the next step)."""
+    return url_for(f"onboarding.{STEP_KEYS[0]}", _external=True)
+
+
 def render_step(step: str, template: str, **context) -> str:
     """Render a step page inside the wizard layout (progress list, step number, back link)."""
     done = set(progress().completed_steps)

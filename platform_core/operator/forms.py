@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from platform_core.auth.forms import invitee_email_field
 from platform_core.onboarding.golive import MAX_REASON_LENGTH
 
-# Zalo allows 4,000 requests a minute per app (zalo-oa.md §7): no tenant's rate may exceed it.
+# Zalo allows 4,000 requests a minute per app (docs/zalo-oa.md §7): no tenant's rate may exceed it.
 ZALO_REQUESTS_PER_MINUTE = 4000
 MAX_BURST = 1000
 MAX_DAILY_CAP = ZALO_REQUESTS_PER_MINUTE * 60 * 24  # a whole day at Zalo's ceiling

@@ -4,6 +4,7 @@ A failed job is shown by its function, its tenant, when it failed and the except
 never its arguments, which may carry a citizen's data.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -12,12 +13,14 @@ from rq.job import Job
 from rq.registry import FailedJobRegistry, StartedJobRegistry
 from rq.serializers import JSONSerializer
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
 from platform_core.errors import FieldError
 from platform_core.jobs.connection import get_redis
 from platform_core.jobs.decorators import TENANT_META_KEY, open_queue
 from platform_core.jobs.queues import ALL_QUEUES
 from platform_core.operator.redact import last_line, redact
+
+JOB_ID = re.compile(r"[A-Za-z0-9_-]+")  # the ids RQ accepts
 
 FAILED_JOBS_SHOWN = 50  # per queue, most recent first
 _NEVER = datetime.min.replace(tzinfo=UTC)
@@ -83,6 +86,8 @@ def retry(queue_name: str, job_id: str, actor) -> FailedJob:
     """Put a failed job back on its queue (RQ's requeue: the same job, arguments and tenant)."""
     if queue_name not in ALL_QUEUES:
         raise RetryError("queue", f"unknown queue '{queue_name}'")
+    if not JOB_ID.fullmatch(job_id):  # RQ raises ValueError on any other id: it cannot be one of its jobs
+        raise RetryError("job", "this job is no longer among the failed jobs")
     registry = _failed(queue_name)
     try:
         job = Job.fetch(job_id, connection=get_redis(), serializer=JSONSerializer)

@@ -11,25 +11,35 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
+from platform_core.clock import VIETNAM
 from platform_core.db.cross_tenant import cross_tenant, record_standing_access
+from platform_core.db.tenant_context import tenant_context
 from platform_core.db.types import utcnow
 from platform_core.delivery.constants import FAILED, MESSAGE_CLASSES, PENDING, SENDING
-from platform_core.delivery.context import VIETNAM
 from platform_core.delivery.models import Delivery
 from platform_core.delivery.policy import Limits, limits_for, set_limits
 from platform_core.extensions import db
 from platform_core.onboarding.constants import GO_LIVE_PENDING
+from platform_core.onboarding.golive_request import CHECK_LABELS
 from platform_core.onboarding.models import GoLiveRequest
 from platform_core.operator.redact import redact
-from platform_core.tenancy.constants import STATUS_INVITED, STATUS_MERGED, STATUS_SUSPENDED, TRANSITIONS
-from platform_core.tenancy.context import tenant_context
+from platform_core.tenancy.constants import (
+    STATUS_INVITED,
+    STATUS_LIVE,
+    STATUS_MERGED,
+    STATUS_SUSPENDED,
+    STATUS_TRIAL,
+    TRANSITIONS,
+)
 from platform_core.tenancy.models import Province, Tenant, TenantHistory
 from platform_core.tenancy.service import TenantError, change_status, ref
-from platform_core.text import fold
-from platform_core.zalo.constants import STATUS_NOT_CONNECTED, STATUS_RECONNECT_NEEDED
+from platform_core.text import by_name, fold
+from platform_core.zalo.connection import STATUS_COLUMNS, shown_status
+from platform_core.zalo.constants import STATUS_CONNECTED, STATUS_NOT_CONNECTED
 from platform_core.zalo.models import ZaloConnection
 
 UNFINISHED = (PENDING, SENDING)
@@ -46,6 +56,36 @@ class TenantRow:
     pending_today: int = 0
     queue_depth: int = 0
     oldest_pending_at: datetime | None = None
+    go_live_pending: bool = False
+
+    def attention(self, now: datetime) -> list[str]:
+        """Why an operator should look at this province now (keys of ATTENTION_LABELS), most urgent first."""
+        reasons = []
+        if self.status in (STATUS_TRIAL, STATUS_LIVE) and self.zalo_status != STATUS_CONNECTED:
+            reasons.append("zalo")
+        if self.go_live_pending:
+            reasons.append("go_live")
+        if self.failed_today:
+            reasons.append("failed")
+        if self.oldest_pending_at is not None and now - self.oldest_pending_at > STUCK_AFTER:
+            reasons.append("stuck")
+        return reasons
+
+
+STUCK_AFTER = timedelta(hours=1)  # a delivery waiting longer than this is stuck, not merely queued
+ATTENTION_LABELS = {
+    "zalo": _l("Zalo cannot send"),
+    "go_live": _l("Go-live request to decide"),
+    "failed": _l("Messages failed today"),
+    "stuck": _l("Messages waiting over an hour"),
+}
+
+
+def needing_attention_first(rows: list[TenantRow], query: str | None, now: datetime) -> list[TenantRow]:
+    """`rows` whose name or slug contains `query` (accents ignored), those needing attention first."""
+    wanted = fold(query or "")
+    found = [row for row in rows if not wanted or wanted in fold(f"{row.name} {row.slug}")]
+    return sorted(found, key=lambda row: not row.attention(now))  # stable: by name within each group
 
 
 @dataclass(frozen=True)
@@ -70,6 +110,7 @@ class ZaloRow:
     tenant_slug: str
     tenant_name: str
     oa_name: str
+    status: str
     last_error: str
     last_error_at: datetime | None
 
@@ -88,14 +129,17 @@ def tenants_overview(actor, now: datetime | None = None) -> list[TenantRow]:
     """Every tenant with its Zalo status, today's deliveries (the province's day) and its outbox backlog."""
     tenants = sorted(db.session.scalars(select(Tenant)), key=by_name)
     with cross_tenant("operator console: tenants overview", actor=actor):
-        zalo = dict(db.session.execute(select(ZaloConnection.tenant_id, ZaloConnection.status)).all())
+        zalo = {row.tenant_id: shown_status(row)
+                for row in db.session.execute(select(ZaloConnection.tenant_id, *STATUS_COLUMNS))}
         counts = {row.tenant_id: row for row in db.session.execute(_delivery_counts(now or utcnow()))}
+        asking = set(db.session.scalars(select(GoLiveRequest.tenant_id).where(
+            GoLiveRequest.status == GO_LIVE_PENDING)))
     rows = []
     for tenant in tenants:
         numbers = counts.get(tenant.id)
         rows.append(TenantRow(
             slug=tenant.slug, name=tenant.name, status=tenant.status,
-            zalo_status=zalo.get(tenant.id, STATUS_NOT_CONNECTED),
+            zalo_status=zalo.get(tenant.id, STATUS_NOT_CONNECTED), go_live_pending=tenant.id in asking,
             **({} if numbers is None else {
                 "sent_today": numbers.sent, "failed_today": numbers.failed, "pending_today": numbers.pending,
                 "queue_depth": numbers.depth, "oldest_pending_at": numbers.oldest,
@@ -116,11 +160,6 @@ def _delivery_counts(now: datetime):
         func.count().filter(unfinished).label("depth"),
         func.min(Delivery.created_at).filter(unfinished).label("oldest"),
     ).group_by(Delivery.tenant_id)
-
-
-def by_name(row) -> str:
-    """Alphabetical as a Vietnamese reader expects (Cà Mau before Cao Bằng), not by code point."""
-    return fold(row.name)
 
 
 def start_of_day(now: datetime) -> datetime:
@@ -159,17 +198,18 @@ def pending_go_live_requests(actor) -> list[GoLiveRow]:
 
 
 def reconnect_needed(actor) -> list[ZaloRow]:
+    """Connections that cannot send: an admin must reconnect, or the token has expired or fails to refresh."""
     tenants = {tenant.id: tenant for tenant in db.session.scalars(select(Tenant))}
     with cross_tenant("operator console: Zalo connections needing reconnect", actor=actor):
         rows = db.session.execute(
-            select(ZaloConnection.tenant_id, ZaloConnection.oa_name, ZaloConnection.last_error,
-                   ZaloConnection.last_error_at)
-            .where(ZaloConnection.status == STATUS_RECONNECT_NEEDED)
+            select(ZaloConnection.tenant_id, ZaloConnection.oa_name, *STATUS_COLUMNS)
+            .where(ZaloConnection.status != STATUS_NOT_CONNECTED)
         ).all()
     return sorted(
         (ZaloRow(tenant_slug=tenants[row.tenant_id].slug, tenant_name=tenants[row.tenant_id].name,
-                 oa_name=row.oa_name or "", last_error=redact(row.last_error), last_error_at=row.last_error_at)
-         for row in rows),
+                 oa_name=row.oa_name or "", status=shown_status(row), last_error=redact(row.last_error),
+                 last_error_at=row.last_error_at)
+         for row in rows if shown_status(row) != STATUS_CONNECTED),
         key=lambda row: fold(row.tenant_name),
     )
 
@@ -199,7 +239,7 @@ def checklist_items(checklist) -> list[ChecklistItem]:
 
 
 def _checklist_item(key: str, value) -> ChecklistItem:
-    label = key.replace("_", " ").capitalize()
+    label = str(CHECK_LABELS[key]) if key in CHECK_LABELS else key.replace("_", " ").capitalize()
     if isinstance(value, dict):
         label = str(value.get("label") or label)
         ok = next((value[name] for name in _OK_KEYS if name in value), None)
@@ -227,14 +267,14 @@ def inside(tenant: Tenant, reason: str, actor) -> Iterator[None]:
 
 def tenant_detail(tenant: Tenant, actor) -> TenantDetail:
     with inside(tenant, "operator console: tenant page", actor):
-        connection_status = db.session.scalar(select(ZaloConnection.status))
+        connection_status = shown_status(db.session.execute(select(*STATUS_COLUMNS)).first())
         limits = {message_class: limits_for(message_class) for message_class in MESSAGE_CLASSES}
         latest = db.session.execute(
             select(GoLiveRequest.status, GoLiveRequest.requested_at, GoLiveRequest.decided_at,
                    GoLiveRequest.reason).order_by(GoLiveRequest.requested_at.desc()).limit(1)
         ).first()
     return TenantDetail(
-        zalo_status=connection_status or STATUS_NOT_CONNECTED,
+        zalo_status=connection_status,
         limits=limits,
         latest_go_live=latest._asdict() if latest else None,
         resume_to=status_before_suspension(tenant) if tenant.status == STATUS_SUSPENDED else None,

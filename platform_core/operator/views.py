@@ -17,7 +17,9 @@ from sqlalchemy import select
 from platform_core.auth.permissions import operator_required
 from platform_core.dashboard import across
 from platform_core.dashboard.period import PeriodForm
-from platform_core.dashboard.tables import csv_response
+from platform_core.dashboard.tables import download_response
+from platform_core.db.tenant_context import tenant_context
+from platform_core.db.types import utcnow
 from platform_core.delivery.constants import CLASS_BULK, CLASS_TX, MESSAGE_CLASSES
 from platform_core.extensions import db
 from platform_core.onboarding import golive
@@ -26,8 +28,8 @@ from platform_core.onboarding.emails import offer_invitation
 from platform_core.onboarding.invitations import InvitationError, invite_province
 from platform_core.operator import queues, service
 from platform_core.operator.forms import InviteForm, LimitsForm, ReasonForm
+from platform_core.operator.history import change_sentence, reason_text
 from platform_core.tenancy.constants import STATUSES
-from platform_core.tenancy.context import tenant_context
 from platform_core.tenancy.models import Province
 from platform_core.tenancy.service import TenantError, find_by_slug, ref
 from platform_core.zalo.constants import CONNECTION_STATUSES
@@ -40,12 +42,14 @@ NAV_ITEMS = (
     ("operator.queues_page", _l("Queues and failed jobs")),
     ("operator.zalo_connections", _l("Zalo connections")),
     ("operator.reports", _l("Reports across provinces")),
+    ("mergers.merges", _l("Mergers and renames")),
 )
 MESSAGE_CLASS_LABELS = {CLASS_TX: _l("Transactional"), CLASS_BULK: _l("Bulk")}
 
 
 @operator_bp.context_processor
-def _operator_globals() -> dict:
+def operator_globals() -> dict:
+    """What every operator page's frame uses (the merge tool's pages too, mergers/views.py)."""
     return {"operator_nav": NAV_ITEMS, "MESSAGE_CLASS_LABELS": MESSAGE_CLASS_LABELS, "age": service.age,
             "ZALO_STATUSES": CONNECTION_STATUSES, "GO_LIVE_STATUSES": GO_LIVE_STATUSES}
 
@@ -106,13 +110,16 @@ def _invitation_refusal(slug: str, refused: InvitationError | TenantError, form:
 
 
 def _render_tenants(invite_form=None, invite_error=None, invited=None):
-    rows = service.tenants_overview(_actor())
+    now = utcnow()
+    query = (request.args.get("q") or "").strip()
+    rows = service.needing_attention_first(service.tenants_overview(_actor(), now), query, now)
     db.session.commit()  # the cross-tenant audit event
     provinces = service.provinces_to_invite()
     forms = {province.slug: InviteForm(prefix=province.slug, formdata=None) for province, _tenant in provinces}
     if invite_form is not None:
         forms[invite_form[0]] = invite_form[1]
-    return render_template("operator/tenants.html", rows=rows, provinces=provinces, invite_forms=forms,
+    return render_template("operator/tenants.html", rows=rows, query=query, now=now,
+                           attention_labels=service.ATTENTION_LABELS, provinces=provinces, invite_forms=forms,
                            invite_error=invite_error, open_form=invite_form[0] if invite_form else None,
                            invited=invited)
 
@@ -179,7 +186,8 @@ def _render_tenant(tenant, status_form=None, limits_form=None):
     if limits_form is not None:
         limits_forms[limits_form[0]] = limits_form[1]
     return render_template("operator/tenant.html", tenant=tenant, detail=detail,
-                           history=service.status_history(tenant), limits_forms=limits_forms,
+                           history=service.status_history(tenant), change_sentence=change_sentence,
+                           reason_text=reason_text, limits_forms=limits_forms,
                            status_form=status_form or ReasonForm(formdata=None))
 
 
@@ -302,13 +310,13 @@ def reports():
     return render_template("dashboard/operator.html", form=form, period=period, table=table)
 
 
-@operator_bp.get("/reports.csv")
+@operator_bp.get("/reports.<any(csv, xlsx):file_format>")
 @operator_required
-def reports_download():
+def reports_download(file_format: str):
     form = PeriodForm(request.args)
     if not form.validate():
         abort(400)
     period = form.chosen()
     table = across.provinces(period, _actor())
     db.session.commit()
-    return csv_response(table, f"provinces-{period.first.isoformat()}-{period.last.isoformat()}")
+    return download_response(table, f"provinces-{period.first.isoformat()}-{period.last.isoformat()}", file_format)

@@ -1,1 +1,1 @@
-"""Satisfaction ratings: a returned dossier invites its citizen to rate the service (domain.md §3)."""
+"""Satisfaction ratings: a returned dossier invites its citizen to rate the service (docs/domain.md §3)."""

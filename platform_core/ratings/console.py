@@ -6,11 +6,11 @@ from datetime import date
 
 from sqlalchemy import select
 
-from platform_core.console.paging import Page, paginate
 from platform_core.dossiers.models import Dossier
 from platform_core.extensions import db
 from platform_core.ratings.models import Rating
 from platform_core.ratings.reports import bounds
+from platform_core.web.paging import Page, paginate
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Rating vocabularies: the five levels citizens choose from (domain.md §3), invitation states, channels."""
+"""Rating vocabularies: the five levels citizens choose from (docs/domain.md §3), invitation states, channels."""
 
 from datetime import timedelta
 
@@ -14,7 +14,7 @@ SCALE = {
 }
 SCORES = tuple(SCALE)
 
-# Invitation states (domain.md §8.2: INVITED -> SUBMITTED | EXPIRED).
+# Invitation states (docs/domain.md §8.2: INVITED -> SUBMITTED | EXPIRED).
 INVITED, SUBMITTED, EXPIRED = "invited", "submitted", "expired"
 INVITATION_STATUS_LABELS = {INVITED: _l("Invited"), SUBMITTED: _l("Rated"), EXPIRED: _l("Expired")}
 
@@ -23,18 +23,18 @@ CHANNEL_ZALO, CHANNEL_WEB, CHANNEL_ZNS = "zalo", "web", "zns_rating"
 CHANNEL_LABELS = {CHANNEL_ZALO: _l("Zalo chat"), CHANNEL_WEB: _l("Rating page"), CHANNEL_ZNS: _l("ZNS rating")}
 
 # A score at or above SATISFIED counts as satisfied in the reports; at or below DISLIKE it is a "dislike" in
-# Decision 766's dossier-satisfaction figure (domain.md §3, indicator 5.4).
+# Decision 766's dossier-satisfaction figure (docs/domain.md §3, indicator 5.4).
 SATISFIED, DISLIKE = 4, 2
 
 # The link stops working after INVITATION_LIFETIME; a rating can be changed for EDIT_WINDOW after it is first
-# given (domain.md §8.2: "allow a single edit window").
+# given (docs/domain.md §8.2: "allow a single edit window").
 INVITATION_LIFETIME = timedelta(days=30)
 EDIT_WINDOW = timedelta(hours=24)
 
 # The notification's event kind for the invitation message (shown in the dossier's notifications).
 EVENT_KIND = "rating_invitation"
 
-# Optional criteria on the rating page: a few of Thừa Thiên Huế's 12 (domain.md §3), scored on SCALE.
+# Optional criteria on the rating page: a few of Thừa Thiên Huế's 12 (docs/domain.md §3), scored on SCALE.
 CRITERIA = {
     "convenience": _l("Convenience of submitting the dossier"),
     "on_time": _l("Result on time"),

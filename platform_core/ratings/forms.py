@@ -6,8 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, Form, RadioField, SearchField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from platform_core.delivery.admin.template_forms import ZnsFields, translate_errors
-from platform_core.delivery.templates import zns_param_lines
+from platform_core.notices.forms import ZnsFields, translate_errors
+from platform_core.notices.templates import zns_param_lines
 from platform_core.ratings.constants import CRITERIA, SCALE
 from platform_core.ratings.service import MAX_COMMENT
 

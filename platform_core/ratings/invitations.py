@@ -1,4 +1,4 @@
-"""Inviting a citizen to rate a returned dossier (domain.md §3, §8.2): one invitation per dossier, made in the
+"""Inviting a citizen to rate a returned dossier (docs/domain.md §3, §8.2): one invitation per dossier, made in the
 dossier event's transaction with its Zalo message in the outbox.
 
 When: the dossier reaches 10 (result handed over), or 9 (result ready) when the result is electronic. The
@@ -21,18 +21,17 @@ from sqlalchemy import select
 
 from platform_core.citizens import consent
 from platform_core.citizens.constants import PURPOSE_SURVEY
+from platform_core.clock import vn_date
+from platform_core.db.tenant_context import require_tenant
 from platform_core.db.types import utcnow
 from platform_core.delivery.composed import ComposedButton, ComposedMessage
-from platform_core.delivery.context import STATUS_LABELS_VI, vn_date
 from platform_core.delivery.outbox import send_composed
-from platform_core.dossiers.constants import RESULT_READY, RETURNED
-from platform_core.dossiers.service import on_event_recorded
+from platform_core.dossiers.constants import RESULT_READY, RETURNED, STATUS_LABELS_VI
 from platform_core.extensions import db
 from platform_core.ratings import zns
 from platform_core.ratings.constants import EVENT_KIND, INVITATION_LIFETIME, SCALE
 from platform_core.ratings.models import RatingInvitation
 from platform_core.ratings.service import token_for
-from platform_core.tenancy.context import require_tenant
 
 ONLINE_CHANNEL, FULLY_ONLINE = 2, "toan_trinh"
 CHAT_BUTTON_SCORES = (5, 4, 2)  # Zalo cards take 4 buttons: three levels in the chat, the page for the rest
@@ -80,7 +79,7 @@ def invite_on_return(dossier, event, procedure, simulated: bool = False) -> Rati
 
 def invitation_message(dossier, procedure, status: int, invitation: RatingInvitation) -> ComposedMessage:
     """What the citizen reads (Vietnamese, whatever the console's language)."""
-    text = ("Hồ sơ của ông/bà đã có kết quả. Mời ông/bà đánh giá mức độ hài lòng: chọn bên dưới, hoặc trả lời "
+    text = ("Hồ sơ của Ông/Bà đã có kết quả. Mời Ông/Bà đánh giá mức độ hài lòng: chọn bên dưới, hoặc trả lời "
             f"một số từ 1 (Rất không hài lòng) đến 5 (Rất hài lòng). Hạn đánh giá: {vn_date(invitation.expires_at)}.")
     if procedure is not None:  # last: a long name is what the card's 250 characters cut
         text += f" Thủ tục: {procedure.name}"
@@ -102,5 +101,3 @@ def rating_link(invitation: RatingInvitation) -> str:
     path = current_app.url_map.bind("").build("ratings_public.rate", values)
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
-
-on_event_recorded(invite_on_return)

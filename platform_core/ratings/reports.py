@@ -3,7 +3,7 @@ ratings page and by the province reports (platform_core/dashboard/).
 
 Periods are Vietnamese calendar days, both ends included: `period_start` 00:00 to the end of `period_end` in
 Asia/Ho_Chi_Minh. A rating belongs to the period it was first given in (`Rating.submitted_at`); a dossier to
-the period its result was signed in (`Dossier.completed_at`, status 9; every returned dossier went through 9).
+every period it was received or processed in (Decision 766's rule, `dossiers.decision766`).
 """
 
 from collections import Counter
@@ -13,11 +13,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import case, func, select
 
 from platform_core.catalogue.models import Procedure
+from platform_core.clock import VIETNAM
 from platform_core.db.types import utcnow
-from platform_core.delivery.context import VIETNAM
-from platform_core.dossiers import clock
-from platform_core.dossiers.constants import RESULT_READY, RETURNED
-from platform_core.dossiers.models import Dossier
+from platform_core.dossiers import decision766
 from platform_core.extensions import db
 from platform_core.feedback.models import Feedback
 from platform_core.ratings.constants import (
@@ -34,8 +32,7 @@ from platform_core.ratings.constants import (
 from platform_core.ratings.models import Rating, RatingInvitation
 from platform_core.text import code_key
 
-DECISION_766_TARGET = 90.0  # full score for indicator 5.4 at 90% or more (domain.md §3)
-FINISHED = (RESULT_READY, RETURNED)
+DECISION_766_TARGET = 90.0  # full score for indicator 5.4 at 90% or more (docs/domain.md §3)
 
 
 def bounds(period_start: date, period_end: date) -> tuple[datetime, datetime]:
@@ -147,20 +144,22 @@ def invitation_summary(period_start: date, period_end: date, now: datetime | Non
 
 @dataclass(frozen=True)
 class Decision766Figure:
-    """Satisfaction with dossier handling (Decision 766/QĐ-TTg, indicator 5.4, domain.md §3):
+    """Satisfaction with dossier handling (Decision 766/QĐ-TTg, indicator 5.4, docs/domain.md §3):
 
         figure = 100% − (late rate + rate of dossiers with a PAKN or a dislike)
 
-    over the dossiers finished in the period (result signed: status 9 or 10). A dossier is late by
-    `dossiers.clock.overdue` (supplement waits not counted); it has a PAKN when a feedback's
-    `related_dossier_code` names it (compared as codes are, `text.code_key`), a dislike when its rating is
-    "Không hài lòng" or worse (score ≤ 2). A dossier with both a PAKN and a dislike counts once in the second
-    rate; a late dossier with a dislike counts in both rates, as the formula adds them. Rates in percent.
+    over the dossiers received or processed in the period, those unfinished at its end included, on time or late
+    by `dossiers.decision766` (refusals and stops are end states that can be late; more than one supplement
+    request is late). A dossier has a PAKN when a feedback's `related_dossier_code` names it (compared as codes
+    are, `text.code_key`), a dislike when its rating is "Không hài lòng" or worse (score ≤ 2). A dossier with both
+    a PAKN and a dislike counts once in the second rate; a late dossier with a dislike counts in both rates, as
+    the formula adds them. Rates in percent.
     """
 
     period_start: date
     period_end: date
-    finished: int
+    handled: int
+    unfinished: int
     late: int
     with_feedback: int
     disliked: int
@@ -168,16 +167,16 @@ class Decision766Figure:
 
     @property
     def late_rate(self) -> float | None:
-        return _percent(self.late, self.finished)
+        return _percent(self.late, self.handled)
 
     @property
     def feedback_or_dislike_rate(self) -> float | None:
-        return _percent(self.with_feedback_or_dislike, self.finished)
+        return _percent(self.with_feedback_or_dislike, self.handled)
 
     @property
     def figure(self) -> float | None:
-        """The indicator in percent (not below 0), None when no dossier was finished in the period."""
-        if not self.finished:
+        """The indicator in percent (not below 0), None when no dossier was handled in the period."""
+        if not self.handled:
             return None
         return max(0.0, round(100.0 - self.late_rate - self.feedback_or_dislike_rate, 1))
 
@@ -186,25 +185,23 @@ class Decision766Figure:
         return self.figure is not None and self.figure >= DECISION_766_TARGET
 
 
-def decision_766_figure(period_start: date, period_end: date) -> Decision766Figure:
-    """Indicator 5.4 for the dossiers finished in the period (see Decision766Figure for the rules)."""
+def decision_766_figure(period_start: date, period_end: date, now: datetime | None = None) -> Decision766Figure:
+    """Indicator 5.4 for the dossiers handled in the period (see Decision766Figure for the rules); a period that
+    has not ended yet is judged as of now."""
     start, end = bounds(period_start, period_end)
-    dossiers = list(db.session.scalars(select(Dossier).where(
-        Dossier.status.in_(FINISHED), Dossier.completed_at >= start, Dossier.completed_at < end)))
-    if not dossiers:
-        return Decision766Figure(period_start=period_start, period_end=period_end, finished=0, late=0,
-                                 with_feedback=0, disliked=0, with_feedback_or_dislike=0)
-    earliest = min(dossier.received_at for dossier in dossiers)  # feedback about them came after this
+    end = min(end, now or utcnow())
+    counted = {history: judged for history in decision766.histories(start, end)
+               if (judged := decision766.handling(history, start, end)) is not None}
+    earliest = min((history.received_at for history in counted), default=end)  # nothing about them came sooner
     feedback_keys = {code_key(code) for code in db.session.scalars(
         select(Feedback.related_dossier_code).where(Feedback.related_dossier_code.is_not(None),
                                                     Feedback.received_at >= earliest))}
-    disliked_ids = set(db.session.scalars(select(Rating.dossier_id).join(
-        Dossier, (Dossier.id == Rating.dossier_id) & (Dossier.tenant_id == Rating.tenant_id)).where(
-        Rating.score <= DISLIKE, Dossier.status.in_(FINISHED), Dossier.completed_at >= start,
-        Dossier.completed_at < end)))
-    with_feedback = {dossier.id for dossier in dossiers if dossier.code_key in feedback_keys}
+    with_feedback = {history.id for history in counted if history.code_key in feedback_keys}
+    disliked = set(db.session.scalars(select(Rating.dossier_id).where(
+        Rating.score <= DISLIKE, Rating.submitted_at >= earliest))) & {history.id for history in counted}
     return Decision766Figure(
-        period_start=period_start, period_end=period_end, finished=len(dossiers),
-        late=sum(1 for dossier in dossiers if clock.overdue(dossier)), with_feedback=len(with_feedback),
-        disliked=len(disliked_ids), with_feedback_or_dislike=len(with_feedback | disliked_ids),
+        period_start=period_start, period_end=period_end, handled=len(counted),
+        unfinished=sum(not judged.finished for judged in counted.values()),
+        late=sum(judged.late for judged in counted.values()), with_feedback=len(with_feedback),
+        disliked=len(disliked), with_feedback_or_dislike=len(with_feedback | disliked),
     )

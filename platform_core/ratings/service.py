@@ -110,12 +110,16 @@ def invitation_for_code(code: str, zalo_user_id: str, phone: str | None) -> Rati
     return invitation
 
 
-def latest_open_invitation(zalo_user_id: str, now: datetime | None = None) -> RatingInvitation | None:
-    """The newest unexpired invitation sent to this Zalo user: what a bare "5" or "đánh giá 5" answers."""
+def open_invitations(zalo_user_id: str, now: datetime) -> list[RatingInvitation]:
+    """This Zalo user's unexpired invitations, newest first."""
     statement = select(RatingInvitation).where(
-        RatingInvitation.zalo_user_id == zalo_user_id, RatingInvitation.expires_at > (now or utcnow())
+        RatingInvitation.zalo_user_id == zalo_user_id, RatingInvitation.expires_at > now
     )
-    return db.session.scalar(statement.order_by(RatingInvitation.invited_at.desc()).limit(1))
+    return list(db.session.scalars(statement.order_by(RatingInvitation.invited_at.desc())))
+
+
+def invitation_sent_as(notification_id) -> RatingInvitation | None:
+    return db.session.scalar(select(RatingInvitation).where(RatingInvitation.notification_id == notification_id))
 
 
 def _sent_to(invitation: RatingInvitation, zalo_user_id: str, phone: str | None) -> bool:

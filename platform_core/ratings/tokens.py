@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import current_app
 from itsdangerous import BadSignature, Signer
 
-from platform_core.tenancy.context import require_tenant
+from platform_core.db.tenant_context import require_tenant
 
 SALT = "motcua.rating"
 SEPARATOR = "."

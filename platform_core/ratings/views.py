@@ -7,25 +7,29 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from platform_core.auth.permissions import admin_required, officer_required
-from platform_core.console.paging import page_number
+from platform_core.clock import VIETNAM
 from platform_core.db.types import utcnow
-from platform_core.delivery import rendering, templates
-from platform_core.delivery.context import CONTEXT_FIELDS, VIETNAM
-from platform_core.delivery.zns_check import ZNS_SKIPPED, ZnsCheck, check_zns
 from platform_core.extensions import db
+from platform_core.notices import rendering, templates
+from platform_core.notices.context import CONTEXT_FIELDS
+from platform_core.notices.zns_check import ZNS_SKIPPED, ZnsCheck, check_zns
 from platform_core.ratings import console, reports, zns
 from platform_core.ratings.constants import (
     CHANNEL_LABELS,
     CRITERIA,
     GROUP_LABELS,
+    GROUP_MONTH,
     INVITATION_STATUS_LABELS,
     SCALE,
     SCORES,
 )
 from platform_core.ratings.forms import RatingFilterForm, RatingZnsForm
 from platform_core.tenancy.resolution import tenant_blueprint
+from platform_core.web import charts
+from platform_core.web.paging import page_number
 
 ratings_admin_bp = tenant_blueprint("ratings_admin", __name__, url_prefix="/admin/ratings")
 
@@ -41,8 +45,16 @@ def index():
         figure=reports.decision_766_figure(chosen.start, chosen.end), target=reports.DECISION_766_TARGET,
         invitations=reports.invitation_summary(chosen.start, chosen.end), invitation_labels=INVITATION_STATUS_LABELS,
         page=console.recent_ratings(chosen, page_number(request.args.get("page"))), scale=SCALE, scores=SCORES,
-        channel_labels=CHANNEL_LABELS, zns_template=zns.current(),
+        channel_labels=CHANNEL_LABELS, zns_template=zns.current(), trend=_trend(groups[GROUP_MONTH]),
     )
+
+
+def _trend(months: list) -> Markup:
+    """The share of satisfied ratings month by month (server-drawn SVG; the month table below has the figures)."""
+    return charts.line("chart-ratings-trend", _("Satisfied ratings by month (%)"),
+                       _("Share of ratings “Hài lòng” or “Rất hài lòng”, per month, oldest first."),
+                       [row.label for row in months],
+                       [charts.Series(_("Satisfied (%)"), [row.percent_satisfied or 0 for row in months])])
 
 
 @ratings_admin_bp.route("/zns", methods=["GET", "POST"])

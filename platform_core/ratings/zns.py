@@ -1,8 +1,8 @@
-"""The ZNS rating path (zalo-oa.md §3): a province that has a ZNS rating template approved by Zalo names it
+"""The ZNS rating path (docs/zalo-oa.md §3): a province that has a ZNS rating template approved by Zalo names it
 here, with its parameters written as in the message templates ("customer_name: {{ nguoi_nop }}", the dossier
 fields). A citizen the invitation cannot reach on Zalo chat, but whose phone is known, then gets that template
 by ZNS; they rate with its stars in Zalo, and Zalo's `user_feedback` event (rate 1-5, the remarks they ticked,
-a note) is recorded as their rating, like one given on the rating page.
+a note; docs/domain.md §3) is recorded as their rating, like one given on the rating page.
 """
 
 import logging
@@ -10,22 +10,21 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
 from platform_core.db.lookup import one_by_id
+from platform_core.db.tenant_context import require_tenant
 from platform_core.db.types import utcnow
-from platform_core.delivery import rendering
 from platform_core.delivery.composed import ZnsAlternative
-from platform_core.delivery.context import dossier_context
 from platform_core.delivery.models import Delivery
 from platform_core.extensions import db
+from platform_core.notices import rendering
+from platform_core.notices.context import dossier_context
 from platform_core.ratings.constants import CHANNEL_ZNS
 from platform_core.ratings.models import RatingInvitation, RatingZnsTemplate
 from platform_core.ratings.service import BadRating, RatingInput, RatingLocked, is_expired, submit
-from platform_core.tenancy.context import require_tenant
 from platform_core.tenancy.models import Tenant
 from platform_core.zalo.connection import connected_oa_name
 from platform_core.zalo.constants import EVENT_IGNORED, EVENT_PROCESSED
-from platform_core.zalo.events import register_handler
 from platform_core.zalo.models import ZaloEvent
 
 log = logging.getLogger(__name__)
@@ -104,5 +103,3 @@ def _invitation_for(tracking_id: str, msg_id: str) -> RatingInvitation | None:
     return db.session.scalar(select(RatingInvitation).where(
         RatingInvitation.notification_id == delivery.notification_id))
 
-
-register_handler(FEEDBACK_EVENT, on_user_feedback)

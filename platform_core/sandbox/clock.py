@@ -1,7 +1,7 @@
 """The sandbox clock: every expiry, window and quota day reads it, so tests can jump in time.
 
 Zalo's rules are wall-clock rules in Vietnam (promotion and night ZNS templates are refused 22:00-06:00,
-quotas reset at 00:00, the per-minute rate limit resets at the minute boundary: zalo-oa.md §2, §3, §7).
+quotas reset at 00:00, the per-minute rate limit resets at the minute boundary: docs/zalo-oa.md §2, §3, §7).
 Vietnam has no daylight saving time, so local time is simply UTC+7.
 """
 

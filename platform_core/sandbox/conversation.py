@@ -13,6 +13,7 @@ from platform_core.sandbox.state import Message, SandboxState, User
 
 STATUS_LABELS = {"sent": "Đã gửi", "received": "Đã nhận", "seen": "Đã xem"}
 KIND_LABELS = {"cs": "Tin tư vấn", "transaction": "Tin giao dịch", "promotion": "Tin truyền thông",
+               "article": "Tin truyền thông (bài viết)",
                "zns": "Thông báo ZNS"}
 _PLACEHOLDER = re.compile(r"<(\w+)>")
 
@@ -37,6 +38,8 @@ def bubble(state: SandboxState, message: Message) -> dict:
         view["text"] = "Đã chia sẻ thông tin: " + ", ".join(str(v) for v in message.body.values() if v)
     elif message.kind == "zns":
         view["zns"] = _zns(state, message.body)
+    elif message.kind == "article":
+        view["article"] = _article(state, message.body)
     else:
         view.update(_oa_message(message.body.get("message") or {}))
     return view
@@ -77,6 +80,14 @@ def _card(payload: dict) -> dict:
         elif kind == "table":
             card["rows"].extend(element.get("content") or [])
     return card
+
+
+def _article(state: SandboxState, body: dict) -> dict:
+    """The broadcast article's card: its cover, title and description, as Zalo shows an article message."""
+    elements = ((body.get("message") or {}).get("attachment") or {}).get("payload", {}).get("elements") or [{}]
+    article = state.articles.get(str(elements[0].get("attachment_id", ""))) or {}
+    return {"title": article.get("title", ""), "description": article.get("description", ""),
+            "cover": (article.get("cover") or {}).get("photo_url", "")}
 
 
 def _zns(state: SandboxState, body: dict) -> dict:

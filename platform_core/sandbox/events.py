@@ -1,4 +1,4 @@
-"""Webhook event bodies, one builder per event family, in the shapes of zalo-oa.md §5 and §3 (ZNS).
+"""Webhook event bodies, one builder per event family, in the shapes of docs/zalo-oa.md §5 and §3 (ZNS).
 
 `timestamp` is always a string of milliseconds from the sandbox clock. Builders take the app, the OA-scoped
 user (or None) and the caller's fields; they never send anything (webhooks.py does).
@@ -12,12 +12,14 @@ from platform_core.sandbox.state import App, User
 USER_SEND = ("user_send_text", "user_send_image", "user_send_link", "user_send_audio", "user_send_video",
              "user_send_sticker", "user_send_location", "user_send_business_card", "user_send_file",
              "user_send_gif")
+USER_SEND_GROUP = tuple(name.replace("user_send_", "user_send_group_") for name in USER_SEND)
 OA_SEND = ("oa_send_text", "oa_send_image", "oa_send_gif", "oa_send_list", "oa_send_file", "oa_send_sticker")
-NEEDS_USER = (*USER_SEND, *OA_SEND, "follow", "unfollow", "user_submit_info", "user_click_chatnow",
-              "user_received_message", "user_seen_message", "user_reacted_message", "user_withdraw")
+NEEDS_USER = (*USER_SEND, *USER_SEND_GROUP, *OA_SEND, "follow", "unfollow", "user_submit_info", "user_click_chatnow",
+              "user_received_message", "user_seen_message", "user_reacted_message", "oa_reacted_message",
+              "user_withdraw")
 
 
-_CDN = "https://dl-sandbox.zdn.vn"  # real attachment URLs live on *.zdn.vn CDNs (zalo-oa.md §5)
+_CDN = "https://dl-sandbox.zdn.vn"  # real attachment URLs live on *.zdn.vn CDNs (docs/zalo-oa.md §5)
 DEFAULT_ATTACHMENTS = {
     "user_send_image": {"type": "image", "payload": {"thumbnail": f"{_CDN}/anh-thumb.jpg", "url": f"{_CDN}/anh.jpg"}},
     "user_send_gif": {"type": "gif", "payload": {"thumbnail": f"{_CDN}/gif-thumb.jpg", "url": f"{_CDN}/a.gif"}},
@@ -56,6 +58,14 @@ def user_send(name, app: App, user: User, fields: dict, ts: str) -> dict:
             "timestamp": ts}
 
 
+def user_send_group(name, app: App, user: User, fields: dict, ts: str) -> dict:
+    """A member wrote in one of the OA's group chats (GMF): the recipient is the group and the OA id is at the
+    top level (docs/zalo-oa.md §5). `group_id` picks the group."""
+    body = user_send(name.replace("user_send_group_", "user_send_"), app, user, fields, ts)
+    body.update(event_name=name, recipient={"id": fields.get("group_id") or f"group-{app.oa_id}"}, oa_id=app.oa_id)
+    return body
+
+
 def oa_send(name, app: App, user: User, fields: dict, ts: str) -> dict:
     sender = {"id": app.oa_id, **({"admin_id": fields["admin_id"]} if fields.get("admin_id") else {})}
     return {"app_id": app.app_id, "sender": sender, "recipient": {"id": user.user_id}, "event_name": name,
@@ -70,10 +80,11 @@ def follow(name, app: App, user: User, fields: dict, ts: str) -> dict:
 
 
 def receipt(name, app: App, user: User, fields: dict, ts: str) -> dict:
-    """user_received_message has message.msg_id; user_seen_message a *list* message.msg_ids."""
+    """user_received_message has message.msg_id; user_seen_message a *list* message.msg_ids. The OA is the
+    sender, as in oa_reacted_message (the OA reacted to the citizen's message)."""
     if name == "user_seen_message":
         message = {"msg_ids": list(fields.get("msg_ids") or [fields.get("msg_id") or new_msg_id()])}
-    elif name == "user_reacted_message":
+    elif name.endswith("_reacted_message"):
         message = {"msg_id": fields.get("msg_id") or new_msg_id(), "react_icon": fields.get("react_icon", "/-heart")}
     else:
         message = {"msg_id": fields.get("msg_id") or new_msg_id()}
@@ -89,7 +100,7 @@ def reacted(name, app: App, user: User, fields: dict, ts: str) -> dict:
 
 
 def submit_info(name, app: App, user: User, fields: dict, ts: str) -> dict:
-    """info.phone is a *number* in Zalo's example (zalo-oa.md §5): the receiver must coerce it."""
+    """info.phone is a *number* in Zalo's example (docs/zalo-oa.md §5): the receiver must coerce it."""
     phone = normalise_phone(fields.get("phone")) or user.phone or "84912345678"
     info = {"address": fields.get("address", user.address), "phone": int(phone),
             "city": fields.get("city", user.city), "district": fields.get("district", user.district),
@@ -132,9 +143,11 @@ def change_template_status(name, app: App, user, fields: dict, ts: str) -> dict:
 
 BUILDERS = {
     **dict.fromkeys(USER_SEND, user_send),
+    **dict.fromkeys(USER_SEND_GROUP, user_send_group),
     **dict.fromkeys(OA_SEND, oa_send),
     "follow": follow, "unfollow": follow,
     "user_received_message": receipt, "user_seen_message": receipt, "user_reacted_message": reacted,
+    "oa_reacted_message": receipt,
     "user_submit_info": submit_info,
     "user_click_chatnow": user_scoped, "user_withdraw": user_scoped,
     "zns_user_received_message": zns_received,

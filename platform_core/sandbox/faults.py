@@ -1,4 +1,4 @@
-"""Injected faults: the next N matching calls get a chosen answer (spec item 20).
+"""Injected faults: the next N matching calls get a chosen answer (docs/zalo-oa.md §9 item 20).
 
 A fault is {id, match:{host?, path?, app_id?, oa_id?, user_id?}, response:{...}?, times, delay_ms?}.
 `response` may be a Zalo error code (wrapped in the host's own error shape), a raw body with any HTTP status
@@ -8,9 +8,7 @@ slows the call down and then lets it through, for client timeout tests.
 
 import itertools
 
-from flask import Response, request
-
-from platform_core.sandbox.common import RESET_KEY, json_response
+from platform_core.sandbox.calls import Reply, json_reply
 
 HOSTS = {"oauth.zaloapp.com": "oauth", "openapi.zalo.me": "openapi", "business.openapi.zalo.me": "business"}
 _ids = itertools.count(1)
@@ -54,20 +52,19 @@ def take_fault(state, facts: dict) -> dict | None:
     return None
 
 
-def fault_response(spec: dict, host: str) -> Response:
+def fault_response(spec: dict, host: str) -> Reply:
     status = int(spec.get("http_status", 200))
     if spec.get("reset"):
-        request.environ[RESET_KEY] = True
-        return Response(b"", status=200)
+        return Reply(reset=True)
     if spec.get("invalid_json"):
-        return Response('{"error": 0, "message": "Succ', status=status, mimetype="application/json")
+        return Reply(b'{"error": 0, "message": "Succ', status)
     if "body" in spec:
         body = spec["body"]
         if isinstance(body, dict | list):
-            return json_response(body, status=status)
+            return json_reply(body, status=status)
         default_type = "text/html" if str(body).lstrip().startswith("<") else "text/plain"
-        return Response(str(body), status=status, content_type=spec.get("content_type", default_type))
-    return json_response(_error_body(spec, host), status=status)
+        return Reply(str(body).encode("utf-8"), status, spec.get("content_type", default_type))
+    return json_reply(_error_body(spec, host), status=status)
 
 
 def _error_body(spec: dict, host: str) -> dict:

@@ -1,18 +1,18 @@
-"""oauth.zaloapp.com: the OA permission redirect and the token endpoint (zalo-oa.md §1 and spec items 1-2).
+"""oauth.zaloapp.com: the OA permission redirect and the token endpoint (docs/zalo-oa.md §1, §9 items 1-2).
 
 Error bodies carry `error`, `error_name`, `error_reason`, `error_description` with HTTP 200 by default, the
 shape that tricks clients checking only `error != 0` ([CBX]). Only -14003 is attested; the other numbers in
-OAUTH_ERRORS are the sandbox's own, in the same -14xxx range (the real ones are unconfirmed, §6).
+OAUTH_ERRORS are the sandbox's own, in the same -14xxx range (the real ones are unconfirmed, §8 item 3).
 """
 
+import html
 from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, redirect, request
-
 from platform_core.sandbox import tokens
-from platform_core.sandbox.common import json_response, state, underscored_header
+from platform_core.sandbox.calls import Call, Reply, html_reply, json_reply, redirect_reply
+from platform_core.sandbox.routing import Routes
 
-oauth_bp = Blueprint("sandbox_oauth", __name__, url_prefix="/oauth")
+routes = Routes("/oauth")
 
 OAUTH_ERRORS = {
     "invalid_app_id": (-14001, "app_id is invalid or unknown"),
@@ -25,11 +25,11 @@ OAUTH_ERRORS = {
 }
 
 
-def oauth_error(name: str):
+def oauth_error(call: Call, name: str) -> Reply:
     code, description = OAUTH_ERRORS[name]
     body = {"error": code, "error_name": name, "error_reason": name.replace("_", " "),
             "error_description": description}
-    return json_response(body, status=state().settings.oauth_error_http_status)
+    return json_reply(body, status=call.state.settings.oauth_error_http_status)
 
 
 def _with_query(url: str, params: dict) -> str:
@@ -37,59 +37,59 @@ def _with_query(url: str, params: dict) -> str:
     return f"{url}{joiner}{urlencode(params)}"
 
 
-@oauth_bp.get("/v4/oa/permission")
-def permission():
+@routes.get("/v4/oa/permission")
+def permission(call: Call) -> Reply:
     """Test mode: no consent screen. The OA admin 'grants' at once and the browser goes to redirect_uri."""
-    sandbox = state()
-    app = sandbox.apps.get(request.args.get("app_id", ""))
-    redirect_uri = request.args.get("redirect_uri", "")
+    sandbox, args = call.state, call.args
+    app = sandbox.apps.get(args.get("app_id", ""))
+    redirect_uri = args.get("redirect_uri", "")
     if app is None or not redirect_uri or sandbox.settings.permission_error:
-        return redirect(_with_query(request.host_url.rstrip("/") + "/oauth/v4/permission/error",
-                                    {"error_code": -14003}))
-    code = tokens.issue_code(sandbox, app, challenge=request.args.get("code_challenge", ""))
+        return redirect_reply(_with_query(call.host_url.rstrip("/") + "/oauth/v4/permission/error",
+                                          {"error_code": -14003}))
+    code = tokens.issue_code(sandbox, app, challenge=args.get("code_challenge", ""))
     params = {"code": code.value, "oa_id": app.oa_id}
-    if "state" in request.args:
-        params["state"] = request.args["state"]
-    return redirect(_with_query(redirect_uri, params))
+    if "state" in args:
+        params["state"] = args["state"]
+    return redirect_reply(_with_query(redirect_uri, params))
 
 
-@oauth_bp.get("/v4/oa/permission/error")
-def permission_error():
-    code = request.args.get("error_code", "-14003")
-    return f"<!doctype html><meta charset=utf-8><title>Lỗi</title><p>Đã có lỗi xảy ra ({code}).</p>", 400
+@routes.get("/v4/oa/permission/error")
+def permission_error(call: Call) -> Reply:
+    code = html.escape(call.args.get("error_code", "-14003"))
+    return html_reply(f"<!doctype html><meta charset=utf-8><title>Lỗi</title><p>Đã có lỗi xảy ra ({code}).</p>", 400)
 
 
-@oauth_bp.post("/v4/oa/access_token")
-def access_token():
-    sandbox = state()
-    app = sandbox.apps.get(request.form.get("app_id", ""))
+@routes.post("/v4/oa/access_token")
+def access_token(call: Call) -> Reply:
+    sandbox = call.state
+    app = sandbox.apps.get(call.form.get("app_id", ""))
     if app is None:
-        return oauth_error("invalid_app_id")
-    if underscored_header("secret_key") != app.app_secret:
-        return oauth_error("invalid_secret_key")
-    grant = request.form.get("grant_type")
+        return oauth_error(call, "invalid_app_id")
+    if call.header("secret_key") != app.app_secret:
+        return oauth_error(call, "invalid_secret_key")
+    grant = call.form.get("grant_type")
     if grant == "authorization_code":
-        return _exchange_code(sandbox, app)
+        return _exchange_code(call, app)
     if grant == "refresh_token":
-        return _refresh(sandbox, app)
-    return oauth_error("invalid_grant_type")
+        return _refresh(call, app)
+    return oauth_error(call, "invalid_grant_type")
 
 
-def _exchange_code(sandbox, app):
-    code = request.form.get("code", "")
+def _exchange_code(call: Call, app) -> Reply:
+    sandbox, code = call.state, call.form.get("code", "")
     if not code:
-        return oauth_error("invalid_parameter")
+        return oauth_error(call, "invalid_parameter")
     with sandbox.lock:
         stored = sandbox.tokens.get(code)
-        verifier = request.form.get("code_verifier", "")
+        verifier = call.form.get("code_verifier", "")
         if stored is not None and stored.challenge and tokens.pkce_challenge(verifier) != stored.challenge:
-            return oauth_error("invalid_code_verifier")
+            return oauth_error(call, "invalid_code_verifier")
         if tokens.consume(sandbox, code, "code", app.app_id) is None:
-            return oauth_error("invalid_code")
-    return json_response(tokens.issue_pair(sandbox, app))
+            return oauth_error(call, "invalid_code")
+    return json_reply(tokens.issue_pair(sandbox, app))
 
 
-def _refresh(sandbox, app):
-    if tokens.consume(sandbox, request.form.get("refresh_token", ""), "refresh", app.app_id) is None:
-        return oauth_error("invalid_refresh_token")
-    return json_response(tokens.issue_pair(sandbox, app))
+def _refresh(call: Call, app) -> Reply:
+    if tokens.consume(call.state, call.form.get("refresh_token", ""), "refresh", app.app_id) is None:
+        return oauth_error(call, "invalid_refresh_token")
+    return json_reply(tokens.issue_pair(call.state, app))

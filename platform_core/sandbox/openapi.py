@@ -1,20 +1,19 @@
-"""openapi.zalo.me: sending to a UID, quotas, users, OA info, uploads (zalo-oa.md §2, §4; spec items 3-12).
+"""openapi.zalo.me: sending to a UID, quotas, users, OA info, uploads (docs/zalo-oa.md §2, §4; §9 items 3-12).
 
-Authentication, faults and the rate limit happen before these views (pipeline.py); `g.caller` is the app
+Authentication, faults and the rate limit happen before these views (pipeline.py); `call.caller` is the app
 whose token was presented, so every call is confined to that app's OA.
 """
 
 import os
 from datetime import datetime
 
-from flask import Blueprint, g, request
-
 from platform_core.sandbox import receipts, validation
+from platform_core.sandbox.calls import Call, Reply, zalo_error, zalo_ok
 from platform_core.sandbox.clock import VIETNAM
-from platform_core.sandbox.common import query_data, request_json, state, zalo_error, zalo_ok
+from platform_core.sandbox.routing import Routes
 from platform_core.sandbox.state import new_hex_id
 
-openapi_bp = Blueprint("sandbox_openapi", __name__, url_prefix="/openapi")
+routes = Routes("/openapi")
 
 DAY_MS = 24 * 3600 * 1000
 CS_WINDOW_MS = 7 * DAY_MS
@@ -22,36 +21,37 @@ FREE_REPLY_WINDOW_MS = 2 * DAY_MS
 FREE_REPLIES = 8
 TRANSACTION_WINDOW_MS = 365 * DAY_MS
 PROMOTION_DAILY_CAP = 500
+MAX_LIST_COUNT, MAX_LIST_OFFSET = 50, 9951  # user/getlist: 50 a page, 10,001 users at most (docs/zalo-oa.md §4)
 UPLOADS = {"image": ({".jpg", ".jpeg", ".png"}, 1 * 1024 * 1024, "attachment_id"),
            "gif": ({".gif"}, 5 * 1024 * 1024, "attachment_id"),
            "file": ({".pdf", ".doc", ".docx"}, 5 * 1024 * 1024, "token")}
 
 
-def _oa():
-    return state().oas.get(g.caller.app.oa_id)
+def oa_of(call: Call):
+    return call.state.oas.get(call.caller.app.oa_id)
 
 
-def _permission_error(permission: str):
+def permission_error(call: Call, permission: str) -> Reply | None:
     """-205 when the app's OA is gone, -223 when the OA did not grant this permission group."""
-    if _oa() is None:
+    if oa_of(call) is None:
         return zalo_error(-205, "Official Account does not exist")
-    if permission not in g.caller.app.permissions:
+    if permission not in call.caller.app.permissions:
         return zalo_error(-223, "Official Account has not granted this API to the application")
     return None
 
 
-def _recipient(body: dict):
-    recipient = body.get("recipient")
+def _recipient(call: Call):
+    recipient = call.json().get("recipient")
     user_id = recipient.get("user_id") if isinstance(recipient, dict) else None
-    return state().user(g.caller.app.oa_id, str(user_id)) if user_id else None
+    return call.state.user(call.caller.app.oa_id, str(user_id)) if user_id else None
 
 
-def _send_preamble(body: dict):
-    """(user, None) or (None, error response): the checks every v3 send shares."""
-    problem = _permission_error("send_message")
+def _send_preamble(call: Call):
+    """(user, None) or (None, error reply): the checks every v3 send shares."""
+    problem = permission_error(call, "send_message")
     if problem:
         return None, problem
-    user = _recipient(body)
+    user = _recipient(call)
     if user is None:
         return None, zalo_error(-201, "user_id is invalid!")
     if user.banned:
@@ -61,22 +61,22 @@ def _send_preamble(body: dict):
     return user, None
 
 
-def _sent(user, kind: str, body: dict, quota: dict | None = None):
-    message = state().record_message(oa_id=user.oa_id, user_id=user.user_id, kind=kind, body=body,
-                                     app_id=g.caller.app.app_id)
+def _sent(call: Call, user, kind: str, quota: dict | None = None) -> Reply:
+    message = call.state.record_message(oa_id=user.oa_id, user_id=user.user_id, kind=kind, body=call.json(),
+                                        app_id=call.caller.app.app_id)
     data = {"message_id": message.message_id, "user_id": user.user_id}
     if quota:
         data["quota"] = quota
-    receipts.after_send(state(), g.caller.app, message)
+    receipts.after_send(call.state, call.caller.app, message)
     return zalo_ok(data)
 
 
 # --- sends ----------------------------------------------------------------------------------------------------
 
-@openapi_bp.post("/v3.0/oa/message/cs")
-def send_cs():
-    sandbox, body = state(), request_json()
-    user, problem = _send_preamble(body)
+@routes.post("/v3.0/oa/message/cs")
+def send_cs(call: Call) -> Reply:
+    sandbox, body = call.state, call.json()
+    user, problem = _send_preamble(call)
     if problem:
         return problem
     now = sandbox.clock.now_ms()
@@ -88,7 +88,7 @@ def send_cs():
         return zalo_error(-232, "User has not interacted with the OA")
     if now - user.last_interaction_ms > CS_WINDOW_MS:
         return zalo_error(-230, "User has not interacted with the OA in the last 7 days")
-    return _sent(user, "cs", body, _take_free_reply(sandbox, user, now))
+    return _sent(call, user, "cs", _take_free_reply(sandbox, user, now))
 
 
 def _take_free_reply(sandbox, user, now: int) -> dict | None:
@@ -104,10 +104,10 @@ def _take_free_reply(sandbox, user, now: int) -> dict | None:
         return {"quota_type": "reply", "remain": str(FREE_REPLIES - user.cs_free_used), "total": str(FREE_REPLIES)}
 
 
-@openapi_bp.post("/v3.0/oa/message/transaction")
-def send_transaction():
-    sandbox, body = state(), request_json()
-    user, problem = _send_preamble(body)
+@routes.post("/v3.0/oa/message/transaction")
+def send_transaction(call: Call) -> Reply:
+    sandbox, body = call.state, call.json()
+    user, problem = _send_preamble(call)
     if problem:
         return problem
     invalid = validation.check_template_message(body.get("message"), promotion=False)
@@ -116,14 +116,14 @@ def send_transaction():
     last = user.last_interaction_ms
     if last is None or sandbox.clock.now_ms() - last > TRANSACTION_WINDOW_MS:
         return zalo_error(-232, "User has not interacted with the OA or the interaction has expired")
-    return _sent(user, "transaction", body)
+    return _sent(call, user, "transaction")
 
 
-@openapi_bp.post("/v3.0/oa/message/promotion")
-def send_promotion():
+@routes.post("/v3.0/oa/message/promotion")
+def send_promotion(call: Call) -> Reply:
     """Followers only (-213), 06:00-21:59 (-234), 1 per user per day (-218), 500 requests per OA per day (-211)."""
-    sandbox, body = state(), request_json()
-    user, problem = _send_preamble(body)
+    sandbox, body = call.state, call.json()
+    user, problem = _send_preamble(call)
     if problem:
         return problem
     invalid = validation.check_template_message(body.get("message"), promotion=True)
@@ -136,36 +136,37 @@ def send_promotion():
     day = sandbox.clock.day_key()
     with sandbox.lock:
         requests_today = sandbox.promotion_requests.get((user.oa_id, day), 0)
-        if requests_today >= _promotion_cap(sandbox):
+        if requests_today >= _promotion_cap(call):
             return zalo_error(-211, "Out of quota")
         if user.promotions.get(day, 0) >= 1:
             return zalo_error(-218, "User has reached the limit of received messages of this type")
         sandbox.promotion_requests[(user.oa_id, day)] = requests_today + 1
         user.promotions[day] = user.promotions.get(day, 0) + 1
-    return _sent(user, "promotion", body)
+    return _sent(call, user, "promotion")
 
 
-def _promotion_cap(sandbox) -> int:
+def _promotion_cap(call: Call) -> int:
+    sandbox = call.state
     if sandbox.settings.promotion_daily_cap is not None:
         return sandbox.settings.promotion_daily_cap
-    followers = sandbox.follower_count(_oa())
+    followers = sandbox.follower_count(oa_of(call))
     return PROMOTION_DAILY_CAP if followers <= 10_000 else followers * 5 // 100
 
 
-@openapi_bp.route("/v2.0/oa/message", methods=["GET", "POST"])
-@openapi_bp.route("/v2.0/oa/message/<path:rest>", methods=["GET", "POST"])
-def retired_v2_send(rest: str = ""):
+@routes.route("/v2.0/oa/message/{rest:.*}", methods=("GET", "POST"))
+def retired_v2_send(call: Call) -> Reply:
+    """Personal sends on v2 are shut down; `/v2.0/oa/message` itself is the article broadcast (articles.py)."""
     return zalo_error(-240, "The v2 message API has been shut down, please use the v3 message API")
 
 
 # --- quota, users, OA ------------------------------------------------------------------------------------------
 
-@openapi_bp.post("/v3.0/oa/quota/message")
-def message_quota():
-    sandbox, body = state(), request_json()
+@routes.post("/v3.0/oa/quota/message")
+def message_quota(call: Call) -> Reply:
+    sandbox, body = call.state, call.json()
     if body.get("quota_owner"):
         return zalo_ok(_quota_assets(body))
-    user = sandbox.user(g.caller.app.oa_id, str(body.get("user_id", "")))
+    user = sandbox.user(call.caller.app.oa_id, str(body.get("user_id", "")))
     if user is None:
         return zalo_error(-201, "user_id is invalid!")
     return zalo_ok(_user_quota(sandbox, user))
@@ -189,20 +190,20 @@ def _quota_assets(body: dict) -> list:
              "total": 2000, "remain": 2000, "status": "available"}]
 
 
-@openapi_bp.get("/v3.0/oa/user/detail")
-def user_detail():
-    problem = _permission_error("manage_user")
+@routes.get("/v3.0/oa/user/detail")
+def user_detail(call: Call) -> Reply:
+    problem = permission_error(call, "manage_user")
     if problem:
         return problem
-    data = query_data()
-    user = state().user(g.caller.app.oa_id, str((data or {}).get("user_id", "")))
+    data = call.query_data()
+    user = call.state.user(call.caller.app.oa_id, str((data or {}).get("user_id", "")))
     if user is None:
         return zalo_error(-201, "user_id is invalid!")
     return zalo_ok(profile(user))
 
 
 def profile(user) -> dict:
-    """The fields of /v3.0/oa/user/detail (zalo-oa.md §4)."""
+    """The fields of /v3.0/oa/user/detail (docs/zalo-oa.md §4)."""
     last = user.last_interaction_ms
     last_date = datetime.fromtimestamp(last / 1000, tz=VIETNAM).strftime("%d/%m/%Y") if last else ""
     avatar = f"https://s120-ava-talk.zadn.vn/sandbox/{user.user_id}.jpg"
@@ -215,18 +216,20 @@ def profile(user) -> dict:
                             "phone": user.phone, "name": user.display_name}}
 
 
-@openapi_bp.get("/v3.0/oa/user/getlist")
-def user_list():
-    problem = _permission_error("manage_user")
+@routes.get("/v3.0/oa/user/getlist")
+def user_list(call: Call) -> Reply:
+    problem = permission_error(call, "manage_user")
     if problem:
         return problem
-    data = query_data()
+    data = call.query_data()
     if data is None:
         return zalo_error(-201, "data is invalid")
     offset, count = int(data.get("offset", 0)), int(data.get("count", 15))
-    if count > 50 or offset > 9951:
+    if count > MAX_LIST_COUNT:
         return zalo_error(-210, "count exceeds the limit")
-    users = [u for u in state().users_of(g.caller.app.oa_id) if _listed(u, data)]
+    if offset > MAX_LIST_OFFSET:
+        return zalo_error(-210, "offset exceeds the limit")
+    users = [u for u in call.state.users_of(call.caller.app.oa_id) if _listed(u, data)]
     page = users[offset:offset + count]
     return zalo_ok({"total": len(users), "count": len(page), "offset": offset,
                     "users": [{"user_id": u.user_id} for u in page]})
@@ -238,65 +241,66 @@ def _listed(user, data: dict) -> bool:
     return not data.get("tag_name") or data["tag_name"] in user.tags
 
 
-@openapi_bp.get("/v2.0/oa/getoa")
-def get_oa():
-    """Both `oa_id` and `oaid`: the docs' table and example disagree (zalo-oa.md §4), clients must cope."""
-    oa = _oa()
+@routes.get("/v2.0/oa/getoa")
+def get_oa(call: Call) -> Reply:
+    """Both `oa_id` and `oaid`: the docs' table and example disagree (docs/zalo-oa.md §4), clients must cope."""
+    oa = oa_of(call)
     if oa is None:
         return zalo_error(-205, "Official Account does not exist")
     avatar = f"https://s160-ava-talk.zadn.vn/sandbox/oa-{oa.oa_id}.jpg"
     return zalo_ok({"oa_id": oa.oa_id, "oaid": oa.oa_id, "name": oa.name, "description": oa.description,
                     "oa_alias": "", "is_verified": oa.is_verified, "oa_type": oa.oa_type,
                     "cate_name": "Cơ quan nhà nước" if oa.oa_type == 4 else "Doanh nghiệp",
-                    "num_follower": state().follower_count(oa), "avatar": avatar, "cover": avatar})
+                    "num_follower": call.state.follower_count(oa), "avatar": avatar, "cover": avatar})
 
 
 # --- uploads ---------------------------------------------------------------------------------------------------
 
-@openapi_bp.post("/v2.0/oa/upload/<kind>")
-def upload(kind: str):
-    """jpg/png <= 1 MB -> attachment_id; pdf/doc/docx <= 5 MB -> token (zalo-oa.md §4)."""
+@routes.post("/v2.0/oa/upload/{kind}")
+def upload(call: Call) -> Reply:
+    """jpg/png <= 1 MB -> attachment_id; pdf/doc/docx <= 5 MB -> token (docs/zalo-oa.md §4)."""
+    kind = call.params["kind"]
     if kind not in UPLOADS:
         return zalo_error(-201, "upload type is invalid")
     extensions, max_bytes, key = UPLOADS[kind]
-    file = request.files.get("file")
+    file = call.files.get("file")
     if file is None or os.path.splitext(file.filename or "")[1].lower() not in extensions:
         return zalo_error(-201, "file is invalid")
     if len(file.read()) > max_bytes:
         return zalo_error(-210, "file size exceeds the limit")
     value = new_hex_id()
-    sandbox = state()
+    sandbox = call.state
     with sandbox.lock:
         sandbox.attachments[value] = {"kind": "file" if kind == "file" else "image", "name": file.filename,
-                                      "created_ms": sandbox.clock.now_ms(), "app_id": g.caller.app.app_id}
+                                      "created_ms": sandbox.clock.now_ms(), "app_id": call.caller.app.app_id}
     return zalo_ok({key: value})
 
 
 # --- conversations (optional in the spec, item 11) ------------------------------------------------------------
 
-@openapi_bp.get("/v2.0/oa/listrecentchat")
-def recent_chats():
+@routes.get("/v2.0/oa/listrecentchat")
+def recent_chats(call: Call) -> Reply:
     """The latest message of each conversation, newest first, at most 10 per call."""
-    return _message_page(lambda m: True, latest_per_user=True)
+    return _message_page(call, lambda m: True, latest_per_user=True)
 
 
-@openapi_bp.get("/v2.0/oa/conversation")
-def conversation():
-    data = query_data() or {}
+@routes.get("/v2.0/oa/conversation")
+def conversation(call: Call) -> Reply:
+    data = call.query_data() or {}
     user_id = str(data.get("user_id", ""))
-    if state().user(g.caller.app.oa_id, user_id) is None:
+    if call.state.user(call.caller.app.oa_id, user_id) is None:
         return zalo_error(-201, "user_id is invalid!")
-    return _message_page(lambda m: m.user_id == user_id)
+    return _message_page(call, lambda m: m.user_id == user_id)
 
 
-def _message_page(keep, latest_per_user: bool = False):
-    data = query_data()
+def _message_page(call: Call, keep, latest_per_user: bool = False) -> Reply:
+    data = call.query_data()
     if data is None:
         return zalo_error(-201, "data is invalid")
     offset, count = int(data.get("offset", 0)), int(data.get("count", 10))
     if count > 10:
         return zalo_error(-210, "count exceeds the limit")
-    sandbox, oa_id = state(), g.caller.app.oa_id
+    sandbox, oa_id = call.state, call.caller.app.oa_id
     with sandbox.lock:
         found = sorted((m for m in sandbox.messages.values() if m.oa_id == oa_id and m.kind != "zns" and keep(m)),
                        key=lambda m: (m.sent_ms, m.seq), reverse=True)
@@ -306,7 +310,7 @@ def _message_page(keep, latest_per_user: bool = False):
 
 
 def _chat_item(sandbox, message) -> dict:
-    """src 0: OA -> user, 1: user -> OA (zalo-oa.md §4)."""
+    """src 0: OA -> user, 1: user -> OA (docs/zalo-oa.md §4)."""
     from_user = message.kind.startswith("user")
     oa_id, user = message.oa_id, sandbox.user(message.oa_id, message.user_id)
     name = user.display_name if user else ""

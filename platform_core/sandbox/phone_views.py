@@ -1,4 +1,4 @@
-"""The phone view: a citizen's Zalo screen for demos and manual testing (spec item 6).
+"""The phone view: a citizen's Zalo screen for demos and manual testing (docs/sandbox.md, "The phone view").
 
 `GET /` lists the OAs and their citizens; `/phone/<oa_id>/<user_id>` shows one conversation. The forms act
 as the citizen: each one fires the signed webhook Zalo would send (user_send_text, follow/unfollow,

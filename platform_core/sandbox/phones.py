@@ -1,4 +1,4 @@
-"""Vietnamese mobile numbers as ZNS takes them: `0…`, `84…`, `+84…` or without the leading 0 (zalo-oa.md §3)."""
+"""Vietnamese mobile numbers as ZNS takes them: `0…`, `84…`, `+84…` or without the leading 0 (docs/zalo-oa.md §3)."""
 
 import hashlib
 import re
@@ -29,7 +29,7 @@ def normalise_phone(raw) -> str | None:
 
 
 def phone_hash(phone: str) -> str:
-    """The sandbox hashes the normalised `84…` form (the real format is unconfirmed, zalo-oa.md "Uncertain" 2)."""
+    """The sandbox hashes the normalised `84…` form (the real format is unconfirmed, docs/zalo-oa.md §8 item 2)."""
     return hashlib.sha256(phone.encode("ascii")).hexdigest()
 
 

@@ -1,4 +1,4 @@
-"""Per-app requests-per-minute budget with Zalo's headers (zalo-oa.md §7, spec item 21).
+"""Per-app requests-per-minute budget with Zalo's headers (docs/zalo-oa.md §7, §9 item 21).
 
 The window is the minute of the sandbox clock, so a test can exhaust the budget, see -32, advance the clock
 to the next minute and see the count reset, without waiting.

@@ -1,4 +1,4 @@
-"""After a successful send: the echo and the delivery receipts Zalo would fire (spec items 3, 13, 19).
+"""After a successful send: the echo and the delivery receipts Zalo would fire (docs/zalo-oa.md §9 items 3, 13 and 19).
 
 Off by default in tests (`settings.receipt_delay_ms` None, `echo_sends` False) so a test only gets the
 webhooks it asked for; the demo seed turns them on.

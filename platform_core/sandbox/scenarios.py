@@ -1,7 +1,7 @@
-"""What an event means for the sandbox's own state (spec item 19), and delayed work.
+"""What an event means for the sandbox's own state (docs/zalo-oa.md §9 item 19), and delayed work.
 
 A citizen writing (`user_send_*`) or following counts as an interaction: it opens the 7-day cs window and a
-new 8-in-48 h free-reply window (zalo-oa.md §2). `follow`/`unfollow` flip `is_follower`; `user_submit_info`
+new 8-in-48 h free-reply window (docs/zalo-oa.md §2). `follow`/`unfollow` flip `is_follower`; `user_submit_info`
 stores the shared phone and address; receipts mark the OA's messages received or seen.
 """
 

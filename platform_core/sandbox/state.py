@@ -1,6 +1,6 @@
 """In-memory state of the fake Zalo: apps, OAs, users, tokens, messages, ZNS templates, the request log.
 
-The shapes follow zalo-oa.md "Fake Zalo server for tests / State the fake keeps". One re-entrant lock guards
+The shapes follow docs/zalo-oa.md §9.3 ("State the fake keeps"). One re-entrant lock guards
 everything: the server is threaded and tests hit it from several threads (concurrent refreshes are the
 point of the single-use refresh token test). Nothing here touches the product's database.
 """
@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 from platform_core.sandbox.clock import Clock
 from platform_core.sandbox.phones import normalise_phone
 
-DEFAULT_RATE_LIMIT = 4000  # requests per app per minute (zalo-oa.md §7)
-DEFAULT_ZNS_DAILY_QUOTA = 5000  # a new OA's tier since 2024-03-12 (zalo-oa.md §3)
+DEFAULT_RATE_LIMIT = 4000  # requests per app per minute (docs/zalo-oa.md §7)
+DEFAULT_ZNS_DAILY_QUOTA = 5000  # a new OA's tier since 2024-03-12 (docs/zalo-oa.md §3)
 PERMISSIONS = ("send_message", "manage_message", "manage_oa", "manage_user", "ads", "article", "shop",
                "call", "message_event", "user_event")
 
@@ -36,12 +36,13 @@ class App:
 class OA:
     oa_id: str
     name: str
-    oa_type: int = 4  # 4 = government agency, 2 = business (zalo-oa.md §4)
+    oa_type: int = 4  # 4 = government agency, 2 = business (docs/zalo-oa.md §4)
     is_verified: bool = True
     num_follower: int | None = None  # None: count the seeded followers
     description: str = ""
     admin_phones: list = field(default_factory=list)  # ZNS development mode reaches only these (-127)
     zns_daily_quota: int = DEFAULT_ZNS_DAILY_QUOTA
+    broadcast_allowed: bool = True  # False: the article broadcast answers -224 (docs/zalo-oa.md §2.1)
 
 
 @dataclass
@@ -63,6 +64,11 @@ class User:
     cs_window_start_ms: int | None = None  # start of the free 8-in-48 h reply window
     cs_free_used: int = 0
     promotions: dict = field(default_factory=dict)  # day -> count
+    # What Zalo knows of the account, which the article broadcast's target matches (docs/zalo-oa.md §2.1):
+    age_group: int | None = None  # 0: 0-12 … 7: 65 and over
+    gender: int | None = None  # 1 male, 2 female
+    region: int | None = None  # 0 North, 1 Centre, 2 South
+    city_code: str = ""  # Zalo's own province code
 
 
 @dataclass
@@ -95,7 +101,7 @@ class Message:
     message_id: str
     oa_id: str
     user_id: str  # the UID, or the phone / hash for ZNS
-    kind: str  # cs, transaction, promotion, zns, user
+    kind: str  # cs, transaction, promotion, article (a broadcast's copy), zns, user
     body: dict
     sent_ms: int
     app_id: str = ""
@@ -139,6 +145,7 @@ class SandboxState:
             self.tokens: dict[str, Token] = {}
             self.messages: dict[str, Message] = {}
             self.attachments: dict[str, dict] = {}
+            self.articles: dict[str, dict] = {}  # article id -> the article as created, plus its token
             self.requests: list[dict] = []
             self.deliveries: list[dict] = []
             self.faults: list[dict] = []

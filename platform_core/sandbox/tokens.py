@@ -1,4 +1,4 @@
-"""Authorization codes, access tokens and refresh tokens with Zalo's lifetimes (zalo-oa.md §1).
+"""Authorization codes, access tokens and refresh tokens with Zalo's lifetimes (docs/zalo-oa.md §1).
 
 code: 10 minutes, single use, bound to the PKCE challenge. access: 25 h (settable). refresh: 3 months,
 single use: a successful refresh burns it, which is exactly what bites concurrent refreshers ([CBX]).
@@ -35,7 +35,7 @@ def issue_code(state: SandboxState, app: App, challenge: str = "") -> Token:
 
 
 def issue_pair(state: SandboxState, app: App) -> dict:
-    """The success body of /v4/oa/access_token: top level, `expires_in` a string (zalo-oa.md §1)."""
+    """The success body of /v4/oa/access_token: top level, `expires_in` a string (docs/zalo-oa.md §1)."""
     ttl = state.settings.access_token_ttl_s
     access = _store(state, "access", app, ttl)
     refresh = _store(state, "refresh", app, REFRESH_TTL_S)

@@ -1,4 +1,4 @@
-"""Body checks for the v3 send endpoints (zalo-oa.md §2, spec items 3-5).
+"""Body checks for the v3 send endpoints (docs/zalo-oa.md §2, §9 items 3-5).
 
 Each check returns None or (code, message). -201 is "invalid parameter" and -210 "parameter exceeds its
 limit", as in Zalo's error table (§6); the messages imitate Zalo's "<field> is invalid" wording.
@@ -49,8 +49,10 @@ def _check_cs_attachment(attachment, attachments, now_ms, ttl_s):
     if not isinstance(elements, list) or len(elements) != 1 or not isinstance(elements[0], dict):
         return invalid("payload.elements")
     element = elements[0]
-    if kind == "request_user_info":
-        return None if element.get("title") else invalid("elements.title")
+    if kind == "request_user_info":  # title <= 100, subtitle <= 500 characters (docs/zalo-oa.md §2)
+        if not element.get("title") or len(element["title"]) > 100:
+            return invalid("elements.title")
+        return invalid("elements.subtitle") if len(element.get("subtitle") or "") > 500 else None
     if kind != "media" or element.get("media_type") != "image":
         return invalid("payload.template_type")
     if element.get("url"):
@@ -59,7 +61,7 @@ def _check_cs_attachment(attachment, attachments, now_ms, ttl_s):
 
 
 def _check_upload(key, kind, attachments, now_ms, ttl_s, field):
-    """Uploaded media lives at most 7 days on Zalo (§4): an old attachment_id gives -100."""
+    """Uploaded media lives at most 7 days on Zalo (docs/zalo-oa.md §4): an old attachment_id gives -100."""
     upload = attachments.get(key or "")
     if upload is None or upload["kind"] != kind:
         return invalid(field)

@@ -1,4 +1,4 @@
-"""Signing and delivering webhook events to the product (zalo-oa.md §5, spec items 16-18).
+"""Signing and delivering webhook events to the product (docs/zalo-oa.md §5, §9 items 16-18).
 
 Signature: `X-ZEvent-Signature: mac=` + lowercase hex SHA-256 (plain hash, not HMAC) of
 app_id + raw_body + timestamp + oa_secret_key, over the exact bytes sent. The body is serialised once.
@@ -137,7 +137,7 @@ def _ms_since(started: float) -> int:
 def _after_connection_failure(state, app: App, record: dict, raw: bytes, headers: dict, num_retry: int) -> None:
     if num_retry >= len(RETRY_SCHEDULE_S):
         with state.lock:
-            app.webhook_disabled = True  # the app is unsubscribed from the OA's events (zalo-oa.md §5)
+            app.webhook_disabled = True  # the app is unsubscribed from the OA's events (docs/zalo-oa.md §5)
             record["state"] = "disabled"
         return
     delay = RETRY_SCHEDULE_S[num_retry] * state.settings.retry_factor

@@ -1,4 +1,4 @@
-"""business.openapi.zalo.me: ZNS template messages to a phone number (zalo-oa.md §3; spec items 13-15).
+"""business.openapi.zalo.me: ZNS template messages to a phone number (docs/zalo-oa.md §3; §9 items 13-15).
 
 Checks run in the order a caller would fix them: phone, template, tracking id, data, then the OA's limits.
 Every answer is `{"error", "message", "data"}` with HTTP 200; a bad token is -124 (pipeline.py).
@@ -6,13 +6,12 @@ Every answer is `{"error", "message", "data"}` with HTTP 200; a bad token is -12
 
 import re
 
-from flask import Blueprint, g, request
-
 from platform_core.sandbox import receipts
-from platform_core.sandbox.common import json_response, request_json, state, zalo_error, zalo_ok
+from platform_core.sandbox.calls import Call, Reply, json_reply, zalo_error, zalo_ok
 from platform_core.sandbox.phones import normalise_phone, phone_hash
+from platform_core.sandbox.routing import Routes
 
-zns_bp = Blueprint("sandbox_zns", __name__, url_prefix="/business")
+routes = Routes("/business")
 
 STATUS_CODES = {"1": "ENABLE", "2": "PENDING_REVIEW", "3": "REJECT", "4": "DISABLE"}
 _HASH = re.compile(r"[0-9a-f]{64}")
@@ -20,28 +19,29 @@ _NUMBER = re.compile(r"-?[\d.,]+")
 _DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}(:\d{2})?)?")
 
 
-@zns_bp.post("/message/template")
-def send_by_phone():
-    phone = normalise_phone(request_json().get("phone"))
+@routes.post("/message/template")
+def send_by_phone(call: Call) -> Reply:
+    phone = normalise_phone(call.json().get("phone"))
     if phone is None:
         return zalo_error(-108, "Phone number is invalid")
-    user = state().user_by_phone(g.caller.app.oa_id, phone)
-    return _send(phone, user)
+    user = call.state.user_by_phone(call.caller.app.oa_id, phone)
+    return _send(call, phone, user)
 
 
-@zns_bp.post("/message/template/hashphone")
-@zns_bp.post("/message/template/hash_phone")  # the REDAI SDK's spelling (zalo-oa.md §3), tolerated
-def send_by_hash():
-    hashed = str(request_json().get("hash_phone", "")).lower()
+@routes.post("/message/template/hashphone")
+@routes.post("/message/template/hash_phone")  # the REDAI SDK's spelling (docs/zalo-oa.md §3), tolerated
+def send_by_hash(call: Call) -> Reply:
+    hashed = str(call.json().get("hash_phone", "")).lower()
     if not _HASH.fullmatch(hashed):
         return zalo_error(-108, "Phone number is invalid")
-    users = state().users_of(g.caller.app.oa_id)
+    users = call.state.users_of(call.caller.app.oa_id)
     user = next((u for u in users if u.phone and phone_hash(u.phone) == hashed), None)
-    return _send(hashed, user)
+    return _send(call, hashed, user)
 
 
-def _send(recipient: str, user):
-    sandbox, body, oa = state(), request_json(), state().oas.get(g.caller.app.oa_id)
+def _send(call: Call, recipient: str, user) -> Reply:
+    sandbox, body, app = call.state, call.json(), call.caller.app
+    oa = sandbox.oas.get(app.oa_id)
     template = sandbox.templates.get(str(body.get("template_id", "")))
     problem = _template_problem(template, oa) or _request_problem(body)
     problem = problem or _data_problem(template, body.get("template_data"))
@@ -54,9 +54,9 @@ def _send(recipient: str, user):
         if not development and sandbox.zns_sent.get(day_key, 0) >= oa.zns_daily_quota:
             return zalo_error(-144, "OA has exceeded the daily quota for ZNS")
         sent_today = sandbox.zns_sent[day_key] = sandbox.zns_sent.get(day_key, 0) + (0 if development else 1)
-    message = sandbox.record_message(oa_id=oa.oa_id, user_id=recipient, kind="zns", app_id=g.caller.app.app_id,
+    message = sandbox.record_message(oa_id=oa.oa_id, user_id=recipient, kind="zns", app_id=app.app_id,
                                      body=body, tracking_id=str(body["tracking_id"]))
-    receipts.after_send(sandbox, g.caller.app, message)
+    receipts.after_send(sandbox, app, message)
     data = {"msg_id": message.message_id, "sent_time": str(message.sent_ms)}
     if not development:
         data.update(sending_mode="1", quota={"dailyQuota": str(oa.zns_daily_quota),
@@ -128,51 +128,51 @@ def _delivery_problem(sandbox, template, oa, body: dict, recipient: str, user):
 
 # --- read APIs ------------------------------------------------------------------------------------------------
 
-@zns_bp.get("/message/status")
-def message_status():
+@routes.get("/message/status")
+def message_status(call: Call) -> Reply:
     """status -1: no such message, 0: pushed but not delivered, 1: delivered (with delivery_time)."""
-    message = state().messages.get(request.args.get("message_id", ""))
-    if message is None or message.kind != "zns" or message.oa_id != g.caller.app.oa_id:
+    message = call.state.messages.get(call.args.get("message_id", ""))
+    if message is None or message.kind != "zns" or message.oa_id != call.caller.app.oa_id:
         return zalo_ok({"status": -1, "delivery_time": None})
     delivered = message.status in ("received", "seen")
     return zalo_ok({"status": 1 if delivered else 0,
                     "delivery_time": str(message.delivery_ms) if delivered else None})
 
 
-@zns_bp.get("/message/quota")
-def quota():
-    sandbox = state()
-    oa = sandbox.oas[g.caller.app.oa_id]
+@routes.get("/message/quota")
+def quota(call: Call) -> Reply:
+    sandbox = call.state
+    oa = sandbox.oas[call.caller.app.oa_id]
     sent = sandbox.zns_sent.get((oa.oa_id, sandbox.clock.day_key()), 0)
     return zalo_ok({"dailyQuota": str(oa.zns_daily_quota), "remainingQuota": str(oa.zns_daily_quota - sent),
                     "monthlyPromotionQuota": "0", "remainingMonthlyPromotionQuota": "0",
                     "estimatedNextMonthPromotionQuota": "0"})
 
 
-def _visible_templates():
-    oa_id = g.caller.app.oa_id
-    return [t for t in state().templates.values() if not t.oa_ids or oa_id in t.oa_ids]
+def _visible_templates(call: Call):
+    oa_id = call.caller.app.oa_id
+    return [t for t in call.state.templates.values() if not t.oa_ids or oa_id in t.oa_ids]
 
 
-@zns_bp.get("/template/info/v2")
-def template_info():
-    wanted = request.args.get("template_id", "")
-    template = next((t for t in _visible_templates() if t.template_id == wanted), None)
+@routes.get("/template/info/v2")
+def template_info(call: Call) -> Reply:
+    wanted = call.args.get("template_id", "")
+    template = next((t for t in _visible_templates(call) if t.template_id == wanted), None)
     if template is None:
         return zalo_error(-109, "Template id is invalid")
     return zalo_ok({"templateId": template.template_id, "templateName": template.template_name,
                     "status": template.status, "listParams": template.list_params, "listButtons": [],
-                    "timeout": 7200000, "previewUrl": f"{request.host_url}_fake/templates",
+                    "timeout": 7200000, "previewUrl": f"{call.host_url}_fake/templates",
                     "templateQuality": "HIGH", "templateTag": template.template_tag, "price": template.price})
 
 
-@zns_bp.get("/template/all")
-def template_all():
-    offset, limit = int(request.args.get("offset", 0)), int(request.args.get("limit", 100))
+@routes.get("/template/all")
+def template_all(call: Call) -> Reply:
+    offset, limit = int(call.args.get("offset", 0)), int(call.args.get("limit", 100))
     if limit > 100 or offset < 0:
         return zalo_error(-132, "limit is invalid")
-    wanted = STATUS_CODES.get(request.args.get("status", ""))
-    found = [t for t in _visible_templates() if wanted is None or t.status == wanted]
+    wanted = STATUS_CODES.get(call.args.get("status", ""))
+    found = [t for t in _visible_templates(call) if wanted is None or t.status == wanted]
     page = [{"templateId": t.template_id, "templateName": t.template_name, "createdTime": 0, "status": t.status,
              "templateQuality": "HIGH"} for t in found[offset:offset + limit]]
-    return json_response({"error": 0, "message": "Success", "data": page, "metadata": {"total": len(found)}})
+    return json_reply({"error": 0, "message": "Success", "data": page, "metadata": {"total": len(found)}})

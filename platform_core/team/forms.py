@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length
 from platform_core.auth.constants import ROLE_OFFICER, TENANT_ROLES
 from platform_core.auth.forms import invitee_email_field
 from platform_core.auth.service import MAX_NAME_LENGTH
-from platform_core.console.forms import options
+from platform_core.web.forms import options
 
 
 def _role_field(label):

@@ -13,8 +13,8 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from platform_core.audit.service import record_event
 from platform_core.auth import service as accounts
-from platform_core.auth.audit import record_event
 from platform_core.auth.constants import ROLE_ADMIN, TENANT_ROLES
 from platform_core.auth.models import Membership, User
 from platform_core.errors import FieldError

@@ -5,9 +5,9 @@ from contextlib import contextmanager
 
 import click
 
+from platform_core.db.tenant_context import tenant_context
 from platform_core.extensions import db
 from platform_core.tenancy import service
-from platform_core.tenancy.context import tenant_context
 from platform_core.tenancy.models import Tenant
 
 

@@ -32,3 +32,5 @@ TRANSITIONS = {
 SERVED_STATUSES = {STATUS_INVITED, STATUS_ONBOARDING, STATUS_TRIAL, STATUS_LIVE}
 
 UNIT_TYPES = {"tinh": _l("Province"), "thanh_pho": _l("Centrally-run city")}
+# The word that goes before the name in Vietnamese, in every message and page (docs/domain.md §5.1).
+UNIT_NAMES_VI = {"tinh": "tỉnh", "thanh_pho": "thành phố"}

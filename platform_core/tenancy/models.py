@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from platform_core.db.base import Global, TenantScoped
 from platform_core.db.types import UTCDateTime, utcnow
 from platform_core.extensions import db
-from platform_core.tenancy.constants import STATUS_INVITED
+from platform_core.tenancy.constants import STATUS_INVITED, UNIT_NAMES_VI
 
 
 class Province(Global, db.Model):
@@ -45,6 +45,16 @@ class Tenant(Global, db.Model):
     history: Mapped[list["TenantHistory"]] = relationship(
         back_populates="tenant", order_by="TenantHistory.recorded_at", foreign_keys="TenantHistory.tenant_id"
     )
+
+    @property
+    def place_name(self) -> str:
+        """The name messages and pages use, with the unit's kind: "tỉnh Lâm Đồng", "thành phố Bắc Ninh"."""
+        return f"{UNIT_NAMES_VI.get(self.unit_type, UNIT_NAMES_VI['tinh'])} {self.name}"
+
+    @property
+    def place_title(self) -> str:
+        """The same at the start of a heading or a sentence: "Thành phố Bắc Ninh"."""
+        return self.place_name[:1].upper() + self.place_name[1:]
 
     def __repr__(self) -> str:
         return f"<Tenant {self.slug} {self.status}>"

@@ -7,9 +7,9 @@ automatically. An unknown or unserved slug is a 404.
 
 from flask import Blueprint, abort, g, redirect, request
 
+from platform_core.db.tenant_context import set_current_tenant
 from platform_core.tenancy import service
 from platform_core.tenancy.constants import SERVED_STATUSES
-from platform_core.tenancy.context import set_current_tenant
 
 
 class TenantRedirect(Exception):
@@ -39,8 +39,8 @@ def tenant_blueprint(name: str, import_name: str, url_prefix: str = "", **option
 
 def resolve_tenant_from_slug(slug: str | None) -> None:
     tenant = service.find_by_slug(slug) if slug else None
-    if tenant is None and slug:
-        successor = service.find_alias_target(slug)
+    if slug and (tenant is None or tenant.successor_id is not None):
+        successor = service.find_alias_target(slug) if tenant is None else service.successor_of(tenant)
         if successor is not None:
             raise TenantRedirect(request.path.replace(f"/{slug}", f"/{successor.slug}", 1))
     if tenant is None or tenant.status not in SERVED_STATUSES:

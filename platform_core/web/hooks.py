@@ -3,8 +3,9 @@
 from flask import Flask, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from platform_core.db.tenant_context import reset_current_tenant
 from platform_core.extensions import db
-from platform_core.tenancy.context import reset_current_tenant
+from platform_core.web.input_guard import NulRefused, init_input_guard
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -15,6 +16,8 @@ SECURITY_HEADERS = {
 
 
 def init_web_hooks(app: Flask) -> None:
+    init_input_guard(app, reads_own_json=wants_json)
+
     @app.teardown_request
     def _reset_tenant(exc):
         # A thread that serves the next request must not inherit this request's tenant.
@@ -28,11 +31,19 @@ def init_web_hooks(app: Flask) -> None:
             response.headers.setdefault(name, value)
         return response
 
+    @app.errorhandler(NulRefused)
+    def _nul_refused(error: NulRefused):
+        if wants_json():
+            return json_error({error.field: ["must not contain NUL characters"]}), 400
+        return render_template("error.html", error=error), 400
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         if wants_json():
-            return json_error({"_request": [error.description]}), error.code
-        return render_template("error.html", error=error), error.code
+            body = json_error({"_request": [error.description]})
+        else:
+            body = render_template("error.html", error=error)
+        return body, error.code, protocol_headers(error)
 
     @app.errorhandler(Exception)
     def _unexpected_error(error: Exception):
@@ -41,6 +52,12 @@ def init_web_hooks(app: Flask) -> None:
         if wants_json():
             return json_error({"_server": ["internal error"]}), 500
         return render_template("error.html", error=None), 500
+
+
+def protocol_headers(error: HTTPException) -> list[tuple[str, str]]:
+    """The headers HTTP asks of the error (`Allow` on a 405, `WWW-Authenticate`, `Retry-After`), without the
+    default page's Content-Type."""
+    return [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
 
 
 def wants_json() -> bool:

@@ -1,4 +1,4 @@
-"""Working days in Vietnam: weekends and public holidays (Labour Code 2019 Art. 112) as announced each year.
+"""Working days in Vietnam: weekends and public holidays as announced each year (docs/domain.md §10).
 
     from platform_core.workdays import calendar_for
     due = calendar_for(tenant.slug).add_working_days(received_at, 15)

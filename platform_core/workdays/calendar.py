@@ -6,9 +6,9 @@ end of Tuesday. The result is an aware datetime in UTC, as the database keeps th
 """
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from platform_core.delivery.context import VIETNAM
+from platform_core.clock import end_of_day, local_day
 from platform_core.workdays.holidays import DAYS_OFF, PROVINCE_DAYS_OFF, WORKING_SATURDAYS
 
 SATURDAY = 5
@@ -47,14 +47,6 @@ class WorkCalendar:
             if self.is_working_day(day):
                 count += 1
         return count
-
-
-def local_day(moment: datetime) -> date:
-    return moment.astimezone(VIETNAM).date()
-
-
-def end_of_day(day: date) -> datetime:
-    return datetime.combine(day, time.max, tzinfo=VIETNAM).astimezone(UTC)
 
 
 def calendar_for(tenant_slug: str | None = None) -> WorkCalendar:

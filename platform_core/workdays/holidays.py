@@ -7,7 +7,8 @@ working day off follows (Art. 112(3)). The government also swaps working days ("
 longer breaks: a weekday becomes a day off and a Saturday becomes a working day.
 
 Sources: the Ministry of Labour's Notice 6150/TB-LĐTBXH (2025 holidays for public servants, incl. the 30/4-1/5
-swap); the Ministry of Home Affairs' announcements for 2026 (which took over labour matters on 1 March 2025).
+swap); the Ministry of Home Affairs' announcements for 2026 (which took over labour matters on 1 March 2025) and the
+Prime Minister's decision on Tết and National Day 2026 (docs/domain.md §10).
 Dates the announcements did not give at the time of writing are marked "UNCONFIRMED": they follow the law and
 the lunar calendar but the official choice of days (Tết, the day next to 2/9) must be checked when announced.
 A year missing here has weekends only: add it before it starts (tests/workdays check the years below exist).
@@ -41,7 +42,9 @@ DAYS_OFF: dict[date, str] = {
     date(2026, 4, 27): "Nghỉ bù Giỗ Tổ Hùng Vương (10/3 âm lịch là Chủ nhật 26/4)",
     date(2026, 4, 30): "Ngày Chiến thắng",
     date(2026, 5, 1): "Ngày Quốc tế Lao động",
-    date(2026, 9, 1): "Quốc khánh (ngày liền kề)",  # UNCONFIRMED: the day before 2/9 (could be 3/9)
+    # National Day 2026: Sat 29/8 - Wed 2/9, Mon 31/8 swapped with Sat 22/8 (docs/domain.md §10)
+    date(2026, 8, 31): "Nghỉ hoán đổi (làm bù thứ Bảy 22/8)",
+    date(2026, 9, 1): "Quốc khánh (ngày liền kề)",
     date(2026, 9, 2): "Quốc khánh",
     # 2027 (lunar new year on Saturday 6/2): not announced yet at the time of writing
     date(2027, 1, 1): "Tết Dương lịch",
@@ -61,6 +64,7 @@ DAYS_OFF: dict[date, str] = {
 WORKING_SATURDAYS: dict[date, str] = {
     date(2025, 4, 26): "Làm bù cho thứ Sáu 2/5/2025",
     date(2026, 1, 10): "Làm bù cho thứ Sáu 2/1/2026",  # Văn bản 12729/VPCP-KGVX, 25/12/2025
+    date(2026, 8, 22): "Làm bù cho thứ Hai 31/8/2026",  # docs/domain.md §10
 }
 
 YEARS = (2025, 2026, 2027)

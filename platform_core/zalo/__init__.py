@@ -1,1 +1,1 @@
-"""Zalo Official Account integration: HTTP client, error taxonomy, token store, webhooks (zalo-oa.md)."""
+"""Zalo Official Account integration: HTTP client, error taxonomy, token store, webhooks (docs/zalo-oa.md)."""

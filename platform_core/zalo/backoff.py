@@ -1,4 +1,4 @@
-"""How long to wait before trying a Zalo call again, by outcome (zalo-oa.md §6, §7).
+"""How long to wait before trying a Zalo call again, by outcome (docs/zalo-oa.md §6, §7).
 
 - RATE_LIMITED (-32): Zalo's per-app budget resets at the next minute, so wait until just after it.
 - RETRY (transient): capped exponential backoff with full jitter, so that many workers do not retry in step.

@@ -1,5 +1,7 @@
 """`flask tenants connect-zalo` and `flask zalo send-test | refresh-tokens | requeue-events`."""
 
+import os
+
 import click
 from flask.cli import AppGroup
 
@@ -11,22 +13,41 @@ from platform_core.zalo.tokens import ZaloNotConnected
 zalo_cli = AppGroup("zalo", help="The provinces' Zalo OA connections.")
 
 
+# The secrets never come from argv, which any local user can read (`ps`, /proc) and shells keep in history:
+# each comes from its environment variable, else from a prompt that does not echo. The old flags still work
+# for scripts written against them, with a warning. Option -> (environment variable, prompt).
+SECRETS = {
+    "app_secret": ("ZALO_APP_SECRET", "App secret"),
+    "oa_secret_key": ("ZALO_OA_SECRET_KEY", "OA secret key (signs webhooks)"),
+    "access_token": ("ZALO_ACCESS_TOKEN", "Access token"),
+    "refresh_token": ("ZALO_REFRESH_TOKEN", "Refresh token"),
+}
+
+
+def _deprecated_secret_flag(name: str):
+    return click.option(f"--{name.replace('_', '-')}", name, hidden=True,
+                        help=f"Deprecated: set {SECRETS[name][0]} or answer the prompt.")
+
+
 @click.command("connect-zalo")
 @click.argument("slug")
 @click.option("--app-id", required=True)
-@click.option("--app-secret", required=True)
 @click.option("--oa-id", required=True)
-@click.option("--oa-secret-key", required=True, help="The OA secret key that signs webhooks.")
-@click.option("--access-token", required=True)
-@click.option("--refresh-token", required=True)
+@_deprecated_secret_flag("app_secret")
+@_deprecated_secret_flag("oa_secret_key")
+@_deprecated_secret_flag("access_token")
+@_deprecated_secret_flag("refresh_token")
 @click.option("--expires-in", type=click.IntRange(min=60), default=90_000, show_default=True,
               help="Seconds the access token has left.")
 @click.option("--verify/--no-verify", default=True, show_default=True, help="Ask Zalo for the OA first.")
-def connect_zalo_command(slug, app_id, app_secret, oa_id, oa_secret_key, access_token, refresh_token,
-                         expires_in, verify):
-    """Connect SLUG's Zalo OA with credentials from Zalo's developer console (no browser)."""
-    credentials = service.ManualCredentials(app_id, app_secret, oa_id, oa_secret_key, access_token,
-                                            refresh_token, expires_in)
+def connect_zalo_command(slug, app_id, oa_id, expires_in, verify, **given):
+    """Connect SLUG's Zalo OA with credentials from Zalo's developer console (no browser).
+
+    The secrets are read from ZALO_APP_SECRET, ZALO_OA_SECRET_KEY, ZALO_ACCESS_TOKEN and ZALO_REFRESH_TOKEN,
+    or asked for (the answers are not shown)."""
+    secrets = {name: _secret(name, given[name]) for name in SECRETS}
+    credentials = service.ManualCredentials(app_id, secrets["app_secret"], oa_id, secrets["oa_secret_key"],
+                                            secrets["access_token"], secrets["refresh_token"], expires_in)
     with tenant_argument_context(slug):
         try:
             connection = service.connect_manually(credentials, verify=verify)
@@ -36,6 +57,15 @@ def connect_zalo_command(slug, app_id, app_secret, oa_id, oa_secret_key, access_
             raise click.ClickException(str(error)) from error
         name = connection.oa_name or oa_id
     click.echo(f"{slug}: connected to Zalo OA {name} ({oa_id}).")
+
+
+def _secret(name: str, from_argv: str | None) -> str:
+    variable, prompt = SECRETS[name]
+    if from_argv is not None:
+        click.echo(f"Warning: --{name.replace('_', '-')} is deprecated (other users can read the command line); "
+                   f"set {variable} or answer the prompt.", err=True)
+        return from_argv
+    return os.environ.get(variable) or click.prompt(prompt, hide_input=True)
 
 
 @zalo_cli.command("send-test")

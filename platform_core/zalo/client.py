@@ -5,9 +5,10 @@ safely; it never touches the database: the token store passes tokens in and stor
 
 Every call goes through `_call`, which sends, times, parses and classifies:
 - the token travels in a header named `access_token`, the app secret in `secret_key`, with underscores and
-  no `Bearer` (zalo-oa.md §1, "Caller authentication");
+  no `Bearer` (docs/zalo-oa.md §1, "Caller authentication");
 - success is read from the body, never from the HTTP status: `error == 0` on the OA API and ZNS, and
-  `access_token` present on OAuth, whose failures can come with HTTP 200 (§1, §6);
+  `access_token` present on OAuth, whose failures can come with HTTP 200 (§1, §6); an empty token answer,
+  or one without a refresh token, is a refusal too;
 - timeouts, connection errors, HTTP 5xx without a Zalo body, and non-JSON answers raise
   `ZaloTransportError` (RETRY); Zalo's own errors raise `ZaloApiError` / `OAuthError` with an `Outcome`;
 - `X-RateLimit-Limit` / `X-RateLimit-Remain` (§7) are exposed as `rate_limit` on results and errors.
@@ -27,6 +28,7 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
+from platform_core.zalo.articles import Article, BroadcastTarget, broadcast_message
 from platform_core.zalo.errors import (
     Family,
     RateLimit,
@@ -51,7 +53,8 @@ DEFAULT_TIMEOUT = httpx.Timeout(connect=5, read=10, write=10, pool=5)
 # Enough connections for a worker's thread pool; beyond it, callers wait up to the pool timeout.
 DEFAULT_LIMITS = httpx.Limits(max_connections=64, max_keepalive_connections=32, keepalive_expiry=30)
 MAX_FOLLOWERS_PER_PAGE = 50
-MAX_FOLLOWERS_OFFSET = 9951  # user/getlist refuses larger offsets (zalo-oa.md §4)
+MAX_FOLLOWERS_OFFSET = 9951  # user/getlist refuses larger offsets (docs/zalo-oa.md §4)
+MAX_LISTABLE_FOLLOWERS = MAX_FOLLOWERS_OFFSET + MAX_FOLLOWERS_PER_PAGE  # 10,001
 FALLBACK_EXPIRES_IN = 3600  # if Zalo's expires_in cannot be read, refresh early rather than late
 
 
@@ -147,6 +150,15 @@ class MessageQuota:
 
 
 @dataclass(frozen=True)
+class ArticleDetail:
+    article_id: str
+    title: str | None
+    status: str | None  # show, hide
+    raw: dict = field(repr=False, default_factory=dict)
+    rate_limit: RateLimit | None = None
+
+
+@dataclass(frozen=True)
 class _Answer:
     body: dict
     rate_limit: RateLimit | None
@@ -182,7 +194,7 @@ class ZaloClient:
     def __exit__(self, *exc_info) -> None:
         self.close()
 
-    # --- OAuth v4 (zalo-oa.md §1) ------------------------------------------------------------------------------
+    # --- OAuth v4 (docs/zalo-oa.md §1) -------------------------------------------------------------------------
 
     def permission_url(self, app_id: str, redirect_uri: str, code_challenge: str | None, state: str) -> str:
         """Where an OA admin grants the app access; Zalo sends the browser back with `code` and `oa_id`."""
@@ -197,7 +209,7 @@ class ZaloClient:
         return self._token_request(app_secret, form)
 
     def refresh(self, app_id: str, app_secret: str, refresh_token: str) -> TokenPair:
-        """Refresh tokens are single-use: the caller must store the returned pair before using it (§1)."""
+        """Refresh tokens are single-use (docs/zalo-oa.md §1): the caller stores the new pair before using it."""
         form = {"app_id": app_id, "refresh_token": refresh_token, "grant_type": "refresh_token"}
         return self._token_request(app_secret, form)
 
@@ -211,7 +223,7 @@ class ZaloClient:
                               rate_limit=answer.rate_limit)
         return TokenPair(str(body["access_token"]), str(body["refresh_token"]), _expires_in(body))
 
-    # --- OA messages v3 (zalo-oa.md §2) ----------------------------------------------------------------------
+    # --- OA messages v3 (docs/zalo-oa.md §2) -----------------------------------------------------------------
 
     def send_text(self, token: str, user_id: str, text: str, quote_message_id: str | None = None) -> SendResult:
         return self._send_message(token, "cs", user_id, text_message(text, quote_message_id))
@@ -241,12 +253,40 @@ class ZaloClient:
                           answer.rate_limit)
 
     def upload_image(self, token: str, filename: str, content: bytes, content_type: str) -> str:
-        """Upload a jpg/png of at most 1 MB (zalo-oa.md §4); returns its `attachment_id`, usable for 7 days."""
+        """Upload a jpg/png of at most 1 MB (docs/zalo-oa.md §4); returns its `attachment_id`, usable for 7 days."""
         answer = self._call(Family.OA, "POST", f"{self.openapi_url}/v2.0/oa/upload/image", token=token,
                             files={"file": (filename, content, content_type)})
         return str(answer.data.get("attachment_id", ""))
 
-    # --- ZNS (zalo-oa.md §3) -------------------------------------------------------------------------------
+    # --- articles and the article broadcast (docs/zalo-oa.md §2.1) ----------------------------------------------
+
+    def create_article(self, token: str, article: Article) -> str:
+        """Returns the token Zalo gives for the article being processed; `verify_article` turns it into its id."""
+        answer = self._call(Family.OA, "POST", f"{self.openapi_url}/v2.0/article/create", token=token,
+                            json=article.to_payload())
+        return str(answer.data.get("token", ""))
+
+    def verify_article(self, token: str, article_token: str) -> str:
+        """The article's id (what a broadcast carries); -214 while Zalo is still processing it (RETRY)."""
+        answer = self._call(Family.OA, "POST", f"{self.openapi_url}/v2.0/article/verify", token=token,
+                            json={"token": article_token})
+        return str(answer.data.get("id", ""))
+
+    def article_detail(self, token: str, article_id: str) -> ArticleDetail:
+        answer = self._call(Family.OA, "GET", f"{self.openapi_url}/v2.0/article/getdetail", token=token,
+                            params={"id": article_id})
+        data = answer.data
+        return ArticleDetail(str(data.get("id") or article_id), data.get("title"), data.get("status"), data,
+                             answer.rate_limit)
+
+    def broadcast_article(self, token: str, article_id: str, target: BroadcastTarget) -> SendResult:
+        """One call reaches every follower the target matches, outside the per-follower promotion cap; the
+        answer carries a message id only (no recipient)."""
+        body = {"recipient": {"target": target.to_payload()}, "message": broadcast_message(article_id)}
+        answer = self._call(Family.OA, "POST", f"{self.openapi_url}/v2.0/oa/message", token=token, json=body)
+        return SendResult(str(answer.data.get("message_id", "")), "", None, answer.rate_limit)
+
+    # --- ZNS (docs/zalo-oa.md §3) --------------------------------------------------------------------------
 
     def send_zns(self, token: str, phone: str, template_id: str, template_data: Mapping[str, Any],
                  tracking_id: str, development: bool = False) -> ZnsResult:
@@ -283,7 +323,7 @@ class ZaloClient:
         return ZnsTemplate(str(data.get("templateId") or template_id), data.get("templateName"), data.get("status"),
                            tuple(data.get("listParams") or ()), data.get("templateTag"), data, answer.rate_limit)
 
-    # --- read endpoints (zalo-oa.md §4) ---------------------------------------------------------------------
+    # --- read endpoints (docs/zalo-oa.md §4) ----------------------------------------------------------------
 
     def user_detail(self, token: str, user_id: str) -> UserProfile:
         answer = self._get_openapi(token, "/v3.0/oa/user/detail", {"user_id": str(user_id)})
@@ -307,18 +347,17 @@ class ZaloClient:
 
     def iter_followers(self, token: str, is_follower: bool | None = True,
                        tag_name: str | None = None) -> Iterator[str]:
-        """Every user id, page after page, until the list ends (or Zalo's 9,951 offset ceiling)."""
-        offset = 0
-        while offset <= MAX_FOLLOWERS_OFFSET:
+        """Every user id Zalo serves, page after page (at most 10,001, see `next_page_offset`), each once."""
+        offset: int | None = 0
+        served = 0
+        while offset is not None:
             page = self.followers(token, offset, MAX_FOLLOWERS_PER_PAGE, is_follower, tag_name)
-            yield from page.user_ids
-            offset += len(page.user_ids)
-            if not page.user_ids or offset >= page.total:
-                return
-        logger.warning("zalo: follower list stops at offset %s, Zalo serves no further", MAX_FOLLOWERS_OFFSET)
+            yield from page.user_ids[served - offset:] if served > offset else page.user_ids
+            served = max(served, offset + len(page.user_ids))
+            offset = next_page_offset(offset, len(page.user_ids), page.total)
 
     def oa_info(self, token: str) -> OaInfo:
-        """getoa: the docs' example says `oaid`, its table `oa_id` (zalo-oa.md §4, uncertain 13): take either."""
+        """getoa: the docs' example says `oaid`, its table `oa_id` (docs/zalo-oa.md §4, §8 item 13): take either."""
         answer = self._call(Family.OA, "GET", f"{self.openapi_url}/v2.0/oa/getoa", token=token)
         data = answer.data
         return OaInfo(str(data.get("oa_id") or data.get("oaid") or ""), data.get("name"),
@@ -326,7 +365,7 @@ class ZaloClient:
                       int_or_none(data.get("num_follower")), data, answer.rate_limit)
 
     def message_quota(self, token: str, user_id: str) -> MessageQuota:
-        """What this citizen can still receive: free cs replies and promotions (zalo-oa.md §2)."""
+        """What this citizen can still receive: free cs replies and promotions (docs/zalo-oa.md §2)."""
         answer = self._call(Family.OA, "POST", f"{self.openapi_url}/v3.0/oa/quota/message", token=token,
                             json={"user_id": str(user_id)})
         data = answer.data
@@ -334,7 +373,7 @@ class ZaloClient:
                             data.get("promotion") or {}, data, answer.rate_limit)
 
     def _get_openapi(self, token: str, path: str, query: dict) -> _Answer:
-        """The v3 GET endpoints take their arguments as one JSON document in `?data=` (zalo-oa.md §4)."""
+        """The v3 GET endpoints take their arguments as one JSON document in `?data=` (docs/zalo-oa.md §4)."""
         data = json.dumps(query, ensure_ascii=False, separators=(",", ":"))
         return self._call(Family.OA, "GET", f"{self.openapi_url}{path}", token=token, params={"data": data})
 
@@ -367,10 +406,23 @@ class ZaloClient:
             raise ZaloTransportError(family, f"connection failed ({type(exc).__name__})") from exc
 
 
+def next_page_offset(offset: int, listed: int, total: int) -> int | None:
+    """Where the next page of user/getlist starts, or None when the list is done. Zalo refuses offsets above
+    9,951 (docs/zalo-oa.md §4), so pages start at 0, 50, … 9,950 and then 9,951: the last page overlaps the one
+    before rather than skipping anyone, and 10,001 users at most can be listed."""
+    following = offset + listed
+    if listed == 0 or following >= total or offset >= MAX_FOLLOWERS_OFFSET:
+        return None
+    return min(following, MAX_FOLLOWERS_OFFSET)
+
+
 def _read_answer(family: Family, response: httpx.Response) -> _Answer:
     """The body decides: JSON with `error == 0` (or an access token) is success, a Zalo error body is classified,
     anything else (5xx page, broken JSON) is a transport problem worth retrying."""
     meta = {"rate_limit": RateLimit.from_headers(response.headers), "http_status": response.status_code}
+    if family is Family.OAUTH and response.status_code < 500 and _empty(response):
+        # An empty answer grants nothing: a refusal, so the token store keeps the pair it has (docs/zalo-oa.md §1).
+        raise oauth_error({"error_description": "empty answer from the token endpoint"}, **meta)
     body = _json_object(response)
     if body is None or (response.status_code >= 500 and not _is_zalo_body(body)):
         raise ZaloTransportError(family, f"HTTP {response.status_code}, not a Zalo answer", raw=response.text[:500],
@@ -392,6 +444,16 @@ def _json_object(response: httpx.Response) -> dict | None:
     return body if isinstance(body, dict) else None
 
 
+def _empty(response: httpx.Response) -> bool:
+    """No body, or a JSON value with nothing in it (null, "", [], {})."""
+    if not response.content.strip():
+        return True
+    try:
+        return response.json() in (None, "", [], {})
+    except ValueError:
+        return False
+
+
 def _is_zalo_body(body: dict) -> bool:
     return "error" in body or "error_name" in body or "access_token" in body
 
@@ -411,5 +473,5 @@ def _expires_in(body: dict) -> int:
 
 
 def _zns_value(value: Any) -> str:
-    """ZNS wants every template parameter as a string (zalo-oa.md §3)."""
+    """ZNS wants every template parameter as a string (docs/zalo-oa.md §3)."""
     return "" if value is None else str(value)

@@ -4,13 +4,16 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
 from platform_core.zalo.constants import (
+    REFRESH_FAILED,
     REFRESH_TOKEN_LIFETIME_DAYS,
     STATUS_CONNECTED,
     STATUS_NOT_CONNECTED,
+    STATUS_REFRESH_FAILING,
+    STATUS_TOKEN_EXPIRED,
 )
 from platform_core.zalo.models import ZaloConnection
 
@@ -85,7 +88,7 @@ def masked_view(connection: ZaloConnection | None) -> dict:
     if connection is None:
         return {"status": STATUS_NOT_CONNECTED}
     view = {
-        "status": connection.status,
+        "status": shown_status(connection),
         "app_id": connection.app_id,
         "oa_id": connection.oa_id,
         "oa_name": connection.oa_name,
@@ -100,3 +103,28 @@ def masked_view(connection: ZaloConnection | None) -> dict:
 def sending_paused(connection: ZaloConnection | None) -> bool:
     """Nothing is sent for a tenant whose connection is missing or needs an admin to reconnect it."""
     return connection is None or connection.status != STATUS_CONNECTED
+
+
+# What shown_status reads: a connection row, or a select of just these columns (the operator's overview).
+STATUS_COLUMNS = (ZaloConnection.status, ZaloConnection.access_expires_at, ZaloConnection.last_error,
+                  ZaloConnection.last_error_at, ZaloConnection.refreshed_at)
+
+
+def shown_status(connection, now: datetime | None = None) -> str:
+    """What the consoles say: the stored status, unless it says connected while sending cannot work, because
+    the access token has expired, or the last refresh failed after the last one that worked."""
+    if connection is None:
+        return STATUS_NOT_CONNECTED
+    if connection.status != STATUS_CONNECTED:
+        return connection.status
+    if connection.access_expires_at is not None and connection.access_expires_at <= (now or utcnow()):
+        return STATUS_TOKEN_EXPIRED
+    if _refresh_failed_last(connection):
+        return STATUS_REFRESH_FAILING
+    return STATUS_CONNECTED
+
+
+def _refresh_failed_last(connection) -> bool:
+    failed_at = connection.last_error_at
+    return bool(connection.last_error and connection.last_error.startswith(REFRESH_FAILED) and failed_at
+                and (connection.refreshed_at is None or failed_at > connection.refreshed_at))

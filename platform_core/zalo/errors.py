@@ -1,16 +1,17 @@
 """Zalo error taxonomy: every documented code maps to one Outcome, with a plain explanation for admins.
 
-One table per API family (zalo-oa.md §6): the OA OpenAPI, ZNS and OAuth number their errors
+One table per API family (docs/zalo-oa.md §6): the OA OpenAPI, ZNS and OAuth number their errors
 independently, and the same number can mean different things: -100 is "attachment expired" on the OA API
 (re-upload, do not retry blindly) but "unknown error, retry later" on ZNS. Jobs switch on `Outcome`, never
-on numbers (style.md, "error classification in one table").
+on numbers, so what a code means is decided here and nowhere else.
 
 Success is always read from the body, never from the HTTP status: `error == 0` on the OA API and ZNS,
-the presence of `access_token` on OAuth, whose failures may come back with HTTP 200 (zalo-oa.md §1).
+the presence of `access_token` on OAuth, whose failures may come back with HTTP 200 (docs/zalo-oa.md §1).
 """
 
 import json
 import logging
+import re
 import threading
 from dataclasses import dataclass
 from enum import Enum
@@ -50,7 +51,7 @@ class ErrorInfo:
 
 @dataclass(frozen=True)
 class RateLimit:
-    """Zalo's per-app, per-minute budget as reported on every response (zalo-oa.md §7)."""
+    """Zalo's per-app, per-minute budget as reported on every response (docs/zalo-oa.md §7)."""
 
     limit: int | None
     remain: int | None
@@ -122,8 +123,20 @@ OA_CODES: dict[int, tuple[Outcome, str, str]] = {
            "The Zalo Cloud Account (ZCA) is out of money."),
 }
 
+# -201 says "<field> is invalid!" (docs/zalo-oa.md §6). When the field is the recipient's user_id, the message is
+# fine but this OA cannot reach that citizen by that id (an id of another OA, whose ids are scoped to one OA,
+# §5 "Identifiers"): another channel (ZNS by phone) may still reach them. Any other field is a broken payload.
+OA_INVALID_FIELDS: dict[str, tuple[Outcome, str, str]] = {
+    "user_id": (Outcome.INELIGIBLE,
+                "Mã người dùng Zalo không thuộc OA của tỉnh (có thể là mã của một OA khác); hệ thống sẽ gửi ZNS "
+                "theo số điện thoại nếu có.",
+                "The Zalo user id does not belong to the province's OA (it may be another OA's id); ZNS by phone "
+                "is used when there is a number."),
+}
+INVALID_FIELD = re.compile(r"^\s*<?(\w+)>? is invalid", re.IGNORECASE)
+
 ZNS_CODES: dict[int, tuple[Outcome, str, str]] = {
-    # No ZNS-specific rate-limit code is documented; the app-level -32 presumably applies (zalo-oa.md §6).
+    # No ZNS-specific rate-limit code is documented; the app-level -32 presumably applies (docs/zalo-oa.md §6).
     -32: OA_CODES[-32],
     -100: (Outcome.RETRY, "Lỗi không xác định phía Zalo; hệ thống sẽ thử lại sau.",
            "Unknown error at Zalo; retried later."),
@@ -141,17 +154,30 @@ ZNS_CODES: dict[int, tuple[Outcome, str, str]] = {
     -1124: (Outcome.PERMANENT, "Một tham số của mẫu ZNS sai định dạng.", "A template parameter has the wrong format."),
     -113: (Outcome.PERMANENT, "Nút bấm trong mẫu ZNS không hợp lệ.", "A template button is invalid."),
     -1131: (Outcome.PERMANENT, "Đường dẫn trong mẫu ZNS không hợp lệ.", "A template link is invalid."),
+    -110: (Outcome.INELIGIBLE,
+           "Ứng dụng Zalo của người dân là phiên bản cũ nên không nhận được ZNS; người dân cần cập nhật Zalo.",
+           "The citizen's Zalo app is too old to receive ZNS; they need to update Zalo."),
     -114: (Outcome.INELIGIBLE,
            "Người dân không nhận được ZNS (tài khoản không hoạt động, đã tắt ZNS hoặc dùng Zalo cũ).",
            "The citizen cannot receive ZNS (inactive, opted out, or an old Zalo version)."),
     -115: (Outcome.CONFIGURATION, "Số dư ZNS không đủ.", "The ZNS balance is insufficient."),
+    -116: (Outcome.PERMANENT, "Nội dung một tham số của mẫu ZNS không hợp lệ; cần sửa dữ liệu gửi vào mẫu.",
+           "A template parameter's text is invalid; fix the data sent into the template."),
     -117: (Outcome.CONFIGURATION, "OA hoặc ứng dụng không có quyền dùng mẫu ZNS này.",
            "The OA or app has no permission for this template."),
     -118: (Outcome.INELIGIBLE, "Số điện thoại chưa có tài khoản Zalo.", "The phone number has no Zalo account."),
     -119: (Outcome.INELIGIBLE, "Tài khoản Zalo này không nhận được tin.", "This Zalo account cannot receive messages."),
+    -120: (Outcome.CONFIGURATION, "OA chưa được Zalo cấp quyền dùng tính năng này; cần liên hệ Zalo "
+                                  "(support@zalo.cloud) để được cấp quyền.",
+           "The OA has no permission for this feature; ask Zalo (support@zalo.cloud) to grant it."),
     -124: (Outcome.REFRESH_TOKEN, "Access token không hợp lệ; hệ thống sẽ làm mới token.",
            "The access token is invalid; it will be refreshed."),
     -1241: (Outcome.CONFIGURATION, "Mã appsecret_proof không hợp lệ.", "The appsecret_proof is invalid."),
+    -125: (Outcome.CONFIGURATION, "Mã OA (OA ID) không hợp lệ; cần kiểm tra lại OA đã kết nối.",
+           "The OA ID is invalid; check the connected OA."),
+    -126: (Outcome.CONFIGURATION, "Ví ZNS ở chế độ phát triển (development mode) đã hết số dư; cần nạp thêm hoặc "
+                                  "chuyển ứng dụng sang chế độ chính thức.",
+           "The development-mode ZNS wallet is empty; top it up or switch the app to production."),
     -127: (Outcome.PERMANENT, "Chế độ thử chỉ gửi được tới quản trị viên của OA hoặc ứng dụng.",
            "Development mode can only reach the OA's or the app's admins."),
     -131: (Outcome.PERMANENT, "Mẫu ZNS chưa được duyệt.", "The ZNS template is not approved."),
@@ -165,6 +191,9 @@ ZNS_CODES: dict[int, tuple[Outcome, str, str]] = {
            "The Zalo Cloud Account (ZCA) is not linked."),
     -137: (Outcome.CONFIGURATION, "Thanh toán qua tài khoản Zalo Cloud (ZCA) thất bại.",
            "Charging the Zalo Cloud Account (ZCA) failed."),
+    -138: (Outcome.CONFIGURATION, "Ứng dụng Zalo chưa được duyệt dùng tính năng ZNS này; cần đăng ký sử dụng API "
+                                  "tương ứng trong trang quản lý ứng dụng của Zalo.",
+           "The Zalo app is not approved for this ZNS feature; register the API in Zalo's app settings."),
     -139: (Outcome.INELIGIBLE, "Người dân đã từ chối nhận loại ZNS này.", "The citizen refused this type of ZNS."),
     -140: (Outcome.INELIGIBLE, "Người dân không đủ điều kiện nhận tin theo chính sách ZNS.",
            "The citizen is not eligible under the ZNS delivery policy."),
@@ -173,6 +202,9 @@ ZNS_CODES: dict[int, tuple[Outcome, str, str]] = {
            "The OA's daily ZNS quota is used up; deferred to tomorrow."),
     -1441: (Outcome.DEFER_QUOTA, "Đã hết hạn mức ZNS truyền thông trong tháng.",
             "The monthly promotion ZNS quota is used up."),
+    -145: (Outcome.CONFIGURATION, "OA không được phép gửi loại nội dung ZNS của mẫu này; cần chọn mẫu thuộc loại "
+                                  "nội dung OA được phép gửi.",
+           "The OA may not send this template's type of ZNS content; use a template of a type the OA may send."),
     -146: (Outcome.PERMANENT, "Mẫu ZNS bị tắt do chất lượng thấp.", "The template was disabled for low quality."),
     -147: (Outcome.DEFER_QUOTA, "Mẫu ZNS đã hết hạn mức gửi trong ngày.", "The template's daily quota is used up."),
     -1471: (Outcome.DEFER_QUOTA, "Người dân đã nhận đủ số tin chăm sóc trong tháng.",
@@ -181,13 +213,38 @@ ZNS_CODES: dict[int, tuple[Outcome, str, str]] = {
     -162: (Outcome.PERMANENT, "OA không được dùng chế độ gửi này.", "The OA may not use this sending_mode."),
 }
 
-# Only the field names of OAuth failures are attested; -14003 is the one code seen (zalo-oa.md §6).
+# Only the field names of OAuth failures are attested; -14003 is the one code seen (docs/zalo-oa.md §6).
 OAUTH_CODES: dict[int, tuple[Outcome, str, str]] = {
     -14003: (Outcome.PERMANENT, "Tham số gửi tới máy chủ xác thực Zalo không hợp lệ.",
              "A parameter sent to Zalo's OAuth server is invalid."),
 }
 
 TABLES = {Family.OA: OA_CODES, Family.ZNS: ZNS_CODES, Family.OAUTH: OAUTH_CODES}
+
+# A code no table knows. The explanation never carries the code: pages show the code next to it. Whatever the
+# token endpoint refuses is about the app's credentials or the grant it was given (docs/zalo-oa.md §1), so an
+# unknown OAuth code is a configuration problem an administrator fixes by reconnecting, not a retry.
+UNKNOWN_ENTRIES: dict[Family, tuple[Outcome, str, str]] = {
+    Family.OA: (Outcome.PERMANENT, "Zalo từ chối tin nhắn với một mã lỗi chưa có trong bảng mã lỗi của hệ thống.",
+                "Zalo refused the message with an error code the system does not know yet."),
+    Family.ZNS: (Outcome.PERMANENT, "Zalo từ chối tin ZNS với một mã lỗi chưa có trong bảng mã lỗi của hệ thống.",
+                 "Zalo refused the ZNS message with an error code the system does not know yet."),
+    Family.OAUTH: (Outcome.CONFIGURATION,
+                   "Zalo không cấp quyền truy cập cho ứng dụng của tỉnh: App ID, khoá bí mật của ứng dụng "
+                   "(App Secret) hoặc lần cấp quyền OA không còn đúng.",
+                   "Zalo refused access to the province's app: the App ID, the app secret or the OA's grant is "
+                   "no longer valid."),
+}
+# OA and ZNS codes are small (-32 … -1471); the token endpoint numbers its errors -14xxx (docs/zalo-oa.md §6).
+OAUTH_CODE_CEILING = -14000
+
+
+def family_of_code(code: int, zns: bool = False) -> Family:
+    """The family a stored code came from, when only the code and the channel were kept (a delivery's error):
+    a token refresh refused during a send leaves an OAuth code on the delivery."""
+    if code <= OAUTH_CODE_CEILING:
+        return Family.OAUTH
+    return Family.ZNS if zns else Family.OA
 
 TRANSPORT_INFO_VI = "Không kết nối được tới Zalo hoặc Zalo trả lời bất thường; hệ thống sẽ thử lại."
 TRANSPORT_INFO_EN = "Zalo could not be reached or gave an abnormal answer; it will be retried."
@@ -201,14 +258,21 @@ _reported_unknown: set[tuple[Family, int | None]] = set()
 _reported_lock = threading.Lock()
 
 
-def classify(family: Family, code: int | None) -> ErrorInfo:
-    """The outcome and explanations for a code; unknown codes are PERMANENT with `known=False`."""
-    entry = TABLES[family].get(code) if code is not None else None
+def classify(family: Family, code: int | None, message: str | None = None) -> ErrorInfo:
+    """The outcome and explanations for a code (and, for the OA's -201, the field its message names); unknown
+    codes are PERMANENT with `known=False`."""
+    entry = _invalid_field_entry(message) if (family, code) == (Family.OA, -201) else None
+    entry = entry or (TABLES[family].get(code) if code is not None else None)
     if entry is None:
-        return ErrorInfo(code, family, Outcome.PERMANENT, f"Lỗi Zalo chưa được phân loại (mã {code}).",
-                         f"Unclassified Zalo error (code {code}).", known=False)
+        outcome, vi, en = UNKNOWN_ENTRIES[family]
+        return ErrorInfo(code, family, outcome, vi, en, known=False)
     outcome, vi, en = entry
     return ErrorInfo(code, family, outcome, vi, en)
+
+
+def _invalid_field_entry(message: str | None) -> tuple[Outcome, str, str] | None:
+    match = INVALID_FIELD.match(message or "")
+    return OA_INVALID_FIELDS.get(match.group(1).lower()) if match else None
 
 
 class ZaloError(Exception):
@@ -256,7 +320,7 @@ class ZaloTransportError(ZaloError):
 
 
 class OAuthError(ZaloError):
-    """The token endpoint answered without `access_token`, whatever the HTTP status (zalo-oa.md §1, [CBX])."""
+    """The token endpoint answered without `access_token`, whatever the HTTP status (docs/zalo-oa.md §1, [CBX])."""
 
     def __init__(self, info: ErrorInfo, message: str, raw: Any = None, **kwargs):
         super().__init__(info, message, raw, **kwargs)
@@ -269,7 +333,7 @@ class OAuthError(ZaloError):
 def api_error(family: Family, body: dict, **kwargs) -> ZaloApiError:
     """The exception for an OA or ZNS body whose `error` is not 0."""
     code = int_or_none(body.get("error"))
-    info = _classify_and_report(family, code, body)
+    info = _classify_and_report(family, code, body, message=str(body.get("message") or ""))
     return ZaloApiError(info, str(body.get("message") or info.en), redact(body), **kwargs)
 
 
@@ -299,8 +363,8 @@ def _redact_item(key: str, value: Any) -> Any:
     return redact(value)
 
 
-def _classify_and_report(family: Family, code: int | None, body: Any) -> ErrorInfo:
-    info = classify(family, code)
+def _classify_and_report(family: Family, code: int | None, body: Any, message: str | None = None) -> ErrorInfo:
+    info = classify(family, code, message)
     if not info.known:
         _report_unknown_once(family, code, body)
     return info

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
-from platform_core.zalo.constants import EVENT_IGNORED, EVENT_PROCESSED, EVENT_RECORDED
+from platform_core.zalo.constants import EVENT_IGNORED, EVENT_PROCESSED, EVENT_RECORDED, GROUP_CHAT_PREFIXES
 from platform_core.zalo.models import Follower, MessageReceipt, ZaloEvent
 from platform_core.zalo.phone import PhoneError, to_e164
 
@@ -23,6 +23,12 @@ log = logging.getLogger(__name__)
 Handler = Callable[[ZaloEvent, dict], str]
 _handlers: dict[str, Handler] = {}
 _receipt_listeners: list[Callable[[MessageReceipt], object]] = []
+_follow_listeners: list[Callable[[ZaloEvent], object]] = []
+
+
+def on_followed(listener: Callable[[ZaloEvent], object]) -> None:
+    """Called with each `follow` event, in its transaction, once the follower is recorded (the bot welcomes)."""
+    _follow_listeners.append(listener)
 
 
 def on_receipt(listener: Callable[[MessageReceipt], object]) -> None:
@@ -53,7 +59,7 @@ def process(event: ZaloEvent) -> str:
 
 
 def _default_handler(event_name: str) -> Handler:
-    if event_name.startswith(("user_send_", "anonymous_send_")):
+    if event_name.startswith(("user_send_", "anonymous_send_")) and not event_name.startswith(GROUP_CHAT_PREFIXES):
         return _record_citizen_message
     return _ignore
 
@@ -78,18 +84,14 @@ def event_time(body: dict) -> datetime:
 
 
 def _on_follow(event: ZaloEvent, body: dict) -> str:
-    from platform_core.delivery.outbox import send_reply  # late: the pipeline builds on this layer
-    from platform_core.zalo.welcome import welcome_text
-
     follower = follower_for(event.zalo_user_id)
     at = event_time(body)
     follower.is_follower = True
     follower.followed_at = at
     follower.last_interaction_at = max(filter(None, [follower.last_interaction_at, at]))
     follower.user_id_by_app = body.get("user_id_by_app") or follower.user_id_by_app
-    # Through the outbox, in this transaction: metered, recorded, retried by the pipeline like any message.
-    send_reply(event.zalo_user_id, welcome_text(), idempotency_key=f"welcome:{event.event_key}",
-               reason="welcome after following the OA")
+    for listener in _follow_listeners:
+        listener(event)
     return EVENT_PROCESSED
 
 
@@ -112,7 +114,7 @@ def _on_submit_info(event: ZaloEvent, body: dict) -> str:
     follower.shared_info = {k: str(v) for k, v in info.items() if k != "phone" and v not in (None, "")}
     if info.get("phone") not in (None, ""):
         try:
-            follower.phone_e164 = to_e164(str(info["phone"]))  # Zalo sends it as a number (zalo-oa.md §5)
+            follower.phone_e164 = to_e164(str(info["phone"]))  # Zalo sends it as a number (docs/zalo-oa.md §5)
         except PhoneError:
             log.info("shared phone is not a Vietnamese mobile number", extra={"event_id": str(event.id)})
     return EVENT_PROCESSED

@@ -1,9 +1,13 @@
-"""The admin forms for a tenant's Zalo credentials (secrets are shown masked and kept when posted back)."""
+"""The admin forms for a tenant's Zalo credentials (secrets are shown masked and kept when posted back), and for
+the file or meta tag that verifies the platform's domain for the tenant's Zalo app."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValidation
+from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValidation, ValidationError
+
+from platform_core.zalo import site_verification
 
 _ID = Regexp(r"^\d{5,30}$", message=_l("Digits only, as shown in Zalo's developer console."))
 _SECRET = Length(max=200)
@@ -61,3 +65,50 @@ class ManualConnectForm(_Credentials, FlaskForm):
     refresh_token = PasswordField(_l("Refresh token"),
                                   validators=[DataRequired(_l("Enter the refresh token.")), _TOKEN])
     submit = SubmitField(_l("Connect with these tokens"))
+
+
+VERIFICATION_PROBLEMS = {
+    "not_zalo_file": _l("Upload the file exactly as Zalo named it (zalo_verifier….html)."),
+    "too_large": _l("This file is too large to be Zalo's verification file."),
+    "not_text": _l("This file is not the HTML file Zalo gives."),
+    "not_zalo_meta": _l("Paste the meta tag Zalo gives (<meta name=\"zalo-platform-site-verification\" "
+                        "content=\"…\">), or only its content."),
+    "nothing": _l("Upload Zalo's HTML file or paste its meta tag."),
+    "taken": _l("Another province already published this file: download the file from your own Zalo app."),
+}
+
+
+class SiteVerificationForm(FlaskForm):
+    """What the province's Zalo app gives to verify the platform's domain: the HTML file, the meta tag, or both."""
+
+    file = FileField(_l("HTML file from Zalo"), render_kw={"accept": ".html,text/html"})
+    meta_tag = StringField(_l("Or the meta tag from Zalo"), validators=[Optional(), Length(max=400)],
+                       render_kw={"spellcheck": "false", "autocomplete": "off"})
+    submit = SubmitField(_l("Publish on the platform's domain"))
+    parsed_file: site_verification.VerificationFile | None = None
+    parsed_meta: str | None = None
+
+    def validate_file(self, field) -> None:
+        upload = field.data
+        if upload is None or not getattr(upload, "filename", None):
+            return
+        try:
+            self.parsed_file = site_verification.read_file(
+                upload.filename, upload.read(site_verification.MAX_FILE_BYTES + 1))
+        except site_verification.VerificationError as error:
+            raise ValidationError(VERIFICATION_PROBLEMS[error.message]) from error
+
+    def validate_meta_tag(self, field) -> None:
+        if (field.data or "").strip():
+            try:
+                self.parsed_meta = site_verification.meta_content(field.data)
+            except site_verification.VerificationError as error:
+                raise ValidationError(VERIFICATION_PROBLEMS[error.message]) from error
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.parsed_file is None and self.parsed_meta is None:
+            self.form_errors.append(VERIFICATION_PROBLEMS["nothing"])
+            return False
+        return True

@@ -1,6 +1,6 @@
 """Bodies of OA v3 messages: plain text, image, request-user-info, and transaction/promotion cards.
 
-The cards follow zalo-oa.md §2 ([M] `tin-giao-dich/gui-tin-giao-dich`, `tin-truyen-thong/gui-tin-truyen-thong-ca-nhan`):
+The cards follow docs/zalo-oa.md §2 ([M] `tin-giao-dich/gui-tin-giao-dich`, `…/gui-tin-truyen-thong-ca-nhan`):
 `validate()` raises `CardError` whose `errors` maps a field ("header", "table[2].style", "buttons[0].payload")
 to its problems, which the template editor shows next to that field; `to_payload()` validates, then returns
 the exact `message.attachment` JSON. Element order on the wire is the documented one: banner, header, text,
@@ -23,11 +23,12 @@ STATUS_KEYS = {"VI": "Trạng thái", "EN": "Status"}
 CUSTOMER_NAME_KEYS = {"VI": "Tên khách hàng", "EN": "Customer Name"}
 
 MAX_TEXT_MESSAGE = 2000
+MAX_REQUEST_TITLE, MAX_REQUEST_SUBTITLE = 100, 500  # request_user_info (docs/zalo-oa.md §2)
 MAX_HEADER = 100
 MAX_ROW_KEY = 35
 MAX_ROW_VALUE = 100
 MAX_FREE_ROWS = 5
-MAX_BUTTONS = 4  # the transaction and promotion pages say 4, the generic appendix 5 (zalo-oa.md, uncertain 9)
+MAX_BUTTONS = 4  # the transaction and promotion pages say 4, the generic appendix 5 (docs/zalo-oa.md §8 item 9)
 MAX_BUTTON_TITLE = 35
 
 
@@ -66,7 +67,7 @@ class _Problems:
 # --- plain consultation (cs) messages --------------------------------------------------------------------
 
 def text_message(text: str, quote_message_id: str | None = None) -> dict:
-    """`message` of a cs text: at most 2,000 characters; quoting adds `quote_message_id` (zalo-oa.md §2)."""
+    """`message` of a cs text: at most 2,000 characters; quoting adds `quote_message_id` (docs/zalo-oa.md §2)."""
     problems = _Problems()
     problems.check_text("text", text, MAX_TEXT_MESSAGE)
     problems.raise_if_any(MessageError)
@@ -94,8 +95,9 @@ def image_message(url: str | None = None, attachment_id: str | None = None, capt
 def request_user_info_message(title: str, subtitle: str, image_url: str) -> dict:
     """`message` asking the citizen to share name, phone and address; the answer is a `user_submit_info` event."""
     problems = _Problems()
-    for name, value in (("title", title), ("subtitle", subtitle), ("image_url", image_url)):
-        problems.check_text(name, value, MAX_TEXT_MESSAGE)
+    for name, value, limit in (("title", title, MAX_REQUEST_TITLE), ("subtitle", subtitle, MAX_REQUEST_SUBTITLE),
+                               ("image_url", image_url, MAX_TEXT_MESSAGE)):
+        problems.check_text(name, value, limit)
     problems.raise_if_any(MessageError)
     element = {"title": title, "subtitle": subtitle, "image_url": image_url}
     return {"attachment": _template("request_user_info", elements=[element])}
@@ -158,7 +160,7 @@ class TableRow:
 @dataclass(frozen=True)
 class Button:
     """`payload` is {url} for oa.open.url, a string for oa.query.*, {phone_code} or {phone_code, content} for
-    oa.open.phone / oa.open.sms (zalo-oa.md §2, button action types). `image_icon`: URL, attachment_id, "" or
+    oa.open.phone / oa.open.sms (docs/zalo-oa.md §2, button action types). `image_icon`: URL, attachment_id, "" or
     "default"."""
 
     title: str
@@ -201,7 +203,7 @@ def _button_payload_problem(button_type: str, payload: Any) -> str | None:
 
 @dataclass
 class TransactionCard:
-    """A transaction message (giao dịch): paid, for citizens who interacted within a year (zalo-oa.md §2)."""
+    """A transaction message (giao dịch): paid, for citizens who interacted within a year (docs/zalo-oa.md §2)."""
 
     template_type: str
     table: list[TableRow] = field(default_factory=list)

@@ -17,10 +17,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from platform_core.db.base import TenantScoped
+from platform_core.db.base import Global, TenantScoped
 from platform_core.db.types import EncryptedText, UTCDateTime, utcnow
 from platform_core.extensions import db
-from platform_core.zalo.constants import EVENT_RECEIVED, STATUS_NOT_CONNECTED
+from platform_core.zalo.constants import EVENT_RECEIVED, IMPORT_QUEUED, STATUS_NOT_CONNECTED
 
 
 class ZaloConnection(TenantScoped, db.Model):
@@ -48,8 +48,25 @@ class ZaloConnection(TenantScoped, db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+class ZaloSiteVerification(Global, db.Model):
+    """What a province's Zalo app asks the platform's domain to show before Zalo accepts its webhook and callback
+    URLs (docs/zalo-oa.md §5, "Setup"): the HTML file Zalo gives, served at the domain's root under its own name,
+    and/or the content of Zalo's meta tag, put in the home page's head. Every province verifies the one domain
+    for its own app. Zalo fetches these anonymously at a URL that names no province, so they are platform data
+    keyed by the file name (as a slug alias is); they are public by nature and hold no secret."""
+
+    __tablename__ = "zalo_site_verification"
+    __table_args__ = (UniqueConstraint("tenant_id"), UniqueConstraint("file_name"))
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("tenant.id"))
+    file_name: Mapped[str | None] = mapped_column(String(120))
+    file_body: Mapped[str | None] = mapped_column(Text)
+    meta_content: Mapped[str | None] = mapped_column(String(120))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
 class Follower(TenantScoped, db.Model):
-    """A citizen as this tenant's OA knows them. Zalo user ids are scoped to one OA (zalo-oa.md §5)."""
+    """A citizen as this tenant's OA knows them. Zalo user ids are scoped to one OA (docs/zalo-oa.md §5)."""
 
     __tablename__ = "zalo_follower"
     __table_args__ = (
@@ -70,7 +87,33 @@ class Follower(TenantScoped, db.Model):
     shared_info: Mapped[dict] = mapped_column(JSON, default=dict)
     staff_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("user_account.id"))  # team member
     staff_linked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # First listed by an import of the OA's followers (zalo/follower_import.py) rather than seen following:
+    # such a follower is known since then, `coalesce(followed_at, imported_at)`.
+    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FollowerImport(TenantScoped, db.Model):
+    """One import of the OA's existing followers through Zalo's follower list (docs/zalo-oa.md §4), with the
+    progress the console shows. `error` is a key (follower_import_view.py words it): `interrupted`,
+    `not_queued`, `not_connected` or `zalo:<code>`."""
+
+    __tablename__ = "zalo_follower_import"
+    __table_args__ = (Index("ix_zalo_follower_import_tenant_created", "tenant_id", "created_at"),)
+
+    state: Mapped[str] = mapped_column(String(12), default=IMPORT_QUEUED)
+    trigger: Mapped[str] = mapped_column(String(12))  # connect, console, nightly
+    seen: Mapped[int] = mapped_column(Integer, default=0)  # followers listed so far
+    new: Mapped[int] = mapped_column(Integer, default=0)  # of which we did not know
+    total: Mapped[int | None] = mapped_column(Integer)  # as Zalo counts them
+    offset_reached: Mapped[int | None] = mapped_column(Integer)  # the last page asked for
+    capped: Mapped[bool] = mapped_column(Boolean, default=False)  # more followers than the list API serves
+    error: Mapped[str | None] = mapped_column(String(40))
+    started_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class ZaloEvent(TenantScoped, db.Model):
@@ -123,7 +166,8 @@ class DataSubjectRequest(TenantScoped, db.Model):
     event_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     respond_by: Mapped[datetime | None] = mapped_column(UTCDateTime)  # 2 working days (Decree 356)
-    complete_by: Mapped[datetime | None] = mapped_column(UTCDateTime)  # 15 days
+    complete_by: Mapped[datetime | None] = mapped_column(UTCDateTime)  # days per kind (citizens/clock.py)
+    third_party: Mapped[bool] = mapped_column(Boolean, default=False)  # a processor or third party must stop too
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(Text)
     handled_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("user_account.id"))

@@ -1,10 +1,10 @@
-"""Connecting an OA through Zalo's OAuth v4 permission page (zalo-oa.md §1).
+"""Connecting an OA through Zalo's OAuth v4 permission page (docs/zalo-oa.md §1).
 
 `start` builds the permission URL with a PKCE challenge and a signed `state` that binds the tenant, names the
 page to come back to (the console's Zalo page or the setup wizard's step) and expires; the verifier waits in
 the admin's session. `complete` (the callback) checks the state, that the signed-in user is an admin of that
-tenant, exchanges the code, stores the tokens, and verifies the connection by asking Zalo for the OA's
-details.
+tenant, exchanges the code, stores the tokens, verifies the connection by asking Zalo for the OA's details,
+and once that is committed starts importing the OA's existing followers (zalo/follower_import.py).
 """
 
 import secrets
@@ -14,17 +14,19 @@ from flask import abort, current_app, session, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
 from platform_core.auth.constants import ROLE_ADMIN
 from platform_core.db.lookup import as_uuid
+from platform_core.db.tenant_context import tenant_context
 from platform_core.extensions import db
-from platform_core.tenancy.context import tenant_context
 from platform_core.tenancy.models import Tenant
 from platform_core.tenancy.service import ref
 from platform_core.zalo.client_registry import zalo_client
 from platform_core.zalo.connection import get_connection, store_token_pair
 from platform_core.zalo.errors import ZaloError
+from platform_core.zalo.jobs import start_follower_import
 from platform_core.zalo.pkce import code_challenge, new_code_verifier
+from platform_core.zalo.refusals import refusal
 
 STATE_MAX_AGE_SECONDS = 600  # Zalo's authorization code lives 10 minutes too
 _SESSION_KEY = "zalo_oauth_verifiers"
@@ -85,13 +87,14 @@ def _exchange_and_verify(tenant, code, verifier, oa_id_from_zalo, actor) -> Call
     except ZaloError as error:
         record_event("zalo_connect_failed", actor=actor, target=connection, details={"code": error.code})
         db.session.commit()
-        return CallbackOutcome(tenant, error=_("Zalo refused the connection: %(message)s", message=error.message))
+        return CallbackOutcome(tenant, error=refusal(error))
     if oa_id_from_zalo and info.oa_id != oa_id_from_zalo:
         return CallbackOutcome(tenant, error=_("Zalo answered for a different OA; start again."))
     store_token_pair(connection, pair.access_token, pair.refresh_token, pair.expires_in)
     connection.oa_id, connection.oa_name = info.oa_id, info.name
     record_event("zalo_connected", actor=actor, target=connection, details={"oa_id": info.oa_id, "via": "oauth"})
     db.session.commit()
+    start_follower_import("connect", actor=actor)
     return CallbackOutcome(tenant, oa_name=info.name)
 
 

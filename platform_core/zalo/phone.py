@@ -1,6 +1,6 @@
 """Vietnamese mobile numbers: `84XXXXXXXXX` for ZNS, E.164 `+84XXXXXXXXX` for storage, masked for logs.
 
-ZNS accepts `84…`, `0…` or no leading 0 (zalo-oa.md §3, error -108), but `84…` is the one form every
+ZNS accepts `84…`, `0…` or no leading 0 (docs/zalo-oa.md §3, error -108), but `84…` is the one form every
 source agrees on, so the client always sends that. A Vietnamese mobile number has a 9-digit national
 number starting with 3, 5, 7, 8 or 9 (the `03/05/07/08/09` prefixes); `02x` numbers are landlines, which
 have no Zalo account and cannot receive ZNS.

@@ -1,4 +1,4 @@
-"""PKCE for Zalo's OA permission flow (zalo-oa.md §1).
+"""PKCE for Zalo's OA permission flow (docs/zalo-oa.md §1).
 
 Zalo wants a 43-character verifier of letters and digits, fresh for every authorisation, and a challenge that
 is the SHA-256 of it in URL-safe base64 without padding (both official SDKs use the URL-safe alphabet).

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
 from platform_core.extensions import db
 from platform_core.zalo.client_registry import zalo_client
 from platform_core.zalo.connection import get_or_create_connection, save_credentials, store_token_pair
@@ -51,7 +51,7 @@ def webhook_url(tenant_slug: str) -> str:
 
 
 def zns_quota():
-    """Zalo's ZNS daily quota for the tenant's OA (GET /message/quota, zalo-oa.md §3), with the per-minute
+    """Zalo's ZNS daily quota for the tenant's OA (GET /message/quota, docs/zalo-oa.md §3), with the per-minute
     request budget Zalo reported on the same answer. Raises ZaloError or ZaloNotConnected."""
     client = zalo_client()
     return with_access_token(client, client.zns_quota)

@@ -18,12 +18,12 @@ import redis
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
 from platform_core.auth.models import Membership, User
+from platform_core.db.tenant_context import require_tenant
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
 from platform_core.jobs.connection import get_redis
-from platform_core.tenancy.context import require_tenant
 from platform_core.zalo.models import Follower, StaffLinkCode
 
 CODE_PREFIX = "MC"

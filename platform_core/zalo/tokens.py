@@ -1,6 +1,6 @@
 """Access tokens for a tenant's OA: proactive refresh before expiry, reactive refresh on an auth error.
 
-Zalo's refresh token is single-use (zalo-oa.md §1): two processes refreshing at once would burn it and lock
+Zalo's refresh token is single-use (docs/zalo-oa.md §1): two processes refreshing at once would burn it and lock
 the province out. So every refresh runs under a per-tenant Redis lock (TTL longer than the HTTP timeout)
 plus a row lock on PostgreSQL, re-reads the row once it holds the lock (someone else may have refreshed
 already), and commits the new pair before anyone uses it. A failed refresh never overwrites good tokens;
@@ -13,17 +13,25 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import TypeVar
 
+from redis.exceptions import LockError, RedisError
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
 from platform_core.db.session import isolated_session
+from platform_core.db.sqlite import begin_read_only
+from platform_core.db.tenant_context import require_tenant
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
 from platform_core.jobs.connection import get_redis
-from platform_core.tenancy.context import require_tenant
 from platform_core.zalo.connection import get_connection, store_token_pair
-from platform_core.zalo.constants import MAX_AUTH_FAILURES, REFRESH_MARGIN_SECONDS, STATUS_RECONNECT_NEEDED
-from platform_core.zalo.errors import OAuthError, Outcome, ZaloError
+from platform_core.zalo.constants import (
+    MAX_AUTH_FAILURES,
+    REFRESH_FAILED,
+    REFRESH_MARGIN_SECONDS,
+    STATUS_RECONNECT_NEEDED,
+)
+from platform_core.zalo.errors import ErrorInfo, Family, OAuthError, Outcome, ZaloError
 from platform_core.zalo.models import ZaloConnection
 
 log = logging.getLogger(__name__)
@@ -37,43 +45,67 @@ class ZaloNotConnected(RuntimeError):
     """The tenant has no usable connection (never connected, or an admin must reconnect it)."""
 
 
-def with_access_token(client, call: Callable[[str], T], end_transaction: bool = False) -> T:
+class TokenRefreshUnavailable(ZaloError):
+    """The refresh could not be attempted (its lock, Redis or the database failed): try again later."""
+
+    def __init__(self, cause: Exception):
+        info = ErrorInfo(None, Family.OAUTH, Outcome.RETRY,
+                         "Chưa làm mới được mã truy cập Zalo (hệ thống bận); hệ thống sẽ thử lại.",
+                         "The Zalo access token could not be refreshed just now (system busy); it will be retried.")
+        super().__init__(info, f"token refresh unavailable: {type(cause).__name__}")
+
+
+def with_access_token(client, call: Callable[[str], T]) -> T:
     """Run `call(access_token)`; on an auth error (-216/-220/-124) refresh once and retry once.
 
-    With `end_transaction`, the session's transaction is committed before each Zalo call, so that no database
-    lock or snapshot is held while waiting on the network (the caller must have nothing half-done, and `call`
-    must not touch ORM objects)."""
+    The session's transaction is committed first, so that no database lock or snapshot is held while waiting
+    on the refresh lock or on the network: call it with nothing half-written, and `call` must not touch ORM
+    objects."""
     token = current_access_token(client)
-    tenant_id = str(require_tenant().id)
     try:
-        return _call_released(call, token, end_transaction)
+        return call(token)
     except ZaloError as error:
         if error.outcome is not Outcome.REFRESH_TOKEN:
             raise
-        log.info("zalo auth error %s, refreshing", error.code, extra={"tenant_id": tenant_id})
-        return _call_released(call, refresh_access_token(client, stale_token=token), end_transaction)
-
-
-def _call_released(call: Callable[[str], T], token: str, end_transaction: bool) -> T:
-    if end_transaction:
-        db.session.commit()
-    return call(token)
+        log.info("zalo auth error %s, refreshing", error.code, extra=_log_extra())
+        return call(refresh_access_token(client, stale_token=token))
 
 
 def current_access_token(client) -> str:
-    connection = get_connection()
-    _require_usable(connection)
-    if _expires_soon(connection):
-        return refresh_access_token(client, stale_token=connection.access_token)
-    return connection.access_token
+    """The stored token, refreshed first when it expires soon. Ends the session's transaction."""
+    db.session.commit()
+    begin_read_only(db.session)
+    try:
+        connection = get_connection()
+        _require_usable(connection)
+        token, expiring = connection.access_token, _expires_soon(connection)
+    finally:
+        db.session.commit()
+    return refresh_access_token(client, stale_token=token) if expiring else token
 
 
 def refresh_access_token(client, stale_token: str | None) -> str:
-    """Return a fresh access token, refreshing at most once across all processes for this tenant."""
-    tenant = require_tenant()
-    lock = get_redis().lock(f"motcua:zalo-refresh:{tenant.id}", timeout=LOCK_TIMEOUT_SECONDS,
+    """Return a fresh access token, refreshing at most once across all processes for this tenant.
+
+    No transaction of ours may be open while we wait for the lock: on SQLite the holder's write would wait
+    for our write lock while we wait for it (a deadlock that ends in "database is locked" for everyone). So
+    the caller's transaction is committed first. Every failure is recorded on the connection, so that the
+    consoles show it."""
+    db.session.commit()
+    lock = get_redis().lock(f"motcua:zalo-refresh:{require_tenant().id}", timeout=LOCK_TIMEOUT_SECONDS,
                             blocking_timeout=LOCK_WAIT_SECONDS)
-    with lock, isolated_session(db.session) as session:
+    try:
+        with lock:
+            return _refresh_holding_lock(client, stale_token)
+    except (ZaloError, ZaloNotConnected):
+        raise  # a Zalo answer is recorded where it is read; not connected is nothing to record
+    except (LockError, RedisError, SQLAlchemyError) as error:
+        _record_unavailable(error)
+        raise TokenRefreshUnavailable(error) from error
+
+
+def _refresh_holding_lock(client, stale_token: str | None) -> str:
+    with isolated_session(db.session) as session:
         connection = session.scalar(select(ZaloConnection).with_for_update())
         _require_usable(connection)
         if connection.access_token != stale_token and not _expires_soon(connection):
@@ -91,8 +123,23 @@ def refresh_access_token(client, stale_token: str | None) -> str:
         return pair.access_token
 
 
+def _record_unavailable(error: Exception) -> None:
+    """Say on the connection that a refresh could not be done here (lock, Redis or database), when the
+    database can still be written; the refresh token is not at fault, so no auth failure is counted."""
+    log.warning("zalo token refresh not done: %s", type(error).__name__, extra=_log_extra())
+    try:
+        with isolated_session(db.session) as session:
+            connection = session.scalar(select(ZaloConnection))
+            if connection is not None:
+                connection.last_error = f"{REFRESH_FAILED}: {type(error).__name__}"
+                connection.last_error_at = utcnow()
+                session.commit()
+    except SQLAlchemyError:
+        log.warning("zalo token refresh failure could not be recorded", extra=_log_extra())
+
+
 def _record_refresh_failure(session, connection: ZaloConnection, error: ZaloError) -> None:
-    connection.last_error = f"refresh failed: {error.code} {error.message}"[:500]
+    connection.last_error = f"{REFRESH_FAILED}: {error.code} {error.message}"[:500]
     connection.last_error_at = utcnow()
     if not isinstance(error, OAuthError):
         return  # a network failure says nothing about the refresh token

@@ -1,9 +1,22 @@
-"""Zalo-facing routes: the webhook, the OAuth callback, the province admin's connection page, and a team
+"""Zalo-facing routes: the webhook, the OAuth callback, the domain-verification files Zalo fetches, the province
+admin's connection page, the import of the OA's existing followers (zalo/follower_import.py), and a team
 member's page for linking their own Zalo account (zalo/staff_link.py)."""
 
 import logging
 
-from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,12 +27,20 @@ from platform_core.extensions import csrf, db
 from platform_core.tenancy.constants import SERVED_STATUSES
 from platform_core.tenancy.resolution import enter_tenant, tenant_blueprint
 from platform_core.tenancy.service import find_by_slug
-from platform_core.zalo import oauth_flow, service, staff_link, webhooks
+from platform_core.zalo import (
+    follower_import,
+    follower_import_view,
+    oauth_flow,
+    service,
+    site_verification,
+    staff_link,
+    webhooks,
+)
 from platform_core.zalo.connection import get_connection, get_or_create_connection, masked_view, save_credentials
 from platform_core.zalo.constants import CONNECTION_STATUSES, STATUS_CONNECTED, STATUS_NOT_CONNECTED
 from platform_core.zalo.errors import ZaloError
 from platform_core.zalo.forms import ZaloCredentialsForm
-from platform_core.zalo.jobs import process_event
+from platform_core.zalo.jobs import schedule_events, start_follower_import
 from platform_core.zalo.tokens import ZaloNotConnected
 
 log = logging.getLogger(__name__)
@@ -27,6 +48,9 @@ log = logging.getLogger(__name__)
 zalo_public_bp = Blueprint("zalo", __name__, url_prefix="/zalo")
 csrf.exempt(zalo_public_bp)  # Zalo authenticates with its signature; the OAuth callback with a signed state
 zalo_admin_bp = tenant_blueprint("zalo_admin", __name__, url_prefix="/admin/zalo")
+zalo_site_bp = Blueprint("zalo_site", __name__)  # the domain's root, where Zalo looks for verification files
+# What a province uploaded is served as it is, but can run nothing and embed nothing on the platform's domain.
+VERIFICATION_FILE_HEADERS = {"Content-Security-Policy": "default-src 'none'; sandbox", "Cache-Control": "no-cache"}
 
 
 @zalo_public_bp.post("/webhook/<tenant_slug>")
@@ -56,9 +80,25 @@ def webhook(tenant_slug: str):
 def _hand_to_worker(event) -> None:
     """Best effort: if Redis is down the event stays `received` and the requeue sweep picks it up."""
     try:
-        process_event.enqueue(str(event.id))
+        schedule_events()  # the province's drain: fair across provinces (zalo/jobs.py)
     except Exception:  # noqa: BLE001 - the event is safe in the database; never fail Zalo's request
         log.warning("could not enqueue zalo event; the sweep will", extra={"event_id": str(event.id)})
+
+
+@zalo_site_bp.app_context_processor
+def _site_verifications() -> dict:
+    """The meta tags of every province's Zalo app, for the home page (templates/index.html calls it; no other
+    page reads it, so no other page pays the query)."""
+    return {"zalo_site_verifications": site_verification.meta_contents}
+
+
+@zalo_site_bp.get("/zalo_verifier<code>.html")
+def verification_file(code: str):
+    """The HTML file a province's Zalo app gave to verify the platform's domain (zalo/site_verification.py)."""
+    body = site_verification.published_file(f"zalo_verifier{code}.html")
+    if body is None:
+        abort(404)
+    return Response(body, mimetype="text/html", headers=VERIFICATION_FILE_HEADERS)
 
 
 @zalo_public_bp.get("/oauth/callback")
@@ -98,6 +138,34 @@ def start_oauth():
         flash(_("Enter the app id and app secret first."), "error")
         return redirect(url_for(".connection_page"))
     return redirect(oauth_flow.start(connection))
+
+
+@zalo_admin_bp.get("/followers")
+@admin_required
+def followers_page():
+    """The OA's followers imported from Zalo: the latest import's progress, and a button to run one."""
+    follower_import.give_up_abandoned()
+    latest = follower_import.latest()
+    db.session.commit()
+    connection = get_connection()
+    return render_template("zalo/followers.html", latest=latest, status=follower_import_view.as_status(latest),
+                           connected=connection is not None and connection.status == STATUS_CONNECTED)
+
+
+@zalo_admin_bp.post("/followers")
+@admin_required
+def start_followers_import():
+    started = start_follower_import("console", actor=current_user)
+    if started.error:
+        flash(follower_import_view.reason(started.error), "error")
+    return redirect(url_for(".followers_page"))
+
+
+@zalo_admin_bp.get("/followers/status")
+@admin_required
+def followers_status():
+    """The page's polling script reads the progress here."""
+    return jsonify(follower_import_view.as_status(follower_import.latest()))
 
 
 @zalo_admin_bp.route("/link", methods=["GET", "POST"])

@@ -1,6 +1,6 @@
 """Webhook intake: verify Zalo's signature, find the event's OA and user, store it once.
 
-Signature (zalo-oa.md §5): `X-ZEvent-Signature: mac=<hex>` where hex is the lowercase SHA-256 (plain hash,
+Signature (docs/zalo-oa.md §5): `X-ZEvent-Signature: mac=<hex>` where hex is the lowercase SHA-256 (plain hash,
 not HMAC) of app id + the raw body bytes + the body's `timestamp` + the OA secret key. The tenant comes
 from the URL, so the secrets checked are that tenant's own: another tenant's key never verifies.
 """
@@ -11,10 +11,10 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from platform_core.extensions import db
+from platform_core.zalo.constants import GROUP_CHAT_PREFIXES
 from platform_core.zalo.models import ZaloConnection, ZaloEvent
 
 SIGNATURE_HEADER = "X-ZEvent-Signature"
@@ -62,7 +62,7 @@ def verify(connection: ZaloConnection, raw_body: bytes, header: str | None, now:
 def _parse(raw_body: bytes) -> dict:
     try:
         body = json.loads(raw_body)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:  # RecursionError: `[[[[…` nested too deep
         raise WebhookRejected("body is not JSON") from error
     if not isinstance(body, dict):
         raise WebhookRejected("body is not a JSON object")
@@ -79,27 +79,45 @@ def _check_fresh(timestamp: str, now: datetime, max_age_seconds: int) -> None:
         raise WebhookRejected("stale timestamp")
 
 
-# Where each event type keeps the OA id and the user id (zalo-oa.md §5, "Finding the tenant").
+# Where each event type keeps the OA id and the user id (docs/zalo-oa.md §5, "Finding the tenant"):
+# - the OA wrote, reacted or was read (`oa_send_*`, `oa_reacted_message`, the receipts): OA = sender;
+# - the citizen wrote, reacted or shared (`user_send_*`, `user_reacted_message`, `user_submit_info`):
+#   OA = recipient;
+# - a top-level `oa_id` names the OA whatever else the body holds: follow, chat-now, withdraw, ZNS feedback
+#   and group chats (GMF), where the recipient is the group and the sender a member (or the OA).
+OA_IS_SENDER = ("user_received_message", "user_seen_message")
+
+
 def identify(body: dict) -> EventIdentity:
     name = str(body.get("event_name", ""))
-    if name in ("follow", "unfollow"):
-        oa_id, user_id = body.get("oa_id"), (body.get("follower") or {}).get("id")
-    elif name in ("user_click_chatnow", "user_withdraw", "widget_interaction_accepted", "user_feedback"):
+    sender, recipient = _party(body, "sender"), _party(body, "recipient")
+    oa_id, user_id = (sender, recipient) if name.startswith("oa_") or name in OA_IS_SENDER else (recipient, sender)
+    if name.startswith(GROUP_CHAT_PREFIXES) or body.get("group_id"):
+        user_id = sender if name.startswith("user_") else None  # a member wrote; the recipient is the group
+    elif name in ("follow", "unfollow"):
+        user_id = _party(body, "follower")
+    elif "user_id" in body or isinstance(body.get("data"), dict):
+        user_id = body.get("user_id") or _party(body, "data", "user_id")
+    if "oa_id" in body:
         oa_id = body.get("oa_id")
-        user_id = body.get("user_id") or (body.get("data") or {}).get("user_id")
-    elif name.startswith("oa_send_") or name in ("user_received_message", "user_seen_message"):
-        oa_id, user_id = (body.get("sender") or {}).get("id"), (body.get("recipient") or {}).get("id")
-    else:
-        oa_id, user_id = (body.get("recipient") or {}).get("id"), (body.get("sender") or {}).get("id")
     return EventIdentity(_text(oa_id), _text(user_id), _event_key(name, body, _text(user_id)))
 
 
+def _party(body: dict, key: str, field: str = "id"):
+    value = body.get(key)
+    return value.get(field) if isinstance(value, dict) else None
+
+
 def _event_key(name: str, body: dict, user_id: str | None) -> str:
-    message = body.get("message") or {}
-    message_id = message.get("msg_id") or ",".join(message.get("msg_ids") or [])
+    """Zalo re-sends an event unchanged, so the key is what identifies it: the message for a message, the
+    message and the moment for a reaction (one can react again), else who, which group and when."""
+    message = body.get("message") if isinstance(body.get("message"), dict) else {}
+    message_id = message.get("msg_id") or ",".join(str(item) for item in message.get("msg_ids") or [])
     if message_id:
-        return f"{name}:{message_id}"[:200]
-    return f"{name}:{user_id or ''}:{body.get('timestamp', '')}"[:200]
+        moment = f":{body.get('timestamp', '')}" if "react_icon" in message else ""
+        return f"{name}:{message_id}{moment}"[:200]
+    subject = user_id or _text(body.get("group_id")) or ""
+    return f"{name}:{subject}:{body.get('timestamp', '')}"[:200]
 
 
 def _text(value) -> str | None:
@@ -109,8 +127,7 @@ def _text(value) -> str | None:
 def store_event(raw_body: bytes, body: dict, from_zns: bool) -> ZaloEvent | None:
     """Store a verified event; None when the same event was stored before (Zalo retries, duplicates)."""
     identity = identify(body)
-    if db.session.scalar(select(ZaloEvent.id).where(ZaloEvent.event_key == identity.key)) is not None:
-        return None
+    # No look-up first: the unique key (tenant, event_key) refuses a duplicate, inside a savepoint.
     event = ZaloEvent(
         event_key=identity.key, event_name=str(body.get("event_name", ""))[:60], zalo_user_id=identity.user_id,
         raw_body=raw_body.decode("utf-8", errors="replace"), from_zns=from_zns,
@@ -119,5 +136,5 @@ def store_event(raw_body: bytes, body: dict, from_zns: bool) -> ZaloEvent | None
         with db.session.begin_nested():
             db.session.add(event)
     except IntegrityError:
-        return None  # the same event arrived twice at once; the other request stored it
+        return None  # the same event again (Zalo re-sends), or twice at once: stored already
     return event

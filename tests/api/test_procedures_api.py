@@ -3,6 +3,7 @@
 import pytest
 
 from platform_core.apikeys import service as apikeys
+from platform_core.jobs.connection import get_redis
 from platform_core.tenancy import service as tenancy
 from tests import factories
 from tests.conftest import CANARY, as_tenant
@@ -107,16 +108,63 @@ def test_suspended_tenants_key_is_401(client, key_a, tenant_a, db_session):
     assert client.get("/api/v1/procedures", headers=bearer(key_a)).status_code == 401
 
 
-def test_use_is_recorded(client, key_a, tenant_a):
-    client.get("/api/v1/procedures", headers=bearer(key_a))
+def test_use_is_recorded_by_the_periodic_job_not_by_the_request(client, key_a, tenant_a):
+    """The request only notes the use in Redis; the scheduler's job writes `last_used_at`."""
+    from sqlalchemy import select
+
+    from platform_core.apikeys import jobs, usage
+    from platform_core.apikeys.models import ApiKey
+    from platform_core.extensions import db
+    from platform_core.jobs import scheduler
+
+    def last_used():
+        with as_tenant(tenant_a):
+            key = db.session.scalar(select(ApiKey).where(ApiKey.name == "một cửa A"))
+            db.session.refresh(key)
+            return key.last_used_at
+
+    get_redis().delete(usage.USED_HASH)
+    assert client.get("/api/v1/procedures", headers=bearer(key_a)).status_code == 200
+    assert last_used() is None
+    assert jobs.write_last_used() == 1
+    assert last_used() is not None
+    assert jobs.write_last_used() == 0  # taken away: written once
+    assert ("platform_core.apikeys.jobs.write_last_used", 60) in scheduler.PERIODIC_JOBS
+
+
+def test_a_key_revoked_elsewhere_is_refused_once_the_cache_is_older_than_its_ttl(client, key_a, tenant_a,
+                                                                                monkeypatch):
+    """Another process revoked it (the row changed, this process's cache did not): accepted from the cache at
+    most KEY_CACHE_SECONDS, then checked again and refused."""
+    from sqlalchemy import update
+
+    from platform_core.apikeys import usage
+    from platform_core.apikeys.models import ApiKey
+    from platform_core.db.types import utcnow
+    from platform_core.extensions import db
+
+    clock = [1000.0]
+    monkeypatch.setattr(usage.time, "monotonic", lambda: clock[0])
+    assert client.get("/api/v1/procedures", headers=bearer(key_a)).status_code == 200
+    with as_tenant(tenant_a):
+        db.session.execute(update(ApiKey).where(ApiKey.name == "một cửa A").values(revoked_at=utcnow()))
+        db.session.flush()
+    clock[0] += usage.KEY_CACHE_SECONDS - 0.5
+    assert client.get("/api/v1/procedures", headers=bearer(key_a)).status_code == 200
+    clock[0] += 1
+    assert client.get("/api/v1/procedures", headers=bearer(key_a)).status_code == 401
+
+
+def test_a_key_revoked_in_this_process_is_refused_at_once(client, key_a, tenant_a):
     from sqlalchemy import select
 
     from platform_core.apikeys.models import ApiKey
     from platform_core.extensions import db
 
+    assert client.get("/api/v1/procedures", headers=bearer(key_a)).status_code == 200
     with as_tenant(tenant_a):
-        key = db.session.scalar(select(ApiKey).where(ApiKey.name == "một cửa A"))
-    assert key.last_used_at is not None
+        apikeys.revoke_key(db.session.scalar(select(ApiKey).where(ApiKey.name == "một cửa A")))
+    assert client.get("/api/v1/procedures", headers=bearer(key_a)).status_code == 401
 
 
 def test_unknown_api_path_is_json_404(client, key_a):

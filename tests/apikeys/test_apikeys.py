@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from platform_core.apikeys import service
 from platform_core.apikeys.models import ApiKey
-from platform_core.auth.models import AuditEvent
-from platform_core.tenancy.context import TenantRef, tenant_context
+from platform_core.audit.models import AuditEvent
+from platform_core.db.tenant_context import TenantRef, tenant_context
 from tests.conftest import as_tenant
 
 

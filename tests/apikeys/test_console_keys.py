@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from platform_core.apikeys import service
 from platform_core.apikeys.models import ApiKey
-from platform_core.auth.models import AuditEvent
+from platform_core.audit.models import AuditEvent
 from platform_core.extensions import db
 from tests import factories
 from tests.auth.support import csrf_token_from
@@ -105,3 +105,13 @@ def test_changes_without_the_csrf_token_are_400(admin_a, tenant_a, csrf_on):
     assert len(keys_of(tenant_a)) == 1 and not keys_of(tenant_a)[0].is_revoked
     token = csrf_token_from(text_of(admin_a.client.get(f"{URL}{key.id}/revoke")))
     assert admin_a.client.post(f"{URL}{key.id}/revoke", data={"csrf_token": token}).status_code == 302
+
+
+def test_keys_are_labelled_real_or_test_and_in_use_and_the_new_one_has_a_copy_button(admin_a, tenant_a):
+    created = text_of(admin_a.client.post(URL + "?lang=vi", data={"name": "Một cửa tỉnh", "kind": "live"}))
+    assert 'data-copy-target="new-key"' in created and "Sao chép khoá" in created and "js/copy.js" in created
+    admin_a.client.post(URL, data={"name": "Thử nghiệm", "kind": "test"})
+    page = text_of(admin_a.client.get(URL + "?lang=vi"))
+    assert "Khoá thật: gửi tin thật tới người dân" in page and "Khoá thử: tin được mô phỏng" in page
+    assert "Đang hoạt động" not in page  # a province's status, not a key's
+    assert page.count("Đang dùng") == 2 and "data-copy-target" not in page  # the key is shown only once

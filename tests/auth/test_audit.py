@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from platform_core.auth.models import PlatformAuditEvent
+from platform_core.audit.models import PlatformAuditEvent
 from tests import factories
 from tests.auth.support import code_at, create_totp_user, sign_in
 

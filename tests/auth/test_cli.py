@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from platform_core.auth.models import AuditEvent, PlatformAuditEvent
+from platform_core.audit.models import AuditEvent, PlatformAuditEvent
 from platform_core.auth.passwords import verify_password
 from platform_core.auth.service import find_user
 from tests import factories

@@ -6,7 +6,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from platform_core.auth.models import PlatformAuditEvent
+from platform_core.audit.models import PlatformAuditEvent
 from platform_core.auth.passwords import needs_rehash, verify_password
 from tests import factories
 from tests.auth.support import add_membership, sign_in
@@ -25,7 +25,7 @@ def test_admin_of_one_province_lands_on_that_province(client, tenant_a):
     factories.create_user("lan@bacninh.gov.vn", tenant=tenant_a, role="admin")
     response = sign_in(client, "lan@bacninh.gov.vn")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/bac-ninh/"
+    assert response.headers["Location"] == "/bac-ninh/admin/"
     assert "Nguyễn Văn A" in client.get("/").get_data(as_text=True)
 
 

@@ -4,8 +4,9 @@
 import pytest
 from sqlalchemy import select
 
+from platform_core.audit.models import PlatformAuditEvent
 from platform_core.auth import passwords, recovery
-from platform_core.auth.models import PlatformAuditEvent, RecoveryCode
+from platform_core.auth.models import RecoveryCode
 from platform_core.extensions import db
 from tests.auth.support import code_at, create_totp_user, recovery_codes_on, save_recovery_codes, sign_in
 

@@ -9,8 +9,8 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
+from platform_core.audit.models import PlatformAuditEvent
 from platform_core.auth import totp
-from platform_core.auth.models import PlatformAuditEvent
 from platform_core.auth.views import PENDING_SINCE
 from tests import factories
 from tests.auth.support import code_at, create_totp_user, save_recovery_codes, sign_in, sign_in_with_totp
@@ -37,7 +37,7 @@ def test_password_alone_leaves_a_totp_user_pending_not_signed_in(client, tenant_
 def test_current_code_completes_sign_in(client, tenant_a):
     _, secret = create_totp_user("otp2@bacninh.gov.vn", tenant=tenant_a, role="admin")
     response = sign_in_with_totp(client, "otp2@bacninh.gov.vn", secret)
-    assert response.headers["Location"] == "/bac-ninh/"
+    assert response.headers["Location"] == "/bac-ninh/admin/"
     assert _signed_in(client)
 
 
@@ -132,7 +132,7 @@ def test_voluntary_enrolment_end_to_end(client, db_session, tenant_a):
 
     done = client.post("/account/2fa/setup", data={"code": code_at(secret)})
     assert done.headers["Location"] == "/account/recovery-codes/new"
-    assert save_recovery_codes(client) == "/bac-ninh/"
+    assert save_recovery_codes(client) == "/bac-ninh/admin/"
     db_session.refresh(user)
     assert user.has_totp and user.totp_secret == secret
     actions = db_session.scalars(select(PlatformAuditEvent.action).where(PlatformAuditEvent.target_id == str(user.id)))
@@ -184,7 +184,7 @@ def test_require_2fa_holds_admins_and_operators_on_enrolment(client, app, monkey
 def test_require_2fa_does_not_hold_officers(client, app, monkeypatch, tenant_a):
     monkeypatch.setitem(app.config, "REQUIRE_2FA", True)
     factories.create_user("officer-2fa@bacninh.gov.vn", tenant=tenant_a, role="officer")
-    assert sign_in(client, "officer-2fa@bacninh.gov.vn").headers["Location"] == "/bac-ninh/"
+    assert sign_in(client, "officer-2fa@bacninh.gov.vn").headers["Location"] == "/bac-ninh/admin/"
     assert client.get("/").status_code == 200
 
 

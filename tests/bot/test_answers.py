@@ -43,13 +43,13 @@ def reached(status: int, **event_fields) -> dict:
     (SUBMITTED, "Mới đăng ký", "chờ cán bộ kiểm tra và tiếp nhận"),
     (RECEIVED, "Đã tiếp nhận", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
     (REFUSED, "Không được tiếp nhận", "Lý do:"),
-    (PROCESSING, "Đang xử lý", "bạn chưa cần làm gì thêm"),
+    (PROCESSING, "Đang xử lý", "Ông/Bà chưa cần làm gì thêm"),
     (SUPPLEMENT_REQUIRED, "Yêu cầu bổ sung", "Giấy tờ cần bổ sung"),
     (FINANCIAL_OBLIGATION, "Yêu cầu thực hiện nghĩa vụ tài chính", "nộp phí, lệ phí hoặc thuế"),
     (WITHDRAWAL_REQUESTED, "Công dân yêu cầu rút hồ sơ", "chờ cán bộ xác nhận"),
     (STOPPED, "Dừng xử lý", "Lý do:"),
     (RESULT_READY, "Đã có kết quả", "Cách nhận:"),
-    (RETURNED, "Đã trả kết quả", "Cảm ơn bạn"),
+    (RETURNED, "Đã trả kết quả", "Cảm ơn Ông/Bà"),
 ])
 def test_every_status_has_its_label_and_next_step(status, label, next_step):
     text = answer(dossier_row(status=status))
@@ -100,7 +100,7 @@ def test_result_ready_says_where_and_how_to_collect():
     assert "Cách nhận: đến Bộ phận Tiếp nhận và Trả kết quả" in in_person and "căn cước công dân" in in_person
     assert "Ghi chú của cán bộ: Quầy số 5" in in_person
     by_post = answer(dossier_row(status=RESULT_READY, channel=3))
-    assert "bưu chính công ích đến địa chỉ bạn đã đăng ký" in by_post
+    assert "bưu chính công ích đến địa chỉ Ông/Bà đã đăng ký" in by_post
 
 
 def test_returned_shows_the_day_it_was_handed_over():
@@ -192,19 +192,19 @@ def test_without_a_hotline_there_is_no_hotline_line():
 
 def test_a_bad_code_is_explained():
     assert "Mã hồ sơ “ABC” chưa đúng định dạng." in answers.bad_code_answer("ABC", DESK)
-    assert "Bạn chưa gửi mã hồ sơ cần tra cứu." in answers.bad_code_answer("", DESK)
+    assert "Ông/Bà chưa gửi mã hồ sơ cần tra cứu." in answers.bad_code_answer("", DESK)
 
 
 def test_the_menu_lists_the_commands():
     text = answers.menu_answer(DESK)
-    assert text.startswith("Trung tâm PVHCC tỉnh Bắc Ninh hỗ trợ bạn qua Zalo:")
+    assert text.startswith("Trung tâm PVHCC tỉnh Bắc Ninh hỗ trợ Ông/Bà qua Zalo:")
     for command in ("tra cứu 000.00.24.H04-251128-0001", "thủ tục khai sinh", "“hướng dẫn”"):
         assert command in text
 
 
 def test_the_fallback_is_friendly_and_explains_the_commands():
     text = answers.fallback_answer(DESK)
-    assert text.startswith("Xin chào!") and "chưa hiểu tin nhắn của bạn" in text
+    assert text.startswith("Xin chào!") and "chưa hiểu tin nhắn của Ông/Bà" in text
     assert answers.COMMANDS in text
 
 

@@ -110,4 +110,4 @@ def test_menu_and_procedure_search_through_the_webhook(client, connected_a, tena
     texts = sorted(notification.context["text"] for notification, _ in replies(tenant_a))
     assert len(texts) == 2
     assert any("1. Đăng ký khai sinh (mã 1.001193)" in text for text in texts)
-    assert any("hỗ trợ bạn qua Zalo:" in text for text in texts)
+    assert any("hỗ trợ Ông/Bà qua Zalo:" in text for text in texts)

@@ -39,7 +39,7 @@ def test_the_code_is_found_with_or_without_the_command(text):
 
 
 def test_a_button_payload_is_a_lookup():
-    """oa.query.show buttons come back as user_send_text with their payload (zalo-oa.md §5)."""
+    """oa.query.show buttons come back as user_send_text with their payload (docs/zalo-oa.md §2)."""
     assert parse("tra cứu H15.50.05-250715-0001") == Intent(LOOKUP, "H15.50.05-250715-0001")
 
 

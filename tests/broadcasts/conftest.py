@@ -4,14 +4,10 @@ province A (an author and an approver), and a broadcast ready to plan."""
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import insert
 
 from platform_core.broadcasts import service
-from platform_core.citizens.models import Consent
-from platform_core.db.base import new_id
+from platform_core.db.tenant_context import require_tenant
 from platform_core.extensions import db
-from platform_core.tenancy.context import require_tenant
-from platform_core.zalo.models import Follower
 from tests import factories
 from tests.conftest import as_tenant
 from tests.console.support import admin_a, admin_b, csrf_on, officer_a, signed_in_member  # noqa: F401
@@ -26,12 +22,7 @@ def add_followers(count: int, prefix: str = "u", **fields) -> list[str]:
 
 def add_follower_ids(user_ids: list[str], consent: bool = True, **fields) -> list[str]:
     """Followers who (unless `consent=False`) agreed to receive policy news."""
-    tenant_id = require_tenant().id
-    db.session.execute(insert(Follower), [{"tenant_id": tenant_id, "id": new_id(), "zalo_user_id": user_id,
-                                           "is_follower": True, "shared_info": {}, **fields} for user_id in user_ids])
-    if consent:
-        db.session.execute(insert(Consent), factories.news_consent_rows(tenant_id, user_ids))
-    return user_ids
+    return factories.add_news_followers(require_tenant().id, user_ids, consent, **fields)
 
 
 def news(author, **fields) -> service.Draft:

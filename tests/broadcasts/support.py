@@ -3,18 +3,13 @@ sandbox followers, known to our database too, with sending limits that let a tes
 
 from dataclasses import dataclass
 
-from sqlalchemy import insert
-
 from platform_core.broadcasts import progress
 from platform_core.broadcasts.constants import SENT
-from platform_core.citizens.models import Consent
-from platform_core.db.base import new_id
+from platform_core.db.tenant_context import require_tenant
 from platform_core.db.types import utcnow
 from platform_core.delivery.constants import CLASS_BULK
 from platform_core.delivery.policy import set_limits
 from platform_core.extensions import db
-from platform_core.tenancy.context import require_tenant
-from platform_core.zalo.models import Follower
 from tests import factories
 from tests.pipeline.stack import Province, Stack, add_province
 
@@ -55,11 +50,7 @@ def add_followers(stack: Stack, sandbox, desk: NewsDesk, count: int) -> list[str
     agreed to receive policy news."""
     user_ids = sandbox.add_users(desk.province.app_id, count, is_follower=True)
     with stack.app.app_context(), stack.in_tenant(desk.province.slug):
-        tenant_id, now = require_tenant().id, utcnow()
-        db.session.execute(insert(Follower), [
-            {"tenant_id": tenant_id, "id": new_id(), "zalo_user_id": user_id, "is_follower": True,
-             "followed_at": now, "shared_info": {}} for user_id in user_ids])
-        db.session.execute(insert(Consent), factories.news_consent_rows(tenant_id, user_ids, now))
+        factories.add_news_followers(require_tenant().id, user_ids, followed_at=utcnow())
         db.session.commit()
         db.session.remove()
     return user_ids

@@ -6,6 +6,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 
 from platform_core.auth.models import User
 from platform_core.broadcasts import jobs, service
@@ -13,6 +14,8 @@ from platform_core.db.types import utcnow
 from platform_core.extensions import db
 from tests.broadcasts.support import BANNER_PNG, add_followers, finished, news_stack, read_progress
 from tests.pipeline.fixtures import db_session, stack  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.alone  # asserts a notice within 10 s: tests/parallel.py
 
 FOLLOWERS = 5_000
 CODE = "000.00.24.H04-261128-0042"

@@ -12,10 +12,10 @@ from platform_core.broadcasts.hours import Hours, sending_hours, zalo_daily_cap
 from platform_core.broadcasts.models import Broadcast, PromotionLedger
 from platform_core.citizens import consent
 from platform_core.citizens.constants import METHOD_ZALO_CHAT, PURPOSE_NEWS
+from platform_core.clock import VIETNAM
 from platform_core.delivery import guest_list
 from platform_core.delivery.constants import CLASS_BULK, FAILED, PENDING
 from platform_core.delivery.constants import SENT as DELIVERY_SENT
-from platform_core.delivery.context import VIETNAM
 from platform_core.delivery.errors_plain import explain
 from platform_core.delivery.models import Delivery, Notification
 from platform_core.delivery.policy import set_limits

@@ -9,10 +9,10 @@ import httpx
 from sqlalchemy import select
 
 from platform_core.broadcasts import jobs, planning
+from platform_core.clock import VIETNAM
 from platform_core.db.types import utcnow
 from platform_core.delivery import sender
 from platform_core.delivery.constants import PENDING, PROMOTION, SENDING, SENT
-from platform_core.delivery.context import VIETNAM
 from platform_core.delivery.models import Delivery, Notification
 from platform_core.extensions import db
 from platform_core.zalo.client_registry import zalo_client

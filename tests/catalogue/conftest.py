@@ -6,7 +6,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from platform_core.auth.models import AuditEvent
+from platform_core.audit.models import AuditEvent
 from platform_core.catalogue.models import Procedure
 from platform_core.extensions import db
 from tests import factories

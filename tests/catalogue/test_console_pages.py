@@ -6,6 +6,8 @@ import re
 import pytest
 
 from platform_core.catalogue.constants import PAGE_SIZE
+from platform_core.extensions import db
+from platform_core.tenancy.models import TenantProfile
 from tests import factories
 from tests.auth.support import csrf_token_from
 from tests.catalogue.conftest import events_of, procedures_of
@@ -161,7 +163,7 @@ def test_invalid_values_are_shown_in_the_page_and_nothing_is_saved(admin_client,
 def test_an_unknown_online_level_is_refused(admin_client, tenant_a):
     response = admin_client.post(INDEX + "1.004222", data={"agency": "X", "online_level": "nua_voi"})
     assert response.status_code == 422
-    assert "Unknown value “nua_voi”: use one of toan_trinh, mot_phan, khong." in _text(response)
+    assert "Unknown value “nua_voi”: write one of “Toàn trình”, “Một phần”, “Không trực tuyến”." in _text(response)
 
 
 def test_saving_without_changes_records_nothing(admin_client, tenant_a):
@@ -217,3 +219,15 @@ def test_a_post_with_the_pages_csrf_token_works(admin_client, tenant_a, csrf_on)
     response = admin_client.post(INDEX + "1.004222/enabled", data={"offer": "no", "csrf_token": token})
     assert response.status_code == 302
     assert procedures_of(tenant_a)["1.004222"].enabled is False
+
+
+def test_the_agency_is_picked_from_the_provinces_agencies_or_typed(admin_client, tenant_a):
+    with as_tenant(tenant_a):
+        db.session.add(TenantProfile(display_name="Trung tâm PVHCC tỉnh Bắc Ninh", agencies=[
+            {"name": "Công an tỉnh Bắc Ninh", "level": "tinh"}, {"name": "UBND xã Yên Phong", "level": "xa"}]))
+        db.session.flush()
+    html = admin_client.get("/bac-ninh/admin/procedures/1.004222").get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="agency"[^>]*list="province-agencies"', html) or \
+        re.search(r'<input[^>]*list="province-agencies"[^>]*id="agency"', html)
+    datalist = html.split('<datalist id="province-agencies">')[1].split("</datalist>")[0]
+    assert re.findall(r'<option value="([^"]+)">', datalist) == ["Công an tỉnh Bắc Ninh", "UBND xã Yên Phong"]

@@ -9,7 +9,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from platform_core.catalogue import pending
+from platform_core.extensions import db
 from platform_core.jobs.connection import get_redis
+from platform_core.tenancy.models import TenantProfile
 from tests.catalogue.conftest import events_of, procedures_of, upload
 from tests.conftest import CANARY, as_tenant
 
@@ -146,7 +148,7 @@ def test_a_malformed_csv_lists_every_row_error_and_imports_nothing(admin_client,
     table = html[html.index('id="import-errors"'):]
     found = re.findall(r"<tr><td>(\d+)</td><td>[^<]*<code>(\w+)</code></td><td>([^<]+)</td></tr>", table)
     assert found == [
-        ("3", "level", "Unknown value “quan”: use one of tinh, xa, trung_uong."),
+        ("3", "level", "Unknown value “quan”: write one of “Cấp tỉnh”, “Cấp xã”, “Cấp trung ương”."),
         ("4", "fee_vnd", "Must be a whole number, like 20000."),
         ("5", "code", "Required."),
         ("6", "code", "Code 1.004222 is also on row 2."),
@@ -262,3 +264,55 @@ def test_another_admins_upload_in_the_same_province_is_not_theirs(app, admin_cli
 @pytest.mark.parametrize("token", ["short", "../../etc", "x" * 65])
 def test_malformed_tokens_find_nothing(admin_client, token):
     assert admin_client.post(IMPORT + "/" + token).status_code in (404, 410)
+
+
+# --- a sample file to start from, a preview that stays short ---------------------------------------------------
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_sample_file_uses_the_provinces_agencies_and_imports_as_it_is(admin_client, tenant_a, file_format):
+    with as_tenant(tenant_a):
+        db.session.add(TenantProfile(display_name="Trung tâm PVHCC tỉnh Bắc Ninh", agencies=[
+            {"name": "UBND phường Kinh Bắc", "level": "xa"}, {"name": "UBND xã Yên Phong", "level": "xa"}]))
+        db.session.flush()
+    assert f'href="/bac-ninh/admin/procedures/import/sample.{file_format}"' in _text(admin_client.get(IMPORT))
+    response = admin_client.get(f"{IMPORT}/sample.{file_format}")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == f'attachment; filename="mau-thu-tuc-bac-ninh.{file_format}"'
+    body = response.get_data()
+    if file_format == "xlsx":
+        rows = list(load_workbook(io.BytesIO(body), read_only=True).worksheets[0].iter_rows(values_only=True))
+        agencies = [row[rows[0].index("agency")] for row in rows[1:]]
+    else:
+        lines = body.decode("utf-8-sig").splitlines()
+        agencies = [line.split(",")[lines[0].split(",").index("agency")] for line in lines[1:]]
+    assert agencies == ["UBND phường Kinh Bắc", "UBND xã Yên Phong"]
+    preview = upload(admin_client, IMPORT, body, filename=f"mau.{file_format}")
+    assert preview.status_code == 200, _text(preview)
+    assert 'id="import-new"' in _text(preview) and 'id="import-errors"' not in _text(preview)
+
+
+def test_a_large_preview_puts_the_button_first_and_pages_its_rows_by_a_hundred(admin_client):
+    rows = "".join(f"8.{n:06d},Thủ tục thử {n},Thử nghiệm,xa,UBND cấp xã,khong,,,\n" for n in range(450))
+    html = _text(upload(admin_client, IMPORT, HEADER + rows))
+    assert html.index('class="confirm"') < html.index('id="import-new"')
+    new_table = html.split('id="import-new"')[1].split("</table>")[0]
+    assert new_table.count("<tr>") == 1 + 100  # the header row and the first hundred
+    assert "8.000099" in new_table and "8.000100" not in new_table
+    assert 'rel="next"' in html and "Page 1 of 5" in html
+    page_5 = _text(admin_client.get(_confirm_url(html) + "?page=5"))
+    table = page_5.split('id="import-new"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 1 + 50 and "8.000400" in table and "8.000449" in table and "8.000399" not in table
+    assert page_5.index('class="confirm"') < page_5.index('id="import-new"') and 'rel="next"' not in page_5
+    assert _confirm_url(page_5) == _confirm_url(html)
+    assert _text(admin_client.get(_confirm_url(html) + "?page=99")) == page_5
+    assert admin_client.get(_confirm_url(html).replace("/import/", "/import/x")).status_code == 410
+
+
+def test_a_file_full_of_errors_lists_the_first_hundred_and_says_so(admin_client):
+    rows = "".join(f"8.{n:06d},,,,,,,,\n" for n in range(300))  # new codes without their required columns
+    response = upload(admin_client, IMPORT, HEADER + rows)
+    html = _text(response)
+    assert response.status_code == 422
+    errors = html.split('id="import-errors"')[1].split("</table>")[0]
+    assert errors.count("<tr>") == 1 + 100
+    assert "The first 100 problems are listed" in html and 'class="confirm"' not in html

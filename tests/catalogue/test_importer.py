@@ -10,7 +10,12 @@ from openpyxl import Workbook
 
 from platform_core.catalogue import exporter, importer
 from platform_core.catalogue.columns import KEYS
-from platform_core.catalogue.constants import MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS
+from platform_core.catalogue.constants import (
+    MAX_UPLOAD_BYTES,
+    MAX_UPLOAD_ROWS,
+    MAX_XLSX_COLUMNS_READ,
+    MAX_XLSX_ROWS_READ,
+)
 from platform_core.catalogue.importer import CHANGED, NEW, UNCHANGED, FileRefused
 
 HEADER = ",".join(KEYS)
@@ -184,7 +189,7 @@ def test_every_row_error_is_reported_with_row_and_column():
         "2.000636,Thiếu,,xa,,khong,\n"                                        # 7: new code, incomplete
     )
     assert errors_of(text) == [
-        (2, "level", "Unknown value “huyen”: use one of tinh, xa, trung_uong."),
+        (2, "level", "Unknown value “huyen”: write one of “Cấp tỉnh”, “Cấp xã”, “Cấp trung ương”."),
         (3, "code", "Code 1.001193 is also on row 2."),
         (4, "code", "Required."),
         (5, "fee_vnd", "Must be a whole number, like 20000."),
@@ -217,7 +222,7 @@ def test_a_time_needs_its_number_and_unit_together():
         (2, "processing_time_value", "Give the number with the time unit.")]
     assert errors_of("code,processing_time_value\n1.001193,12\n") == []  # the unit it has stays
     assert errors_of("code,processing_time_value,processing_time_unit\n1.001193,1,week\n") == [
-        (2, "processing_time_unit", "Unknown value “week”: use one of working_day, day, hour.")]
+        (2, "processing_time_unit", "Unknown value “week”: write one of “ngày làm việc”, “ngày”, “giờ”.")]
 
 
 def test_extra_cells_beyond_the_header_are_an_error_unless_empty():
@@ -300,9 +305,57 @@ def test_an_export_reads_back_unchanged_even_with_formula_like_text(extension):
 def test_the_choices_are_those_of_the_tenants_files():
     from platform_core.catalogue import constants
     from platform_core.catalogue.loader import procedure_columns
-    from platform_core.tenancy import schemas
+    from platform_core.provisioning import schemas
 
     assert tuple(constants.LEVELS) == schemas.LEVELS
     assert tuple(constants.ONLINE_LEVELS) == schemas.ONLINE_LEVELS
     assert tuple(constants.TIME_UNITS) == schemas.TIME_UNITS
     assert set(KEYS) == set(procedure_columns(BIRTH | {"processing_time": None}))
+
+
+# --- the XLSX reader is bounded by what it reads ----------------------------------------------------------------
+
+def _workbook(*cells: tuple[str, object]) -> bytes:
+    """A workbook with our header, one procedure, and the given far cells; openpyxl declares the dimension
+    from the farthest cell, as the 4.7 KB bomb did (`<dimension ref="A1:XFD1048576"/>`)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["code", "agency"])
+    sheet.append(["1.001193", "UBND xã Hòa Vang"])
+    for reference, value in cells:
+        sheet[reference] = value
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_declared_dimension_bomb_is_refused_without_walking_it():
+    data = _workbook(("XFD1048576", "x"))
+    assert len(data) < 10_000
+    assert "goes on past row 10.000" in refusal(data, "a.xlsx")
+
+
+def test_the_row_bound_counts_blank_rows_read_not_only_rows_kept():
+    # Two kept rows only, but the reader must walk 10,000 blank rows to reach the far one.
+    assert "goes on past row" in refusal(_workbook((f"A{MAX_XLSX_ROWS_READ + 1}", "1.000894")), "a.xlsx")
+    table = read(_workbook((f"A{MAX_XLSX_ROWS_READ}", "1.000894")), "a.xlsx")
+    assert [number for number, _cells in table.rows] == [2, MAX_XLSX_ROWS_READ]
+
+
+def test_cells_past_the_column_bound_are_not_read():
+    table = read(_workbook(("XFD2", "far"), ("C3", "1.000894")), "a.xlsx")
+    assert table.rows == [(2, ["1.001193", "UBND xã Hòa Vang"]), (3, ["", "", "1.000894"])]
+    assert all(len(cells) <= MAX_XLSX_COLUMNS_READ for _number, cells in table.rows)
+
+
+def test_choices_accept_their_vietnamese_and_english_labels_with_or_without_accents():
+    text = (
+        "code,name,field,level,agency,online_level,fee_vnd,processing_time_value,processing_time_unit\n"
+        "1.001193,Đăng ký khai sinh,Hộ tịch,Cấp xã,UBND,Toàn trình,0,3,ngày làm việc\n"
+        "1.000894,Đăng ký kết hôn,Hộ tịch,cap tinh,UBND,mot phan,0,5,Ngày\n"
+        "1.000895,Trích lục,Hộ tịch,Central level,UBND,Không trực tuyến,0,4,giờ\n"
+    )
+    rows, errors = check(text)
+    assert errors == []
+    assert [(row.values["level"], row.values["online_level"], row.values["processing_time_unit"]) for row in rows] \
+        == [("xa", "toan_trinh", "working_day"), ("tinh", "mot_phan", "day"), ("trung_uong", "khong", "hour")]

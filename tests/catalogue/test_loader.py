@@ -5,7 +5,7 @@ from sqlalchemy import select
 from platform_core.catalogue.loader import merge_catalogue, procedure_columns, upsert_procedures
 from platform_core.catalogue.models import Procedure
 from platform_core.extensions import db
-from platform_core.tenancy.schemas import ProcedureSchema
+from platform_core.provisioning.schemas import ProcedureSchema
 from tests.conftest import as_tenant
 
 

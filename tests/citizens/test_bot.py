@@ -6,7 +6,7 @@ import unicodedata
 import pytest
 from sqlalchemy import select
 
-from platform_core.auth.models import AuditEvent
+from platform_core.audit.models import AuditEvent
 from platform_core.citizens import consent
 from platform_core.citizens.bot import is_stop
 from platform_core.citizens.constants import CONFIRMATION_KIND, PURPOSE_DOSSIER, PURPOSE_NEWS, PURPOSE_SURVEY

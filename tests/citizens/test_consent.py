@@ -108,13 +108,13 @@ def test_a_grant_names_a_purpose_and_a_citizen(tenant_a):
 def test_the_answer_is_due_after_two_working_days_and_the_request_done_in_fifteen_days(tenant_a):
     saturday_night = datetime(2026, 11, 28, 18, 0, tzinfo=UTC)  # 01:00 Sunday in Vietnam
     with as_tenant(tenant_a):
-        respond_by, complete_by = deadlines(saturday_night)
+        respond_by, complete_by = deadlines(saturday_night, "stop")
     assert respond_by == datetime(2026, 12, 1, 16, 59, 59, 999999, tzinfo=UTC)  # end of Tuesday in Vietnam
     assert complete_by == datetime(2026, 12, 13, 18, 0, tzinfo=UTC)
 
 
 def test_a_public_holiday_is_not_a_working_day_for_the_answer(tenant_a):
-    before_national_day = datetime(2026, 8, 31, 3, 0, tzinfo=UTC)  # Monday 31/8; 1/9 and 2/9 are days off
+    before_national_day = datetime(2026, 8, 31, 3, 0, tzinfo=UTC)  # Monday 31/8; 31/8 to 2/9 are days off
     with as_tenant(tenant_a):
-        respond_by, _ = deadlines(before_national_day)
+        respond_by, _ = deadlines(before_national_day, "stop")
     assert respond_by == datetime(2026, 9, 4, 16, 59, 59, 999999, tzinfo=UTC)  # Thursday 3/9 + Friday 4/9

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from platform_core.auth.models import AuditEvent
+from platform_core.audit.models import AuditEvent
 from platform_core.citizens import jobs
 from platform_core.citizens.retention import purge, set_periods
 from platform_core.db.types import utcnow

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from platform_core.auth.models import AuditEvent
+from platform_core.audit.models import AuditEvent
 from platform_core.citizens import consent, requests
 from platform_core.citizens.constants import METHOD_ZALO_CHAT, PURPOSE_NEWS
 from platform_core.citizens.retention import periods
@@ -136,6 +136,8 @@ def test_the_export_holds_this_provinces_data_about_the_citizen_and_nothing_else
     assert len(data["dossiers"]) == 1 and len(data["consents"]) == 1 and len(data["feedback"]) == 1
     assert data["chat_events"][0]["raw_body"] == {"message": {"text": "Tôi là Nguyễn Văn An"}}
     assert len(data["deliveries"]) == 1 and data["dossier_events"] == []
+    # what ratings hold comes in through citizens/records.register_records (wiring.CITIZEN_RECORDS), in place
+    assert list(data)[-3:] == ["rating_invitations", "ratings", "chat_events"]
     with as_tenant(tenant_a):
         assert "citizen_data_exported" in db.session.scalars(select(AuditEvent.action)).all()
 
@@ -174,6 +176,7 @@ def test_erasure_blanks_contact_and_chat_data_and_keeps_the_dossier(admin_a, ten
     assert dossier.applicant_name == "Nguyễn Văn An"  # the dossier stays
     assert (dossier.applicant_phone, dossier.applicant_zalo_user_id) == (None, None)
     assert audit.actor_email == "citizens-admin@bac-ninh.vn" and audit.details["dossiers"] == 1
+    assert audit.details["rating_invitations"] == 0  # ratings' erasure ran (none to blank here)
     with as_tenant(tenant_b):  # the other province's citizen is untouched
         assert db.session.scalar(select(Follower)).display_name == CANARY
 

@@ -1,6 +1,6 @@
 """Signed-in clients for the province console's tests (officers and admins of tenants A and B), as helpers
 and as fixtures. The console's test folders import the fixtures in their conftest.py; modules elsewhere
-(tests/apikeys, tests/delivery) import them directly."""
+(tests/apikeys) import them directly."""
 
 from dataclasses import dataclass
 

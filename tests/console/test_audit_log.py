@@ -2,10 +2,10 @@
 
 from datetime import timedelta
 
-from platform_core.auth.audit import record_event
-from platform_core.console.paging import PER_PAGE
+from platform_core.audit.service import record_event
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
+from platform_core.web.paging import PER_PAGE
 from tests.conftest import CANARY, as_tenant
 from tests.console.support import text_of
 
@@ -31,7 +31,7 @@ def test_admins_see_their_provinces_events_newest_first(admin_a, tenant_a, tenan
     admin_a.client.post("/bac-ninh/admin/api-keys/", data={"name": "Một cửa", "kind": "test"})
     html = text_of(admin_a.client.get(URL))
     assert CANARY not in html
-    assert html.count("<code class=\"hint\">api_key_created</code>") == 3
+    assert html.count("<dd><code>api_key_created</code></dd>") == 3
     assert admin_a.user.email in html and "10.77." in html  # actor and IP of the change made through the page
     assert html.index("Một cửa") < html.index("first")
 
@@ -48,7 +48,7 @@ def test_the_filter_keeps_one_action(admin_a, tenant_a):
     events(tenant_a, "api_key_created", 1)
     events(tenant_a, "role_granted", 1, email="x@bac-ninh.vn")
     html = text_of(admin_a.client.get(f"{URL}?action=role_granted"))
-    assert "x@bac-ninh.vn" in html and '<code class="hint">api_key_created</code>' not in html
+    assert "x@bac-ninh.vn" in html and '<dd><code>api_key_created</code></dd>' not in html
 
 
 def test_pages_of_fifty(admin_a, tenant_a):
@@ -56,9 +56,22 @@ def test_pages_of_fifty(admin_a, tenant_a):
     first = text_of(admin_a.client.get(f"{URL}?action=template_saved"))
     assert 'rel="next"' in first and 'rel="prev"' not in first
     second = text_of(admin_a.client.get(f"{URL}?action=template_saved&page=2"))
-    assert second.count('<code class="hint">template_saved</code>') == 1 and 'rel="prev"' in second
-    assert "<dt>n</dt><dd>0</dd>" in second and "<dt>n</dt><dd>0</dd>" not in first  # the oldest comes last
+    assert second.count('<dd><code>template_saved</code></dd>') == 1 and 'rel="prev"' in second
+    oldest = "<dt><code>n</code></dt><dd><code>0</code></dd>"
+    assert oldest in second and oldest not in first  # the oldest comes last
 
 
 def test_another_provinces_admin_gets_404(admin_b):
     assert admin_b.client.get(URL).status_code == 404
+
+
+def test_an_event_reads_as_a_sentence_with_codes_ids_and_class_names_kept_aside(admin_a, tenant_a):
+    admin_a.client.post("/bac-ninh/admin/api-keys/", data={"name": "Một cửa", "kind": "test"})
+    html = text_of(admin_a.client.get(URL + "?lang=vi"))
+    sentence = html[html.index('class="audit-sentence"'):html.index("audit-technical")]
+    assert f"<strong>{admin_a.user.email}</strong>: Tạo khóa API" in sentence
+    assert "<dt>Tên</dt><dd>Một cửa</dd>" in sentence
+    for raw in ("api_key_created", "ApiKey", "<code"):
+        assert raw not in sentence
+    technical = html[html.index("audit-technical"):]
+    assert "api_key_created" in technical and "ApiKey" in technical

@@ -4,17 +4,19 @@ The figures each test expects are worked out from `october` below; pages are rea
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from platform_core.clock import VIETNAM
 from platform_core.dashboard.period import Period
-from platform_core.delivery.context import VIETNAM
+from platform_core.dossiers.constants import RETURNED
 from platform_core.extensions import db
 from platform_core.officials.models import InternalNotice, OfficialProfile
 from tests import factories
 from tests.conftest import CANARY, as_tenant
 from tests.console.support import admin_b, officer_a  # noqa: F401 - shared fixtures
+from tests.dossiers.support import record
 from tests.operator.conftest import admin_client, citizen_rows, operator, operator_client  # noqa: F401 - shared
 
 OCTOBER = Period(datetime(2026, 10, 1).date(), datetime(2026, 10, 31).date())
@@ -33,12 +35,22 @@ def iso(day: int, month: int = 10) -> str:
     return f"2026-{month:02d}-{day:02d}T08:00:00+07:00"
 
 
-def finished_dossier(code: str, procedure: str, received: int, due: int, completed: int | None, status: int,
-                     paused_days: int = 0):
+def finished_dossier(code: str, procedure: str, received: int, due: int, completed: int | datetime | None,
+                     status: int, paused_days: int = 0):
+    """A dossier received on October `received` 08:00, due on `due` 08:00, taken through its events: processing
+    at 09:00, a supplement request at 10:00 answered `paused_days` later, the result ready on `completed` (a day at
+    10:00, or an instant) and handed over at 15:00 when `status` is 10; left processing when `completed` is None."""
     dossier = factories.create_dossier(code, procedure_code=procedure, received_at=iso(received), due_at=iso(due))
-    dossier.status = status
-    dossier.completed_at = vn(completed, 10) if completed else None
-    dossier.supplement_paused_seconds = paused_days * 86400
+    record(code, "processing", vn(received, 9).isoformat(), simulated=True)
+    if paused_days:
+        record(code, "supplement_required", vn(received, 10).isoformat(), missing_documents=["Bản sao CCCD"],
+               simulated=True)
+        record(code, "processing", (vn(received, 10) + timedelta(days=paused_days)).isoformat(), simulated=True)
+    if completed is not None:
+        result_at = vn(completed, 10) if isinstance(completed, int) else completed
+        record(code, "result_ready", result_at.isoformat(), simulated=True)
+        if status == RETURNED:
+            record(code, "returned", (result_at + timedelta(hours=5)).isoformat(), simulated=True)
     db.session.flush()
     return dossier
 
@@ -50,8 +62,8 @@ class October:
 
 @pytest.fixture
 def october(tenant_a, tenant_b) -> October:
-    """Tenant A: 4 dossiers (2 on time, 1 late, 1 open), 8 deliveries, 3 ratings, 4 feedback, 4 followers,
-    2 notices sent to an official of the police.
+    """Tenant A: 4 dossiers (2 on time, 1 late, 1 open and past its appointment), 8 deliveries, 3 ratings,
+    4 feedback, 4 followers, 2 notices sent to an official of the police.
     Tenant B: one of each, every name carrying the canary."""
     with as_tenant(tenant_a):
         d1 = finished_dossier("A-0001", "1.004222", received=2, due=10, completed=8, status=10)

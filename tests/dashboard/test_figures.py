@@ -4,8 +4,9 @@ from datetime import date
 
 from platform_core.dashboard import departments, reports
 from platform_core.dashboard.period import Period
+from tests import factories
 from tests.conftest import as_tenant
-from tests.dashboard.conftest import COMMUNE, OCTOBER, POLICE, finished_dossier, vn
+from tests.dashboard.conftest import CITIZEN, COMMUNE, OCTOBER, POLICE, finished_dossier, vn
 
 
 def rows_of(table) -> dict:
@@ -23,11 +24,13 @@ def test_dossiers_by_status_and_by_procedure(english, october, tenant_a):
     assert procedures.rows[1][1] == "Đăng ký thường trú"
 
 
-def test_on_time_rate_counts_supplement_pauses_and_leaves_open_dossiers_out(english, october, tenant_a):
+def test_on_time_rate_counts_supplement_pauses_and_an_open_dossier_past_its_appointment(english, october, tenant_a):
+    """A-0004 finished a day late but waited 2 days for documents; A-0003, still open at the month's end, was due
+    on the 20th: late (Decision 766 counts unfinished dossiers as of the period's end)."""
     with as_tenant(tenant_a):
         table = reports.on_time(OCTOBER, tenant_a.id)
-    assert table.rows == [["2026-10", 3, 2, 1, 66.7]]  # A-0004 finished a day late but waited 2 days
-    assert table.total[1:] == [3, 2, 1, 66.7]
+    assert table.rows == [["2026-10", 4, 2, 2, 50.0]]
+    assert table.total[1:] == [4, 2, 2, 50.0]
 
 
 def test_messages_by_channel_and_outcome_leave_simulated_ones_out(english, october, tenant_a):
@@ -54,6 +57,14 @@ def test_the_cost_estimate_counts_free_consultation_messages_and_prices_each_cha
     assert rows["Zalo promotion message"] == [1, 0, 1, 0, 0]
     assert table.total[-1] == 385
     assert "ZALO_PRICE_ZNS_VND" in table.note
+
+
+def test_a_message_in_a_group_chat_of_the_oa_does_not_make_replies_free(english, october, tenant_a):
+    """Only writing to the OA itself opens the free window; a message in one of its group chats (GMF) does not."""
+    with as_tenant(tenant_a):
+        factories.create_zalo_event("user_send_group_text", CITIZEN, vn(20, 9))
+        table = reports.zalo_cost(OCTOBER, tenant_a.id)
+    assert {row[0]: row[1:] for row in table.rows}["Zalo message (consultation)"] == [3, 2, 1, 55, 55]
 
 
 def test_a_configured_zns_price_is_used(english, october, tenant_a, app, monkeypatch):
@@ -108,7 +119,7 @@ def test_the_department_summary(english, october, tenant_a):
     assert (police["Ratings"], police["Average rating"]) == (2, 3.5)
     assert (police["Feedback answered"], police["Answered on time"]) == (2, 1)
     assert police["Notices to officials"] == 2
-    assert (commune["Dossiers handled"], commune["Handled on time"], commune["Ratings"]) == (1, 1, 1)
+    assert (commune["Dossiers handled"], commune["Handled on time"], commune["Ratings"]) == (2, 1, 1)
     unattributed = rows["No department (replies, news, notices)"]
     assert (unattributed["Consultation messages"], unattributed["Promotion messages"]) == (3, 1)
     assert unattributed["Estimated cost (VND)"] == 55  # two of the three replies were free
@@ -116,9 +127,12 @@ def test_the_department_summary(english, october, tenant_a):
 
 
 def test_months_are_vietnam_months(english, tenant_a):
-    """01:00 on 1 November in Vietnam is still 31 October in UTC: it counts for November."""
+    """01:00 on 1 November in Vietnam is still 31 October in UTC: the result came in November. October judges
+    the dossier unfinished at its end (due on the 31st: late); November counts it again, finished late; the
+    whole period counts it once."""
     with as_tenant(tenant_a):
-        late = finished_dossier("A-0010", "1.001193", received=30, due=31, completed=None, status=10)
-        late.completed_at = vn(1, 1, month=11)
+        finished_dossier("A-0010", "1.001193", received=30, due=31, completed=vn(1, 1, month=11), status=10)
+        finished_dossier("A-0011", "1.001193", received=30, due=31, completed=vn(31, 23), status=9)
         table = reports.on_time(Period(date(2026, 10, 1), date(2026, 11, 30)), tenant_a.id)
-    assert table.rows == [["2026-10", 0, 0, 0, None], ["2026-11", 1, 0, 1, 0.0]]
+    assert table.rows == [["2026-10", 2, 0, 2, 0.0], ["2026-11", 1, 0, 1, 0.0]]
+    assert table.total[1:] == [2, 0, 2, 0.0]

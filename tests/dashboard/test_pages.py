@@ -4,6 +4,7 @@ province's data never appears."""
 import csv
 import io
 
+import openpyxl
 import pytest
 
 from platform_core.dashboard import reports
@@ -30,8 +31,10 @@ def test_an_officer_sees_every_report_with_its_chart_table_and_csv_link(officer_
         assert '<svg class="chart"' in section and 'role="img"' in section, key
         assert '<table class="table">' in section, key
         assert f'href="{BASE}/{key}.csv?period=custom&amp;date_from=2026-10-01&amp;date_to=2026-10-31"' in section
-    assert "From 10/1/26 to 10/31/26" in html
-    assert "Đăng ký thường trú" in html and "66.7" in html
+        assert f'href="{BASE}/{key}.xlsx?period=custom&amp;date_from=2026-10-01&amp;date_to=2026-10-31"' in section
+    assert "From 01/10/2026 to 31/10/2026" in html  # dd/mm/yyyy in English too (web/dates.py)
+    on_time = html.split('id="on-time-heading"')[1].split('id="messages-heading"')[0]
+    assert "Đăng ký thường trú" in html and "<td>50</td>" in on_time
 
 
 def test_this_month_is_the_default_and_an_empty_period_says_so(officer_a):
@@ -67,6 +70,27 @@ def test_csv_holds_the_headers_rows_and_total(officer_a, october):
     assert rows[-1] == ["All channels", "6", "2", "4", "", "385"]
     procedures = read_csv(officer_a.client.get(f"{BASE}/dossiers-by-procedure.csv?{OCTOBER_ARGS}"))
     assert ["1.004222", "Đăng ký thường trú", "2"] in procedures  # UTF-8 survives
+
+
+def read_xlsx(response) -> list[list]:
+    sheet = openpyxl.load_workbook(io.BytesIO(response.get_data()), read_only=True).worksheets[0]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_a_report_downloads_as_xlsx_with_the_csvs_rows_and_numbers_as_numbers(officer_a, october):
+    response = officer_a.client.get(f"{BASE}/zalo-cost.xlsx?{OCTOBER_ARGS}")
+    assert response.status_code == 200
+    assert response.content_type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response.headers["Content-Disposition"] == \
+        'attachment; filename="bac-ninh-zalo-cost-2026-10-01-2026-10-31.xlsx"'
+    rows = read_xlsx(response)
+    assert rows[1] == ["Zalo message (consultation)", 3, 2, 1, 55, 55]
+    assert rows[-1] == ["All channels", 6, 2, 4, None, 385]
+    as_csv = read_csv(officer_a.client.get(f"{BASE}/zalo-cost.csv?{OCTOBER_ARGS}"))
+    assert [[("" if v is None else str(v)) for v in row] for row in rows] == as_csv
+    departments = read_xlsx(officer_a.client.get(f"{BASE}/departments.xlsx?{OCTOBER_ARGS}"))
+    assert len(departments) > 1 and POLICE in str(departments)
+    assert officer_a.client.get(f"{BASE}/zalo-cost.pdf?{OCTOBER_ARGS}").status_code == 404
 
 
 def test_the_department_summary_page_and_csv(officer_a, october):

@@ -1,9 +1,9 @@
 """Outbox rows for pipeline tests, written as the outbox writes them (inside the tenant)."""
 
+from platform_core.db.tenant_context import TenantRef, tenant_context
 from platform_core.delivery.constants import CLASS_TX, CS
 from platform_core.delivery.models import Delivery, Notification
 from platform_core.extensions import db
-from platform_core.tenancy.context import TenantRef, tenant_context
 
 
 def queue_replies(tenant, count: int, user_id: str = "u-1", message_class: str = CLASS_TX, prefix: str = "t"):

@@ -62,7 +62,7 @@ def test_cs_text_spells_out_the_buttons_and_the_code():
     text = cs_text(ACK)
     assert text.splitlines() == [
         "Đã nhận phản ánh", "Chúng tôi đã nhận phản ánh của anh/chị.", "Mã phản ánh: PA-2611-0042",
-        "• Xem chi tiết: https://example.vn/pa/42", "• Hài lòng: trả lời “PA 42 LIKE”",
+        "Trả lời “Hài lòng”.", "• Xem chi tiết: https://example.vn/pa/42",
     ]
 
 

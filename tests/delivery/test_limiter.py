@@ -2,7 +2,7 @@
 
 import uuid
 
-from platform_core.delivery.limiter import acquire
+from platform_core.delivery.limiter import Bucket, Request, acquire, acquire_many
 
 
 def key() -> str:
@@ -36,3 +36,24 @@ def test_asking_for_nothing_costs_nothing(app):
     k = key()
     assert acquire(k, per_minute=60, burst=1, wanted=0).granted == 0
     assert acquire(k, per_minute=60, burst=1, wanted=1).granted == 1
+
+
+def test_a_rate_that_does_not_divide_a_minute_is_granted(app):
+    """3,500/min is an interval of 17.14… ms: the key's expiry must still be a whole number of milliseconds."""
+    k = key()
+    assert acquire(k, per_minute=3500, burst=7, wanted=10).granted == 7
+    assert acquire(k, per_minute=3500, burst=7, wanted=10).granted == 0
+
+
+def test_a_request_gets_what_every_one_of_its_buckets_allows(app):
+    shared, own = Bucket(key(), 60, 5), Bucket(key(), 60, 2)
+    first, second = acquire_many([Request((shared,), 3), Request((shared, own), 10)])
+    assert (first.granted, second.granted) == (3, 2)  # the shared bucket had 2 left after the first request
+    assert acquire_many([Request((own,), 1)])[0].granted == 0  # the own bucket was charged for its 2
+
+
+def test_requests_are_served_in_order_from_a_shared_bucket(app):
+    shared = Bucket(key(), 60, 4)
+    grants = acquire_many([Request((shared,), 3), Request((shared,), 3)])
+    assert [grant.granted for grant in grants] == [3, 1]
+    assert grants[1].retry_after_ms > 0

@@ -11,7 +11,7 @@ from platform_core.delivery.policy import set_limits
 from platform_core.delivery.sweeper import sweep_stale
 from platform_core.extensions import db
 from platform_core.jobs.decorators import open_queue
-from platform_core.jobs.queues import QUEUE_ZALO_TX
+from platform_core.jobs.queues import QUEUE_ZALO_BULK, QUEUE_ZALO_TX
 from tests.conftest import as_tenant
 from tests.delivery.support import queue_replies
 
@@ -107,7 +107,7 @@ def test_limits_command_shows_and_sets(runner, tenant_a, db_session):
 
 
 def test_the_pump_does_not_write_an_audit_row_per_tick(tenant_a, db_session):
-    from platform_core.auth.models import PlatformAuditEvent
+    from platform_core.audit.models import PlatformAuditEvent
 
     def audit_rows() -> int:
         return db_session.scalar(select(func.count()).select_from(PlatformAuditEvent))
@@ -127,3 +127,56 @@ def test_orphaned_claims_do_not_stall_the_tenant(tenant_a):
     later = utcnow() + timedelta(minutes=3)  # their worker died: the claims are now older than STALE_CLAIM
     assert pump.tick(now=later) == {"tx": 20}
     open_queue(QUEUE_ZALO_TX).empty()
+
+
+def test_a_limit_that_does_not_divide_a_minute_still_serves_the_tenant(tenant_a):
+    """3,500/min: the limiter's interval is fractional; Redis once refused the script and no tenant was served."""
+    open_queue(QUEUE_ZALO_TX).empty()
+    with as_tenant(tenant_a):
+        set_limits("tx", per_minute=3500, burst=100)
+    queue_replies(tenant_a, 30)
+    assert pump.tick() == {"tx": pump.BATCH_SIZE["tx"]}
+    open_queue(QUEUE_ZALO_TX).empty()
+
+
+def test_transactional_and_bulk_share_the_oa_limit_transactional_first(tenant_a):
+    """Zalo meters per app: what transactional messages take, bulk cannot take again in the same window."""
+    open_queue(QUEUE_ZALO_TX).empty()
+    open_queue(QUEUE_ZALO_BULK).empty()
+    with as_tenant(tenant_a):
+        set_limits("tx", per_minute=60, burst=5)
+        set_limits("bulk", per_minute=600, burst=20)
+    queue_replies(tenant_a, 3, prefix="tx")
+    queue_replies(tenant_a, 10, message_class="bulk", prefix="bulk")
+    assert pump.tick() == {"tx": 3, "bulk": 2}
+    open_queue(QUEUE_ZALO_TX).empty()
+    open_queue(QUEUE_ZALO_BULK).empty()
+
+
+def test_bulk_is_capped_by_its_own_share_of_the_oa_limit(tenant_a):
+    open_queue(QUEUE_ZALO_BULK).empty()
+    with as_tenant(tenant_a):
+        set_limits("bulk", per_minute=60, burst=4)
+    queue_replies(tenant_a, 30, message_class="bulk")
+    assert pump.tick() == {"bulk": 4}
+    open_queue(QUEUE_ZALO_BULK).empty()
+
+
+def test_the_pump_goes_on_after_a_database_error(tenant_a, monkeypatch):
+    """A "database is locked" in one tick is rolled back; the loop keeps serving."""
+    import threading
+
+    from sqlalchemy.exc import OperationalError
+
+    stop, ticks = threading.Event(), []
+
+    def tick(rotation):
+        ticks.append(rotation)
+        if len(ticks) == 1:
+            raise OperationalError("UPDATE delivery", {}, Exception("database is locked"))
+        stop.set()
+
+    monkeypatch.setattr(pump, "tick", tick)
+    monkeypatch.setattr(pump, "_lead", lambda me: True)
+    pump.run(stop, interval=0.01)  # returns once the second tick sets `stop`
+    assert len(ticks) == 2

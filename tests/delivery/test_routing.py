@@ -1,4 +1,4 @@
-"""Channel routing from what the OA knows about the citizen (zalo-oa.md §2)."""
+"""Channel routing from what the OA knows about the citizen (docs/zalo-oa.md §2)."""
 
 from datetime import timedelta
 from types import SimpleNamespace
@@ -35,6 +35,35 @@ def test_recent_interaction_means_consultation_first(tenant_a):
 def test_a_follower_quiet_for_a_month_gets_a_transaction_message(tenant_a):
     follower(tenant_a, "u2", is_follower=True, last_interaction_at=NOW - timedelta(days=30))
     assert channels(tenant_a, delivery("u2", "+84912345678")) == ["transaction", "zns"]
+
+
+def test_following_long_ago_without_interacting_since_is_not_enough_for_a_transaction_message(tenant_a):
+    """Following counts as an interaction on its day only (docs/zalo-oa.md §2): a year later, ZNS."""
+    follower(tenant_a, "u5", is_follower=True, followed_at=NOW - timedelta(days=700),
+             last_interaction_at=NOW - timedelta(days=700))
+    follower(tenant_a, "u6", is_follower=True, followed_at=NOW - timedelta(days=400), last_interaction_at=None)
+    assert channels(tenant_a, delivery("u5", "+84912345678")) == ["zns"]
+    assert channels(tenant_a, delivery("u6", "+84912345678")) == ["zns"]
+
+
+def test_following_within_the_year_counts_as_the_interaction(tenant_a):
+    follower(tenant_a, "u7", is_follower=True, followed_at=NOW - timedelta(days=200), last_interaction_at=None)
+    follower(tenant_a, "u8", is_follower=True, followed_at=NOW - timedelta(days=3), last_interaction_at=None)
+    assert channels(tenant_a, delivery("u7", "+84912345678")) == ["transaction", "zns"]
+    assert channels(tenant_a, delivery("u8", "+84912345678")) == ["cs", "transaction", "zns"]
+
+
+def test_an_interaction_within_a_year_is_enough_without_following(tenant_a):
+    follower(tenant_a, "u9", is_follower=False, unfollowed_at=NOW - timedelta(days=20),
+             last_interaction_at=NOW - timedelta(days=364))
+    assert channels(tenant_a, delivery("u9", "+84912345678")) == ["transaction", "zns"]
+
+
+def test_a_follower_imported_without_dates_is_tried_like_a_user_id_we_never_saw(tenant_a):
+    """The OA's follower list has no dates (docs/zalo-oa.md §2): Zalo decides, as for an unknown user id."""
+    follower(tenant_a, "u10", is_follower=True, imported_at=NOW - timedelta(days=30))
+    assert channels(tenant_a, delivery("u10", "+84912345678")) == ["transaction", "zns"]
+    assert channels(tenant_a, delivery("never-seen", "+84912345678")) == ["transaction", "zns"]
 
 
 def test_a_stranger_with_a_phone_gets_zns(tenant_a):

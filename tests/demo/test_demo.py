@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from platform_core.apikeys import service as apikeys
 from platform_core.apikeys.models import ApiKey
-from platform_core.auth.models import Membership, PlatformAuditEvent, User
+from platform_core.audit.models import PlatformAuditEvent
+from platform_core.auth.models import Membership, User
 from platform_core.auth.passwords import hash_password, verify_password
 from platform_core.demo.service import DEMO_PASSWORD, DEMO_SLUGS, OPERATOR_EMAIL
 from platform_core.extensions import db
@@ -141,7 +142,8 @@ def test_a_stored_key_that_no_longer_works_is_replaced(runner, credentials_file)
     run_demo(runner)
     old_key = stored(credentials_file)["provinces"]["bac-ninh"]["api_key"]
     with as_tenant(factories.tenant_by_slug("bac-ninh")):
-        apikeys.revoke_key(apikeys.authenticate(old_key))
+        known = apikeys.authenticate(old_key)
+        apikeys.revoke_key(db.session.scalar(select(ApiKey).where(ApiKey.id == known.id)))
         db.session.commit()
 
     result = run_demo(runner)

@@ -56,7 +56,7 @@ def test_the_connected_oa_signs_the_message(in_a):
 def test_without_a_connected_oa_the_province_signs(in_a):
     db.session.add(ZaloConnection(status="reconnect_needed", oa_name="Old OA"))
     create()
-    assert notifications()[0].context["ten_oa"] == "Bắc Ninh"
+    assert notifications()[0].context["ten_oa"] == "tỉnh Bắc Ninh"
 
 
 def test_a_submitted_dossier_starts_there_and_tells_nobody_yet(in_a):

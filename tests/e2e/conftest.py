@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from flask_migrate import upgrade
+from babel.messages.pofile import read_po
 from werkzeug.serving import make_server
 
 from platform_core import create_app
@@ -18,6 +18,7 @@ from platform_core.extensions import db
 from tests import factories
 from tests.auth.support import add_membership
 from tests.conftest import as_tenant, make_test_config
+from tests.migrated_sqlite import migrated_sqlite
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -25,6 +26,21 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "e2e"
 ADMIN_EMAIL = "quan-tri@bacninh.gov.vn"
 OFFICER_EMAIL = "can-bo@bacninh.gov.vn"
+with (REPO_ROOT / "platform_core/translations/vi/LC_MESSAGES/messages.po").open("rb") as _po:
+    _VIETNAMESE = read_po(_po, locale="vi")
+
+
+def vi(msgid: str) -> str:
+    """What the Vietnamese page says for `msgid`: the test follows the catalogue, not a copy of its words."""
+    return _VIETNAMESE.get(msgid).string
+
+
+def open_menu(page) -> None:
+    """On a phone the section menu and the account links are folded behind the menu button (static/js/menu.js):
+    open it, as a person does before choosing a section. On a wide screen there is nothing to open."""
+    button = page.locator("[data-menu-toggle]")
+    if button.is_visible() and button.get_attribute("aria-expanded") != "true":
+        button.click()
 
 
 @pytest.fixture(autouse=True)
@@ -37,12 +53,11 @@ def db_session():
 def site(tmp_path_factory, redis_url) -> dict:
     """The app on 127.0.0.1:<free port>: two provinces, an administrator of both (with TOTP), an officer."""
     folder = tmp_path_factory.mktemp("e2e")
-    database = f"sqlite:///{folder / 'e2e.sqlite3'}"
+    database = migrated_sqlite(folder / "e2e.sqlite3")
     config = make_test_config({"owner": database, "runtime": database, "dialect": "sqlite"}, redis_url,
                               folder / "instance")
     app = create_app(config | {"WTF_CSRF_ENABLED": True})
     with app.app_context():
-        upgrade()
         secret = _seed()
         db.engine.dispose()  # the server thread opens its own connections
     server = make_server("127.0.0.1", 0, app, threaded=True)  # the Zalo sandbox posts webhooks meanwhile

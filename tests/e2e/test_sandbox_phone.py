@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import select
 
+from platform_core.db.tenant_context import TenantRef, tenant_context
 from platform_core.extensions import db
-from platform_core.tenancy.context import TenantRef, tenant_context
 from platform_core.tenancy.models import Tenant
 from platform_core.zalo.connection import get_or_create_connection, save_credentials, store_token_pair
 from platform_core.zalo.models import ZaloEvent

@@ -95,7 +95,7 @@ def test_the_answers_buttons_record_the_reaction(client, tenant_a, officer, text
         db.session.flush()
     write(client, tenant_a, text.format(code=feedback.code), "fb-5")
     assert reloaded(tenant_a, feedback).reaction == reaction
-    assert bot_replies(tenant_a) == [f"Cảm ơn ông/bà đã cho biết ý kiến về câu trả lời phản ánh {feedback.code}."]
+    assert bot_replies(tenant_a) == [f"Cảm ơn Ông/Bà đã cho biết ý kiến về câu trả lời phản ánh {feedback.code}."]
 
 
 def test_a_reaction_before_the_answer_is_refused(client, tenant_a):
@@ -112,7 +112,7 @@ def test_a_code_alone_asks_for_progress_of_ones_own_feedback_only(client, tenant
     write(client, tenant_a, someone_elses, "fb-8")
     progress, refused = bot_replies(tenant_a)
     assert progress == f"Phản ánh {mine}: Mới đăng ký. Hạn xử lý bước này: 04/11/2026."
-    assert refused == f"Không tìm thấy phản ánh {someone_elses} của ông/bà. Xin kiểm tra lại mã phản ánh."
+    assert refused == f"Không tìm thấy phản ánh {someone_elses} của Ông/Bà. Xin kiểm tra lại mã phản ánh."
 
 
 def test_parsing_helpers():

@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased
 
 from platform_core.catalogue.models import Procedure
 from platform_core.db.session import CrossTenantWrite
-from platform_core.tenancy.context import TenantContextMissing
+from platform_core.db.tenant_context import TenantContextMissing
 from tests import factories
 from tests.conftest import CANARY, as_tenant
 

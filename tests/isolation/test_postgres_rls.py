@@ -1,4 +1,7 @@
-"""PostgreSQL row-level security: the database itself keeps tenants apart, even for raw SQL."""
+"""PostgreSQL row-level security: the database itself keeps tenants apart, even for raw SQL.
+
+The session refuses raw SQL on tenant tables unless it is marked as scoped by the caller
+(tests/isolation/test_unscoped_statements.py); here the marked statements leave the scoping to the database."""
 
 import pytest
 from sqlalchemy import text
@@ -12,9 +15,13 @@ from tests.conftest import CANARY, as_tenant
 pytestmark = pytest.mark.postgres_only
 
 
+def raw(sql: str):
+    return text(sql).execution_options(tenant_scoped_by_caller=True)
+
+
 def test_raw_sql_sees_only_the_current_tenants_rows(tenant_a, db_session):
     with as_tenant(tenant_a):
-        names = db_session.execute(text("select name from procedure")).scalars().all()
+        names = db_session.execute(raw("select name from procedure")).scalars().all()
     assert len(names) == 2 and not any(CANARY in n for n in names)
 
 
@@ -25,13 +32,13 @@ def test_raw_sql_on_the_connection_is_scoped_too(tenant_b, db_session):
 
 
 def test_raw_sql_without_a_tenant_sees_nothing(db_session):
-    assert db_session.execute(text("select count(*) from procedure")).scalar() == 0
+    assert db_session.execute(raw("select count(*) from procedure")).scalar() == 0
 
 
 def test_raw_insert_for_another_tenant_is_rejected(tenant_a, tenant_b, db_session):
     with as_tenant(tenant_a), pytest.raises(ProgrammingError, match="row-level security"):
         db_session.execute(
-            text(
+            raw(
                 "insert into procedure (tenant_id, id, code, name, field, level, agency, online_level, enabled,"
                 " created_at, updated_at) values (:t, gen_random_uuid(), 'x', 'x', 'x', 'xa', 'x', 'khong', true,"
                 " now(), now())"
@@ -42,7 +49,7 @@ def test_raw_insert_for_another_tenant_is_rejected(tenant_a, tenant_b, db_sessio
 
 def test_raw_update_cannot_reach_another_tenant(tenant_a, tenant_b, db_session):
     with as_tenant(tenant_a):
-        changed = db_session.execute(text("update procedure set fee_vnd = 1 where tenant_id = :t"),
+        changed = db_session.execute(raw("update procedure set fee_vnd = 1 where tenant_id = :t"),
                                      {"t": tenant_b.id}).rowcount
     assert changed == 0
 
@@ -50,7 +57,7 @@ def test_raw_update_cannot_reach_another_tenant(tenant_a, tenant_b, db_session):
 def test_cross_tenant_helper_lifts_rls_for_its_block_only(tenant_a, db_session):
     with cross_tenant("test: count every tenant's procedures"):
         everyone = db_session.execute(text("select count(*) from procedure")).scalar()
-    after = db_session.execute(text("select count(*) from procedure")).scalar()
+    after = db_session.execute(raw("select count(*) from procedure")).scalar()
     assert everyone >= 4 and after == 0
 
 

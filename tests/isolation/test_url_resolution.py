@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from platform_core.auth.models import PlatformAuditEvent
+from platform_core.audit.models import PlatformAuditEvent
 from platform_core.catalogue.models import Procedure
 from platform_core.db.cross_tenant import cross_tenant
 from platform_core.tenancy import service
@@ -40,7 +40,7 @@ def test_old_slug_redirects_to_the_successor(client, tenant_a, db_session):
 def test_request_does_not_leak_its_tenant_into_the_next(client, app):
     client.get("/da-nang/")
     with app.test_request_context("/"):
-        from platform_core.tenancy.context import current_tenant
+        from platform_core.db.tenant_context import current_tenant
 
         assert current_tenant() is None
 
@@ -61,3 +61,12 @@ def test_reserved_slugs_are_refused():
     with pytest.raises(service.TenantError) as error:
         service.validate_slug("api")
     assert error.value.field == "slug"
+
+
+def test_cross_tenant_access_is_refused_when_nothing_can_audit_it(db_session, monkeypatch):
+    """db/ reaches the audit service only through the listener wiring.py registers: without it, no crossing."""
+    from platform_core.db import cross_tenant as crossing
+
+    monkeypatch.setattr(crossing, "_access_listeners", [])
+    with pytest.raises(RuntimeError, match="cannot be audited"), cross_tenant("operator console: tenant list"):
+        pytest.fail("the block must not run unaudited")

@@ -9,9 +9,9 @@ import pytest
 from rq.job import Job, JobStatus
 from sqlalchemy import select
 
-from platform_core.auth.models import AuditEvent
+from platform_core.audit.models import AuditEvent
+from platform_core.db.tenant_context import TenantContextMissing
 from platform_core.jobs.connection import get_redis
-from platform_core.tenancy.context import TenantContextMissing
 from tests.conftest import CANARY, TEST_ENCRYPTION_KEY, as_tenant
 from tests.jobs import sample_jobs
 
@@ -91,3 +91,17 @@ def test_job_writes_land_in_its_tenant(app_config, tenant_a, tenant_b, committed
         assert db_session.scalars(select(AuditEvent).where(AuditEvent.action == "probe-from-job")).all() == []
     with as_tenant(tenant_a):
         assert len(db_session.scalars(select(AuditEvent).where(AuditEvent.action == "probe-from-job")).all()) == 1
+
+
+def test_delivery_jobs_run_in_the_worker_process_and_keep_its_pools(app_config, tenant_a):
+    """No fork per job on the hot queues: the worker (our child) runs them itself, with the same Zalo client
+    and database pool each time; other queues' jobs still get a work horse (the worker's child)."""
+    with as_tenant(tenant_a):
+        hot = [sample_jobs.where_is_the_delivery_job.enqueue() for _ in range(3)]
+        other = sample_jobs.where_am_i.enqueue()
+    run_worker_until_queues_are_empty(app_config)
+    results = [fetch(job).return_value() for job in hot]
+    assert {result["parent"] for result in results} == {os.getpid()}
+    assert len({(result["pid"], result["client"], result["engine"]) for result in results}) == 1
+    forked = fetch(other).return_value()
+    assert forked["parent"] == results[0]["pid"] and forked["pid"] != results[0]["pid"]

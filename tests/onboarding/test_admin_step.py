@@ -7,7 +7,8 @@ import pyotp
 import pytest
 from sqlalchemy import func, select
 
-from platform_core.auth.models import AuditEvent, PlatformAuditEvent, RecoveryCode, User
+from platform_core.audit.models import AuditEvent, PlatformAuditEvent
+from platform_core.auth.models import RecoveryCode, User
 from platform_core.extensions import db
 from platform_core.onboarding import acceptance, wizard
 from platform_core.onboarding.invitations import TokenRefused
@@ -92,7 +93,7 @@ def test_the_account_and_everything_else_is_created_in_one_go(holder, invited, p
     assert {"user_created", "totp_enrolled", "recovery_codes_generated", "login_succeeded",
             "tenant_status_changed"} <= platform_actions
     with holder.session_transaction() as session:
-        assert session["_user_id"] == str(user.id)
+        assert session["_user_id"] == user.get_id()  # the id and the session version
         assert "onboarding_invitation" not in session and "onboarding_totp" not in session
 
 
@@ -212,3 +213,28 @@ def test_a_post_without_the_csrf_token_is_refused(holder, invited, page, app, mo
 
 def test_the_recovery_codes_page_is_for_admins_only(client, invited):
     assert client.get(CODES).headers["Location"].startswith("/login")
+
+
+def test_what_the_wizard_says_about_coming_back_is_true_before_and_after_step_2(client, invited):
+    """Before step 2 the link opens the setup again; from step 2 on it is used up (410), and the address the
+    welcome and the account page name leads, after signing in, back into the setup."""
+    first = isolated_client(client.application)
+    first.get(invited.path)
+    welcome = text(first.get(f"/{SLUG}/setup/profile"))
+    resume = f"http://localhost/{SLUG}/setup/profile"
+    assert "quay lại tại " + resume + " và đăng nhập" in welcome and "cùng đường liên kết" not in welcome
+    assert isolated_client(client.application).get(invited.path).status_code == 302  # not used up yet
+
+    secret = secret_on(text(first.get(ADMIN)))
+    submit(first, secret)
+    first.post(CODES, data={"saved": "y"})
+    assert "không còn mở được trang thiết lập. Để quay lại sau, hãy mở " + resume in text(first.get(ADMIN))
+
+    later = isolated_client(client.application)
+    assert later.get(invited.path).status_code == 410
+    to_sign_in = later.get(resume)
+    assert to_sign_in.status_code == 302 and to_sign_in.headers["Location"].startswith("/login")
+    later.post(to_sign_in.headers["Location"], data={"email": CONTACT_EMAIL, "password": GOOD_PASSWORD})
+    back = later.post("/login/verify", data={"code": code_at(secret, 1)})
+    assert back.headers["Location"] == f"/{SLUG}/setup/profile"
+    assert later.get(back.headers["Location"]).status_code == 200

@@ -7,9 +7,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from platform_core.catalogue import service
 from platform_core.extensions import db
 from platform_core.onboarding.models import SetupProgress
+from platform_core.provisioning import starting_catalogue
+from platform_core.tenancy.models import TenantProfile
 from tests import factories
 from tests.catalogue.conftest import events_of, procedures_of, signed_in, upload
 from tests.conftest import CANARY, as_tenant
@@ -139,7 +140,7 @@ def test_choosing_nothing_is_refused(admin, province):
 def test_a_later_sync_of_unchanged_files_keeps_the_choices(admin, province):
     admin.post(STEP, data={"chosen": ["1.004222"], "agency-1.004222": "Công an phường Long Xuyên"})
     with as_tenant(province):
-        service.load_starting_catalogue("an-giang")
+        starting_catalogue.load_starting_catalogue("an-giang")
     assert _offered(province) == {"1.004222"}
     assert procedures_of(province)["1.004222"].agency == "Công an phường Long Xuyên"
 
@@ -204,3 +205,27 @@ def test_a_province_admins_own_step_shows_no_other_provinces_procedures(app, ten
     html = _text(signed_in(app, "admin-bn@motcua.vn").get("/bac-ninh/setup/catalogue"))
     assert CANARY not in html and "9.999999" not in html
     assert "UBND xã Bắc Ninh" in html  # its own stored procedure, as stored
+
+
+def test_agencies_are_offered_from_the_provinces_profile(admin, province):
+    with as_tenant(province):
+        db.session.add(TenantProfile(display_name="Trung tâm PVHCC tỉnh An Giang", agencies=[
+            {"name": "Công an tỉnh An Giang", "level": "tinh"}]))
+        db.session.flush()
+    html = _text(admin.get(STEP))
+    agency_inputs = re.findall(r'<input class="field__input" id="agency-[^"]+"[^>]*>', html)
+    assert agency_inputs and all('list="province-agencies"' in tag for tag in agency_inputs)
+    datalist = html.split('<datalist id="province-agencies">')[1].split("</datalist>")[0]
+    assert re.findall(r'<option value="([^"]+)">', datalist) == ["Công an tỉnh An Giang"]
+
+
+def test_a_large_import_in_the_wizard_is_previewed_page_by_page(admin, province):
+    header = "code,name,field,level,agency,online_level\n"
+    rows = "".join(f"8.{n:06d},Thủ tục thử {n},Thử nghiệm,xa,UBND cấp xã,khong\n" for n in range(150))
+    html = _text(upload(admin, STEP + "/import", header + rows))
+    url = re.search(r'action="(/an-giang/setup/catalogue/import/[^"]+)"', html).group(1)
+    assert f'href="{url}?page=2" rel="next"' in html
+    second = _text(admin.get(f"{url}?page=2"))
+    table = second.split('id="import-new"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 1 + 50 and "8.000149" in table and "8.000099" not in table
+    assert f'action="{url}"' in second  # the confirmation is still offered, above the table

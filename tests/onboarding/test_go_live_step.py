@@ -5,7 +5,7 @@ operator's refusal shown with its reason and the request made again."""
 import pytest
 from sqlalchemy import select, update
 
-from platform_core.auth.models import AuditEvent, PlatformAuditEvent
+from platform_core.audit.models import AuditEvent, PlatformAuditEvent
 from platform_core.catalogue.models import Procedure
 from platform_core.db.types import utcnow
 from platform_core.delivery.constants import SENT
@@ -103,6 +103,7 @@ def test_when_everything_passes_the_request_is_recorded_and_the_province_enters_
     assert "Request go-live</button>" in client.get(URL).get_data(as_text=True)
     page = client.post(URL, follow_redirects=True).get_data(as_text=True)
     assert "Go-live requested" in page and "is waiting for an operator" in page and "Trần Thị Mai" in page
+    assert 'href="/bac-ninh/admin/">Go to the console</a>' in page  # the wizard hands over to the console
     [request] = requests(tenant_a)
     assert (request.status, request.requested_by_id) == ("pending", user.id)
     assert request.checklist == {"zalo_connected": True, "test_message_delivered": True, "two_admins": True,

@@ -9,7 +9,7 @@ import redis
 from rq.job import Job, JobStatus
 from sqlalchemy import select
 
-from platform_core.auth.models import AuditEvent
+from platform_core.audit.models import AuditEvent
 from platform_core.extensions import db
 from platform_core.jobs.connection import get_redis
 from platform_core.jobs.decorators import open_queue

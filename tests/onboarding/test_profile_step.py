@@ -2,13 +2,14 @@
 shows it), a checked logo, and only for the invitation's holder or the province's admins."""
 
 import io
+import re
 import struct
 import zlib
 
 import pytest
 from sqlalchemy import select
 
-from platform_core.auth.models import AuditEvent
+from platform_core.audit.models import AuditEvent
 from platform_core.extensions import db
 from platform_core.onboarding import invitations, wizard
 from platform_core.onboarding import profile as profiles
@@ -256,3 +257,13 @@ def test_a_post_without_the_csrf_token_is_refused(holder, app, monkeypatch, invi
     token = csrf_token_from(text(holder.get(PROFILE)))
     response = holder.post(PROFILE, data=VALID | {"csrf_token": token}, content_type="multipart/form-data")
     assert response.status_code == 302
+
+
+def test_the_page_says_the_registry_filled_the_agencies_only_when_it_did(holder, province):
+    assert "Chúng tôi đã điền sẵn theo danh mục quốc gia" in text(holder.get(PROFILE))
+    province.profile = {"oa_name": "Trung tâm PVHCC Hà Nội"}  # a province the registry knows no agencies of
+    db.session.flush()
+    html = text(holder.get(PROFILE))
+    assert "Chúng tôi đã điền sẵn theo danh mục quốc gia" not in html
+    assert "danh mục quốc gia chưa có cơ quan nào của Hà Nội, Ông/Bà hãy bổ sung bên dưới." in html
+    assert re.search(r'<textarea[^>]*name="agencies"[^>]*>\s*</textarea>', html)

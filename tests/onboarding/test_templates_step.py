@@ -7,16 +7,17 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
-from platform_core.auth.models import AuditEvent
-from platform_core.delivery import templates
-from platform_core.delivery.rendering import MESSAGE_KINDS, SAMPLE_CONTEXT
+from platform_core.audit.models import AuditEvent
 from platform_core.extensions import db
+from platform_core.notices import templates
+from platform_core.notices.kinds import MESSAGE_KINDS
+from platform_core.notices.rendering import SAMPLE_CONTEXT
 from platform_core.onboarding import wizard
 from platform_core.onboarding.constants import STEP_TEMPLATES
 from tests import factories
 from tests.auth.support import add_membership, sign_in
 from tests.conftest import TENANT_A_SLUG, TENANT_B_SLUG, as_tenant
-from tests.delivery.test_template_admin import form_data, in_english, versions
+from tests.notices.test_template_admin import form_data, in_english, versions
 
 
 def step_url(app, endpoint: str = "templates", slug: str = TENANT_A_SLUG, **values) -> str:

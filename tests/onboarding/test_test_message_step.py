@@ -7,7 +7,7 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
-from platform_core.auth.models import AuditEvent
+from platform_core.audit.models import AuditEvent
 from platform_core.extensions import db
 from platform_core.onboarding import wizard
 from platform_core.zalo.connection import get_connection

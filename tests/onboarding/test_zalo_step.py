@@ -80,7 +80,9 @@ def test_connecting_by_hand_asks_zalo_who_the_oa_is(admin, sandbox, oa, tenant_a
 def test_a_token_zalo_refuses_is_a_form_error_and_nothing_is_stored(admin, sandbox, oa, tenant_a):  # noqa: F811
     response = admin.post(URL, data=manual(oa, sandbox.mint_tokens(oa.app_id), access_token="not-a-token"))
     assert response.status_code == 200
-    assert "Zalo refused these credentials" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Zalo refused the connection: The access token is invalid" in page
+    assert "connect again with “Connect with Zalo”" in page
     assert connection_of(tenant_a) is None and not step_done(tenant_a)
 
 

@@ -13,7 +13,7 @@ from rq.registry import FailedJobRegistry
 from rq.serializers import JSONSerializer
 from sqlalchemy import select
 
-from platform_core.auth.models import PlatformAuditEvent
+from platform_core.audit.models import PlatformAuditEvent
 from platform_core.db.types import utcnow
 from platform_core.delivery.models import Delivery, Notification
 from platform_core.extensions import db
@@ -22,8 +22,8 @@ from platform_core.jobs.decorators import open_queue
 from platform_core.jobs.queues import QUEUE_DEFAULT
 from platform_core.jobs.worker import build_worker
 from platform_core.onboarding.models import GoLiveRequest
+from platform_core.provisioning.sync import read_sources, upsert_provinces
 from platform_core.tenancy.models import Province
-from platform_core.tenancy.sync import read_sources, upsert_provinces
 from platform_core.zalo.models import Follower, ZaloConnection
 from tests import factories
 from tests.auth.support import isolated_client, sign_in

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from platform_core.extensions import db
 from platform_core.onboarding import golive
 from platform_core.onboarding.models import GoLiveRequest
+from platform_core.tenancy.models import TenantHistory
 from platform_core.tenancy.service import change_status
 from tests import factories
 from tests.conftest import as_tenant
@@ -37,9 +38,10 @@ def reload(request) -> GoLiveRequest:
 
 
 def test_pending_requests_are_listed_with_their_checklist(operator_client, trial_request):
-    page = operator_client.get("/operator/go-live").get_data(as_text=True)
+    page = operator_client.get("/operator/go-live?lang=en").get_data(as_text=True)
     assert "Bắc Ninh" in page
-    assert "Zalo connected" in page and "Two admins" in page and "Catalogue not empty: 42 procedures" in page
+    assert "Zalo OA connected" in page and "At least two administrators" in page
+    assert "Procedure catalogue not empty: 42 procedures" in page
     assert page.count("✓") == 3 and page.count("✗") == 1
     assert url(trial_request, "approve") in page and url(trial_request, "reject") in page
     assert [e.details["reason"] for e in platform_events("cross_tenant_access")] == [
@@ -110,3 +112,22 @@ def test_the_service_refuses_a_rejection_without_a_reason(trial_request, tenant_
     with as_tenant(tenant_a), pytest.raises(golive.GoLiveError) as refused:
         golive.reject(trial_request, tenant_a, "", actor=operator)
     assert refused.value.field == "reason"
+
+
+def test_the_checklist_and_the_history_read_in_vietnamese(operator_client, operator, trial_request, tenant_a):
+    page = operator_client.get("/operator/go-live?lang=vi").get_data(as_text=True)
+    assert "Đã kết nối Zalo OA" in page
+    assert "Zalo connected" not in page and "zalo_connected" not in page
+    operator_client.post(url(trial_request, "approve"))
+    history = operator_client.get("/operator/tenants/bac-ninh?lang=vi").get_data(as_text=True)
+    assert "Đơn vị vận hành đã phê duyệt chính thức hoạt động" in history and "go-live approved" not in history
+    assert "Trạng thái: " in history
+
+
+def test_a_merge_in_the_history_is_a_sentence(operator_client, tenant_a):
+    db.session.add(TenantHistory(tenant_id=tenant_a.id, change="merge_in", old_value="Bắc Giang",
+                                 new_value="Bắc Ninh", legal_ref="202/2025/QH15"))
+    db.session.flush()
+    page = operator_client.get("/operator/tenants/bac-ninh?lang=vi").get_data(as_text=True)
+    assert "“Bắc Giang” được sáp nhập vào “Bắc Ninh” (Nghị quyết 202/2025/QH15)" in page
+    assert "merge_in" not in page

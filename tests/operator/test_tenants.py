@@ -111,3 +111,35 @@ def test_an_unknown_province_is_404(operator_client, provinces):
 def test_provinces_are_in_vietnamese_alphabetical_order(operator_client, provinces):
     page = operator_client.get("/operator/").get_data(as_text=True)
     assert page.index("Cà Mau") < page.index("Cao Bằng") < page.index("Hà Nội") < page.index("Huế")
+
+
+def test_a_connection_whose_token_expired_is_not_shown_as_connected(operator_client, tenant_a, tenant_b):
+    with as_tenant(tenant_a):
+        db.session.add(ZaloConnection(status="connected", oa_name="OA Bắc Ninh",
+                                      access_expires_at=utcnow() - timedelta(minutes=1),
+                                      last_error="refresh failed: LockError", last_error_at=utcnow()))
+        db.session.flush()
+    with as_tenant(tenant_b):
+        db.session.add(ZaloConnection(status="connected", access_expires_at=utcnow() + timedelta(hours=20)))
+        db.session.flush()
+    rows = {row.slug: row for row in service.tenants_overview(actor=None)}
+    assert rows["bac-ninh"].zalo_status == "token_expired" and rows["da-nang"].zalo_status == "connected"
+    assert [row.tenant_slug for row in service.reconnect_needed(actor=None)] == ["bac-ninh"]
+    page = operator_client.get("/operator/zalo").get_data(as_text=True)
+    assert "OA Bắc Ninh" in page and "Access token expired: messages cannot be sent" in page
+
+
+def test_provinces_needing_attention_come_first_and_can_be_searched(operator_client, tenant_a, tenant_b):
+    with as_tenant(tenant_a):
+        db.session.add(ZaloConnection(status="connected"))
+        db.session.flush()
+    # Đà Nẵng (live) has no Zalo connection: it needs attention and comes before Bắc Ninh, which is fine.
+    page = operator_client.get("/operator/?lang=vi").get_data(as_text=True)
+    rows = page[page.index("<tbody>"):page.index("</tbody>")]
+    assert rows.index("Đà Nẵng") < rows.index("Bắc Ninh")
+    assert "Zalo không gửi được tin" in page and "Các tỉnh, thành phố cần chú ý được xếp lên đầu." in page
+    found = operator_client.get("/operator/?lang=vi&q=da nang").get_data(as_text=True)
+    table = found[found.index("<tbody>"):found.index("</tbody>")]
+    assert "Đà Nẵng" in table and "Bắc Ninh" not in table
+    nothing = operator_client.get("/operator/?lang=vi&q=hà giang").get_data(as_text=True)
+    assert "Không có tỉnh, thành phố nào khớp với “hà giang”." in nothing

@@ -62,7 +62,8 @@ def test_each_status_change_reaches_the_citizen_once_and_is_shown_delivered(stac
     assert channels == {"transaction"}
 
 
-def test_a_citizen_the_oa_has_never_met_is_reached_by_zns_on_their_phone(stack, zalo_sandbox):
+def zns_ready(stack, zalo_sandbox):
+    """Bắc Ninh with its ZNS template in the sandbox, a worker and the pump running; the province and its API."""
     province = add_province(stack, zalo_sandbox, "bac-ninh", "Bắc Ninh")
     zalo_sandbox.settings(receipt_delay_ms=100, echo_sends=False)
     zalo_sandbox.add_template(**demo_zns_template("231001"))  # tenants/bac-ninh/messages.vi.yaml names it
@@ -70,20 +71,46 @@ def test_a_citizen_the_oa_has_never_met_is_reached_by_zns_on_their_phone(stack, 
                        timeout=10)
     stack.start_workers(1)
     stack.start_pump()
+    return province, api
+
+
+def post_dossier(api, code: str, applicant: dict) -> None:
     received = datetime.now(UTC)
-    response = api.post("/dossiers", json={
-        "code": "000.00.24.H04-251128-0002", "procedure_code": "1.004222", "received_at": iso(received),
-        "due_at": iso(received + timedelta(days=9)), "applicant": {"name": "Trần Thị Bình", "phone": "0987 654 321"},
-    })
+    response = api.post("/dossiers", json={"code": code, "procedure_code": "1.004222", "received_at": iso(received),
+                                           "due_at": iso(received + timedelta(days=9)), "applicant": applicant})
     assert response.status_code == 201, response.text
 
-    def delivered():
-        body = api.get("/dossiers/000.00.24.H04-251128-0002").json()
-        [delivery] = body["notifications"][0]["deliveries"]
-        return delivery if delivery["state"] == "delivered" else None
 
-    delivery = zalo_sandbox.wait_for(delivered, timeout=60)
+def settled_delivery(api, zalo_sandbox, code: str) -> dict:
+    """The dossier's first delivery once it is delivered or has failed."""
+    def settled():
+        [delivery] = api.get(f"/dossiers/{code}").json()["notifications"][0]["deliveries"]
+        return delivery if delivery["state"] in ("delivered", "failed") else None
+
+    return zalo_sandbox.wait_for(settled, timeout=60)
+
+
+def test_a_citizen_the_oa_has_never_met_is_reached_by_zns_on_their_phone(stack, zalo_sandbox):
+    province, api = zns_ready(stack, zalo_sandbox)
+    post_dossier(api, "000.00.24.H04-251128-0002", {"name": "Trần Thị Bình", "phone": "0987 654 321"})
+    delivery = settled_delivery(api, zalo_sandbox, "000.00.24.H04-251128-0002")
+    assert delivery["state"] == "delivered"
     assert delivery["channel"] == "zns" and "phone" in delivery["channel_reason"]
     [sent] = [m for m in zalo_sandbox.messages(oa_id=province.oa_id) if m["kind"] == "zns"]
     assert sent["body"]["template_id"] == "231001" and sent["body"]["phone"] == "84987654321"
     assert sent["body"]["template_data"]["dossier_code"] == "000.00.24.H04-251128-0002"
+
+
+def test_a_user_id_of_another_oa_falls_back_to_zns_on_the_phone(stack, zalo_sandbox):
+    """Zalo answers -201 "user_id is invalid!" for another OA's id (ids are per OA): the phone still reaches the
+    citizen by ZNS (docs/zalo-oa.md §6)."""
+    province, api = zns_ready(stack, zalo_sandbox)
+    other_oa = zalo_sandbox.add_app("ha-noi", oa_name="Trung tâm PVHCC Hà Nội")
+    elsewhere = zalo_sandbox.add_user(other_oa.app_id, display_name="Lê Văn Cường", is_follower=True,
+                                      last_interaction="now")
+    post_dossier(api, "000.00.24.H04-251128-0003",
+                 {"name": "Lê Văn Cường", "phone": "0987 654 321", "zalo_user_id": elsewhere["user_id"]})
+    delivery = settled_delivery(api, zalo_sandbox, "000.00.24.H04-251128-0003")
+    assert (delivery["state"], delivery["channel"], delivery["fallback_from"]) == ("delivered", "zns", "transaction")
+    [sent] = [m for m in zalo_sandbox.messages(oa_id=province.oa_id) if m["kind"] == "zns"]
+    assert sent["body"]["phone"] == "84987654321"

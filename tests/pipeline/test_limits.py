@@ -2,6 +2,7 @@
 
 import time
 
+import pytest
 from sqlalchemy import func, select
 
 from platform_core.delivery.constants import DELIVERED, SEEN, SENT
@@ -13,6 +14,8 @@ from platform_core.extensions import db
 from platform_core.jobs.decorators import open_queue
 from platform_core.jobs.queues import QUEUE_ZALO_TX
 from tests.pipeline.stack import add_province
+
+pytestmark = pytest.mark.alone  # asserts a wait of under 3 s: tests/parallel.py
 
 PER_MINUTE = 120  # 2 a second
 

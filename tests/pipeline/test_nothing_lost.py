@@ -47,6 +47,8 @@ from platform_core.extensions import db
 from platform_core.jobs.queues import ALL_QUEUES
 from tests.pipeline.stack import RestartableRedis, add_province, build_stack
 
+pytestmark = pytest.mark.alone  # deadlines for each stage: tests/parallel.py
+
 PROVINCES = {"bac-ninh": "Bắc Ninh", "da-nang": "Đà Nẵng", "can-tho": "Cần Thơ"}
 CITIZENS = (("Nguyễn Văn An", "0912345678"), ("Trần Thị Bình", "0987654321"), ("Lê Văn Cường", "0903123456"))
 # After the creation (`received`), the events of every dossier; all but `processing` notify the citizen.
@@ -103,20 +105,17 @@ class Pipeline:
         """Deliveries per state and 'claimed' (holding a claim token) in every province, plus a fingerprint of
         the table ('attempts', last update per group) that changes whenever any row does."""
         counts = collections.Counter()
-        with self.stack.app.app_context():
-            for slug in PROVINCES:
-                with self.stack.in_tenant(slug):
-                    rows = db.session.execute(
-                        select(Delivery.state, Delivery.claim_token.is_not(None), func.count(),
-                               func.sum(Delivery.attempts), func.max(Delivery.updated_at))
-                        .group_by(Delivery.state, Delivery.claim_token.is_not(None))).all()
-                    db.session.commit()
-                for state, claimed, count, attempts, updated in rows:
-                    counts[state] += count
-                    counts["claimed"] += count if claimed else 0
-                    counts["attempts"] += attempts or 0
-                    counts[f"updated {slug} {state} {claimed}"] = updated.timestamp() if updated else 0
-            db.session.remove()
+        for slug in PROVINCES:
+            with self.stack.reading(slug) as session:  # no write lock: waiting for it timed out on a busy machine
+                rows = session.execute(
+                    select(Delivery.state, Delivery.claim_token.is_not(None), func.count(),
+                           func.sum(Delivery.attempts), func.max(Delivery.updated_at))
+                    .group_by(Delivery.state, Delivery.claim_token.is_not(None))).all()
+            for state, claimed, count, attempts, updated in rows:
+                counts[state] += count
+                counts["claimed"] += count if claimed else 0
+                counts["attempts"] += attempts or 0
+                counts[f"updated {slug} {state} {claimed}"] = updated.timestamp() if updated else 0
         return counts
 
     def queued_jobs(self) -> int | None:
@@ -212,17 +211,14 @@ def code_of(n: int) -> str:
 
 def final_rows(stack) -> list:
     rows = []
-    with stack.app.app_context():
-        for slug in PROVINCES:
-            with stack.in_tenant(slug):
-                rows += db.session.execute(
-                    select(Delivery.id, Delivery.state, Delivery.channel, Delivery.provider_message_id,
-                           Delivery.error_code, Delivery.error_message, Delivery.attempts, Notification.event_kind,
-                           Dossier.code)
-                    .join(Notification, Notification.id == Delivery.notification_id)
-                    .join(Dossier, Dossier.id == Notification.dossier_id)).all()
-                db.session.commit()
-        db.session.remove()
+    for slug in PROVINCES:
+        with stack.reading(slug) as session:
+            rows += session.execute(
+                select(Delivery.id, Delivery.state, Delivery.channel, Delivery.provider_message_id,
+                       Delivery.error_code, Delivery.error_message, Delivery.attempts, Notification.event_kind,
+                       Dossier.code)
+                .join(Notification, Notification.id == Delivery.notification_id)
+                .join(Dossier, Dossier.id == Notification.dossier_id)).all()
     return rows
 
 

@@ -33,7 +33,7 @@ def rating(tenant) -> Rating | None:
 
 def test_a_button_reply_records_the_rating_and_thanks_with_the_link(client, tenant_a, invited):
     reply = say(client, tenant_a, f"DG {CODE} 5", "r-1")
-    assert reply.startswith(f"Cảm ơn ông/bà đã đánh giá hồ sơ {CODE}: Rất hài lòng.")
+    assert reply.startswith(f"Cảm ơn Ông/Bà đã đánh giá hồ sơ {CODE}: Rất hài lòng.")
     assert "/bac-ninh/danh-gia/" in reply
     stored = rating(tenant_a)
     with as_tenant(tenant_a):  # the reply's commit expired it: reloading needs the tenant (row-level security)
@@ -58,7 +58,7 @@ def test_someone_else_cannot_rate_the_dossier(client, tenant_a, invited):
     reply = say(client, tenant_a, f"DG {CODE} 1", "r-5", user_id="8000099")
     assert reply.startswith("Không tìm thấy lời mời đánh giá") and rating(tenant_a) is None
     reply = say(client, tenant_a, "đánh giá 1", "r-6", user_id="8000099")
-    assert reply == "Hiện không có hồ sơ nào đang chờ ông/bà đánh giá." and rating(tenant_a) is None
+    assert reply == "Hiện không có hồ sơ nào đang chờ Ông/Bà đánh giá." and rating(tenant_a) is None
 
 
 def test_after_the_edit_window_the_chat_says_the_rating_stands(client, tenant_a, invited):

@@ -35,7 +35,7 @@ def test_an_officer_sees_the_reports_and_the_recent_ratings(officer_a, ratings_a
     assert response.status_code == 200
     assert "H15-CON-0001" in html and "H15-CON-0002" in html and "Phải đi lại ba lần" in html
     assert "Mức độ hài lòng về giải quyết hồ sơ (Quyết định 766)" in html
-    assert "<strong>50.0%</strong>" in html  # 2 finished, none late, one disliked
+    assert "<strong>50.0%</strong>" in html  # 2 handled, none late, one disliked
     assert "Đăng ký thường trú" in html and "Công an xã Bắc Ninh" in html and "07/2026" in html
 
 
@@ -49,7 +49,7 @@ def test_the_list_filters_by_level_and_procedure(officer_a, ratings_a):
 
 def test_a_period_without_ratings_says_so_and_bad_dates_fall_back(officer_a, ratings_a):
     html = text_of(officer_a.client.get(PAGE + "?start=2026-01-01&end=2026-01-31"))
-    assert "Không có hồ sơ nào được giải quyết xong" in html and "H15-CON-0001" not in html
+    assert "Không có hồ sơ nào được tiếp nhận hoặc giải quyết trong kỳ này" in html and "H15-CON-0001" not in html
     response = officer_a.client.get(PAGE + "?start=2026-07-31&end=2026-07-01")
     assert response.status_code == 200 and "Không được trước ngày bắt đầu." in text_of(response)
     assert officer_a.client.get(PAGE + "?start=banana&score=9").status_code == 200
@@ -87,3 +87,15 @@ def test_the_invitations_sent_this_year_and_what_became_of_them(officer_a, ratin
 def test_the_dossier_and_deliveries_pages_show_the_invitation_without_trouble(officer_a, ratings_a):
     assert officer_a.client.get(f"/bac-ninh/admin/dossiers/{ratings_a[0].dossier_id}").status_code == 200
     assert officer_a.client.get("/bac-ninh/admin/deliveries/").status_code == 200
+
+
+def test_the_months_satisfaction_is_drawn_as_a_trend(officer_a, tenant_a, ratings_a):
+    with as_tenant(tenant_a):
+        dossier = returned_dossier("H15-CON-0003")
+        service.submit(invitation_of(dossier), service.RatingInput(4), CHANNEL_ZALO, at("2026-08-03T10:00:00+07:00"))
+    html = text_of(officer_a.client.get(PAGE + "?start=2026-07-01&end=2026-08-31&lang=vi"))
+    chart = html[html.index('id="chart-ratings-trend-title"'):]
+    chart = chart[:chart.index("</svg>")]
+    assert "<polyline" in chart and "07/2026" in chart and "08/2026" in chart
+    points = re.search(r'points="([^"]+)"', chart).group(1).split()
+    assert len(points) == 2 and float(points[1].split(",")[1]) < float(points[0].split(",")[1])  # 50% -> 100%

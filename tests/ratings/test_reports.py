@@ -61,22 +61,68 @@ def test_decision_766_figure_shows_its_parts(in_a):
     rate(disliked_with_feedback, 2, "2026-07-21T10:00:00+07:00")
     db.session.add(Feedback(code="PA-1", channel="web", content="Chậm", related_dossier_code="h15 766 0004"))
     returned_dossier("H15-766-0005", result_at=on_time, returned_at=None)  # finished (9), not rated
-    returned_dossier("H15-766-0006", result_at="2026-08-02T09:00:00+07:00", returned_at=None)  # another period
+    returned_dossier("H15-766-0006", result_at="2026-08-02T09:00:00+07:00", returned_at=None)  # open at July's end
     factories.create_dossier("H15-766-0007")
     record("H15-766-0007", "processing", "2026-07-16T09:00:00+07:00")
-    record("H15-766-0007", "stopped", "2026-07-17T09:00:00+07:00", reason="Không đủ điều kiện")  # never finished
+    record("H15-766-0007", "stopped", "2026-07-17T09:00:00+07:00", reason="Không đủ điều kiện")  # an end, on time
     db.session.flush()
 
     figure = reports.decision_766_figure(*JULY)
-    assert (figure.finished, figure.late, figure.with_feedback, figure.disliked) == (5, 1, 1, 2)
+    assert (figure.handled, figure.unfinished, figure.late, figure.with_feedback, figure.disliked) == (7, 1, 2, 1, 2)
     assert figure.with_feedback_or_dislike == 2  # 0004 has both and counts once
-    assert (figure.late_rate, figure.feedback_or_dislike_rate, figure.figure) == (20.0, 40.0, 40.0)
+    assert (figure.late_rate, figure.feedback_or_dislike_rate, figure.figure) == (28.6, 28.6, 42.8)
     assert not figure.meets_target
 
 
-def test_decision_766_figure_without_finished_dossiers_is_empty(in_a):
+def test_decision_766_counts_refusals_stops_and_withdrawals_after_acceptance_as_ends_that_can_be_late(in_a):
+    due = {"received_at": "2026-07-01T08:00:00+07:00", "due_at": "2026-07-03T17:00:00+07:00"}
+    factories.create_dossier("H15-766-R", status="submitted", **due)
+    record("H15-766-R", "refused", "2026-07-06T09:00:00+07:00", reason="Không thuộc thẩm quyền")  # late
+    factories.create_dossier("H15-766-S", **due)
+    record("H15-766-S", "processing", "2026-07-02T09:00:00+07:00")
+    record("H15-766-S", "stopped", "2026-07-07T09:00:00+07:00", reason="Không đủ điều kiện")  # late
+    factories.create_dossier("H15-766-W", **due)
+    record("H15-766-W", "processing", "2026-07-02T09:00:00+07:00")
+    record("H15-766-W", "withdrawal_requested", "2026-07-06T09:00:00+07:00")
+    record("H15-766-W", "stopped", "2026-07-06T10:00:00+07:00", reason="Công dân rút hồ sơ")  # late
+    factories.create_dossier("H15-766-X", status="submitted", **due)
+    record("H15-766-X", "withdrawal_requested", "2026-07-06T09:00:00+07:00")
+    record("H15-766-X", "stopped", "2026-07-06T10:00:00+07:00", reason="Công dân rút hồ sơ")  # never accepted
+    db.session.flush()
     figure = reports.decision_766_figure(*JULY)
-    assert (figure.finished, figure.figure, figure.late_rate, figure.meets_target) == (0, None, None, False)
+    assert (figure.handled, figure.unfinished, figure.late, figure.late_rate) == (3, 0, 3, 100.0)
+
+
+def test_decision_766_two_supplement_requests_are_late_and_an_open_dossier_counts_at_the_period_end(in_a):
+    factories.create_dossier("H15-766-T")  # received 15/07, due 24/07 17:00
+    record("H15-766-T", "supplement_required", "2026-07-16T09:00:00+07:00", missing_documents=["Bản sao CCCD"])
+    record("H15-766-T", "processing", "2026-07-17T09:00:00+07:00")
+    record("H15-766-T", "supplement_required", "2026-07-18T09:00:00+07:00", missing_documents=["Giấy khai sinh"])
+    record("H15-766-T", "processing", "2026-07-19T09:00:00+07:00")
+    record("H15-766-T", "result_ready", "2026-07-20T09:00:00+07:00")  # before the appointment, yet late
+    factories.create_dossier("H15-766-O")
+    record("H15-766-O", "processing", "2026-07-16T09:00:00+07:00")  # still open on 31/07, due 24/07: late
+    factories.create_dossier("H15-766-N", due_at="2026-09-30T17:00:00+07:00")
+    record("H15-766-N", "processing", "2026-07-16T09:00:00+07:00")  # open, not yet due: on time
+    db.session.flush()
+    figure = reports.decision_766_figure(*JULY)
+    assert (figure.handled, figure.unfinished, figure.late) == (3, 2, 2)
+    june = reports.decision_766_figure(date(2026, 6, 1), date(2026, 6, 30))
+    assert june.handled == 0  # received in July
+
+
+def test_decision_766_of_the_period_under_way_is_judged_as_of_now(in_a):
+    factories.create_dossier("H15-766-NOW")  # received 15/07, due 24/07 17:00, still processing
+    record("H15-766-NOW", "processing", "2026-07-16T09:00:00+07:00")
+    db.session.flush()
+    before_due = at("2026-07-22T12:00:00+07:00")
+    assert reports.decision_766_figure(*JULY, now=before_due).late == 0
+    assert reports.decision_766_figure(*JULY, now=at("2026-07-25T12:00:00+07:00")).late == 1
+
+
+def test_decision_766_figure_without_dossiers_is_empty(in_a):
+    figure = reports.decision_766_figure(*JULY)
+    assert (figure.handled, figure.figure, figure.late_rate, figure.meets_target) == (0, None, None, False)
 
 
 def test_all_on_time_and_liked_reaches_the_target(in_a):

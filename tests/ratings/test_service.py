@@ -87,5 +87,6 @@ def test_a_chat_rating_is_matched_to_the_citizen_it_was_sent_to(invitation):
     assert service.invitation_for_code("h15 50 05 13 260715 0001", "8000077", None) == invitation
     assert service.invitation_for_code(CODE, "8000099", None) is None
     assert service.invitation_for_code(CODE, "8000099", "+84912345678") is None  # the invitation names a user id
-    assert service.latest_open_invitation("8000077") == invitation
-    assert service.latest_open_invitation("8000077", now=invitation.expires_at) is None
+    assert service.open_invitations("8000077", invitation.invited_at) == [invitation]
+    assert service.open_invitations("8000077", invitation.expires_at) == []
+    assert service.invitation_sent_as(invitation.notification_id) == invitation

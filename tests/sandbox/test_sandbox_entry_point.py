@@ -3,6 +3,7 @@
 import socket
 import subprocess
 import sys
+from contextlib import contextmanager
 
 import httpx
 
@@ -33,19 +34,30 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_entry_point_prints_the_three_base_urls_and_serves_the_seed():
+@contextmanager
+def sandbox_process(*options: str):
+    """`python -m platform_core.sandbox` on a free port: (its output, its base URL) until the block ends."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "platform_core.sandbox", "--port", str(port), "--seed", "demo",
-         "--public-base-url", "http://127.0.0.1:5000"], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen([sys.executable, "-m", "platform_core.sandbox", "--port", str(port), *options],
+                               stdout=subprocess.PIPE, text=True)
     try:
-        lines = [process.stdout.readline().split() for _ in range(3)]
-        base = f"http://127.0.0.1:{port}"
+        yield process.stdout, f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_entry_point_prints_the_three_base_urls_and_serves_the_seed():
+    with sandbox_process("--seed", "demo", "--public-base-url", "http://127.0.0.1:5000") as (output, base):
+        lines = [output.readline().split() for _ in range(3)]
         assert lines == [["oauth", f"{base}/oauth"], ["openapi", f"{base}/openapi"], ["business", f"{base}/business"]]
         apps = httpx.get(f"{base}/_fake/apps", timeout=5).json()
         tokens = httpx.post(f"{base}/_fake/apps/{apps[0]['app_id']}/tokens", timeout=5).json()
         getoa = httpx.get(f"{base}/openapi/v2.0/oa/getoa", headers={"access_token": tokens["access_token"]}, timeout=5)
         assert getoa.json()["data"]["name"] == "Trung tâm PVHCC tỉnh Bắc Ninh"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+
+
+def test_latency_option_is_the_latency_of_the_zalo_hosts():
+    with sandbox_process("--latency-ms", "40") as (output, base):
+        output.readline()  # bound and serving
+        assert httpx.get(f"{base}/_fake/settings", timeout=5).json()["latency_ms"] == 40

@@ -20,7 +20,7 @@ def citizen(zalo_sandbox, zapp):
 
 
 def expected_mac(app, raw: bytes) -> str:
-    """zalo-oa.md §5, recomputed independently: sha256(app_id + raw body + body.timestamp + OA secret key)."""
+    """docs/zalo-oa.md §5, recomputed independently: sha256(app_id + raw body + body.timestamp + OA secret key)."""
     timestamp = json.loads(raw)["timestamp"]
     signed = app.app_id.encode() + raw + timestamp.encode() + app.oa_secret_key.encode()
     return "mac=" + hashlib.sha256(signed).hexdigest()

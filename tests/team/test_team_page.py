@@ -6,7 +6,7 @@ import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import select
 
-from platform_core.auth.models import AuditEvent, PlatformAuditEvent
+from platform_core.audit.models import AuditEvent, PlatformAuditEvent
 from platform_core.extensions import db
 from platform_core.onboarding import invitations
 from platform_core.onboarding.constants import PURPOSE_TEAM

@@ -2,16 +2,16 @@
 
 import pytest
 
-from platform_core.tenancy.sync import read_sources
+from platform_core.provisioning.sync import read_sources
 
 DEMO_PROVINCES = {
-    "bac-ninh": ("Trung tâm PVHCC tỉnh Bắc Ninh", "Bắc Ninh"),
+    "bac-ninh": ("Trung tâm PVHCC thành phố Bắc Ninh", "Bắc Ninh"),
     "da-nang": ("Trung tâm PVHCC TP Đà Nẵng", "Đà Nẵng"),
     "an-giang": ("Trung tâm PVHCC tỉnh An Giang", "An Giang"),
 }
 SEED_CODES = {"1.001193", "1.000894", "1.004873", "2.000635", "1.004222",
               "1.013978", "1.013831", "1.013225", "1.012575", "1.012812"}
-# The only fees a source gave (domain notes §8.4); every other fee must stay unknown (null).
+# The only fees a source gave (docs/domain.md §8.4); every other fee must stay unknown (null).
 KNOWN_FEES = {"1.001193": 0, "1.000894": 0, "2.000635": 8000, "1.004222": 20000, "1.012812": 0}
 
 
@@ -26,9 +26,14 @@ def test_all_34_provinces_load(sources):
     assert set(sources.catalogues) == set(sources.provinces)
 
 
-def test_28_provinces_and_6_centrally_run_cities(sources):
+def test_25_provinces_and_9_centrally_run_cities(sources):
+    """Six cities after the 2025 merger, then Đồng Nai, Quảng Ninh and Bắc Ninh (Resolutions 30, 36 and
+    39/2026/QH16; docs/domain.md §5.3)."""
     cities = {slug for slug, p in sources.provinces.items() if p["unit_type"] == "thanh_pho"}
-    assert cities == {"ha-noi", "hai-phong", "hue", "da-nang", "ho-chi-minh", "can-tho"}
+    assert cities == {"ha-noi", "hai-phong", "hue", "da-nang", "ho-chi-minh", "can-tho", "dong-nai", "quang-ninh",
+                      "bac-ninh"}
+    assert {"30/2026/QH16", "36/2026/QH16", "39/2026/QH16"} <= {
+        ref for slug in ("dong-nai", "quang-ninh", "bac-ninh") for ref in sources.provinces[slug]["legal_refs"]}
 
 
 @pytest.mark.parametrize(("slug", "code", "old_codes"), [
@@ -45,7 +50,7 @@ def test_merged_provinces_keep_the_capital_hosts_code(sources, slug, code, old_c
 
 def test_every_province_cites_the_reform(sources):
     for province in sources.provinces.values():
-        assert province["legal_refs"] == ["202/2025/QH15", "19/2025/QĐ-TTg"]
+        assert province["legal_refs"][:2] == ["202/2025/QH15", "19/2025/QĐ-TTg"]
         assert province["timezone"] == "Asia/Ho_Chi_Minh"
 
 

@@ -3,13 +3,13 @@
 import pytest
 from marshmallow import ValidationError
 
-from platform_core.tenancy.schemas import (
+from platform_core.db.checksum_upsert import checksum
+from platform_core.provisioning.schemas import (
     DefaultCatalogueSchema,
     ProcedureChangeSchema,
     ProcedureSchema,
     ProvinceCatalogueSchema,
     TenantFileSchema,
-    checksum,
 )
 
 

@@ -36,3 +36,10 @@ def test_an_impossible_transition_names_the_allowed_ones(db_session):
     tenant = service.create_tenant("tinh-x", status="live")
     with pytest.raises(service.TenantError, match="allowed: merged, suspended"):
         service.change_status(tenant, "onboarding")
+
+
+def test_a_tenant_change_is_refused_when_nothing_can_audit_it(db_session, monkeypatch):
+    """tenancy/ reaches the audit service only through the listener wiring.py registers: without it, no change."""
+    monkeypatch.setattr(service, "_audit_listeners", [])
+    with pytest.raises(RuntimeError, match="cannot be audited"):
+        service.create_tenant("tinh-moi", name="Tỉnh Mới")

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from platform_core.auth.models import PlatformAuditEvent
+from platform_core.audit.models import PlatformAuditEvent
 from platform_core.extensions import db
 from platform_core.tenancy.models import Province, Tenant, TenantHistory
 from tests import factories

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from platform_core.catalogue.models import Procedure
 from platform_core.extensions import db
-from platform_core.tenancy import sync
+from platform_core.provisioning import sync
 from platform_core.tenancy.models import Province
 from tests import factories
 from tests.conftest import CANARY, as_tenant
@@ -40,7 +40,7 @@ def test_sync_writes_each_tenants_catalogue_into_that_tenant(runner, tenants_dir
     result = invoke_sync(runner, tenants_dir)
     assert result.exit_code == 0, result.output
     bac_ninh, da_nang = procedures_by_code(tenant_a), procedures_by_code(tenant_b)
-    assert bac_ninh["1.004222"]["agency"] == "Công an cấp xã, tỉnh Bắc Ninh"
+    assert bac_ninh["1.004222"]["agency"] == "Công an cấp xã, thành phố Bắc Ninh"
     assert da_nang["1.004222"]["agency"] == "Công an cấp xã, TP Đà Nẵng"
     assert bac_ninh["1.004222"]["tenant_id"] == tenant_a.id
     assert not any(CANARY in str(row) for row in bac_ninh.values())

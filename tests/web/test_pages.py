@@ -66,8 +66,8 @@ def test_landing_lists_the_provinces_of_the_signed_in_user(client, tenant_a, ten
     add_membership(user, tenant_b, "admin")
     sign_in(client, "nhieu@motcua.vn")
     html = _text(client.get("/"))
-    assert '<a class="card__title" href="/bac-ninh/">Bắc Ninh</a>' in html
-    assert '<a class="card__title" href="/da-nang/">Đà Nẵng</a>' in html
+    assert '<a class="card__title" href="/bac-ninh/">Tỉnh Bắc Ninh</a>' in html
+    assert '<a class="card__title" href="/da-nang/">Tỉnh Đà Nẵng</a>' in html
     assert "Cán bộ · Đang hoạt động" in html
     assert "Quản trị viên tỉnh · Đang hoạt động" in html
     assert html.index("Bắc Ninh") < html.index("Đà Nẵng")
@@ -92,7 +92,7 @@ def test_landing_for_an_operator_without_provinces(client):
 
 def test_province_page_lists_only_its_own_procedures(client):
     html = _text(client.get("/bac-ninh/"))
-    assert "<h1>Bắc Ninh</h1>" in html
+    assert "<h1>Tỉnh Bắc Ninh</h1>" in html
     assert "Đăng ký khai sinh" in html and "Đăng ký thường trú" in html
     assert CANARY not in html
     assert CANARY in _text(client.get("/da-nang/"))

@@ -4,10 +4,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from platform_core.clock import end_of_day, local_day
 from platform_core.db.types import utcnow
 from platform_core.workdays import WorkCalendar, calendar_for
 from platform_core.workdays import holidays as data
-from platform_core.workdays.calendar import end_of_day, local_day
 
 CALENDAR = WorkCalendar()
 
@@ -79,6 +79,27 @@ def test_deadlines_skip_tet():
     due = CALENDAR.add_working_days(vn(2026, 2, 12), 2)  # Thursday before Tết 2026
     assert local_day(due) == date(2026, 2, 23)
     assert local_day(CALENDAR.add_working_days(vn(2025, 4, 24), 2)) == date(2025, 4, 26)  # the swapped Saturday
+
+
+def test_national_day_2026_is_five_days_off_with_monday_swapped_for_saturday_22_august():
+    """Sat 29/8 - Wed 2/9/2026 off: Mon 31/8 is swapped with Sat 22/8, a working day (docs/domain.md)."""
+    days = [date(2026, 8, 29) + timedelta(days=i) for i in range(5)]
+    assert [CALENDAR.is_working_day(day) for day in days] == [False] * 5
+    assert "hoán đổi" in CALENDAR.day_off_name(date(2026, 8, 31))
+    assert CALENDAR.is_working_day(date(2026, 8, 22)) and CALENDAR.is_working_day(date(2026, 9, 3))
+
+
+def test_deadlines_cross_the_national_day_break_of_2026():
+    assert local_day(CALENDAR.add_working_days(vn(2026, 8, 28), 1)) == date(2026, 9, 3)  # Friday → Thursday
+    assert local_day(CALENDAR.add_working_days(vn(2026, 8, 27), 2)) == date(2026, 9, 3)
+    assert CALENDAR.working_days_between(vn(2026, 8, 28), vn(2026, 9, 3)) == 1
+
+
+def test_deadlines_count_the_make_up_saturday_22_august_2026():
+    assert local_day(CALENDAR.add_working_days(vn(2026, 8, 20), 2)) == date(2026, 8, 22)  # Thursday → Saturday
+    assert local_day(CALENDAR.add_working_days(vn(2026, 8, 21), 1)) == date(2026, 8, 22)
+    # Fifteen working days over both: the Saturday worked makes up for the Monday off.
+    assert local_day(CALENDAR.add_working_days(vn(2026, 8, 17), 15)) == date(2026, 9, 9)
 
 
 def test_fifteen_working_days():

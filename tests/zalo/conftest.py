@@ -31,7 +31,7 @@ def connect(tenant, access_token="access-token-0", refresh_token="refresh-token-
 
 
 def signed(body: dict, slug: str = "bac-ninh", secret: str | None = None) -> tuple[bytes, dict]:
-    """Serialise `body` once and sign the exact bytes as Zalo does (zalo-oa.md §5)."""
+    """Serialise `body` once and sign the exact bytes as Zalo does (docs/zalo-oa.md §5)."""
     credentials = CREDENTIALS[slug]
     raw = json.dumps(body, ensure_ascii=False).encode()
     mac = expected_signature(credentials["app_id"], raw, str(body["timestamp"]),

@@ -112,3 +112,20 @@ def test_a_callback_used_twice_is_refused(admin_client, sandbox, tenant_a):
     callback = urlsplit(httpx.get(permission_url).headers["Location"])
     assert admin_client.get(f"{callback.path}?{callback.query}").status_code == 302
     assert admin_client.get(f"{callback.path}?{callback.query}").status_code == 400
+
+
+def test_a_refused_connection_says_what_is_wrong_and_what_to_do_without_zalos_raw_message(admin_client, sandbox,
+                                                                                         tenant_a):
+    seeded = sandbox.add_app("bac-ninh")
+    save_credentials_via_form(admin_client, seeded)
+    sandbox.inject_fault(host="oauth", path="/v4/oa/access_token", error=-14002, error_name="invalid_secret_key",
+                         message="secret_key header is missing or does not match the app")
+    permission_url = admin_client.post("/bac-ninh/admin/zalo/connect").headers["Location"]
+    callback = urlsplit(httpx.get(permission_url).headers["Location"])
+    page = admin_client.get(f"{callback.path}?{callback.query}&lang=vi", follow_redirects=True).get_data(as_text=True)
+    assert "Zalo từ chối kết nối: Zalo không cấp quyền truy cập cho ứng dụng của tỉnh" in page
+    assert "(mã -14002)" in page and page.count("-14002") == 1
+    assert "Kiểm tra App ID và khoá bí mật (App Secret)" in page
+    assert "secret_key header" not in page
+    with as_tenant(tenant_a):
+        assert get_connection().access_token is None

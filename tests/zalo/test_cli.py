@@ -1,21 +1,32 @@
 """`flask tenants connect-zalo` and `flask zalo send-test` against the sandbox."""
 
+from sqlalchemy import Text, select, type_coerce
+
 from platform_core.extensions import db
 from platform_core.zalo.connection import get_connection
+from platform_core.zalo.models import ZaloConnection
 from tests.conftest import as_tenant
 
 
-def connect_args(seeded, tokens, slug="bac-ninh", **overrides):
-    values = {"--app-id": seeded.app_id, "--app-secret": seeded.app_secret, "--oa-id": seeded.oa_id,
-              "--oa-secret-key": seeded.oa_secret_key, "--access-token": tokens["access_token"],
-              "--refresh-token": tokens["refresh_token"]} | overrides
+def connect_args(seeded, slug="bac-ninh", **overrides):
+    values = {"--app-id": seeded.app_id, "--oa-id": seeded.oa_id} | overrides
     return ["tenants", "connect-zalo", slug, *[item for pair in values.items() for item in pair]]
+
+
+def secrets_env(seeded, tokens) -> dict:
+    return {"ZALO_APP_SECRET": seeded.app_secret, "ZALO_OA_SECRET_KEY": seeded.oa_secret_key,
+            "ZALO_ACCESS_TOKEN": tokens["access_token"], "ZALO_REFRESH_TOKEN": tokens["refresh_token"]}
+
+
+def connect(runner, seeded, tokens, **overrides):
+    """connect-zalo with the secrets in the environment, as an operator's script gives them."""
+    return runner.invoke(args=connect_args(seeded, **overrides), env=secrets_env(seeded, tokens))
 
 
 def test_connect_zalo_verifies_and_stores(runner, sandbox, tenant_a):
     seeded = sandbox.add_app("bac-ninh", oa_name="Trung tâm PVHCC tỉnh Bắc Ninh")
     tokens = sandbox.mint_tokens(seeded.app_id)
-    result = runner.invoke(args=connect_args(seeded, tokens))
+    result = connect(runner, seeded, tokens)
     assert result.exit_code == 0, result.output
     assert "Trung tâm PVHCC tỉnh Bắc Ninh" in result.output
     assert tokens["access_token"] not in result.output and seeded.app_secret not in result.output
@@ -25,11 +36,37 @@ def test_connect_zalo_verifies_and_stores(runner, sandbox, tenant_a):
             "connected", seeded.oa_id, tokens["access_token"])
 
 
+def test_connect_zalo_asks_for_the_secrets_without_showing_them(runner, sandbox, tenant_a):
+    seeded = sandbox.add_app("bac-ninh")
+    tokens = sandbox.mint_tokens(seeded.app_id)
+    answers = [seeded.app_secret, seeded.oa_secret_key, tokens["access_token"], tokens["refresh_token"]]
+    result = runner.invoke(args=connect_args(seeded), input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "App secret:" in result.output and "Refresh token:" in result.output
+    assert not any(answer in result.output for answer in answers)
+    with as_tenant(tenant_a):
+        connection = get_connection()
+        assert (connection.app_secret, connection.refresh_token) == (seeded.app_secret, tokens["refresh_token"])
+
+
+def test_the_secret_flags_still_work_with_a_deprecation_warning(runner, sandbox, tenant_a):
+    seeded = sandbox.add_app("bac-ninh")
+    tokens = sandbox.mint_tokens(seeded.app_id)
+    flags = {"--app-secret": seeded.app_secret, "--oa-secret-key": seeded.oa_secret_key,
+             "--access-token": tokens["access_token"], "--refresh-token": tokens["refresh_token"]}
+    result = runner.invoke(args=connect_args(seeded, **flags))
+    assert result.exit_code == 0, result.output
+    assert "--app-secret is deprecated" in result.stderr and "ZALO_REFRESH_TOKEN" in result.stderr
+    assert "--app-secret" not in runner.invoke(args=["tenants", "connect-zalo", "--help"]).output
+    with as_tenant(tenant_a):
+        assert get_connection().status == "connected"
+
+
 def test_connect_zalo_refuses_a_token_of_another_oa(runner, sandbox, tenant_a):
     seeded = sandbox.add_app("bac-ninh")
     other = sandbox.add_app("da-nang")
     tokens = sandbox.mint_tokens(other.app_id)
-    result = runner.invoke(args=connect_args(seeded, tokens))
+    result = connect(runner, seeded, tokens)
     assert result.exit_code != 0 and "belongs to OA" in result.output
     with as_tenant(tenant_a):
         assert get_connection() is None
@@ -37,21 +74,21 @@ def test_connect_zalo_refuses_a_token_of_another_oa(runner, sandbox, tenant_a):
 
 def test_connect_zalo_with_a_dead_token_prints_the_classified_error(runner, sandbox, tenant_a):
     seeded = sandbox.add_app("bac-ninh")
-    result = runner.invoke(args=connect_args(seeded, {"access_token": "nope", "refresh_token": "nope"}))
+    result = connect(runner, seeded, {"access_token": "nope", "refresh_token": "nope"})
     assert result.exit_code != 0 and "-216" in result.output and "refresh_token" in result.output
 
 
 def test_connect_zalo_unknown_slug(runner):
-    result = runner.invoke(args=["tenants", "connect-zalo", "khong-co", "--app-id", "1", "--app-secret", "s",
-                                 "--oa-id", "2", "--oa-secret-key", "k", "--access-token", "a",
-                                 "--refresh-token", "r"])
+    result = runner.invoke(args=["tenants", "connect-zalo", "khong-co", "--app-id", "1", "--oa-id", "2"],
+                           env={"ZALO_APP_SECRET": "s", "ZALO_OA_SECRET_KEY": "k", "ZALO_ACCESS_TOKEN": "a",
+                                "ZALO_REFRESH_TOKEN": "r"})
     assert result.exit_code != 0 and "no tenant 'khong-co'" in result.output
 
 
 def _connected(runner, sandbox, db_session):
     seeded = sandbox.add_app("bac-ninh")
     tokens = sandbox.mint_tokens(seeded.app_id)
-    assert runner.invoke(args=connect_args(seeded, tokens)).exit_code == 0
+    assert connect(runner, seeded, tokens).exit_code == 0
     citizen = sandbox.add_user(seeded.app_id, display_name="Phạm Văn Cường", last_interaction="now")
     return seeded, citizen
 
@@ -80,10 +117,9 @@ def test_send_test_without_a_connection(runner, tenant_b):
 
 def test_the_stored_secrets_are_ciphertext(runner, sandbox, tenant_a, db_session):
     seeded, _ = _connected(runner, sandbox, db_session)
-    from sqlalchemy import text
-
     with as_tenant(tenant_a):
-        row = db.session.execute(text(
-            "select app_secret, oa_secret_key, access_token, refresh_token from zalo_connection")).one()
+        row = db.session.execute(select(*(type_coerce(column, Text) for column in (  # as stored, not decrypted
+            ZaloConnection.app_secret, ZaloConnection.oa_secret_key, ZaloConnection.access_token,
+            ZaloConnection.refresh_token)))).one()
     assert all(value and ":" in value for value in row)
     assert seeded.app_secret not in row and seeded.oa_secret_key not in row

@@ -203,7 +203,7 @@ def test_refresh_returns_a_new_pair_and_burns_the_old_refresh_token(zalo_sandbox
     assert form == {"app_id": [zapp.app_id], "refresh_token": [tokens["refresh_token"]],
                     "grant_type": ["refresh_token"]}
     with pytest.raises(OAuthError):
-        zalo_api.refresh(zapp.app_id, zapp.app_secret, tokens["refresh_token"])  # single use (zalo-oa.md §1)
+        zalo_api.refresh(zapp.app_id, zapp.app_secret, tokens["refresh_token"])  # single use (docs/zalo-oa.md §1)
 
 
 def test_refresh_answered_with_an_error_body_and_http_200_returns_no_tokens(zalo_sandbox, zalo_api, zapp, tokens):
@@ -213,7 +213,7 @@ def test_refresh_answered_with_an_error_body_and_http_200_returns_no_tokens(zalo
     error = caught.value
     assert (error.http_status, error.code, error.family) == (200, -14014, Family.OAUTH)
     assert (error.error_name, error.error_description) == ("invalid_grant", "refresh token used")
-    assert error.outcome is Outcome.PERMANENT and not error.known
+    assert error.outcome is Outcome.CONFIGURATION and not error.known
 
 
 def test_refresh_with_a_wrong_secret_and_http_400(zalo_sandbox, zalo_api, zapp, tokens):
@@ -229,6 +229,18 @@ def test_token_answer_without_a_refresh_token_is_refused(zalo_sandbox, zalo_api,
     with pytest.raises(OAuthError) as caught:
         zalo_api.refresh(zapp.app_id, zapp.app_secret, tokens["refresh_token"])
     assert "no refresh_token" in caught.value.message and "half-a-pair" not in str(caught.value.raw)
+
+
+@pytest.mark.parametrize(("body", "content_type"), [("", "text/plain"), ("  ", "text/plain"),
+                                                    ("null", "application/json"), ("{}", "application/json"),
+                                                    ("[]", "application/json")])
+def test_an_empty_token_answer_is_a_refusal(zalo_sandbox, zalo_api, zapp, tokens, body, content_type):
+    """Nothing granted is a refusal (docs/zalo-oa.md §1), not a network hiccup to retry."""
+    zalo_sandbox.inject_fault(host="oauth", body=body, content_type=content_type)
+    with pytest.raises(OAuthError) as caught:
+        zalo_api.refresh(zapp.app_id, zapp.app_secret, tokens["refresh_token"])
+    assert caught.value.http_status == 200 and caught.value.family is Family.OAUTH
+    assert "empty answer" in caught.value.message
 
 
 def test_unreadable_expires_in_means_refreshing_early(zalo_sandbox, zalo_api, zapp, tokens):

@@ -1,4 +1,4 @@
-"""ZNS through the zalo_api over real HTTP against the sandbox (zalo-oa.md §3): phones on the wire, outcomes."""
+"""ZNS through the zalo_api over real HTTP against the sandbox (docs/zalo-oa.md §3): phones on the wire, outcomes."""
 
 import json
 from urllib.parse import parse_qs

@@ -1,5 +1,7 @@
 """The console's Zalo page: status, the live quota from Zalo, the last error with its time, reconnecting."""
 
+from datetime import timedelta
+
 import pytest
 
 from platform_core.db.types import utcnow
@@ -28,7 +30,7 @@ def test_a_connected_oa_shows_zalos_quota_in_the_console_frame(admin, sandbox, t
         get_connection().oa_name = seeded.oa_name
         db.session.flush()
     page = admin.get(URL).get_data(as_text=True)
-    assert 'class="console__nav"' in page and "Trung tâm PVHCC Bắc Ninh" in page
+    assert 'class="console__nav section-nav"' in page and "Trung tâm PVHCC Bắc Ninh" in page
     assert "ZNS messages left today" in page and "5000 of 5000" in page.replace(",", "")
     assert "Reconnect with Zalo" in page
     assert sandbox.requests(path_contains="/message/quota")
@@ -58,3 +60,27 @@ def test_the_last_error_is_shown_with_its_time(admin, sandbox, tenant_a):
 def test_not_connected_offers_to_connect(admin, tenant_a):
     page = admin.get(URL).get_data(as_text=True)
     assert "Not connected" in page and "Connect with Zalo" in page and "/zalo/webhook/bac-ninh" in page
+
+
+def test_an_expired_token_that_zalo_will_not_refresh_is_not_shown_as_connected(admin, sandbox, tenant_a):
+    seeded, _ = connect_to_sandbox(tenant_a, sandbox)
+    with as_tenant(tenant_a):
+        get_connection().access_expires_at = utcnow() - timedelta(minutes=5)
+        db.session.flush()
+    sandbox.inject_fault(path="/v4/oa/access_token", http_status=502, body="<html>bad gateway</html>")
+    response = admin.get(URL)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Access token expired: messages cannot be sent" in page and ">Connected<" not in page
+    with as_tenant(tenant_a):
+        assert get_connection().last_error.startswith("refresh failed")  # the page's quota call tried and said so
+
+
+def test_a_failed_refresh_of_a_still_valid_token_is_shown(admin, sandbox, tenant_a):
+    connect_to_sandbox(tenant_a, sandbox)
+    with as_tenant(tenant_a):
+        connection = get_connection()
+        connection.last_error, connection.last_error_at = "refresh failed: ZaloTransportError", utcnow()
+        db.session.flush()
+    page = admin.get(URL).get_data(as_text=True)
+    assert "Token refresh failing" in page and ">Connected<" not in page

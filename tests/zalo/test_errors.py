@@ -1,4 +1,4 @@
-"""The Zalo error taxonomy: every documented code has one outcome (zalo-oa.md §6)."""
+"""The Zalo error taxonomy: every documented code has one outcome (docs/zalo-oa.md §6)."""
 
 import logging
 
@@ -14,15 +14,17 @@ from platform_core.zalo.errors import (
     ZaloTransportError,
     api_error,
     classify,
+    family_of_code,
     oauth_error,
 )
 
-# The codes of zalo-oa.md §6, written out again so that a code dropped from the table fails here.
+# The codes of docs/zalo-oa.md §6, written out again so that a code dropped from the table fails here.
 DOCUMENTED_OA = [-32, -100, -200, -201, -204, -205, -209, -210, -211, -212, -213, -214, -216, -217, -218, -219,
                  -220, -221, -223, -224, -227, -230, -232, -233, -234, -235, -240, -242, -244, -248, -320, -321]
-DOCUMENTED_ZNS = [-100, -101, -102, -103, -104, -105, -108, -109, -111, -112, -1121, -1122, -1124, -113, -1131,
-                  -114, -115, -117, -118, -119, -124, -1241, -127, -131, -132, -133, -135, -1351, -136, -137,
-                  -139, -140, -141, -144, -1441, -146, -147, -1471, -161, -162]
+DOCUMENTED_ZNS = [-100, -101, -102, -103, -104, -105, -108, -109, -110, -111, -112, -1121, -1122, -1124, -113,
+                  -1131, -114, -115, -116, -117, -118, -119, -120, -124, -1241, -125, -126, -127, -131, -132, -133,
+                  -135, -1351, -136, -137, -138, -139, -140, -141, -144, -1441, -145, -146, -147, -1471, -161,
+                  -162]
 
 EXPECTED = {
     Family.OA: {
@@ -38,12 +40,13 @@ EXPECTED = {
     Family.ZNS: {
         Outcome.RETRY: [-100],
         Outcome.REFRESH_TOKEN: [-124],
-        Outcome.INELIGIBLE: [-114, -118, -119, -139, -140, -141],
+        Outcome.INELIGIBLE: [-110, -114, -118, -119, -139, -140, -141],
         Outcome.DEFER_QUOTA: [-144, -1441, -147, -1471],
         Outcome.DEFER_NIGHT: [-133],
-        Outcome.CONFIGURATION: [-101, -102, -103, -104, -105, -115, -117, -135, -1351, -136, -137, -1241],
-        Outcome.PERMANENT: [-108, -109, -111, -112, -1121, -1122, -1124, -113, -1131, -127, -131, -132, -146,
-                            -161, -162],
+        Outcome.CONFIGURATION: [-101, -102, -103, -104, -105, -115, -117, -120, -125, -126, -135, -1351, -136,
+                                -137, -138, -145, -1241],
+        Outcome.PERMANENT: [-108, -109, -111, -112, -1121, -1122, -1124, -113, -1131, -116, -127, -131, -132,
+                            -146, -161, -162],
     },
 }
 
@@ -72,6 +75,26 @@ def test_minus_100_means_different_things_per_family():
     oa, zns = classify(Family.OA, -100), classify(Family.ZNS, -100)
     assert oa.outcome is Outcome.PERMANENT and "attachment" in oa.en
     assert zns.outcome is Outcome.RETRY and "Unknown" in zns.en
+
+
+def test_an_old_zalo_app_is_ineligible_and_says_to_update_zalo():
+    info = classify(Family.ZNS, -110)
+    assert info.outcome is Outcome.INELIGIBLE and "cập nhật Zalo" in info.vi
+
+
+@pytest.mark.parametrize("message", ["user_id is invalid!", "<user_id> is invalid!", "User_id is invalid"])
+def test_an_invalid_user_id_is_a_citizen_out_of_reach_not_a_broken_message(message):
+    """-201 on the recipient (an id of another OA) leaves ZNS by phone open (docs/zalo-oa.md §6)."""
+    error = api_error(Family.OA, {"error": -201, "message": message})
+    assert error.outcome is Outcome.INELIGIBLE and error.known
+    assert "OA khác" in error.explanation("vi") and "ZNS" in error.explanation("en")
+
+
+@pytest.mark.parametrize("message", ["message.text is invalid!", "data is invalid", "", None])
+def test_any_other_invalid_parameter_stays_permanent(message):
+    assert api_error(Family.OA, {"error": -201, "message": message}).outcome is Outcome.PERMANENT
+    assert classify(Family.OA, -201).outcome is Outcome.PERMANENT
+    assert classify(Family.ZNS, -201, "user_id is invalid!").known is False  # the refinement is the OA API's
 
 
 def test_admins_read_plain_vietnamese():
@@ -125,7 +148,18 @@ def test_oauth_error_keeps_zalo_fields_and_redacts_tokens():
 
 def test_oauth_error_from_a_body_that_is_not_an_object():
     error = oauth_error(["unexpected"])
-    assert error.code is None and error.error_name is None and error.outcome is Outcome.PERMANENT
+    assert error.code is None and error.error_name is None and error.outcome is Outcome.CONFIGURATION
+
+
+def test_an_unknown_code_is_explained_without_repeating_the_code():
+    for family in Family:
+        info = classify(family, -14001)
+        assert "14001" not in info.vi and "14001" not in info.en and not info.known
+
+
+def test_the_family_of_a_stored_code_is_read_from_its_range():
+    assert family_of_code(-14002) is Family.OAUTH and family_of_code(-14002, zns=True) is Family.OAUTH
+    assert family_of_code(-230) is Family.OA and family_of_code(-1471, zns=True) is Family.ZNS
 
 
 def test_transport_errors_are_always_retry():

@@ -1,4 +1,4 @@
-"""OA v3 message bodies and the transaction/promotion card rules (zalo-oa.md §2)."""
+"""OA v3 message bodies and the transaction/promotion card rules (docs/zalo-oa.md §2)."""
 
 import pytest
 
@@ -17,7 +17,7 @@ from platform_core.zalo.messages import (
     text_message,
 )
 
-# The example of [M] tin-giao-dich/gui-tin-giao-dich, as a card.
+# The example of [M] tin-giao-dich/gui-tin-giao-dich (docs/zalo-oa.md §2), as a card.
 DOCUMENTED_ATTACHMENT = {
     "type": "template",
     "payload": {

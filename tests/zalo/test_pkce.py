@@ -1,4 +1,4 @@
-"""PKCE helpers (zalo-oa.md §1)."""
+"""PKCE helpers (docs/zalo-oa.md §1)."""
 
 import re
 

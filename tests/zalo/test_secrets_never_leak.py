@@ -3,12 +3,13 @@
 import logging
 
 from cryptography.fernet import Fernet
-from sqlalchemy import text
+from sqlalchemy import Text, func, select, type_coerce
 
 from platform_core.db import crypto
 from platform_core.extensions import db
 from platform_core.zalo import service
 from platform_core.zalo.client_registry import zalo_client
+from platform_core.zalo.models import ZaloConnection
 from platform_core.zalo.tokens import refresh_access_token
 from tests.conftest import TEST_ENCRYPTION_KEY, as_tenant
 from tests.zalo.conftest import connect_to_sandbox
@@ -45,12 +46,13 @@ def test_rotation_re_encrypts_every_secret_under_the_new_key(sandbox, tenant_a, 
         assert result.exit_code == 0, result.output
         assert "zalo_connection.access_token: 1 re-encrypted" in result.output
         with as_tenant(tenant_a):
-            raw = db.session.execute(text("select app_secret, access_token from zalo_connection")).one()
+            raw = db.session.execute(select(type_coerce(ZaloConnection.app_secret, Text),
+                                            type_coerce(ZaloConnection.access_token, Text))).one()  # as stored
         assert all(value.startswith(crypto.fingerprint(new_key) + ":") for value in raw)
         crypto.configure([new_key])  # the old key is gone: everything still decrypts
         with as_tenant(tenant_a):
             db.session.expire_all()
-            assert db.session.execute(text("select count(*) from zalo_connection")).scalar() == 1
+            assert db.session.scalar(select(func.count()).select_from(ZaloConnection)) == 1
             from platform_core.zalo.connection import get_connection
 
             assert get_connection().app_secret

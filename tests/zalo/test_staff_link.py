@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, select
 
-from platform_core.auth.models import AuditEvent, Membership
+from platform_core.audit.models import AuditEvent
+from platform_core.auth.models import Membership
 from platform_core.db.types import utcnow
 from platform_core.delivery.models import Delivery
 from platform_core.extensions import db
@@ -53,7 +54,8 @@ def linked_to(tenant, user) -> Follower | None:
 def replies_to(tenant, user_id) -> list[tuple[Delivery, str]]:
     """Each delivery to `user_id` with its text (read inside the tenant: RLS hides it outside)."""
     with as_tenant(tenant):
-        deliveries = db.session.scalars(select(Delivery).where(Delivery.recipient_zalo_user_id == user_id))
+        deliveries = db.session.scalars(select(Delivery).where(Delivery.recipient_zalo_user_id == user_id)
+                                        .order_by(Delivery.created_at, Delivery.id))
         return [(delivery, delivery.notification.context["text"]) for delivery in deliveries]
 
 

@@ -5,9 +5,9 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from platform_core.auth.models import AuditEvent
+from platform_core.audit.models import AuditEvent
+from platform_core.db.tenant_context import TenantRef, tenant_context
 from platform_core.extensions import db
-from platform_core.tenancy.context import TenantRef, tenant_context
 from platform_core.zalo import jobs, service
 from platform_core.zalo.client_registry import zalo_client
 from platform_core.zalo.connection import get_connection
@@ -74,6 +74,19 @@ def test_refresh_refused_with_http_200_leaves_tokens_untouched(sandbox, tenant_a
     assert connection.auth_failures == 1 and connection.status == "connected"
 
 
+@pytest.mark.parametrize("answer", [{"body": ""}, {"body": {"access_token": "half-a-pair", "expires_in": "90000"}}])
+def test_an_empty_answer_or_one_without_a_refresh_token_is_a_refusal_and_keeps_the_pair(sandbox, tenant_a, answer):
+    seeded, tokens = connect_to_sandbox(tenant_a, sandbox)
+    sandbox.inject_fault(path="/v4/oa/access_token", **answer)
+    with as_tenant(tenant_a), pytest.raises(OAuthError):
+        refresh_access_token(zalo_client(), stale_token=tokens["access_token"])
+    with as_tenant(tenant_a):
+        connection = get_connection()
+        db.session.refresh(connection)
+    assert (connection.access_token, connection.refresh_token) == (tokens["access_token"], tokens["refresh_token"])
+    assert connection.auth_failures == 1 and connection.last_error.startswith("refresh failed")
+
+
 def test_repeated_refusals_pause_the_tenant_and_tell_admins_once(sandbox, tenant_a):
     _, tokens = connect_to_sandbox(tenant_a, sandbox)
     sandbox.inject_fault(path="/v4/oa/access_token", error=-14014, times=5)
@@ -83,12 +96,11 @@ def test_repeated_refusals_pause_the_tenant_and_tell_admins_once(sandbox, tenant
                 refresh_access_token(zalo_client(), stale_token=tokens["access_token"])
         with pytest.raises(ZaloNotConnected):
             refresh_access_token(zalo_client(), stale_token=tokens["access_token"])
-        connection = get_connection()
-        db.session.refresh(connection)
+        status = get_connection().status
         notices = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "zalo_reconnect_needed")).all()
         with pytest.raises(ZaloNotConnected):
             service.send_test_message("anyone", "x")
-    assert connection.status == "reconnect_needed"
+    assert status == "reconnect_needed"
     assert len(notices) == 1
 
 

@@ -26,7 +26,10 @@ def test_signed_event_is_stored_and_queued(client, connected_a, tenant_a):
     [event] = stored_events(tenant_a)
     assert (event.event_name, event.zalo_user_id, event.status) == ("user_send_text", "8000001", "received")
     assert event.raw_body.encode() == raw
-    assert open_queue(QUEUE_DEFAULT).count == queued_before + 1
+    assert open_queue(QUEUE_DEFAULT).count == queued_before + 1  # the province's drain (zalo/jobs.py)
+    another, headers = signed(user_text(msg_id="second"))
+    assert client.post(URL, data=another, headers=headers).status_code == 200
+    assert open_queue(QUEUE_DEFAULT).count == queued_before + 1  # one drain per province waits, not one per event
 
 
 def test_the_same_event_twice_is_stored_once(client, connected_a, tenant_a):

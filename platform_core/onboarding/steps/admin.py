@@ -78,7 +78,7 @@ def _summary():
     user = current_user._get_current_object()
     return wizard.render_step(
         STEP_ADMIN, "onboarding/admin_done.html", user=user, remaining=recovery.remaining(user),
-        next_url=wizard.step_url(wizard.next_step(STEP_ADMIN)),
+        next_url=wizard.step_url(wizard.next_step(STEP_ADMIN)), resume_url=wizard.resume_url(),
     )
 
 

@@ -13,14 +13,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from platform_core.auth.permissions import admin_required
-from platform_core.catalogue import service
 from platform_core.catalogue.columns import CHOICES, as_text, parse_cells
 from platform_core.catalogue.forms import UploadForm
-from platform_core.catalogue.views import confirm_upload, import_context, preview_upload
+from platform_core.catalogue.service import province_agencies
+from platform_core.catalogue.views import confirm_upload, import_context, preview_upload, show_pending
 from platform_core.extensions import db
 from platform_core.onboarding import wizard
 from platform_core.onboarding.constants import STEP_CATALOGUE
 from platform_core.onboarding.views import onboarding_bp
+from platform_core.provisioning import starting_catalogue
 
 INLINE_COLUMNS = ("agency", "processing_time_value", "processing_time_unit", "fee_vnd")
 
@@ -28,7 +29,7 @@ INLINE_COLUMNS = ("agency", "processing_time_value", "processing_time_unit", "fe
 @onboarding_bp.route("/catalogue", methods=["GET", "POST"])
 @admin_required
 def catalogue():
-    starting = service.starting_values(g.tenant.slug)
+    starting = starting_catalogue.starting_values(g.tenant.slug)
     if request.method == "GET":
         chosen = {code for code, values in starting.items() if values["enabled"]}
         return _render(starting, chosen, typed={}, errors={})
@@ -36,7 +37,7 @@ def catalogue():
     edits, typed, errors = _read_edits(starting, chosen)
     if errors or not chosen:
         return _render(starting, chosen, typed, errors, nothing_chosen=not chosen), 422
-    counts = service.save_setup_choices(g.tenant.slug, chosen, edits, actor=current_user)
+    counts = starting_catalogue.save_setup_choices(g.tenant.slug, chosen, edits, actor=current_user)
     wizard.mark_done(STEP_CATALOGUE)
     db.session.commit()
     flash(_("Catalogue saved: %(offered)s procedures offered.", offered=counts["offered"]), "success")
@@ -51,17 +52,23 @@ def catalogue_import():
     return preview_upload(_render_import, _starting_values, confirm_endpoint="onboarding.catalogue_import_confirm")
 
 
+@onboarding_bp.get("/catalogue/import/<token>")
+@admin_required
+def catalogue_import_pending(token: str):
+    return show_pending(token, _starting_values, _render_import, confirm_endpoint="onboarding.catalogue_import_confirm")
+
+
 @onboarding_bp.post("/catalogue/import/<token>")
 @admin_required
 def catalogue_import_confirm(token: str):
     return confirm_upload(token, _starting_values, _render_import,
                           confirm_endpoint="onboarding.catalogue_import_confirm",
                           done=lambda counts: redirect(url_for("onboarding.catalogue")),
-                          before_apply=lambda: service.load_starting_catalogue(g.tenant.slug))
+                          before_apply=lambda: starting_catalogue.load_starting_catalogue(g.tenant.slug))
 
 
 def _starting_values() -> dict[str, dict]:
-    return service.starting_values(g.tenant.slug)
+    return starting_catalogue.starting_values(g.tenant.slug)
 
 
 def _read_edits(starting: dict, chosen: set[str]) -> tuple[dict, dict, dict]:
@@ -87,6 +94,7 @@ def _render(starting: dict, chosen: set[str], typed: dict, errors: dict, nothing
     items.sort(key=lambda item: fields.index(item["field"]))
     groups = [(field, list(members)) for field, members in groupby(items, key=lambda item: item["field"])]
     return wizard.render_step(STEP_CATALOGUE, "onboarding/catalogue.html", groups=groups, CHOICES=CHOICES,
+                              province_agencies=province_agencies(),
                               nothing_chosen=nothing_chosen, has_errors=bool(errors))
 
 

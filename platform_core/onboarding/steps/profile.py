@@ -32,4 +32,5 @@ def profile():
         db.session.commit()
         return redirect(wizard.step_url(wizard.next_step(STEP_PROFILE)))
     return wizard.render_step(STEP_PROFILE, "onboarding/profile.html", form=form, code=g.tenant.code,
-                              has_logo=saved is not None and saved.logo is not None)
+                              has_logo=saved is not None and saved.logo is not None,
+                              registry_agencies=bool(profiles.prefilled(g.tenant)["agencies"]))

@@ -4,12 +4,13 @@ edits any of them (the console's editor, framed by the wizard) and confirms they
 from flask import redirect, request, url_for
 from flask_login import current_user
 
-from platform_core.auth.audit import record_event
+from platform_core.audit.service import record_event
 from platform_core.auth.permissions import admin_required
 from platform_core.db.types import utcnow
-from platform_core.delivery import templates as message_templates
-from platform_core.delivery.admin.templates import editor_page
 from platform_core.extensions import db
+from platform_core.notices import templates as message_templates
+from platform_core.notices.kinds import KINDS
+from platform_core.notices.views import editor_page
 from platform_core.onboarding import wizard
 from platform_core.onboarding.constants import STEP_TEMPLATES
 from platform_core.onboarding.views import onboarding_bp
@@ -31,7 +32,7 @@ def templates():
                 for entry in entries}
     db.session.commit()  # version 1 of each message, made from the province's files, is kept from now on
     return wizard.render_step(STEP_TEMPLATES, "onboarding/templates.html", entries=entries, previews=previews,
-                              kinds=message_templates.KINDS)
+                              kinds=KINDS)
 
 
 @onboarding_bp.route("/templates/<kind>", methods=["GET", "POST"])

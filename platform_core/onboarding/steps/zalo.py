@@ -1,9 +1,10 @@
 """Setup step 3, connect the Zalo OA: through Zalo's permission page (OAuth, back to this step), or with
 tokens copied from Zalo's developer console. Either way Zalo is asked who the OA is (getoa) and its name is
-shown, with the webhook URL to paste into Zalo's console. The step is done once the OA is connected."""
+shown, with the webhook and callback URLs to paste into Zalo's console. Zalo takes those URLs only on a domain
+verified for the province's app: the page explains how, and publishes the file or meta tag Zalo gives
+(zalo/site_verification.py). The step is done once the OA is connected."""
 
 from flask import flash, g, redirect, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,11 +13,18 @@ from platform_core.extensions import db
 from platform_core.onboarding import wizard
 from platform_core.onboarding.constants import STEP_ZALO
 from platform_core.onboarding.views import onboarding_bp
-from platform_core.zalo import oauth_flow
+from platform_core.zalo import oauth_flow, site_verification
 from platform_core.zalo.connection import get_connection, get_or_create_connection, masked_view, save_credentials
 from platform_core.zalo.constants import STATUS_CONNECTED
 from platform_core.zalo.errors import ZaloError
-from platform_core.zalo.forms import CREDENTIAL_FIELDS, ManualConnectForm, OAuthConnectForm
+from platform_core.zalo.forms import (
+    CREDENTIAL_FIELDS,
+    VERIFICATION_PROBLEMS,
+    ManualConnectForm,
+    OAuthConnectForm,
+    SiteVerificationForm,
+)
+from platform_core.zalo.refusals import refusal
 from platform_core.zalo.service import ManualCredentials, connect_manually, webhook_url
 
 WIZARD_PAGE = "onboarding.zalo"
@@ -30,6 +38,9 @@ def zalo():
     oauth_form = OAuthConnectForm(prefix="oauth", data=prefill)
     manual_form = ManualConnectForm(prefix="manual", data=prefill)
     oauth_form.stored = manual_form.stored = stored
+    verify_form = SiteVerificationForm(prefix="verify")
+    if verify_form.submit.data and verify_form.validate_on_submit() and _publish(verify_form):
+        return redirect(url_for(".zalo") + "#domain-verification")
     if oauth_form.submit.data and oauth_form.validate_on_submit():
         connection = get_or_create_connection()
         save_credentials(connection, actor=current_user, **oauth_form.credentials())
@@ -40,7 +51,20 @@ def zalo():
         if error is None:
             return redirect(url_for(".zalo"))
         manual_form.form_errors.append(error)
-    return _render(oauth_form, manual_form)
+    return _render(oauth_form, manual_form, verify_form), 422 if verify_form.errors or verify_form.form_errors else 200
+
+
+def _publish(form: SiteVerificationForm) -> bool:
+    """Publish what Zalo gave; False with the problem shown on the form (another province's file)."""
+    try:
+        site_verification.publish(form.parsed_file, form.parsed_meta, actor=current_user)
+    except site_verification.VerificationError as error:
+        form.file.errors = [*form.file.errors, VERIFICATION_PROBLEMS[error.message]]
+        return False
+    db.session.commit()
+    flash(_("Published on %(domain)s. Now press “Xác thực” on Zalo's domain verification page.",
+            domain=site_verification.domain()), "success")
+    return True
 
 
 def _connect_by_hand(form: ManualConnectForm) -> str | None:
@@ -50,14 +74,14 @@ def _connect_by_hand(form: ManualConnectForm) -> str | None:
     try:
         connection = connect_manually(credentials, actor=current_user)
     except ZaloError as error:
-        return _("Zalo refused these credentials: %(reason)s", reason=error.explanation(str(get_locale())))
+        return refusal(error)
     except ValueError:
         return _("This access token belongs to another OA than the OA ID entered.")
     flash(_("Zalo OA “%(name)s” connected.", name=connection.oa_name), "success")
     return None
 
 
-def _render(oauth_form, manual_form):
+def _render(oauth_form, manual_form, verify_form):
     connection = get_connection()
     connected = connection is not None and connection.status == STATUS_CONNECTED
     if connected and not wizard.is_done(STEP_ZALO):
@@ -68,4 +92,7 @@ def _render(oauth_form, manual_form):
         oauth_form=oauth_form, manual_form=manual_form, secret_fields=set(CREDENTIAL_FIELDS) - {"app_id", "oa_id"},
         webhook_url=webhook_url(g.tenant.slug), next_url=wizard.step_url(wizard.next_step(STEP_ZALO)),
         manual_open=bool(manual_form.errors or manual_form.form_errors),
+        verify_form=verify_form, verification=site_verification.current(), domain=site_verification.domain(),
+        home_url=site_verification.home_url(), file_url=site_verification.file_url,
+        callback_url=oauth_flow.redirect_uri(),
     )

@@ -47,7 +47,7 @@ def stored(site) -> Rating:
 
 def test_a_citizen_rates_on_a_phone_without_javascript(site, link, page, screenshots):
     page.goto(link)
-    expect(page.get_by_role("heading", name="Mức độ hài lòng của ông/bà", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Mức độ hài lòng của Ông/Bà", level=1)).to_be_visible()
     expect(page.get_by_text(CODE)).to_be_visible()
     page.screenshot(path=screenshots / "rating-01-page.png", full_page=True)
     page.get_by_role("button", name="Gửi đánh giá").click()
@@ -58,13 +58,13 @@ def test_a_citizen_rates_on_a_phone_without_javascript(site, link, page, screens
     page.get_by_label("Thái độ, sự hỗ trợ của cán bộ").select_option(label="Rất hài lòng")
     page.get_by_label("Góp ý (không bắt buộc)").fill("Cán bộ hướng dẫn tận tình")
     page.get_by_role("button", name="Gửi đánh giá").click()
-    expect(page.get_by_text("Cảm ơn ông/bà: đánh giá đã được ghi nhận.")).to_be_visible()
+    expect(page.get_by_text("Cảm ơn Ông/Bà: đánh giá đã được ghi nhận.")).to_be_visible()
     expect(page.get_by_label("Bình thường", exact=True)).to_be_checked()
     page.screenshot(path=screenshots / "rating-02-recorded.png", full_page=True)
 
     page.get_by_label("Hài lòng", exact=True).check()
     page.get_by_role("button", name="Đổi đánh giá").click()
-    expect(page.get_by_text("Ông/bà đã đánh giá hồ sơ này “Hài lòng”")).to_be_visible()
+    expect(page.get_by_text("Ông/Bà đã đánh giá hồ sơ này “Hài lòng”")).to_be_visible()
     rating = stored(site)
     assert (rating.score, rating.criteria_scores, rating.comment) == (4, {"staff_attitude": 5},
                                                                        "Cán bộ hướng dẫn tận tình")

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from platform_core.delivery.context import VIETNAM
+from platform_core.clock import VIETNAM
 from platform_core.extensions import db
 from platform_core.ratings import reports
 from tests import factories
@@ -49,8 +49,8 @@ def test_a_returned_dossier_is_rated_from_zalo_and_shows_in_the_report(stack, za
     emitted = zalo_sandbox.emit("user_send_text", province.app_id, user_id=citizen["user_id"],
                                 text=buttons[1]["payload"])
     assert emitted["status"] == 200
-    [thanks] = zalo_sandbox.wait_for(lambda: messages_with(zalo_sandbox, province, citizen, "Cảm ơn ông/bà"),
-                                     timeout=60)
+    thanked = "Cảm ơn Ông/Bà đã đánh giá"  # the "returned" notice thanks the citizen too
+    [thanks] = zalo_sandbox.wait_for(lambda: messages_with(zalo_sandbox, province, citizen, thanked), timeout=60)
     assert thanks["kind"] == "cs" and "Hài lòng" in thanks["body"]["message"]["text"]
     rating = stored_rating(stack)
     assert (rating.score, rating.channel) == (4, "zalo")
@@ -77,7 +77,7 @@ def test_a_returned_dossier_is_rated_from_zalo_and_shows_in_the_report(stack, za
         db.session.commit()
         db.session.remove()
     assert (row.key, row.counts[5], row.total, row.percent_satisfied) == ("1.004222", 1, 1, 100.0)
-    assert (figure.finished, figure.late, figure.disliked, figure.figure) == (1, 0, 0, 100.0)
+    assert (figure.handled, figure.late, figure.disliked, figure.figure) == (1, 0, 0, 100.0)
     console = httpx.Client(base_url=stack.url, timeout=10)
     assert console.post("/login", data={"email": "officer@bac-ninh.test",
                                         "password": factories.DEFAULT_PASSWORD}).status_code == 302

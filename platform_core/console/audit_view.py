@@ -1,0 +1,56 @@
+"""The audit log as sentences: who did what to which thing, with the details a province administrator reads
+("Email: lan@…", "Lý do: …"). The event code, the model's class name, ids and the remaining raw details stay
+under "Technical details" for the operator or a support request; they never lead a row."""
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from platform_core.console.constants import AUDIT_ACTION_LABELS
+
+# The kinds of thing an event is about, by the class the audit service records (audit/service.py).
+TARGET_LABELS = {
+    "ApiKey": _l("API key"), "Broadcast": _l("Policy news"), "DataSubjectRequest": _l("Data request"),
+    "Invitation": _l("Invitation"), "ZaloConnection": _l("Zalo connection"), "Feedback": _l("Feedback"),
+    "TenantProfile": _l("Province profile"), "Procedure": _l("Procedure"), "User": _l("Member"),
+    "Tenant": _l("Province"), "MessageTemplate": _l("Message template"), "Delivery": _l("Message"),
+    "GuestListEntry": _l("Guest list entry"), "Follower": _l("Citizen on Zalo"), "Dossier": _l("Dossier"),
+    "InternalNotice": _l("Notice to an official"), "GoLiveRequest": _l("Go-live request"),
+    "RetentionPolicy": _l("Retention periods"),
+}
+# Details worth a sentence, by key; the rest stays technical.
+DETAIL_LABELS = {
+    "email": _l("E-mail"), "name": _l("Name"), "reason": _l("Reason"), "code": _l("Code"), "role": _l("Role"),
+    "count": _l("Number"), "file_name": _l("File"), "days": _l("Days"), "to": _l("To"), "from": _l("From"),
+}
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    actor: str
+    what: str
+    about: str | None
+    facts: list[tuple[str, str]]
+    technical: list[tuple[str, str]]
+
+
+def audit_line(event) -> AuditLine:
+    details = event.details or {}
+    facts = [(str(label), _plain(details[key])) for key, label in DETAIL_LABELS.items()
+             if details.get(key) not in (None, "", [], {})]
+    technical = [("action", event.action), *((("target", f"{event.target_type} {event.target_id}"),)
+                                             if event.target_type else ()),
+                 *((key, _plain(value)) for key, value in sorted(details.items()) if key not in DETAIL_LABELS)]
+    about = TARGET_LABELS.get(event.target_type)
+    return AuditLine(actor=event.actor_email or _("The system"),
+                     what=str(AUDIT_ACTION_LABELS.get(event.action, _l("Other change"))),
+                     about=str(about) if about else None, facts=facts, technical=technical)
+
+
+def _plain(value) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_plain(item)}" for key, item in value.items())
+    return "—" if value is None else str(value)

@@ -1,1 +1,0 @@
-"""Province console pages for the delivery layer: templates, deliveries, the trial guest list."""

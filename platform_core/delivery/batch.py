@@ -1,0 +1,223 @@
+"""Sending a claimed batch at a cost paid per batch, not per message (issue 11).
+
+1. Prepare, in one transaction: the claimed rows with their notifications, marked `sending` (one UPDATE
+   statement for all of them: a crash from here on is detectable by the sweeper); the recipients' follower
+   records; the pinned template versions (kept per process by (tenant, template id, version): a version never
+   changes); the screens' answers for every route of every row. Then the access token, read once.
+2. Send in waves, with no transaction open during a call: each recipient's next message side by side on a
+   thread pool over httpx's shared sync client (docs/architecture.md, performance notes), so a citizen's
+   messages keep their order. An auth error stops that recipient's queue; the token is refreshed once for the
+   batch (zalo/tokens.py, under its lock) and the stopped queues are sent again.
+3. Record each wave, in one transaction: its outcomes in one executemany UPDATE by primary key, and receipts
+   that arrived before the send applied from one query.
+The statements grow with the waves (the most messages one citizen has in the batch), not with the number of
+rows (tests/delivery/test_batch.py counts them).
+"""
+
+import logging
+from collections import Counter, OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from platform_core.db.types import utcnow
+from platform_core.delivery import routing, sender
+from platform_core.delivery.constants import PENDING, SENDING, SENT
+from platform_core.delivery.models import Delivery
+from platform_core.delivery.receipts import apply_receipt
+from platform_core.delivery.renderers import renderer_for
+from platform_core.extensions import db
+from platform_core.zalo.client_registry import zalo_client
+from platform_core.zalo.errors import ZaloError
+from platform_core.zalo.models import MessageReceipt
+from platform_core.zalo.tokens import ZaloNotConnected, current_access_token, refresh_access_token
+
+log = logging.getLogger(__name__)
+TEMPLATE_CACHE_SIZE = 4096
+_templates: OrderedDict = OrderedDict()  # (tenant id, template id, version) -> template, this process
+
+
+def deliver(claim_token: str) -> dict:
+    """Send every row still claimed by `claim_token` (the tenant in context). Idempotent: a row no longer
+    pending with this token (sent, or returned by the sweeper and claimed again) is skipped."""
+    now = utcnow()
+    with _objects_kept_across_commits():
+        rows = _claim_for_sending(claim_token, now)
+        if not rows:
+            return {}
+        items = _prepare(rows, now)
+        client = zalo_client()
+        try:
+            token = None if all(row.simulated for row in rows) else current_access_token(client)
+        except ZaloNotConnected as error:
+            token, not_connected = None, error
+        else:
+            not_connected = None
+        if not_connected is not None:
+            for row, _ in items:
+                sender._retry_at(row, now + sender.NOT_CONNECTED_RETRY, None, str(not_connected))
+            _record(rows)
+        else:
+            _send_all(items, client, token, now)
+        return dict(Counter(row.state for row in rows))
+
+
+@contextmanager
+def _objects_kept_across_commits():
+    """The batch's rows stay loaded through the prepare commit, so the send reads no attribute back from the
+    database; the session is restored for whatever runs next in this worker."""
+    session = db.session()
+    before = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = before
+
+
+def _claim_for_sending(claim_token: str, now) -> list[Delivery]:
+    rows = db.session.scalars(  # locked: the sweeper cannot hand these back while we mark them `sending`
+        select(Delivery).where(Delivery.claim_token == claim_token, Delivery.state == PENDING)
+        .order_by(Delivery.next_attempt_at, Delivery.id).with_for_update()
+        .options(selectinload(Delivery.notification))
+    ).all()
+    if rows:
+        db.session.execute(
+            update(Delivery).where(Delivery.claim_token == claim_token, Delivery.state == PENDING)
+            .values(state=SENDING, attempts=Delivery.attempts + 1, sending_started_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        for row in rows:  # what the UPDATE wrote, without reading it back
+            _set_committed(row, state=SENDING, attempts=row.attempts + 1, sending_started_at=now)
+    return rows
+
+
+def _set_committed(row, **values) -> None:
+    for name, value in values.items():
+        set_committed_value(row, name, value)
+
+
+def _prepare(rows: list[Delivery], now) -> list[tuple]:
+    followers = routing.followers_of(rows)
+    templates = _pinned_templates(rows)
+    items = [(row, sender.prepare(row, now, followers, templates)) for row in rows]
+    sender.screen(items)
+    for row in rows:  # their changes (pinned versions, then the outcome) are written by `_record`, in bulk
+        _settle(row)
+    db.session.commit()  # a first template version, if one was created; no transaction open from here
+    return items
+
+
+def _pinned_templates(rows: list[Delivery]) -> dict:
+    """The pinned versions the rows need: from this process's cache, the rest in one query per renderer."""
+    wanted: dict = {}
+    for row in rows:
+        if row.template_id is not None and not row.simulated:
+            key = (row.tenant_id, row.template_id, row.template_version)
+            renderer = renderer_for(row.notification)
+            if renderer.load_templates is not None and key not in _templates:
+                wanted.setdefault(renderer.load_templates, set()).add(key)
+    for load, keys in wanted.items():
+        for key, template in load(keys).items():
+            _templates[key] = template
+            db.session.expunge(template)  # kept detached: a version never changes
+    while len(_templates) > TEMPLATE_CACHE_SIZE:
+        _templates.popitem(last=False)
+    return _templates
+
+
+def _send_all(items: list[tuple], client, token, now) -> None:
+    queues = _by_recipient(items)
+    with _mapper(min(current_app.config["DELIVERY_SEND_THREADS"], len(queues))) as map_:
+        stopped = _waves(queues, map_, client, token, now, refreshed=False)
+        if not stopped:
+            return
+        try:
+            token = refresh_access_token(client, stale_token=token)  # once for the batch, under the tenant's lock
+        except (ZaloNotConnected, ZaloError) as error:
+            for row, _ in (item for queue in stopped for item in queue):
+                _refresh_failed(row, error, now)
+            _record([row for queue in stopped for row, _ in queue])
+            return
+        _waves(stopped, map_, client, token, now, refreshed=True)
+
+
+@contextmanager
+def _mapper(threads: int):
+    """`map` over a thread pool of `threads` (httpx's client is thread-safe), or in this thread for one."""
+    if threads <= 1:
+        yield map
+        return
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="zalo-send") as pool:
+        yield pool.map
+
+
+def _waves(queues: list[list[tuple]], map_, client, token, now, refreshed: bool) -> list[list[tuple]]:
+    """Send every recipient's next message side by side, record that wave, and go on with the next one: a
+    citizen's messages keep their order, and a worker killed mid-batch leaves at most one wave sent but not
+    recorded (sent again by the sweeper: at-least-once). The statements grow with the most messages one
+    recipient has in the batch, not with the batch. Returns the queues an auth error stopped (from the
+    refused row on), to send again after one refresh."""
+    def attempt(item) -> bool:
+        row, prepared = item
+        try:
+            sender.send_prepared(row, prepared, client, token, now, refreshed)
+        except sender.NeedsRefresh:
+            return False
+        return True
+
+    stopped, active = [], queues
+    while active:
+        done = list(map_(attempt, [queue[0] for queue in active]))
+        _record([queue[0][0] for queue, ok in zip(active, done, strict=True) if ok])
+        stopped += [queue for queue, ok in zip(active, done, strict=True) if not ok]
+        active = [queue[1:] for queue, ok in zip(active, done, strict=True) if ok and len(queue) > 1]
+    return stopped
+
+
+def _refresh_failed(row, error, now) -> None:
+    if isinstance(error, ZaloNotConnected):
+        sender._retry_at(row, now + sender.NOT_CONNECTED_RETRY, None, str(error))
+    else:
+        sender._handle_error(row, error, now)
+
+
+def _by_recipient(items: list[tuple]) -> list[list[tuple]]:
+    """The items, one list per recipient, each in the batch's order."""
+    queues: dict[object, list] = {}
+    for row, prepared in items:
+        queues.setdefault(row.recipient_zalo_user_id or row.recipient_phone or row.id, []).append((row, prepared))
+    return list(queues.values())
+
+
+RECORDED = ("state", "attempts", "next_attempt_at", "claim_token", "channel", "channel_reason", "fallback_from",
+            "template_id", "template_version", "sent_at", "provider_message_id", "error_code", "error_message")
+
+
+def _settle(row) -> None:
+    """Take `row`'s in-memory changes as written, so that no flush sends an UPDATE of its own for it."""
+    for name in RECORDED:
+        set_committed_value(row, name, getattr(row, name))
+
+
+def _record(rows: list[Delivery]) -> None:
+    """Write these rows' outcomes in one executemany UPDATE by primary key, and apply receipts that arrived
+    before their send was recorded, in one transaction."""
+    if not rows:
+        return
+    now = utcnow()
+    changes = [{"tenant_id": row.tenant_id, "id": row.id, "updated_at": now,
+                **{name: getattr(row, name) for name in RECORDED}} for row in rows]
+    for row in rows:
+        _settle(row)
+        set_committed_value(row, "updated_at", now)
+    db.session.execute(update(Delivery), changes)
+    sent_ids = [row.provider_message_id for row in rows if row.state == SENT and row.provider_message_id]
+    if sent_ids:
+        for receipt in db.session.scalars(select(MessageReceipt).where(MessageReceipt.message_id.in_(sent_ids))):
+            apply_receipt(receipt)
+    db.session.commit()

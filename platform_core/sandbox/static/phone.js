@@ -1,0 +1,15 @@
+// The phone view: the conversation refreshes every 3 s without reloading the page (what is being typed stays).
+(function () {
+  "use strict";
+  var box = document.getElementById("conversation");
+  if (!box) {
+    return;
+  }
+  var last = box.innerHTML;
+  setInterval(function () {
+    fetch(box.dataset.src).then(function (r) { return r.ok ? r.text() : null; }).then(function (html) {
+      if (html !== null && html !== last) { box.innerHTML = html; last = html; box.scrollTop = box.scrollHeight; }
+    }).catch(function () {});
+  }, 3000);
+  box.scrollTop = box.scrollHeight;
+})();

@@ -1,0 +1,77 @@
+"""The batch sender pays per batch: its SQL statements do not grow with the number of rows, every row still
+reaches the sandbox over HTTP, and an expired token is refreshed once for the whole batch."""
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import event, func, select
+
+from platform_core.db.types import utcnow
+from platform_core.delivery import batch, pump
+from platform_core.delivery.composed import ComposedMessage
+from platform_core.delivery.constants import CLASS_TX, SENT
+from platform_core.delivery.models import Delivery
+from platform_core.delivery.outbox import send_composed, send_reply
+from platform_core.extensions import db
+from platform_core.zalo.models import Follower
+from tests.conftest import as_tenant
+from tests.zalo.conftest import connect_to_sandbox, sandbox  # noqa: F401 - the fixture
+
+
+def queue_mixed(tenant, sandbox, seeded, count: int, prefix: str) -> None:  # noqa: F811 - the fixture's name
+    """`count` citizens who wrote to the OA today, each sent a bot reply and a composed message."""
+    with as_tenant(tenant):
+        for n in range(count):
+            user = sandbox.add_user(seeded.app_id, display_name=f"Công dân {n}", last_interaction="now")
+            db.session.add(Follower(zalo_user_id=user["user_id"], last_interaction_at=datetime.now(UTC)))
+            send_reply(user["user_id"], f"Tin {n}", idempotency_key=f"{prefix}-reply-{n}")
+            send_composed(ComposedMessage(text=f"Đã nhận phản ánh {n}", header="Phản ánh", code_label="Mã",
+                                          code=f"PA-{n}"),
+                          event_kind="feedback_ack", idempotency_key=f"{prefix}-ack-{n}",
+                          zalo_user_id=user["user_id"])
+        db.session.flush()
+
+
+def statements_to_send(tenant, app) -> tuple[int, dict]:
+    """Claim everything due, then count the statements the batch sends issue."""
+    token = uuid.uuid4().hex
+    with as_tenant(tenant):
+        pump.claim(token, CLASS_TX, 10_000, utcnow())
+    seen = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        with as_tenant(tenant):
+            states = batch.deliver(token)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen), states
+
+
+def test_a_batch_issues_the_same_statements_whatever_its_size(app, sandbox, tenant_a, tenant_b):  # noqa: F811
+    small_seeded, _ = connect_to_sandbox(tenant_a, sandbox)
+    large_seeded, _ = connect_to_sandbox(tenant_b, sandbox)
+    queue_mixed(tenant_a, sandbox, small_seeded, 2, "small")
+    queue_mixed(tenant_b, sandbox, large_seeded, 20, "large")
+    small, small_states = statements_to_send(tenant_a, app)
+    large, large_states = statements_to_send(tenant_b, app)
+    assert small_states == {SENT: 4} and large_states == {SENT: 40}
+    assert large == small, f"{small} statements for 4 rows, {large} for 40"
+    with as_tenant(tenant_b):
+        ids = db.session.scalars(select(Delivery.provider_message_id)).all()
+    assert len(set(ids)) == 40 and all(ids)
+
+
+def test_an_expired_token_is_refreshed_once_for_the_batch(app, sandbox, tenant_a):  # noqa: F811
+    seeded, tokens = connect_to_sandbox(tenant_a, sandbox)
+    queue_mixed(tenant_a, sandbox, seeded, 5, "auth")
+    sandbox.revoke(seeded.app_id, kind="access")  # Zalo refuses the token our row still thinks good
+    sandbox.clear_requests()
+    _, states = statements_to_send(tenant_a, app)
+    assert states == {SENT: 10}
+    assert len(sandbox.requests(path_contains="access_token")) == 1
+    with as_tenant(tenant_a):
+        assert db.session.scalar(select(func.count()).select_from(Delivery).where(Delivery.state == SENT)) == 10
