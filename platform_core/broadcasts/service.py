@@ -31,10 +31,14 @@ from platform_core.broadcasts.constants import (
 from platform_core.broadcasts.models import Broadcast
 from platform_core.catalogue.models import Procedure
 from platform_core.db.lookup import one_by_id
+from platform_core.db.tenant_context import require_tenant
+from platform_core.db.types import utcnow
 from platform_core.delivery import trial
 from platform_core.errors import FieldError
 from platform_core.extensions import db
-from platform_core.onboarding.profile import logo_type
+from platform_core.officials import team_notices
+from platform_core.officials.constants import KIND_BROADCAST_APPROVAL
+from platform_core.web.images import image_type as sniff_image_type
 from platform_core.zalo.articles import BroadcastTarget
 from platform_core.zalo.messages import MAX_HEADER, PromotionCard
 
@@ -81,7 +85,7 @@ def image_type(data: bytes) -> str:
     """The image's content type from its first bytes (PNG or JPEG, ≤ 1 MB), whatever the file is called."""
     if len(data) > IMAGE_MAX_BYTES:
         raise FieldError("image", _l("The image is larger than 1 MB."))
-    kind = logo_type(data)
+    kind = sniff_image_type(data)
     if kind not in IMAGE_TYPES:
         raise FieldError("image", _l("The image must be a PNG or JPEG file."))
     return kind
@@ -187,6 +191,21 @@ def submit(broadcast: Broadcast, actor) -> None:
     _require(broadcast, (DRAFT,), _l("Only a draft can be submitted for approval."))
     broadcast.status, broadcast.submitted_by_id = PENDING_APPROVAL, actor.id
     record_event("broadcast_submitted", actor=actor, target=broadcast)
+    _tell_approvers(broadcast, actor, utcnow())
+
+
+def _tell_approvers(broadcast: Broadcast, actor, now: datetime) -> None:
+    """The admins who may approve it (not its author, not who submitted it) are told on Zalo and by e-mail,
+    with a link to its page; each submission anew (a broadcast sent back and submitted again too)."""
+    title = broadcast.title
+    team_notices.tell(
+        team_notices.admins(excluding=(broadcast.created_by_id, broadcast.submitted_by_id)),
+        KIND_BROADCAST_APPROVAL, f"Tin chính sách chờ phê duyệt: {title}",
+        f"{actor.full_name} đã gửi tin “{title}” để phê duyệt. Tin chỉ được gửi đến công dân sau khi một quản "
+        "trị viên khác phê duyệt.",
+        team_notices.page_url("broadcasts_admin.show", tenant_slug=require_tenant().slug,
+                              broadcast_id=str(broadcast.id)),
+        ref=f"broadcast_submitted:{broadcast.id}:{now:%Y%m%dT%H%M%S%f}", actor=actor, now=now)
 
 
 def may_approve(broadcast: Broadcast, actor) -> bool:

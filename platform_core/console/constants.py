@@ -43,6 +43,7 @@ AUDIT_ACTION_LABELS = {
     "procedure_enabled": _l("Procedure offered"),
     "procedure_updated": _l("Procedure changed"),
     "official_notice_created": _l("Notice to an official created"),
+    "official_notice_emailed": _l("Notice e-mailed to an official"),
     "official_profile_saved": _l("Official's profile saved"),
     "profile_created": _l("Province profile saved"),
     "profile_updated": _l("Province profile changed"),

@@ -16,7 +16,7 @@ from sqlalchemy.orm import defer
 from platform_core.extensions import db
 from platform_core.feedback.constants import ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from platform_core.feedback.models import Feedback, FeedbackAttachment
-from platform_core.onboarding.profile import logo_type as image_type
+from platform_core.web.images import image_type
 
 CDN_SUFFIX = ".zdn.vn"
 DOWNLOAD_TIMEOUT = 10

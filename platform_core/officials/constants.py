@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 KIND_INCOMING, KIND_APPROVAL, KIND_MEETING = "incoming_document", "awaiting_approval", "meeting"
 KIND_DOSSIER_DUE, KIND_FEEDBACK_DUE = "dossier_near_due", "feedback_near_due"
+KIND_GO_LIVE, KIND_BROADCAST_APPROVAL = "go_live_decision", "broadcast_to_approve"  # to admins (team_notices.py)
 PLATFORM_SOURCE = "motcua"  # the source_system of the notices the platform makes itself
 KIND_LABELS = {
     KIND_INCOMING: _l("Incoming document to handle"),
@@ -11,6 +12,8 @@ KIND_LABELS = {
     KIND_MEETING: _l("Meeting"),
     KIND_DOSSIER_DUE: _l("Dossier near its due date"),
     KIND_FEEDBACK_DUE: _l("Feedback near its deadline"),
+    KIND_GO_LIVE: _l("Go-live decision"),
+    KIND_BROADCAST_APPROVAL: _l("Policy news to approve"),
 }
 
 # Urgency (độ khẩn): normal, urgent, very urgent, express. The last two are re-sent while unacknowledged.

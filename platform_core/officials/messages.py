@@ -5,6 +5,7 @@ from datetime import datetime
 
 from flask_babel import force_locale
 
+from platform_core import mail
 from platform_core.clock import VIETNAM
 from platform_core.delivery.composed import ComposedButton, ComposedMessage
 from platform_core.officials.constants import (
@@ -19,6 +20,7 @@ from platform_core.officials.models import InternalNotice
 
 ACK_PREFIX = "XN"  # what the button writes back: "XN K7P2QD"
 ACK_LABEL = "Đã nhận"
+OPEN_LABEL = "Mở trang xử lý"  # the button of a notice with a link (the platform's own notices)
 URGENCY_TAGS = {URGENCY_URGENT: "KHẨN", URGENCY_VERY_URGENT: "THƯỢNG KHẨN", URGENCY_EXPRESS: "HỎA TỐC"}
 
 
@@ -54,8 +56,9 @@ def notice_message(notice: InternalNotice, secret_count: int) -> ComposedMessage
         lines.append(f"Địa điểm: {notice.location}")
     if notice.due_at:
         lines.append(f"Hạn xử lý: {local(notice.due_at)}")
+    buttons = (ComposedButton(OPEN_LABEL, url=notice.link_url), button) if notice.link_url else (button,)
     return ComposedMessage(header=kind_label(notice.kind), text="\n".join(lines), code_label="Mã xác nhận",
-                           code=notice.ack_code, buttons=(button,))
+                           code=notice.ack_code, buttons=buttons)
 
 
 def digest_message(day: str, open_by_kind: dict[str, int], meetings_today: int, near_deadline: int) -> ComposedMessage:
@@ -63,3 +66,14 @@ def digest_message(day: str, open_by_kind: dict[str, int], meetings_today: int, 
     lines += [f"Cuộc họp hôm nay: {meetings_today}", f"Sắp đến hạn (24 giờ tới): {near_deadline}"]
     return ComposedMessage(header=f"Tổng hợp ngày {day}",
                            text="Việc chưa xác nhận đã nhận:\n" + "\n".join(lines))
+
+
+def notice_email(notice: InternalNotice, name: str, address: str, sender: str):
+    """A platform notice with a link (officials/team_notices.py) as an e-mail, in Vietnamese as on Zalo."""
+    paragraphs = [f"Kính gửi anh/chị {name},", notice.title]
+    if notice.body:
+        paragraphs.append(notice.body)
+    closing = ["Nếu anh/chị đã liên kết tài khoản Zalo với Motcua, thông báo này cũng được gửi đến Zalo của anh/chị.",
+               "Motcua: thông báo về thủ tục hành chính cho các tỉnh, thành phố của Việt Nam."]
+    return mail.compose(address, f"[Motcua] {notice.title}", paragraphs, notice.link_url, OPEN_LABEL, sender,
+                        closing=closing)

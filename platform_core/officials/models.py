@@ -31,7 +31,8 @@ class OfficialProfile(TenantScoped, db.Model):
 
 class InternalNotice(TenantScoped, db.Model):
     """A notice to one official. `ack_code` is what the Zalo button sends back; secret documents keep their
-    content here and never in a message."""
+    content here and never in a message. `link_url`, set only by the platform's own notices, opens the page
+    where the matter is handled."""
 
     __tablename__ = "internal_notice"
     __table_args__ = (
@@ -51,6 +52,7 @@ class InternalNotice(TenantScoped, db.Model):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     source_system: Mapped[str | None] = mapped_column(String(40))
     source_ref: Mapped[str | None] = mapped_column(String(120))
+    link_url: Mapped[str | None] = mapped_column(String(500))  # the page where it is handled (platform notices)
     idempotency_key: Mapped[str | None] = mapped_column(String(160))
     ack_code: Mapped[str] = mapped_column(String(12))
     status: Mapped[str] = mapped_column(String(14), default=CREATED)

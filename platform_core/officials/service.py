@@ -36,7 +36,7 @@ from platform_core.officials.models import InternalNotice
 ACK_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: it is read on a phone
 ACK_LENGTH = 6
 NOTICE_FIELDS = ("kind", "title", "body", "urgency", "secrecy", "starts_at", "location", "due_at",
-                 "source_system", "source_ref")
+                 "source_system", "source_ref", "link_url")
 
 
 def create_notices(data: dict, actor=None, now: datetime | None = None) -> tuple[list[InternalNotice], bool]:

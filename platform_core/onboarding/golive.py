@@ -2,7 +2,9 @@
 
 The wizard's last step creates the request (pending, with the checklist as it stood) and moves the tenant to
 `trial`; this module is the other half. Both functions run in the request's tenant context and write in the
-caller's transaction. A rejection's reason is shown to the province's admins, so it is required.
+caller's transaction. A rejection's reason is shown to the province's admins, so it is required. Either way
+the province's admins are told on Zalo and by e-mail (officials/team_notices.py), with a link to where they
+go on: the console once live, the wizard's last step (the reason, the request again) after a rejection.
 """
 
 from sqlalchemy import select
@@ -11,6 +13,8 @@ from platform_core.audit.service import record_event
 from platform_core.db.types import utcnow
 from platform_core.errors import FieldError
 from platform_core.extensions import db
+from platform_core.officials import team_notices
+from platform_core.officials.constants import KIND_GO_LIVE
 from platform_core.onboarding.constants import GO_LIVE_APPROVED, GO_LIVE_PENDING, GO_LIVE_REJECTED
 from platform_core.onboarding.models import GoLiveRequest
 from platform_core.tenancy.constants import STATUS_TRIAL
@@ -38,6 +42,10 @@ def approve(request: GoLiveRequest, tenant: Tenant, actor) -> None:
     _decide(request, GO_LIVE_APPROVED, actor, reason=None)
     record_event("go_live_approved", actor=actor, target=request, platform=True,
                  details={"tenant": tenant.slug})
+    _tell_admins(request, tenant, actor, f"{tenant.name} đã chính thức hoạt động trên Motcua",
+                 "Đơn vị vận hành đã duyệt đề nghị chính thức hoạt động. Từ nay tin nhắn đến được mọi công dân "
+                 "quan tâm Zalo OA của tỉnh, thành phố, không còn giới hạn của chế độ dùng thử.",
+                 team_notices.page_url("console.dashboard", tenant_slug=tenant.slug))
 
 
 def reject(request: GoLiveRequest, tenant: Tenant, reason: str, actor) -> None:
@@ -51,6 +59,15 @@ def reject(request: GoLiveRequest, tenant: Tenant, reason: str, actor) -> None:
     _decide(request, GO_LIVE_REJECTED, actor, reason=reason)
     record_event("go_live_rejected", actor=actor, target=request, platform=True,
                  details={"tenant": tenant.slug, "reason": reason})
+    _tell_admins(request, tenant, actor, f"Đề nghị chính thức hoạt động của {tenant.name} chưa được duyệt",
+                 f"Lý do: {reason}\nKhắc phục xong, anh/chị gửi lại đề nghị ở bước cuối của trình thiết lập; "
+                 "trong thời gian này tỉnh, thành phố vẫn ở chế độ dùng thử.",
+                 team_notices.page_url("onboarding.go_live", tenant_slug=tenant.slug))
+
+
+def _tell_admins(request: GoLiveRequest, tenant: Tenant, actor, title: str, body: str, link: str) -> None:
+    team_notices.tell(team_notices.admins(), KIND_GO_LIVE, title, body, link, ref=f"go_live:{request.id}",
+                      actor=actor)
 
 
 def _check_open(request: GoLiveRequest, tenant: Tenant) -> None:

@@ -12,15 +12,11 @@ from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.provisioning.schemas import AGENCY_LEVELS
 from platform_core.tenancy.models import Province, Tenant, TenantProfile
+from platform_core.web.images import image_type
 
 MAX_AGENCIES = 100
 MAX_AGENCY_NAME = 200
 LOGO_MAX_BYTES = 512 * 1024
-# Recognised by their first bytes, whatever the file is called. No SVG: it can carry script.
-LOGO_SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
 LOGO_TYPES = ("image/png", "image/jpeg", "image/webp")
 PROFILE_FIELDS = ("display_name", "agencies", "contact_name", "contact_email", "contact_phone", "address")
 
@@ -135,13 +131,7 @@ def read_logo(data: bytes) -> Logo:
     """The upload as a Logo if it is a PNG, JPEG or WebP image of at most LOGO_MAX_BYTES; else ProfileError."""
     if len(data) > LOGO_MAX_BYTES:
         raise ProfileError("logo", TOO_LARGE)
-    content_type = logo_type(data)
+    content_type = image_type(data)
     if content_type is None:
         raise ProfileError("logo", NOT_AN_IMAGE)
     return Logo(data, content_type)
-
-
-def logo_type(data: bytes) -> str | None:
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return next((kind for signature, kind in LOGO_SIGNATURES if data.startswith(signature)), None)
