@@ -200,9 +200,9 @@ def _tell_approvers(broadcast: Broadcast, actor, now: datetime) -> None:
     title = broadcast.title
     team_notices.tell(
         team_notices.admins(excluding=(broadcast.created_by_id, broadcast.submitted_by_id)),
-        KIND_BROADCAST_APPROVAL, f"Tin chính sách chờ phê duyệt: {title}",
-        f"{actor.full_name} đã gửi tin “{title}” để phê duyệt. Tin chỉ được gửi đến công dân sau khi một quản "
-        "trị viên khác phê duyệt.",
+        KIND_BROADCAST_APPROVAL, f"Tin “{title}” chờ phê duyệt",
+        f"{actor.full_name} đã gửi tin để phê duyệt. Tin chỉ được gửi đến công dân sau khi một quản trị viên "
+        "khác phê duyệt.",
         team_notices.page_url("broadcasts_admin.show", tenant_slug=require_tenant().slug,
                               broadcast_id=str(broadcast.id)),
         ref=f"broadcast_submitted:{broadcast.id}:{now:%Y%m%dT%H%M%S%f}", actor=actor, now=now)
