@@ -22,6 +22,8 @@ def after_commit(session, callback) -> None:
 
 @event.listens_for(TenantSession, "after_commit")
 def _run(session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the work is not committed yet
+        return
     for callback in session.info.pop(_KEY, []):
         callback()
 

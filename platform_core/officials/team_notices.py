@@ -2,7 +2,8 @@
 policy news waiting for a second administrator): the same way it tells officials anything, an InternalNotice
 per person with the platform as its source (constants.PLATFORM_SOURCE), sent to the Zalo account they linked
 (or as soon as they link one, service.send_waiting), with a button that opens the page where it is handled;
-and the same notice by e-mail, which reaches those who have not linked Zalo (docs/domain.md §8.2, after the InternalNotice states).
+and the same notice by e-mail, which reaches those who have not linked Zalo (docs/domain.md §8.2, after the
+InternalNotice states).
 
 The e-mail is queued only once the caller's transaction commits (db/after_commit.py): the worker reads the
 notice, so it must exist, and a rolled-back decision must tell nobody. Without MAIL_SERVER (development)
