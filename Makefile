@@ -20,7 +20,8 @@ PORT      ?= 5000
 .PHONY: help venv install translations migrate run test browser lint bench clean
 
 help:
-	@echo "make run            venv, install, migrate, demo provinces, web + worker; prints the URL and logins"
+	@echo "make run            venv, install, migrate, demo provinces, web + worker + Zalo sandbox; prints the URL and"
+	@echo "                    logins (the processes' logs go to instance/logs/)"
 	@echo "make test           the whole suite, in parallel (PYTEST_ARGS='-k ...'; TEST_WORKERS=0 runs it in one process;"
 	@echo "                    DATABASE_URL=postgresql://... for PostgreSQL)"
 	@echo "make lint           ruff, and the import contract (lint-imports)"

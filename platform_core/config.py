@@ -86,6 +86,9 @@ def load_settings(instance_path: Path) -> dict:
         # The OA's public page, which Zalo opens with its "Quan tâm" (follow) button; the QR code on a province's
         # page encodes it (docs/zalo-oa.md §4). `make run` points it at the sandbox's phone view.
         "ZALO_OA_PAGE_URL": os.environ.get("ZALO_OA_PAGE_URL", "https://zalo.me/{oa_id}"),
+        # The Zalo sandbox's address (`make run` sets it): the setup wizard then offers an OA in the sandbox with
+        # one click (zalo/sandbox_oa.py). Ignored in production.
+        "ZALO_SANDBOX_URL": None if environment == "production" else os.environ.get("ZALO_SANDBOX_URL") or None,
         "ZALO_WEBHOOK_MAX_AGE_SECONDS": int(os.environ.get("ZALO_WEBHOOK_MAX_AGE_SECONDS", 3 * 3600)),
         # Zalo calls in flight per delivery job (a bounded thread pool; 1 sends one message at a time).
         "DELIVERY_SEND_THREADS": int(os.environ.get("DELIVERY_SEND_THREADS", 50)),

@@ -1,8 +1,15 @@
 """Run Motcua locally (what `make run` ends with): bundled Redis, the Zalo sandbox, web (gunicorn), worker and
-pump and scheduler, until Ctrl-C. The demo provinces are connected to their OAs in the sandbox at every start.
+pump and scheduler, until Ctrl-C. Every province with an OA in the sandbox (the demo provinces, and those given
+one in the setup wizard) is connected to it again at every start.
 
     python scripts/run_dev.py --redis-only   # start (or reuse) the instance's bundled Redis, then return
     python scripts/run_dev.py                # start everything, wait for /readyz, print URLs and demo logins
+
+- Each process writes its output to instance/logs/<name>.log (emptied at each start), so the banner with the
+  URL and the logins stays on screen; one line of it names the files. When a process dies, the end of its log
+  is printed.
+- The sandbox keeps the apps the setup wizard creates in instance/sandbox/kept-apps.json (docs/sandbox.md,
+  "Apps that survive a restart"); ZALO_SANDBOX_URL tells the app that it runs against the sandbox.
 
 - Redis: REDIS_URL when set; otherwise the instance's bundled redis-server
   (`platform_core.jobs.embedded_redis.ensure_shared_server`). If `make run` started it (this script, or the
@@ -42,7 +49,10 @@ sys.path.insert(0, str(REPO_ROOT))
 from platform_core.config import DEFAULT_INSTANCE_PATH  # noqa: E402
 from platform_core.jobs.embedded_redis import ensure_shared_server, stop_shared_server  # noqa: E402
 
-INSTANCE = DEFAULT_INSTANCE_PATH
+INSTANCE = Path(os.environ.get("MOTCUA_INSTANCE_PATH") or DEFAULT_INSTANCE_PATH)  # as create_app reads it
+LOG_DIR = INSTANCE / "logs"
+KEPT_SANDBOX_APPS = INSTANCE / "sandbox" / "kept-apps.json"
+LOG_TAIL_LINES = 30
 OWNED_MARKER = INSTANCE / "redis" / "run_dev.owned"
 CREDENTIALS = INSTANCE / "demo-credentials.json"
 READY_TIMEOUT = 60.0
@@ -60,7 +70,7 @@ def process_specs(port: int, sandbox_port: int) -> list[Spec]:
     python = sys.executable
     return [
         Spec("sandbox", [python, "-m", "platform_core.sandbox", "--port", str(sandbox_port), "--seed", "demo",
-                         "--public-base-url", f"http://127.0.0.1:{port}"]),
+                         "--keep", str(KEPT_SANDBOX_APPS), "--public-base-url", f"http://127.0.0.1:{port}"]),
         Spec("web", [python, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}", "--workers", "2",
                      "--config", "python:platform_core.web.gunicorn_config", "--access-logfile", "-",
                      "--no-control-socket"]),
@@ -76,22 +86,31 @@ def process_specs(port: int, sandbox_port: int) -> list[Spec]:
 
 def sandbox_env(sandbox_url: str) -> dict:
     """The product talks to the sandbox instead of Zalo (the real Zalo is unreachable from here anyway); a
-    province page's follow link and QR code open the OA's citizens in the phone view, where they follow."""
+    province page's follow link and QR code open the OA's citizens in the phone view, where they follow; the
+    setup wizard offers a sandbox OA (ZALO_SANDBOX_URL)."""
     return {"ZALO_OAUTH_URL": f"{sandbox_url}/oauth", "ZALO_OPENAPI_URL": f"{sandbox_url}/openapi",
-            "ZALO_BUSINESS_URL": f"{sandbox_url}/business", "ZALO_OA_PAGE_URL": f"{sandbox_url}/#oa-{{oa_id}}"}
+            "ZALO_BUSINESS_URL": f"{sandbox_url}/business", "ZALO_OA_PAGE_URL": f"{sandbox_url}/#oa-{{oa_id}}",
+            "ZALO_SANDBOX_URL": sandbox_url}
 
 
-def connect_demo_provinces(sandbox_url: str, env: dict) -> list[str]:
-    """Connect each demo province to its OA in the sandbox: fresh tokens (the sandbox keeps state in memory,
-    so every run mints new ones) through `flask tenants connect-zalo`, which verifies them with getoa."""
-    seed = json.loads((REPO_ROOT / "platform_core" / "sandbox" / "seeds" / "demo.json").read_text(encoding="utf-8"))
+def _sandbox_call(url: str, method: str = "GET"):
+    request = urllib.request.Request(url, method=method)  # noqa: S310 - our own local sandbox
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+        return json.loads(response.read())
+
+
+def connect_sandbox_provinces(sandbox_url: str, env: dict) -> list[str]:
+    """Connect each province that has an app in the sandbox (the demo seed's, and those kept for provinces
+    set up in the wizard) to its OA: fresh tokens (the sandbox keeps no tokens across a restart, so every run
+    mints new ones) through `flask tenants connect-zalo`, which verifies them with getoa and imports the OA's
+    followers."""
     connected = []
-    for app in seed["apps"]:
-        request = urllib.request.Request(f"{sandbox_url}/_fake/apps/{app['app_id']}/tokens", method="POST")  # noqa: S310
-        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - our own local sandbox
-            tokens = json.loads(response.read())
+    for app in _sandbox_call(f"{sandbox_url}/_fake/apps"):
+        if not app.get("slug"):
+            continue
+        tokens = _sandbox_call(f"{sandbox_url}/_fake/apps/{app['app_id']}/tokens", method="POST")
         argv = [sys.executable, "-m", "flask", "--app", "wsgi", "tenants", "connect-zalo", app["slug"],
-                "--app-id", app["app_id"], "--oa-id", app["oa"]["oa_id"]]
+                "--app-id", app["app_id"], "--oa-id", app["oa_id"]]
         secrets = {"ZALO_APP_SECRET": app["app_secret"], "ZALO_OA_SECRET_KEY": app["oa_secret_key"],
                    "ZALO_ACCESS_TOKEN": tokens["access_token"], "ZALO_REFRESH_TOKEN": tokens["refresh_token"]}
         result = subprocess.run(argv, cwd=REPO_ROOT, env=env | secrets, capture_output=True, text=True,  # noqa: S603
@@ -178,19 +197,23 @@ def dies_with_this_process():
 
 
 class Child:
+    """One process, its output (stdout and stderr) in LOG_DIR/<name>.log, emptied at each start."""
+
     def __init__(self, spec: Spec, env: dict):
         self.name = spec.name
-        self.process = subprocess.Popen(  # noqa: S603 - our own argv
-            spec.argv, cwd=REPO_ROOT, env=env, start_new_session=True, preexec_fn=dies_with_this_process(),
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=1, text=True, errors="replace",
-        )
-        self._pump = threading.Thread(target=self._prefix_output, daemon=True)
-        self._pump.start()
+        self.log_path = LOG_DIR / f"{spec.name}.log"
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - our own argv
+                spec.argv, cwd=REPO_ROOT, env=env, start_new_session=True, preexec_fn=dies_with_this_process(),
+                stdout=log, stderr=subprocess.STDOUT,
+            )
 
-    def _prefix_output(self) -> None:
-        for line in self.process.stdout:
-            sys.stdout.write(f"{self.name:>6} | {line}")
-            sys.stdout.flush()
+    def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError as error:
+            return f"({self.log_path} unreadable: {error})"
 
     def signal_group(self, signum: int) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -218,7 +241,12 @@ def stop_children(children: list[Child]) -> None:
             child.signal_group(signal.SIGKILL)
             child.wait_group_gone(5.0)
         child.process.wait()
-        child._pump.join(timeout=2)
+
+
+def died(child: Child) -> str:
+    """Why `child` is gone, with the end of its log (the console shows no process output otherwise)."""
+    return (f"{child.name} exited with status {child.process.returncode}; the end of {child.log_path}:\n"
+            f"{child.log_tail()}")
 
 
 def port_is_free(port: int) -> bool:
@@ -240,7 +268,7 @@ def wait_ready(url: str, children: list[Child], stop: threading.Event) -> str | 
             return "interrupted"
         for child in children:
             if child.process.poll() is not None:
-                return f"{child.name} exited with status {child.process.returncode}"
+                return died(child)
         try:
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own local URL
                 if response.status == 200:
@@ -259,9 +287,10 @@ def _absolute(base: str, url: str) -> str:
     return f"{base}{url}" if url.startswith("/") else url
 
 
-def banner(base: str, sandbox_url: str, connected: list[str]) -> str:
+def banner(base: str, sandbox_url: str, connected: list[str], names: list[str]) -> str:
     lines = ["", "=" * 78, f"  Motcua is running: {base}/", f"  health: {base}/healthz   ready: {base}/readyz",
-             f"  Zalo sandbox (citizens' phones): {sandbox_url}/   connected: {', '.join(connected) or 'none'}"]
+             f"  Zalo sandbox (citizens' phones): {sandbox_url}/   connected: {', '.join(connected) or 'none'}",
+             f"  logs of {', '.join(names)}: {LOG_DIR}/<name>.log   (tail -f {LOG_DIR}/*.log)"]
     data = None
     if CREDENTIALS.exists():
         try:
@@ -342,13 +371,14 @@ def main() -> int:
     try:
         for spec in process_specs(port, sandbox_port):
             children.append(Child(spec, env))
-            print(f"run_dev: started {spec.name} (pid {children[-1].process.pid})", flush=True)
+            print(f"run_dev: started {spec.name} (pid {children[-1].process.pid}), log: {children[-1].log_path}",
+                  flush=True)
 
         problem = wait_ready(f"{sandbox_url}/_fake/clock", children, stop) or wait_ready(
             f"{base}/readyz", children, stop)
         if problem is None:
-            connected = connect_demo_provinces(sandbox_url, env)
-            print(banner(base, sandbox_url, connected), flush=True)
+            connected = connect_sandbox_provinces(sandbox_url, env)
+            print(banner(base, sandbox_url, connected, [child.name for child in children]), flush=True)
         elif problem != "interrupted":
             print(f"run_dev: {problem}; stopping", file=sys.stderr, flush=True)
             status = 1
@@ -356,8 +386,7 @@ def main() -> int:
         while status == 0 and not stop.is_set():
             dead = next((c for c in children if c.process.poll() is not None), None)
             if dead is not None:
-                print(f"run_dev: {dead.name} exited with status {dead.process.returncode}; stopping the rest",
-                      file=sys.stderr, flush=True)
+                print(f"run_dev: {died(dead)}; stopping the rest", file=sys.stderr, flush=True)
                 status = 1
                 break
             stop.wait(0.5)

@@ -1,4 +1,4 @@
-"""`python -m platform_core.sandbox --port 5055 --seed demo --public-base-url http://127.0.0.1:5000`
+"""`python -m platform_core.sandbox --port 5055 --seed demo --keep instance/sandbox/kept-apps.json`
 
 Serves the three fake Zalo hosts on one origin (/oauth, /openapi, /business), the control API (/_fake) and
 the phone view (/). The demo seed's webhooks point at <public base url>/zalo/webhook/<slug>.
@@ -8,6 +8,7 @@ import argparse
 import logging
 import sys
 
+from platform_core.sandbox import keeping
 from platform_core.sandbox.seeds import apply_settings, load_seed_file
 from platform_core.sandbox.server import SandboxServer
 
@@ -17,6 +18,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5055)
     parser.add_argument("--seed", help="a seed JSON file, or the name of a shipped one (demo)")
+    parser.add_argument("--keep", metavar="FILE",
+                        help="load the apps kept in FILE and keep there the ones created with keep=true (keeping.py)")
     parser.add_argument("--public-base-url", default="http://127.0.0.1:5000",
                         help="where the product runs; webhooks go to <this>/zalo/webhook/<slug>")
     parser.add_argument("--latency-ms", type=int, default=0,
@@ -32,6 +35,8 @@ def main(argv=None) -> None:
     server = SandboxServer(args.host, args.port, quiet=not args.verbose)
     if args.seed:
         load_seed_file(server.state, args.seed, args.public_base_url)
+    if args.keep:
+        keeping.load(server.state, args.keep, args.public_base_url)
     if args.latency_ms:
         apply_settings(server.state, {"latency_ms": args.latency_ms})
     for name, url in server.urls().items():

@@ -5,7 +5,7 @@ Never part of Zalo's surface: a client under test must not call these. Errors he
 
 from flask import Blueprint, jsonify, request
 
-from platform_core.sandbox import faults, seeds, tokens, webhooks
+from platform_core.sandbox import faults, keeping, seeds, tokens, webhooks
 from platform_core.sandbox.clock import parse_when
 from platform_core.sandbox.common import request_json, state
 from platform_core.sandbox.state import as_dict
@@ -101,7 +101,8 @@ def apps():
     if request.method == "POST":
         body = request_json()
         app = seeds.seed_app(sandbox, body, body.get("public_base_url", ""))
-        return jsonify(_app_view(sandbox, app))
+        kept = keeping.keep(sandbox, app) if body.get("keep") else False
+        return jsonify({**_app_view(sandbox, app), "kept": kept})
     return jsonify([_app_view(sandbox, app) for app in sandbox.apps.values()])
 
 

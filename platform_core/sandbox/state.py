@@ -133,6 +133,7 @@ class SandboxState:
     def __init__(self, clock: Clock | None = None) -> None:
         self.lock = threading.RLock()
         self.clock = clock or Clock()
+        self.keep_path = None  # where kept apps are written (keeping.py); a reset leaves it and its file alone
         self.reset()
 
     def reset(self) -> None:

@@ -52,6 +52,12 @@ class OAuthConnectForm(_Credentials, FlaskForm):
     submit = SubmitField(_l("Continue to Zalo"))
 
 
+class SandboxConnectForm(FlaskForm):
+    """Development only (zalo/sandbox_oa.py): one button that gives the province an OA in the Zalo sandbox."""
+
+    submit = SubmitField(_l("Create and connect a sandbox OA"))
+
+
 class ManualConnectForm(_Credentials, FlaskForm):
     """Connect with tokens copied from Zalo's developer console (API Explorer), when OAuth cannot be used."""
 

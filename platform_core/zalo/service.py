@@ -10,6 +10,7 @@ from platform_core.extensions import db
 from platform_core.zalo.client_registry import zalo_client
 from platform_core.zalo.connection import get_or_create_connection, save_credentials, store_token_pair
 from platform_core.zalo.constants import ACCESS_TOKEN_LIFETIME_SECONDS
+from platform_core.zalo.jobs import start_follower_import
 from platform_core.zalo.tokens import with_access_token
 
 
@@ -26,7 +27,8 @@ class ManualCredentials:
 
 def connect_manually(credentials: ManualCredentials, verify: bool = True, actor=None):
     """Store credentials and tokens for the tenant in context; with `verify`, ask Zalo who the OA is first
-    (a ZaloError propagates and nothing is stored)."""
+    (a ZaloError propagates and nothing is stored). Then, as the OAuth connect does, the OA's existing
+    followers are imported (zalo/follower_import.py): `make run` connects its provinces this way."""
     oa_name = None
     if verify:
         info = zalo_client().oa_info(credentials.access_token)
@@ -41,6 +43,7 @@ def connect_manually(credentials: ManualCredentials, verify: bool = True, actor=
     record_event("zalo_connected", actor=actor, target=connection, details={"oa_id": credentials.oa_id,
                                                                             "via": "manual"})
     db.session.commit()
+    start_follower_import("connect", actor=actor)
     return connection
 
 

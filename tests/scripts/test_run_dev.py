@@ -61,8 +61,12 @@ def wait_for(condition, timeout: float, what: str, explain=lambda: "") -> None:
         time.sleep(0.1)
 
 
-def test_children_of_a_killed_run_dev_stop_and_free_the_port(tmp_path):
-    redis_process, redis_url = start_server(tmp_path / "redis")  # its own: run_dev's worker empties queues
+@contextlib.contextmanager
+def running_run_dev(tmp_path):
+    """scripts/run_dev.py on free ports with its own Redis (its worker empties queues), database and instance
+    folder: (the process, its web port, the file of its console output). Killed, with what it started, at the
+    end of the block if it is still running."""
+    redis_process, redis_url = start_server(tmp_path / "redis")
     port, sandbox_port = free_port(), free_port()
     env = os.environ | {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'dev.sqlite3'}", "REDIS_URL": redis_url, "PORT": str(port),
@@ -81,6 +85,17 @@ def test_children_of_a_killed_run_dev_stop_and_free_the_port(tmp_path):
                  "the web process answering", lambda: log_path.read_text()[-3000:])
         assert run_dev.poll() is None, log_path.read_text()[-3000:]
         started = descendants(run_dev.pid)  # sandbox, gunicorn and its workers, worker, pump, scheduler
+        yield run_dev, port, log_path, started
+    finally:
+        for pid in started | ({run_dev.pid} if run_dev.poll() is None else set()):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        redis_process.terminate()
+        redis_process.wait(timeout=10)
+
+
+def test_children_of_a_killed_run_dev_stop_and_free_the_port(tmp_path):
+    with running_run_dev(tmp_path) as (run_dev, port, _, started):
         assert len(started) >= 6 and not port_is_free(port)
 
         os.kill(run_dev.pid, signal.SIGKILL)
@@ -88,9 +103,24 @@ def test_children_of_a_killed_run_dev_stop_and_free_the_port(tmp_path):
         wait_for(lambda: port_is_free(port) and not any(alive(pid) for pid in started), 20,
                  "children gone and the port free",
                  lambda: f"still running: {sorted(pid for pid in started if alive(pid))}")
-    finally:
-        for pid in started | ({run_dev.pid} if run_dev.poll() is None else set()):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        redis_process.terminate()
-        redis_process.wait(timeout=10)
+
+
+def test_the_processes_log_to_files_and_the_banner_stays_the_last_thing_on_screen(tmp_path):
+    """Their output would scroll the URL and the logins away: it goes to instance/logs/<name>.log, and one
+    line of the banner says where."""
+    logs = tmp_path / "instance" / "logs"
+    with running_run_dev(tmp_path) as (run_dev, port, log_path, _):
+        wait_for(lambda: "Ctrl-C stops everything." in log_path.read_text(), 60, "the banner",
+                 lambda: log_path.read_text()[-3000:])
+        httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)  # the web logs a request, not the screen
+        wait_for(lambda: "GET /healthz" in (logs / "web.log").read_text(), 10, "the request in web.log")
+        screen = log_path.read_text()
+        banner = screen[screen.index("Motcua is running"):]
+        assert f"logs of sandbox, web, worker, maintenance, pump, scheduler: {logs}/<name>.log" in banner
+        assert banner.rstrip().endswith("Ctrl-C stops everything.\n" + "=" * 78)
+        assert "GET /healthz" not in screen and "Listening at" not in screen
+        assert "Listening at" in (logs / "web.log").read_text()
+        assert "/oauth" in (logs / "sandbox.log").read_text()
+
+        run_dev.send_signal(signal.SIGTERM)
+        assert run_dev.wait(timeout=60) == 0

@@ -1,10 +1,11 @@
 """`flask tenants connect-zalo` and `flask zalo send-test` against the sandbox."""
 
-from sqlalchemy import Text, select, type_coerce
+from sqlalchemy import Text, func, select, type_coerce
 
 from platform_core.extensions import db
+from platform_core.zalo import jobs
 from platform_core.zalo.connection import get_connection
-from platform_core.zalo.models import ZaloConnection
+from platform_core.zalo.models import Follower, FollowerImport, ZaloConnection
 from tests.conftest import as_tenant
 
 
@@ -34,6 +35,20 @@ def test_connect_zalo_verifies_and_stores(runner, sandbox, tenant_a):
         connection = get_connection()
         assert (connection.status, connection.oa_id, connection.access_token) == (
             "connected", seeded.oa_id, tokens["access_token"])
+
+
+def test_connect_zalo_imports_the_oas_followers_as_the_oauth_connect_does(runner, sandbox, tenant_a, monkeypatch):
+    """make run connects its provinces this way: their sandbox followers must show in the console."""
+    seeded = sandbox.add_app("bac-ninh")
+    sandbox.add_users(seeded.app_id, 3, is_follower=True)
+    queued = []
+    monkeypatch.setattr(jobs.import_followers, "enqueue", lambda *args, **kwargs: queued.append(args))
+    assert connect(runner, seeded, sandbox.mint_tokens(seeded.app_id)).exit_code == 0
+    with as_tenant(tenant_a):
+        (started,) = db.session.scalars(select(FollowerImport)).all()
+        assert started.trigger == "connect" and queued == [(str(started.id),)]
+        jobs.import_followers(str(started.id))
+        assert db.session.scalar(select(func.count()).select_from(Follower)) == 3
 
 
 def test_connect_zalo_asks_for_the_secrets_without_showing_them(runner, sandbox, tenant_a):

@@ -11,7 +11,7 @@ from platform_core.extensions import db
 from platform_core.onboarding import connectivity, wizard
 from platform_core.onboarding.constants import STEP_TEST_MESSAGE
 from platform_core.onboarding.views import onboarding_bp
-from platform_core.zalo import staff_link
+from platform_core.zalo import sandbox_oa, staff_link
 from platform_core.zalo.connection import get_connection
 from platform_core.zalo.constants import STATUS_CONNECTED
 
@@ -30,6 +30,8 @@ def test_message():
         STEP_TEST_MESSAGE, "onboarding/test_message.html", status=status, code=code, connected=connected,
         link=staff_link.status(current_user), oa_name=(connection and connection.oa_name) or g.tenant.name,
         next_url=wizard.step_url(wizard.next_step(STEP_TEST_MESSAGE)),
+        # Against the Zalo sandbox (make run) the admin's phone is the sandbox's phone view.
+        sandbox_phone_url=sandbox_oa.phone_view_url(connection.oa_id) if connected and sandbox_oa.enabled() else None,
     )
 
 

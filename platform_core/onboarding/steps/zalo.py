@@ -2,7 +2,10 @@
 tokens copied from Zalo's developer console. Either way Zalo is asked who the OA is (getoa) and its name is
 shown, with the webhook and callback URLs to paste into Zalo's console. Zalo takes those URLs only on a domain
 verified for the province's app: the page explains how, and publishes the file or meta tag Zalo gives
-(zalo/site_verification.py). The step is done once the OA is connected."""
+(zalo/site_verification.py). The step is done once the OA is connected.
+
+In development against the Zalo sandbox (`make run`), a third way: one button creates the province's OA in
+the sandbox and connects it through the same OAuth flow (zalo/sandbox_oa.py); the button exists only then."""
 
 from flask import flash, g, redirect, url_for
 from flask_babel import gettext as _
@@ -12,8 +15,9 @@ from platform_core.auth.permissions import admin_required
 from platform_core.extensions import db
 from platform_core.onboarding import wizard
 from platform_core.onboarding.constants import STEP_ZALO
+from platform_core.onboarding.profile import current_profile
 from platform_core.onboarding.views import onboarding_bp
-from platform_core.zalo import oauth_flow, site_verification
+from platform_core.zalo import oauth_flow, sandbox_oa, site_verification
 from platform_core.zalo.connection import get_connection, get_or_create_connection, masked_view, save_credentials
 from platform_core.zalo.constants import STATUS_CONNECTED
 from platform_core.zalo.errors import ZaloError
@@ -22,6 +26,7 @@ from platform_core.zalo.forms import (
     VERIFICATION_PROBLEMS,
     ManualConnectForm,
     OAuthConnectForm,
+    SandboxConnectForm,
     SiteVerificationForm,
 )
 from platform_core.zalo.refusals import refusal
@@ -39,19 +44,44 @@ def zalo():
     manual_form = ManualConnectForm(prefix="manual", data=prefill)
     oauth_form.stored = manual_form.stored = stored
     verify_form = SiteVerificationForm(prefix="verify")
+    sandbox_form = SandboxConnectForm(prefix="sandbox") if sandbox_oa.enabled() else None
     if verify_form.submit.data and verify_form.validate_on_submit() and _publish(verify_form):
         return redirect(url_for(".zalo") + "#domain-verification")
     if oauth_form.submit.data and oauth_form.validate_on_submit():
-        connection = get_or_create_connection()
-        save_credentials(connection, actor=current_user, **oauth_form.credentials())
-        db.session.commit()
-        return redirect(oauth_flow.start(connection, return_to=WIZARD_PAGE))
+        return _through_zalo(oauth_form.credentials())
+    if sandbox_form is not None and sandbox_form.submit.data and sandbox_form.validate_on_submit():
+        credentials = _sandbox_app(sandbox_form)
+        if credentials is not None:
+            return _through_zalo(credentials)
     if manual_form.submit.data and manual_form.validate_on_submit():
         error = _connect_by_hand(manual_form)
         if error is None:
             return redirect(url_for(".zalo"))
         manual_form.form_errors.append(error)
-    return _render(oauth_form, manual_form, verify_form), 422 if verify_form.errors or verify_form.form_errors else 200
+    return (_render(oauth_form, manual_form, verify_form, sandbox_form),
+            422 if verify_form.errors or verify_form.form_errors else 200)
+
+
+def _through_zalo(credentials: dict):
+    """Store the app's credentials, then off to Zalo's permission page, which comes back to this step."""
+    connection = get_or_create_connection()
+    save_credentials(connection, actor=current_user, **credentials)
+    db.session.commit()
+    return redirect(oauth_flow.start(connection, return_to=WIZARD_PAGE))
+
+
+def _sandbox_app(form: SandboxConnectForm) -> dict | None:
+    """The province's app in the Zalo sandbox (made on the first click, named as the profile names the OA, the
+    admin its follower); None with the problem on the form when the sandbox does not answer."""
+    profile = current_profile()
+    try:
+        app = sandbox_oa.provide_app(g.tenant.slug, (profile and profile.display_name) or g.tenant.name,
+                                     current_user.full_name)
+    except sandbox_oa.SandboxUnreachable:
+        form.form_errors.append(_("The Zalo sandbox at %(url)s does not answer. Is “make run” still running?",
+                                  url=sandbox_oa.base_url()))
+        return None
+    return {name: app[name] for name in CREDENTIAL_FIELDS}
 
 
 def _publish(form: SiteVerificationForm) -> bool:
@@ -81,7 +111,7 @@ def _connect_by_hand(form: ManualConnectForm) -> str | None:
     return None
 
 
-def _render(oauth_form, manual_form, verify_form):
+def _render(oauth_form, manual_form, verify_form, sandbox_form):
     connection = get_connection()
     connected = connection is not None and connection.status == STATUS_CONNECTED
     if connected and not wizard.is_done(STEP_ZALO):
@@ -89,7 +119,8 @@ def _render(oauth_form, manual_form, verify_form):
         db.session.commit()
     return wizard.render_step(
         STEP_ZALO, "onboarding/zalo.html", connection=masked_view(connection), connected=connected,
-        oauth_form=oauth_form, manual_form=manual_form, secret_fields=set(CREDENTIAL_FIELDS) - {"app_id", "oa_id"},
+        oauth_form=oauth_form, manual_form=manual_form, sandbox_form=sandbox_form,
+        secret_fields=set(CREDENTIAL_FIELDS) - {"app_id", "oa_id"},
         webhook_url=webhook_url(g.tenant.slug), next_url=wizard.step_url(wizard.next_step(STEP_ZALO)),
         manual_open=bool(manual_form.errors or manual_form.form_errors),
         verify_form=verify_form, verification=site_verification.current(), domain=site_verification.domain(),
