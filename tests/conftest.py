@@ -72,16 +72,21 @@ def database_urls(tmp_path_factory) -> Iterator[dict]:
     server = make_url(normalise_database_url(given))
     # Two checkouts testing at once: set MOTCUA_TEST_DATABASE. Each xdist worker adds its id (_gw0, _gw1...).
     name = worker_database(os.environ.get("MOTCUA_TEST_DATABASE", "motcua_test"))
-    test_db = server.set(database=name)
     on_server(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
-    runtime = test_db.set(username="motcua_app", password=os.environ.get("DATABASE_APP_PASSWORD"))
-    yield {
-        "owner": test_db.render_as_string(hide_password=False),
+    yield postgres_urls(server, name)
+    on_server(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def postgres_urls(server, name: str) -> dict:
+    """The database `name` on `server` (a URL as the schema owner), reached as owner and as the runtime role."""
+    owner = server.set(database=name)
+    runtime = owner.set(username="motcua_app", password=os.environ.get("DATABASE_APP_PASSWORD"))
+    return {
+        "owner": owner.render_as_string(hide_password=False),
         "runtime": runtime.render_as_string(hide_password=False),
         "dialect": "postgresql",
         "server": server.render_as_string(hide_password=False),
     }
-    on_server(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def on_server(server, *statements: str) -> None:

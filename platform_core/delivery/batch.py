@@ -1,7 +1,8 @@
 """Sending a claimed batch at a cost paid per batch, not per message (issue 11).
 
 1. Prepare, in one transaction: the claimed rows with their notifications, marked `sending` (one UPDATE
-   statement for all of them: a crash from here on is detectable by the sweeper); the recipients' follower
+   statement for all of them: a crash from here on is detectable by the sweeper, which sees the batch's
+   heartbeat go, delivery/heartbeat.py, and sends the rest again within seconds); the recipients' follower
    records; the pinned template versions (kept per process by (tenant, template id, version): a version never
    changes); the screens' answers for every route of every row. Then the access token, read once.
 2. Send in waves, with no transaction open during a call: each recipient's next message side by side on a
@@ -25,7 +26,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from platform_core.db.types import utcnow
-from platform_core.delivery import routing, sender
+from platform_core.delivery import heartbeat, routing, sender
 from platform_core.delivery.constants import PENDING, SENDING, SENT
 from platform_core.delivery.models import Delivery
 from platform_core.delivery.receipts import apply_receipt
@@ -45,7 +46,7 @@ def deliver(claim_token: str) -> dict:
     """Send every row still claimed by `claim_token` (the tenant in context). Idempotent: a row no longer
     pending with this token (sent, or returned by the sweeper and claimed again) is skipped."""
     now = utcnow()
-    with _objects_kept_across_commits():
+    with _objects_kept_across_commits(), heartbeat.beating(claim_token):
         rows = _claim_for_sending(claim_token, now)
         if not rows:
             return {}
@@ -171,11 +172,13 @@ def _waves(queues: list[list[tuple]], map_, client, token, now, refreshed: bool)
         return True
 
     stopped, active = [], queues
-    while active:
+    while active and heartbeat.may_send():
         done = list(map_(attempt, [queue[0] for queue in active]))
         _record([queue[0][0] for queue, ok in zip(active, done, strict=True) if ok])
         stopped += [queue for queue, ok in zip(active, done, strict=True) if not ok]
         active = [queue[1:] for queue, ok in zip(active, done, strict=True) if ok and len(queue) > 1]
+    if active:  # fenced: the rest stays `sending` for the sweeper (delivery/heartbeat.py)
+        log.warning("delivery batch: heartbeat lost; %d rows left for the sweeper", sum(map(len, active)))
     return stopped
 
 

@@ -17,7 +17,7 @@ def deliver_bulk(claim_token: str) -> dict:
     return batch.deliver(claim_token)
 
 
-@job(queue=QUEUE_MAINTENANCE, timeout=300, cross_tenant=True)
+@job(queue=QUEUE_MAINTENANCE, timeout=300, result_ttl=60, cross_tenant=True)  # every few seconds
 def sweep() -> dict:
     from platform_core.delivery.sweeper import sweep_stale
 

@@ -30,7 +30,7 @@ PERIODIC_JOBS = (
     ("platform_core.zalo.jobs.refresh_expiring_tokens", 600),
     ("platform_core.zalo.jobs.requeue_stale_events", 60),
     ("platform_core.zalo.jobs.import_followers_everywhere", 3600),  # works at 03:00 in Vietnam
-    ("platform_core.delivery.jobs.sweep", 60),
+    ("platform_core.delivery.jobs.sweep", 5),  # a dead worker's batch goes on within seconds
     ("platform_core.feedback.jobs.flag_overdue_feedback_everywhere", 900),
     ("platform_core.citizens.jobs.purge_expired_data_everywhere", 3600),  # works at 02:00 in Vietnam
     ("platform_core.officials.jobs.resend_notices_everywhere", 60),

@@ -6,7 +6,7 @@ no-op jobs/s against ~440 in-process), and every horse would open new database c
 client. So `AppWorker` runs those queues' jobs in its own process, keeping the app, its database pool and the
 Zalo client's connection pool from one job to the next, and forks only for the other queues' jobs. Crash safety
 does not rest on the horse: a killed worker leaves its rows `sending` or claimed, and the sweeper gives them
-back (delivery/sweeper.py).
+back, a `sending` batch within seconds once its heartbeat in Redis is gone (delivery/heartbeat.py, sweeper.py).
 """
 
 import uuid

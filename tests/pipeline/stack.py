@@ -1,8 +1,9 @@
 """A running Motcua for end-to-end pipeline tests and benchmarks: the app served over HTTP from a thread,
 real `flask worker` and `flask delivery pump` processes, real Redis, and the Zalo sandbox.
 
-It uses its own SQLite file (committed data shared by several processes), never the suite's rolled-back
-session.
+It uses its own database (committed data shared by several processes), never the suite's rolled-back session:
+a SQLite file, or (stack_database, for tests that run on both) a fresh PostgreSQL database when the suite runs
+on PostgreSQL.
 """
 
 import contextlib
@@ -25,6 +26,7 @@ from platform_core.jobs.embedded_redis import free_port, start_server
 from platform_core.zalo.connection import get_or_create_connection, save_credentials, store_token_pair
 from tests import factories
 from tests.conftest import TEST_ENCRYPTION_KEY, make_test_config
+from tests.migrated_postgres import migrated_postgres
 from tests.migrated_sqlite import migrated_sqlite
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -193,18 +195,21 @@ class RestartableRedis:
         self.process = None
 
 
-def build_stack(workdir: Path, redis_url: str, sandbox) -> Stack:
-    database = migrated_sqlite(workdir / "stack.sqlite3")
+def build_stack(workdir: Path, redis_url: str, sandbox, database: dict | None = None) -> Stack:
+    """`database` (as stack_database gives it) defaults to a fresh SQLite file."""
+    if database is None:
+        url = migrated_sqlite(workdir / "stack.sqlite3")
+        database = {"owner": url, "runtime": url, "dialect": "sqlite"}
     zalo = {"ZALO_OAUTH_URL": sandbox.oauth_url, "ZALO_OPENAPI_URL": sandbox.openapi_url,
             "ZALO_BUSINESS_URL": sandbox.business_url}
-    config = make_test_config({"owner": database, "runtime": database, "dialect": "sqlite"}, redis_url,
-                              workdir / "instance") | zalo | {"SQLITE_IMMEDIATE_TRANSACTIONS": True}
+    config = make_test_config(database, redis_url, workdir / "instance") | zalo | {
+        "SQLITE_IMMEDIATE_TRANSACTIONS": True}
     app = create_app(config)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
     app.config["PUBLIC_BASE_URL"] = url
     env = os.environ | zalo | {
-        "DATABASE_URL": database, "REDIS_URL": redis_url, "SECRET_KEY": "test-secret-key",
+        "DATABASE_URL": database["runtime"], "REDIS_URL": redis_url, "SECRET_KEY": "test-secret-key",
         "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEY, "MOTCUA_INSTANCE_PATH": str(workdir / "instance"),
         "PUBLIC_BASE_URL": url,
     }
@@ -214,9 +219,21 @@ def build_stack(workdir: Path, redis_url: str, sandbox) -> Stack:
 
 
 @contextlib.contextmanager
-def running_stack(workdir: Path, redis_url: str, sandbox) -> Iterator[Stack]:
+def stack_database(workdir: Path) -> Iterator[dict | None]:
+    """The database the suite runs on, for a stack of its own: with DATABASE_URL=postgresql://... a fresh
+    database on that server (dropped afterwards), else None (build_stack's SQLite file)."""
+    given = os.environ.get("DATABASE_URL", "")
+    if not given.startswith(("postgresql", "postgres")):
+        yield None
+        return
+    with migrated_postgres(given, workdir / "migrations-instance") as database:
+        yield database
+
+
+@contextlib.contextmanager
+def running_stack(workdir: Path, redis_url: str, sandbox, database: dict | None = None) -> Iterator[Stack]:
     """build_stack, stopped (processes, server, engine) when the block ends."""
-    stack = build_stack(workdir, redis_url, sandbox)
+    stack = build_stack(workdir, redis_url, sandbox, database)
     try:
         yield stack
     finally:

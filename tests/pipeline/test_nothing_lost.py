@@ -18,9 +18,10 @@ before the pipeline starts, 50 while Redis is down.
 Sweeper: the test runs `sweeper.sweep_stale(utcnow())` in its own process, with STALE_CLAIM and STALE_SENDING
 set to 0 there only (monkeypatch; the subprocesses keep 2 and 5 minutes), each time the pipeline is quiet
 (nothing queued in Redis, no work horse alive, no delivery row changing for QUIET seconds) while some rows are
-still claimed or `sending`: those can only be orphans of the crashes, and this is what the minutely
-`flask scheduler` sweep does once 2 or 5 minutes have passed, without the test waiting minutes. Sweeping only
-when quiet keeps the test from taking a row from a live worker (a duplicate made by the test, not by a crash).
+still claimed or `sending`: those can only be orphans of the crashes, and this is what the `flask scheduler`
+sweep does (a dead batch's `sending` rows once its heartbeat expires, delivery/heartbeat.py; claims after 2
+minutes, which the test does not wait for; tests/pipeline/test_killed_worker.py runs the real sweep). Sweeping
+only when quiet keeps the test from taking a row from a live worker (a duplicate made by the test, not by a crash).
 `sweep_stale(utcnow() + 10 minutes)` would not do: the sweeper makes the rows it returns due at the `now` it is
 given, so they would then wait ten minutes. A `flask scheduler` process would not either: real time is needed.
 """
