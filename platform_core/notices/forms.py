@@ -149,6 +149,15 @@ def translate_errors(errors: dict) -> dict[str, list[str]]:
     translated: dict[str, list[str]] = {}
     for key, messages in errors.items():
         name, _dot, param = key.partition(".")
-        texts = [message.translate(_) if isinstance(message, Problem) else str(message) for message in messages]
+        texts = [_in_editor_words(message).translate(_) if isinstance(message, Problem) else str(message)
+                 for message in messages]
         translated.setdefault(name, []).extend(f"{param}: {text}" if param else text for text in texts)
     return translated
+
+
+def _in_editor_words(problem: Problem) -> Problem:
+    """A check's message with the line it quotes (a syntax error's) as the admin wrote it: fields as [Mã hồ sơ].
+    The line numbers are the same in both forms."""
+    if "text" not in problem.params:
+        return problem
+    return Problem(problem.msgid, **{**problem.params, "text": to_readable(problem.params["text"])})

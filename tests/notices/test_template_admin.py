@@ -121,6 +121,12 @@ def test_fields_written_in_brackets_are_saved_as_the_jinja_the_workers_render(ap
         assert saved.text == "Kính gửi Ông/Bà {{ nguoi_nop }},\n{% if ly_do %}Lý do: {{ ly_do }}{% endif %} [số 1]"
 
 
+def test_a_syntax_error_quotes_the_line_as_the_admin_wrote_it(app, admin_client, tenant_a):
+    data = form_data(tenant_a, card_text="Hồ sơ [Mã hồ sơ]\n{% if ly_do %}Lý do: [Lý do]", action="preview")
+    shown = html.unescape(page(admin_client.post(url(app, "edit", kind="received"), data=data)))
+    assert "syntax error on line 2 (“{% if ly_do %}Lý do: [Lý do]”): a {% if %} is never closed" in shown
+
+
 def test_an_unknown_field_in_brackets_is_named_and_nothing_is_saved(app, admin_client, tenant_a):
     data = form_data(tenant_a, card_text="Hồ sơ [Mã hồ sở] đã nhận.\nGửi [Người ký].", action="save")
     response = admin_client.post(url(app, "edit", kind="received"), data=data)
