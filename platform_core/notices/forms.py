@@ -13,7 +13,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from platform_core.notices.placeholders import UnknownPlaceholder, to_jinja, to_readable
-from platform_core.notices.rendering import TEXT_LIMITS, Problem
+from platform_core.notices.rendering import BRACES_HINT, N_, TEXT_LIMITS, Problem
 from platform_core.notices.templates import zns_param_lines
 from platform_core.zalo.messages import ROW_STYLES
 
@@ -155,9 +155,18 @@ def translate_errors(errors: dict) -> dict[str, list[str]]:
     return translated
 
 
+# The checks' advice where the editor's words differ (a field is [Mã hồ sơ] there).
+_EDITOR_ADVICE = {BRACES_HINT: N_("braces are not written as expected: a field is written [Mã hồ sơ]; inside "
+                                  "{% %} it is named as in conditions, e.g. {% if ly_do %} … {% endif %}")}
+
+
 def _in_editor_words(problem: Problem) -> Problem:
-    """A check's message with the line it quotes (a syntax error's) as the admin wrote it: fields as [Mã hồ sơ].
-    The line numbers are the same in both forms."""
-    if "text" not in problem.params:
-        return problem
-    return Problem(problem.msgid, **{**problem.params, "text": to_readable(problem.params["text"])})
+    """A check's message as the editor shows the texts: the line it quotes (a syntax error's) as the admin wrote
+    it, fields as [Mã hồ sơ] (the line numbers are the same in both forms), and the advice in those terms."""
+    if problem.msgid in _EDITOR_ADVICE:
+        return Problem(_EDITOR_ADVICE[problem.msgid])
+    params = {name: _in_editor_words(value) if isinstance(value, Problem) else value
+              for name, value in problem.params.items()}
+    if "text" in params:
+        params["text"] = to_readable(params["text"])
+    return Problem(problem.msgid, **params) if params else problem

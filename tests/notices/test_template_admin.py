@@ -127,6 +127,13 @@ def test_a_syntax_error_quotes_the_line_as_the_admin_wrote_it(app, admin_client,
     assert "syntax error on line 2 (“{% if ly_do %}Lý do: [Lý do]”): a {% if %} is never closed" in shown
 
 
+def test_a_condition_on_a_field_in_brackets_is_told_how_conditions_name_fields(app, admin_client, tenant_a):
+    data = form_data(tenant_a, card_text="{% if [Lý do] %}Lý do: [Lý do]{% endif %}", action="preview")
+    shown = html.unescape(page(admin_client.post(url(app, "edit", kind="received"), data=data)))
+    assert ("(“{% if [Lý do] %}Lý do: [Lý do]{% en…”): braces are not written as expected: a field is written "
+            "[Mã hồ sơ]; inside {% %} it is named as in conditions, e.g. {% if ly_do %}") in shown
+
+
 def test_an_unknown_field_in_brackets_is_named_and_nothing_is_saved(app, admin_client, tenant_a):
     data = form_data(tenant_a, card_text="Hồ sơ [Mã hồ sở] đã nhận.\nGửi [Người ký].", action="save")
     response = admin_client.post(url(app, "edit", kind="received"), data=data)
