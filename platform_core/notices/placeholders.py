@@ -39,8 +39,7 @@ def _key(name: str) -> str:
 
 
 # what may stand between brackets (the Vietnamese name or the Jinja one) -> the Jinja expression
-_LOOKUP = {**{_key(name): f"{{{{ {name} }}}}" for name in CONTEXT_FIELDS},
-           _key(LIST_FIELD): PLACEHOLDERS[CONTEXT_FIELDS[LIST_FIELD]],
+_LOOKUP = {**{_key(name): PLACEHOLDERS[label] for name, label in CONTEXT_FIELDS.items()},
            **{_key(label): expression for label, expression in PLACEHOLDERS.items()}}
 _LABEL_KEYS = {_key(label): label for label in PLACEHOLDERS}
 
