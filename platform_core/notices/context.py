@@ -4,22 +4,24 @@ for the province's day, Asia/Ho_Chi_Minh). Templates referring to anything else 
 from platform_core.clock import vn_date
 from platform_core.dossiers.constants import STATUS_LABELS_VI
 
-# name -> what it is (shown in the template editor)
+# name -> its name in Vietnamese: what the template editor shows, between square brackets, for the field
+# (`[Mã hồ sơ]`, notices/placeholders.py). These are the words of the messages, not of the interface, so they are
+# not translated; changing one breaks what admins learnt, not stored templates (those keep the Jinja names).
 CONTEXT_FIELDS = {
-    "ma_ho_so": "Mã hồ sơ (dossier code)",
-    "ten_thu_tuc": "Tên thủ tục (procedure name)",
-    "ma_thu_tuc": "Mã thủ tục (procedure code)",
-    "nguoi_nop": "Họ tên người nộp (applicant)",
-    "trang_thai": "Trạng thái (status, in Vietnamese)",
-    "ngay_tiep_nhan": "Ngày tiếp nhận (received on, dd/mm/yyyy)",
-    "ngay_hen_tra": "Ngày hẹn trả kết quả (appointment, dd/mm/yyyy)",
-    "ngay_hen_moi": "Ngày hẹn mới (new appointment after an apology, dd/mm/yyyy)",
-    "giay_to_can_bo_sung": "Giấy tờ cần bổ sung (list of missing documents)",
-    "ly_do": "Lý do (reason: refusal, stop, apology)",
-    "ghi_chu": "Ghi chú (note from the officer)",
-    "co_quan": "Cơ quan giải quyết (agency)",
-    "ten_tinh": "Tên tỉnh, thành phố (province)",
-    "dia_danh": "Tỉnh, thành phố kèm loại đơn vị (e.g. thành phố Bắc Ninh)",
+    "ma_ho_so": "Mã hồ sơ",
+    "ten_thu_tuc": "Tên thủ tục",
+    "ma_thu_tuc": "Mã thủ tục",
+    "nguoi_nop": "Họ tên người nộp",
+    "trang_thai": "Trạng thái",
+    "ngay_tiep_nhan": "Ngày tiếp nhận",
+    "ngay_hen_tra": "Ngày hẹn trả",
+    "ngay_hen_moi": "Ngày hẹn mới",
+    "giay_to_can_bo_sung": "Giấy tờ cần bổ sung",
+    "ly_do": "Lý do",
+    "ghi_chu": "Ghi chú",
+    "co_quan": "Cơ quan giải quyết",
+    "ten_tinh": "Tên tỉnh, thành phố",
+    "dia_danh": "Địa danh",
     "ten_oa": "Tên Zalo OA",
 }
 

@@ -11,6 +11,8 @@ from platform_core.dossiers.constants import (
     STOPPED,
     SUPPLEMENT_REQUIRED,
 )
+from platform_core.dossiers.state import RESTRICTED_FIELDS
+from platform_core.notices.context import CONTEXT_FIELDS
 
 # Which dossier events tell the citizen something (docs/domain.md §8.2 "Notifications: 2, 5, 6, apology, 9/10, 3/8").
 EVENT_KINDS = {
@@ -42,3 +44,16 @@ def event_kind_for(event) -> str | None:
     if event.kind == EVENT_APOLOGY:
         return EVENT_APOLOGY
     return EVENT_KINDS.get(event.to_status)
+
+
+# The context fields that come from an event's own data (notices/context.py), by the event's field.
+_EVENT_VALUES = {"missing_documents": "giay_to_can_bo_sung", "new_due_at": "ngay_hen_moi", "reason": "ly_do"}
+
+
+def fields_of_kind(kind: str) -> list[str]:
+    """The fields the editor offers for `kind`: every context field but those filled by data only another event
+    may carry (the missing documents of a supplement request, an apology's new date: dossiers/state.py). A
+    template may still name any field; the others are simply empty for this event."""
+    event = {name: status for status, name in EVENT_KINDS.items()}.get(kind, kind)
+    elsewhere = {_EVENT_VALUES[field] for field, owner in RESTRICTED_FIELDS.items() if owner != event}
+    return [name for name in CONTEXT_FIELDS if name not in elsewhere]

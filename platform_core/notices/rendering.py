@@ -293,6 +293,8 @@ _UNCLOSED = re.compile(r"^Unexpected end of template.*?innermost block that need
 _UNKNOWN_TAG = re.compile(r"^Encountered unknown tag '(\w+)'")
 _UNKNOWN_FILTER = re.compile(r"^No filter named '(\w+)'")
 MAX_QUOTED = 40  # characters of the faulty line quoted back
+BRACES_HINT = N_("braces are not written as expected: a field is {{ field_name }}, an instruction "
+                 "{% if field_name %} … {% endif %}")
 
 
 def _syntax_problem(error: TemplateSyntaxError, source: str) -> Problem:
@@ -308,8 +310,7 @@ def _syntax_problem(error: TemplateSyntaxError, source: str) -> Problem:
     elif unknown_filter:
         what = Problem(N_("there is no filter “%(name)s”"), name=unknown_filter[1])
     else:
-        what = Problem(N_("braces are not written as expected: a field is {{ field_name }}, an instruction "
-                          "{% if field_name %} … {% endif %}"))
+        what = Problem(BRACES_HINT)
     return Problem(N_("syntax error on line %(line)s (“%(text)s”): %(what)s"), line=line,
                    text=_line_of(source, line), what=what)
 

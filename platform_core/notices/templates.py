@@ -28,6 +28,7 @@ from platform_core.extensions import db
 from platform_core.notices import rendering
 from platform_core.notices.kinds import EVENT_KINDS, MESSAGE_KINDS
 from platform_core.notices.models import MessageTemplate
+from platform_core.notices.placeholders import to_readable
 from platform_core.notices.province_sample import province_values
 from platform_core.notices.shipped import read_messages
 from platform_core.tenancy.models import Tenant
@@ -189,7 +190,8 @@ class FieldChange:
 
 
 def changes(older: MessageTemplate, newer: MessageTemplate) -> list[FieldChange]:
-    """What differs between two versions, field by field and line by line; unchanged fields are left out."""
+    """What differs between two versions, field by field and line by line, in the editor's words (fields as
+    `[Mã hồ sơ]`); unchanged fields are left out."""
     found = []
     for name in rendering.TEMPLATE_FIELDS:
         before, after = _lines(getattr(older, name)), _lines(getattr(newer, name))
@@ -199,8 +201,8 @@ def changes(older: MessageTemplate, newer: MessageTemplate) -> list[FieldChange]
 
 
 def zns_param_lines(params: Mapping | None) -> list[str]:
-    """ZNS parameters as the editor shows them: one "name: expression" a line."""
-    return [f"{name}: {source}" for name, source in (params or {}).items()]
+    """ZNS parameters as the editor shows them: one "name: value" a line, fields as `[Mã hồ sơ]`."""
+    return [f"{name}: {to_readable(source)}" for name, source in (params or {}).items()]
 
 
 def shipped_fields(event_kind: str) -> dict:
@@ -230,7 +232,7 @@ def _restored_from(templates: Iterable[MessageTemplate]) -> dict[str, int]:
 def _lines(value) -> list[str]:
     if isinstance(value, Mapping):
         return zns_param_lines(value)
-    return [] if value is None else str(value).splitlines()
+    return [] if value is None else to_readable(str(value)).splitlines()
 
 
 def _line_diff(before: list[str], after: list[str]) -> list[tuple[str, str]]:

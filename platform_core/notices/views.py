@@ -15,9 +15,9 @@ from platform_core.auth.permissions import admin_required
 from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.notices import templates
-from platform_core.notices.context import CONTEXT_FIELDS
 from platform_core.notices.forms import EDITED_FIELDS, TemplateForm, translate_errors
-from platform_core.notices.kinds import KINDS
+from platform_core.notices.kinds import KINDS, fields_of_kind
+from platform_core.notices.placeholders import offered
 from platform_core.notices.rendering import TEXT_LIMITS, RenderError
 from platform_core.notices.templates import TemplateInvalid
 from platform_core.notices.zns_check import ZNS_SKIPPED, ZnsCheck, check_zns
@@ -170,7 +170,7 @@ def _editor_context(kind: str, form: TemplateForm, current, shown: dict | None) 
     label, hint = KINDS[kind]
     return {
         "kind": kind, "label": label, "hint": hint, "form": form, "current": current, "preview": shown,
-        "preview_url": url_for("templates_admin.preview", kind=kind), "context_fields": CONTEXT_FIELDS,
+        "preview_url": url_for("templates_admin.preview", kind=kind), "fields": offered(fields_of_kind(kind)),
         "sample": templates.sample_context(kind), "limits": TEXT_LIMITS,
     }
 

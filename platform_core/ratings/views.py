@@ -15,6 +15,7 @@ from platform_core.db.types import utcnow
 from platform_core.extensions import db
 from platform_core.notices import rendering, templates
 from platform_core.notices.context import CONTEXT_FIELDS
+from platform_core.notices.placeholders import offered
 from platform_core.notices.zns_check import ZNS_SKIPPED, ZnsCheck, check_zns
 from platform_core.ratings import console, reports, zns
 from platform_core.ratings.constants import (
@@ -77,7 +78,7 @@ def zns_template():
                 flash(str(ZNS_SKIPPED[checked.skipped]), "info")
             return redirect(url_for(".zns_template"))
     status = 422 if request.method == "POST" else 200
-    return render_template("ratings/zns.html", form=form, context_fields=CONTEXT_FIELDS,
+    return render_template("ratings/zns.html", form=form, fields=offered(CONTEXT_FIELDS),
                            sample=templates.sample_context()), status
 
 

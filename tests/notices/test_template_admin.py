@@ -13,6 +13,7 @@ from platform_core.extensions import db
 from platform_core.notices import templates
 from platform_core.notices.kinds import KINDS, MESSAGE_KINDS
 from platform_core.notices.models import MessageTemplate
+from platform_core.notices.placeholders import to_readable
 from platform_core.notices.rendering import SAMPLE_CONTEXT, fields_of
 from tests import factories
 from tests.auth.support import sign_in
@@ -94,10 +95,52 @@ def test_the_editor_shows_the_current_version_its_card_and_the_fields_available(
     assert f"<td>{CODE}</td>" in html and '<span class="zcard__button">Tra cứu</span>' in html
     assert "Bắc Ninh" in html  # the sample dossier is placed in the province
     assert "{{ ho_ten_sai }}" not in html
-    for name in ("ma_ho_so", "giay_to_can_bo_sung", "ten_oa"):
-        assert "{{ " + name + " }}" in html
+    assert "Kính gửi Ông/Bà [Họ tên người nộp]," in html and "{{ nguoi_nop }}" not in html  # the admin's words
+    for label in ("Mã hồ sơ", "Họ tên người nộp", "Tên Zalo OA"):  # a button each, and the text to copy
+        assert f'data-insert="[{label}]"' in html and f"<code data-picker-code>[{label}]</code>" in html
+    assert 'data-insert="[Giấy tờ cần bổ sung]"' not in html  # only a supplement request carries documents
     assert 'data-preview-url="/bac-ninh/admin/templates/received/preview"' in html
-    assert "js/template-preview.js" in html
+    assert "js/template-preview.js" in html and "js/template-fields.js" in html
+
+
+def test_a_supplement_request_offers_the_missing_documents_joined_or_one_per_line(app, admin_client):
+    html = page(admin_client.get(url(app, "edit", kind="supplement_required")))
+    assert 'data-insert="[Giấy tờ cần bổ sung]"' in html
+    assert 'data-insert="[Giấy tờ cần bổ sung, mỗi giấy tờ một dòng]"' in html
+    assert "[Giấy tờ cần bổ sung, mỗi giấy tờ một dòng]\n{% endif %}" in html  # the default text, as edited
+
+
+def test_fields_written_in_brackets_are_saved_as_the_jinja_the_workers_render(app, admin_client, tenant_a):
+    data = form_data(tenant_a, card_header="Đã nhận hồ sơ [mã hồ sơ]", action="save",
+                     text="Kính gửi Ông/Bà [Họ tên người nộp],\n{% if ly_do %}Lý do: [Lý do]{% endif %} [[số 1]]")
+    response = admin_client.post(url(app, "edit", kind="received"), data=data)
+    assert response.status_code == 302
+    with as_tenant(tenant_a):
+        saved = templates.current_template("received")
+        assert saved.card_header == "Đã nhận hồ sơ {{ ma_ho_so }}"
+        assert saved.text == "Kính gửi Ông/Bà {{ nguoi_nop }},\n{% if ly_do %}Lý do: {{ ly_do }}{% endif %} [số 1]"
+
+
+def test_a_syntax_error_quotes_the_line_as_the_admin_wrote_it(app, admin_client, tenant_a):
+    data = form_data(tenant_a, card_text="Hồ sơ [Mã hồ sơ]\n{% if ly_do %}Lý do: [Lý do]", action="preview")
+    shown = html.unescape(page(admin_client.post(url(app, "edit", kind="received"), data=data)))
+    assert "syntax error on line 2 (“{% if ly_do %}Lý do: [Lý do]”): a {% if %} is never closed" in shown
+
+
+def test_a_condition_on_a_field_in_brackets_is_told_how_conditions_name_fields(app, admin_client, tenant_a):
+    data = form_data(tenant_a, card_text="{% if [Lý do] %}Lý do: [Lý do]{% endif %}", action="preview")
+    shown = html.unescape(page(admin_client.post(url(app, "edit", kind="received"), data=data)))
+    assert ("(“{% if [Lý do] %}Lý do: [Lý do]{% en…”): braces are not written as expected: a field is written "
+            "[Mã hồ sơ]; inside {% %} it is named as in conditions, e.g. {% if ly_do %}") in shown
+
+
+def test_an_unknown_field_in_brackets_is_named_and_nothing_is_saved(app, admin_client, tenant_a):
+    data = form_data(tenant_a, card_text="Hồ sơ [Mã hồ sở] đã nhận.\nGửi [Người ký].", action="save")
+    response = admin_client.post(url(app, "edit", kind="received"), data=data)
+    assert response.status_code == 422 and versions(tenant_a) == [1]
+    shown = html.unescape(page(response))
+    assert "there is no field “[Mã hồ sở]” (line 1): did you mean “[Mã hồ sơ]”?" in shown
+    assert "there is no field “[Người ký]” (line 2): pick a field from the list" in shown
 
 
 def test_saving_an_edit_adds_a_version_by_its_author_and_is_audited(app, admin_client, tenant_a, admin):
@@ -262,10 +305,11 @@ def test_a_version_page_shows_the_diff_with_the_current_version(app, admin_clien
     new_text = "\n".join([old_lines[0], "Hồ sơ {{ ma_ho_so }} đã được tiếp nhận.", *old_lines[2:]])
     admin_client.post(url(app, "edit", kind="received"), data=form_data(tenant_a, text=new_text, action="save"))
     html = page(admin_client.get(url(app, "version", kind="received", version=1)))
-    assert f"<del>{old_lines[1]}</del>" in html.replace("&#34;", '"')
-    assert "<ins>Hồ sơ {{ ma_ho_so }} đã được tiếp nhận.</ins>" in html
+    # in the editor's words: fields as [Mã hồ sơ]
+    assert f"<del>{to_readable(old_lines[1])}</del>" in html.replace("&#34;", '"')
+    assert "<ins>Hồ sơ [Mã hồ sơ] đã được tiếp nhận.</ins>" in html
     assert "Only in version 1" in html and "Only in version 2" in html
-    assert f"<td>{old_lines[0]}</td>" in html  # unchanged lines are shown, unmarked
+    assert f"<td>{to_readable(old_lines[0])}</td>" in html  # unchanged lines are shown, unmarked
     assert html.count("<table class=\"table diff\">") == 1  # only the field that changed
     assert "Restore version 1" in html
 

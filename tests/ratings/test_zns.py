@@ -61,6 +61,7 @@ def test_an_admin_names_the_template_checked_with_zalo_and_can_remove_it(admin_a
     assert response.status_code == 302
     assert "ZNS rating template saved." in admin_a.client.get(URL).get_data(as_text=True)
     assert (saved(tenant_a).zns_template_id, saved(tenant_a).zns_params["ma_ho_so"]) == (TEMPLATE_ID, "{{ ma_ho_so }}")
+    assert "ma_ho_so: [Mã hồ sơ]" in admin_a.client.get(URL).get_data(as_text=True)  # as the editor writes fields
     assert [f"template_id={TEMPLATE_ID}" in r["query"] for r in sandbox.requests("/template/info/v2")] == [True]
     page = admin_a.client.get("/bac-ninh/admin/ratings/").get_data(as_text=True)
     assert f"template {TEMPLATE_ID}, for citizens reachable only by phone" in page
@@ -72,6 +73,8 @@ def test_an_admin_names_the_template_checked_with_zalo_and_can_remove_it(admin_a
     (TEMPLATE_ID, "ten_khach_hang {{ nguoi_nop }}", "Line 1: write “name: value”."),
     (TEMPLATE_ID, "ten_khach_hang: {{ ho_ten }}\nma_ho_so: {{ ma_ho_so }}", "ho_ten"),
     (TEMPLATE_ID, "ten_khach_hang: {{ nguoi_nop|truncate(60) }}", "also needs: ma_ho_so"),
+    (TEMPLATE_ID, "ten_khach_hang: [Họ tên người nộp]\nma_ho_so: [Mã hồ sở]",
+     "Line 2: there is no field “[Mã hồ sở]”: did you mean “[Mã hồ sơ]”?"),
     ("269999", GOOD, "Zalo has no ZNS template 269999"),
     ("abc", GOOD, "digits"),
 ])

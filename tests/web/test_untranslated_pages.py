@@ -17,7 +17,9 @@ PROVINCE_PAGES = ("/bac-ninh/admin/", "/bac-ninh/admin/dossiers", "/bac-ninh/adm
                   "/bac-ninh/admin/broadcasts/new", "/bac-ninh/admin/citizens/", "/bac-ninh/admin/feedback/",
                   "/bac-ninh/admin/guest-list/", "/bac-ninh/admin/officials/", "/bac-ninh/admin/procedures/",
                   "/bac-ninh/admin/procedures/import", "/bac-ninh/admin/ratings/", "/bac-ninh/admin/reports/",
-                  "/bac-ninh/admin/team/", "/bac-ninh/admin/templates/", "/bac-ninh/admin/zalo/")
+                  "/bac-ninh/admin/team/", "/bac-ninh/admin/templates/",
+                  "/bac-ninh/admin/templates/supplement_required", "/bac-ninh/admin/ratings/zns",
+                  "/bac-ninh/admin/zalo/")
 OPERATOR_PAGES = ("/operator/", "/operator/go-live", "/operator/queues", "/operator/reports", "/operator/zalo",
                   "/operator/tenants/bac-ninh")
 PUBLIC_PAGES = ("/", "/login", "/bac-ninh/", "/bac-ninh/phan-anh/")
