@@ -75,7 +75,7 @@ ERRORS = {
     403: ("Forbidden", "The key may not do this (notices need a live key).", ErrorBody),
     404: ("NotFound", "Nothing with this id or code in the key's province.", ErrorBody),
     409: ("Conflict", "The dossier code was already used with a different body.", ErrorBody),
-    413: ("TooLarge", f"The body is larger than {MAX_BODY // 1024} KiB.", ErrorBody),
+    413: ("TooLarge", f"The body is larger than {MAX_BODY // 1024} KiB (a result's upload: 5 MB).", ErrorBody),
     422: ("Invalid", "A field is missing, of the wrong type, unknown or refused; its messages say why.", ErrorBody),
 }
 EVENT_CONFLICT = ("EventRefused", "The dossier's status does not allow this event (`allowed` names what it "

@@ -6,7 +6,6 @@ province's allowed hosts (results/fetch.py). A dossier whose result is not ready
 """
 
 from flask import jsonify, request
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from platform_core.api.blueprint import api_v1
 from platform_core.api.dossiers import json_object, simulated
@@ -18,9 +17,6 @@ from platform_core.results.constants import MAX_BYTES
 from platform_core.results.fetch import SourceRefused
 from platform_core.results.schemas import ResultFileInput, ResultUrlInput, ResultView
 from platform_core.web.hooks import json_error
-
-MULTIPART_OVERHEAD = 64 * 1024  # the form's boundaries and other field
-
 
 @api_v1.put("/dossiers/<code>/result")
 def attach_result(code: str):
@@ -44,13 +40,9 @@ def get_result(code: str):
 
 
 def _attach_upload(code: str):
-    request.max_content_length = MAX_BYTES + MULTIPART_OVERHEAD
-    try:
-        upload = request.files.get("file")
-        form = request.form.to_dict()
-    except RequestEntityTooLarge:
-        raise FieldError("file", f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB, the most Zalo takes") \
-            from None
+    """The request as a whole is bounded by MAX_CONTENT_LENGTH (5 MB, 413 above it: the form is read before any
+    view, web/input_guard.py), the file by MAX_BYTES."""
+    upload, form = request.files.get("file"), request.form.to_dict()
     if upload is None:
         raise FieldError("file", "send the PDF as the form's `file` part")
     data = ResultFileInput().load(form)
