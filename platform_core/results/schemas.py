@@ -1,11 +1,14 @@
 """The result API's shapes: the JSON body that names a URL to fetch the file from, the multipart form's other
 field, and what the API answers about a dossier's result."""
 
-from marshmallow import Schema, fields, validate
+from urllib.parse import urlsplit
+
+from marshmallow import Schema, ValidationError, fields
 
 from platform_core.dossiers.schemas import LocalDateTime, Text
+from platform_core.results import fetch
 
-URL_PATTERN = r"^https://[^\s/?#@]+[^\s]*$"
+URL_PATTERN = r"^https://[^\s/?#@]+[^\s]*$"  # what the document says; `_web_address` checks the same
 FILE_NAME_HELP = "the name the citizen sees (.pdf is added); default ket-qua-<dossier code>.pdf"
 
 
@@ -15,8 +18,16 @@ class ResultFileInput(Schema):
     file_name = Text(120, load_default=None, allow_none=True, metadata={"description": FILE_NAME_HELP})
 
 
+def _web_address(value: str) -> None:
+    """An address with a host, of a scheme fetch.py takes (https; its tests add http for a local source)."""
+    parts = urlsplit(value)
+    if parts.scheme not in fetch.SCHEMES or not parts.netloc or any(c.isspace() for c in value):
+        raise ValidationError("must be an https:// address")
+
+
 class ResultUrlInput(ResultFileInput):
-    url = Text(2000, [validate.Regexp(URL_PATTERN, error="must be an https:// address")], required=True, metadata={
+    url = Text(2000, [_web_address], required=True, metadata={
+        "pattern": URL_PATTERN,
         "description": "an https address on a host of the province's list of result sources (console: Electronic "
                        "results); redirects are not followed",
     })
