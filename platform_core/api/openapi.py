@@ -18,7 +18,7 @@ from platform_core.api.dossiers import IDEMPOTENCY_KEY_LENGTH, MAX_BODY
 from platform_core.catalogue.schemas import ProcedureListArgsSchema, ProcedureSchema
 from platform_core.dossiers.schemas import DossierInput, DossierView, EventInput, EventResultView, NotificationView
 from platform_core.officials.schemas import NoticeInput, NoticeListView, NoticeView
-from platform_core.results.constants import MAX_BYTES as RESULT_MAX_BYTES
+from platform_core.results.constants import MAX_MB as RESULT_MAX_MB
 from platform_core.results.schemas import ResultFileInput, ResultUrlInput, ResultView
 
 DESCRIPTION = f"""\
@@ -39,7 +39,7 @@ The REST API for a province's one-stop software. The API key decides the provinc
   answers 403). The same `Idempotency-Key` header (or body `idempotency_key`, or `source_system` +
   `source_ref`) again answers 200 with the notices first created.
 - `PUT /dossiers/{{code}}/result` attaches the electronic result (a PDF of at most
-  {RESULT_MAX_BYTES // (1024 * 1024)} MB, the most Zalo takes for a file) to a dossier whose result is ready or
+  {RESULT_MAX_MB} MB, the most Zalo takes for a file) to a dossier whose result is ready or
   handed over, as a multipart `file` or as a JSON `url` on one of the province's allowed hosts (a setting of the
   console; redirects are not followed, private addresses never fetched). The citizen receives it on Zalo as a
   file, or as a link valid for a short time that asks for the last 4 digits of the applicant's phone. Putting
@@ -124,7 +124,7 @@ def result_upload_schema() -> dict:
     """The multipart form: the PDF as `file`, and ResultFileInput's fields."""
     return {"type": "object", "required": ["file"], "additionalProperties": False, "properties": {
         "file": {"type": "string", "contentMediaType": "application/pdf",
-                 "description": f"the PDF, at most {RESULT_MAX_BYTES // (1024 * 1024)} MB"},
+                 "description": f"the PDF, at most {RESULT_MAX_MB} MB"},
         "file_name": {"type": ["string", "null"], "maxLength": 120, "pattern": r"\S",
                       "description": ResultFileInput().fields["file_name"].metadata["description"]},
     }}

@@ -18,6 +18,7 @@ from platform_core.results.fetch import SourceRefused
 from platform_core.results.schemas import ResultFileInput, ResultUrlInput, ResultView
 from platform_core.web.hooks import json_error
 
+
 @api_v1.put("/dossiers/<code>/result")
 def attach_result(code: str):
     if request.mimetype == "multipart/form-data":

@@ -3,8 +3,10 @@
 from flask_babel import lazy_gettext as _l
 
 # Zalo's /v2.0/oa/upload/file takes PDF, DOC or DOCX up to 5 MB (docs/zalo-oa.md §4): a larger result could not
-# go as a file message, so it is refused when attached rather than sent as a link only.
-MAX_BYTES = 5 * 1024 * 1024
+# go as a file message, so it is refused when attached rather than sent as a link only. Whether Zalo's MB is 10^6
+# or 2^20 bytes is not stated (docs/zalo-oa.md §8 item 16): the smaller reading is taken.
+MAX_MB = 5
+MAX_BYTES = MAX_MB * 1000 * 1000
 PDF_MAGIC = b"%PDF-"
 FILE_NAME_LENGTH = 120
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from platform_core.errors import FieldError
-from platform_core.results.constants import FETCH_TIMEOUT_SECONDS, MAX_BYTES
+from platform_core.results.constants import FETCH_TIMEOUT_SECONDS, MAX_BYTES, MAX_MB
 
 SCHEMES = ("https",)
 
@@ -90,7 +90,7 @@ def _download(url: str, host_header: str, host: str) -> bytes:
                 raise FieldError("url", f"the source answered HTTP {response.status_code} (redirects are not "
                                         "followed)")
             if int(response.headers.get("Content-Length") or 0) > MAX_BYTES:
-                raise FieldError("url", f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+                raise FieldError("url", f"the file is larger than {MAX_MB} MB")
             return _body(response, deadline)
     except httpx.HTTPError as error:
         raise FieldError("url", f"the file could not be fetched ({type(error).__name__})") from None
@@ -101,7 +101,7 @@ def _body(response: httpx.Response, deadline: float) -> bytes:
     for chunk in response.iter_bytes():
         content.extend(chunk)
         if len(content) > MAX_BYTES:
-            raise FieldError("url", f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+            raise FieldError("url", f"the file is larger than {MAX_MB} MB")
         if time.monotonic() > deadline:
             raise FieldError("url", f"the source took longer than {FETCH_TIMEOUT_SECONDS:.0f} seconds")
     return bytes(content)

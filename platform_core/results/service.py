@@ -2,7 +2,8 @@
 province's allow-list of result sources, and the retention purge of result files.
 
 A result is attached to a dossier whose result is ready (9) or handed over (10): the file is checked (a PDF of at
-most MAX_BYTES, docs/zalo-oa.md §4), stored encrypted (results/storage.py) and a notification written to the
+most MAX_BYTES,
+    MAX_MB, docs/zalo-oa.md §4), stored encrypted (results/storage.py) and a notification written to the
 outbox in the same transaction (its renderer, results/renderer.py, sends the file or the link). Attaching again
 replaces the result: the older file is removed at once and its link stops working.
 """
@@ -35,6 +36,7 @@ from platform_core.results.constants import (
     FILE_NAME_LENGTH,
     MAX_ALLOWED_HOSTS,
     MAX_BYTES,
+    MAX_MB,
     PDF_MAGIC,
     REMOVED_REPLACED,
     REMOVED_RETENTION,
@@ -75,7 +77,7 @@ def _checked(content: bytes, field: str = "file") -> bytes:
     if not content:
         raise FieldError(field, "the file is empty")
     if len(content) > MAX_BYTES:
-        raise FieldError(field, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB, the most Zalo takes")
+        raise FieldError(field, f"the file is larger than {MAX_MB} MB, the most Zalo takes")
     if not content.startswith(PDF_MAGIC):
         raise FieldError(field, "the file is not a PDF")
     return content

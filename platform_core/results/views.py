@@ -18,7 +18,7 @@ from platform_core.auth.permissions import admin_required, officer_required
 from platform_core.errors import FieldError
 from platform_core.extensions import db, limiter
 from platform_core.results import service
-from platform_core.results.constants import DIGITS, LINK_HOURS, MAX_BYTES, REMOVED_LABELS
+from platform_core.results.constants import DIGITS, LINK_HOURS, MAX_MB, REMOVED_LABELS
 from platform_core.results.forms import DigitsForm, SourcesForm
 from platform_core.tenancy.resolution import tenant_blueprint
 
@@ -113,4 +113,4 @@ def sources():
 def _index_page(form: SourcesForm):
     can_edit = current_user.has_tenant_role(g.tenant.id, ROLE_ADMIN)
     return render_template("results/admin.html", form=form, results=service.recent(), can_edit=can_edit,
-                           removed_labels=REMOVED_LABELS, max_mb=MAX_BYTES // (1024 * 1024))
+                           removed_labels=REMOVED_LABELS, max_mb=MAX_MB)

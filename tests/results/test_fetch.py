@@ -91,7 +91,8 @@ def test_an_allowed_host_that_resolves_to_a_private_address_is_refused(client, t
 
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "192.168.0.9", "169.254.169.254", "::1",
-                                     "fd00::1", "::ffff:10.0.0.1", "0.0.0.0", "100.64.0.1", "224.0.0.1"])
+                                     "fd00::1", "::ffff:10.0.0.1", "0.0.0.0", "100.64.0.1",  # noqa: S104
+                                     "224.0.0.1"])
 def test_private_and_reserved_addresses_are_not_public(address):
     assert not fetch.is_public(address)
 

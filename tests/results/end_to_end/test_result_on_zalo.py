@@ -44,7 +44,8 @@ def result_ready_through_api(api: httpx.Client, applicant: dict) -> None:
 
 
 def attach(api: httpx.Client) -> dict:
-    response = api.put(f"/dossiers/{CODE}/result", files={"file": ("gcn-thuong-tru.pdf", RESULT_PDF, "application/pdf")})
+    upload = {"file": ("gcn-thuong-tru.pdf", RESULT_PDF, "application/pdf")}
+    response = api.put(f"/dossiers/{CODE}/result", files=upload)
     assert response.status_code == 201, response.text
     return response.json()
 
