@@ -62,7 +62,9 @@ def test_a_file_that_zalo_would_not_take_is_refused(client, tenant_a, key_a, con
     response = upload(client, key_a, content=content)
     assert response.status_code == 422 and words in response.get_json()["errors"]["file"][0]
     too_large = upload(client, key_a, content=b"%PDF-" + b"0" * MAX_BYTES)  # above Zalo's 5 MB for a file
-    assert too_large.status_code == 413
+    assert too_large.status_code == 422 and "larger than 5 MB" in too_large.get_json()["errors"]["file"][0]
+    beyond = upload(client, key_a, content=b"%PDF-" + b"0" * 5 * 1024 * 1024)  # above any request's bound
+    assert beyond.status_code == 413
     assert results_of(tenant_a) == []
 
 
