@@ -59,14 +59,15 @@ def attach(code: str, content: bytes, file_name: str | None = None, simulated: b
 
 
 def attach_from_url(code: str, url: str, file_name: str | None = None, simulated: bool = False) -> DossierResult:
-    """The same, fetched from a host on the province's allow-list (results/fetch.py)."""
-    dossier = _dossier_with_result(code)
-    content = fetch.fetch(url, allowed_hosts())
-    return _store(dossier, _checked(content, field="url"), file_name, SOURCE_URL, url, simulated)
+    """The same, fetched from a host on the province's allow-list (results/fetch.py). The dossier is checked
+    before the fetch and locked only after it (a fetch may take FETCH_TIMEOUT_SECONDS)."""
+    _dossier_with_result(code, lock=False)
+    content = _checked(fetch.fetch(url, allowed_hosts()), field="url")
+    return _store(_dossier_with_result(code), content, file_name, SOURCE_URL, url, simulated)
 
 
-def _dossier_with_result(code: str) -> Dossier:
-    dossier = dossiers.get_dossier(code, for_update=True)
+def _dossier_with_result(code: str, lock: bool = True) -> Dossier:
+    dossier = dossiers.get_dossier(code, for_update=lock)
     if dossier.status not in RESULT_STATUSES:
         raise Conflict({"status": ["a result can be attached once the dossier's result is ready (result_ready) or "
                                    "handed over (returned)"]})
