@@ -13,7 +13,7 @@ from platform_core.zalo.client_registry import zalo_client
 from platform_core.zalo.models import Follower
 from tests.conftest import as_tenant
 from tests.results.support import CODE, PDF, ready_dossier
-from tests.zalo.conftest import connect_to_sandbox, sandbox  # noqa: F401 - fixture
+from tests.zalo.conftest import connect_to_sandbox
 
 
 def result_delivery(tenant, sandbox):
@@ -29,7 +29,7 @@ def result_delivery(tenant, sandbox):
     return seeded, citizen, result, delivery
 
 
-def test_the_file_goes_by_consultation_message(sandbox, tenant_a):  # noqa: F811 - fixture
+def test_the_file_goes_by_consultation_message(sandbox, tenant_a):
     seeded, citizen, _, delivery = result_delivery(tenant_a, sandbox)
     with as_tenant(tenant_a):
         assert sender.send(delivery, zalo_client()) == "sent"
@@ -40,7 +40,7 @@ def test_the_file_goes_by_consultation_message(sandbox, tenant_a):  # noqa: F811
     assert sandbox.state.attachments[token]["name"] == "ket-qua.pdf"
 
 
-def test_an_ineligible_consultation_falls_back_to_the_card_with_the_link(sandbox, tenant_a):  # noqa: F811
+def test_an_ineligible_consultation_falls_back_to_the_card_with_the_link(sandbox, tenant_a):
     seeded, citizen, _, delivery = result_delivery(tenant_a, sandbox)
     sandbox.inject_fault(path="/message/cs", error=-230)
     with as_tenant(tenant_a):
@@ -51,7 +51,7 @@ def test_an_ineligible_consultation_falls_back_to_the_card_with_the_link(sandbox
     assert button["title"] == "Tải kết quả" and "/bac-ninh/ket-qua/" in button["payload"]["url"]
 
 
-def test_a_result_whose_file_is_gone_fails_without_calling_zalo(sandbox, tenant_a):  # noqa: F811
+def test_a_result_whose_file_is_gone_fails_without_calling_zalo(sandbox, tenant_a):
     seeded, citizen, result, delivery = result_delivery(tenant_a, sandbox)
     storage.remove(result.id)
     with as_tenant(tenant_a):
