@@ -103,6 +103,9 @@ def load_settings(instance_path: Path) -> dict:
         "FEEDBACK_FORM_RATE_LIMIT": os.environ.get("FEEDBACK_FORM_RATE_LIMIT", "5 per hour"),
         # Dossier lookups from one address on a province's page: a code is short and guessable (frontdoor/).
         "DOSSIER_LOOKUP_RATE_LIMIT": os.environ.get("DOSSIER_LOOKUP_RATE_LIMIT", "30 per 10 minutes"),
+        # Wrong phone digits on a result's download page (results/views.py), per link and per address: four digits
+        # are 10,000 choices, so a link is closed after a few wrong tries.
+        "RESULT_DIGITS_RATE_LIMIT": os.environ.get("RESULT_DIGITS_RATE_LIMIT", "5 per hour"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         # When Redis is unreachable, count in memory (per process) rather than fail the login page.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,

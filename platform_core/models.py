@@ -14,6 +14,7 @@ from platform_core.notices.models import MessageTemplate
 from platform_core.officials.models import InternalNotice, OfficialProfile
 from platform_core.onboarding.models import GoLiveRequest, Invitation, SetupProgress
 from platform_core.ratings.models import Rating, RatingInvitation
+from platform_core.results.models import DossierResult, ResultSettings
 from platform_core.tenancy.models import Province, Tenant, TenantHistory, TenantProfile, TenantSlugAlias
 from platform_core.zalo.models import (
     DataSubjectRequest,
@@ -34,6 +35,7 @@ __all__ = [
     "Delivery",
     "Dossier",
     "DossierEvent",
+    "DossierResult",
     "Feedback",
     "FeedbackAttachment",
     "FeedbackEvent",
@@ -57,6 +59,7 @@ __all__ = [
     "Rating",
     "RatingInvitation",
     "RecoveryCode",
+    "ResultSettings",
     "RetentionPolicy",
     "SetupProgress",
     "StaffLinkCode",

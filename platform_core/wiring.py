@@ -33,6 +33,8 @@ from platform_core.ratings import bot as ratings_bot
 from platform_core.ratings import invitations as rating_invitations
 from platform_core.ratings import records as rating_records
 from platform_core.ratings import zns as ratings_zns
+from platform_core.results.constants import EVENT_KIND as RESULT_KIND
+from platform_core.results.renderer import RESULT as RESULT_MESSAGE
 from platform_core.tenancy import service as tenancy_service
 from platform_core.zalo import events as zalo_events
 from platform_core.zalo import staff_link
@@ -92,6 +94,7 @@ def register_hooks() -> None:
         register_screen(name, at_write, at_send, explanations=explanations, order=order,
                         at_send_many=SCREEN_BATCH_FORMS.get(name))
     register_renderer(MESSAGE_KINDS, DOSSIER_NOTICE)
+    register_renderer([RESULT_KIND], RESULT_MESSAGE)
     for listener in DOSSIER_EVENT_LISTENERS:
         on_event_recorded(listener)
     zalo_events.on_followed(welcome.send_welcome)
@@ -127,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     from platform_core.operator.views import operator_bp
     from platform_core.ratings.public import ratings_public_bp
     from platform_core.ratings.views import ratings_admin_bp
+    from platform_core.results.views import results_admin_bp, results_public_bp
     from platform_core.team.views import team_bp
     from platform_core.web.views import web_bp
     from platform_core.zalo.views import zalo_admin_bp, zalo_public_bp, zalo_site_bp
@@ -137,8 +141,8 @@ def register_blueprints(app: Flask) -> None:
         # province pages: /<slug>/admin/..., /<slug>/setup/..., then the province's public home
         console_bp, zalo_admin_bp, catalogue_admin_bp, templates_admin_bp, deliveries_admin_bp, guest_list_bp,
         team_bp, apikeys_admin_bp, reports_bp, ratings_admin_bp, feedback_admin_bp, broadcasts_admin_bp,
-        officials_admin_bp, citizens_admin_bp, onboarding_bp, tenant_logo_bp, feedback_public_bp, ratings_public_bp,
-        province_bp,
+        officials_admin_bp, citizens_admin_bp, results_admin_bp, onboarding_bp, tenant_logo_bp, feedback_public_bp,
+        ratings_public_bp, results_public_bp, province_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -18,6 +18,8 @@ from platform_core.api.dossiers import IDEMPOTENCY_KEY_LENGTH, MAX_BODY
 from platform_core.catalogue.schemas import ProcedureListArgsSchema, ProcedureSchema
 from platform_core.dossiers.schemas import DossierInput, DossierView, EventInput, EventResultView, NotificationView
 from platform_core.officials.schemas import NoticeInput, NoticeListView, NoticeView
+from platform_core.results.constants import MAX_MB as RESULT_MAX_MB
+from platform_core.results.schemas import ResultFileInput, ResultUrlInput, ResultView
 
 DESCRIPTION = f"""\
 The REST API for a province's one-stop software. The API key decides the province: send it as
@@ -36,8 +38,15 @@ The REST API for a province's one-stop software. The API key decides the provinc
   sent; thượng khẩn and hỏa tốc notices are re-sent until acknowledged. They need a live key (a `test` key
   answers 403). The same `Idempotency-Key` header (or body `idempotency_key`, or `source_system` +
   `source_ref`) again answers 200 with the notices first created.
+- `PUT /dossiers/{{code}}/result` attaches the electronic result (a PDF of at most
+  {RESULT_MAX_MB} MB, the most Zalo takes for a file) to a dossier whose result is ready or
+  handed over, as a multipart `file` or as a JSON `url` on one of the province's allowed hosts (a setting of the
+  console; redirects are not followed, private addresses never fetched). The citizen receives it on Zalo as a
+  file, or as a link valid for a short time that asks for the last 4 digits of the applicant's phone. Putting
+  another file replaces it.
 - Notifications made with a `test` key are marked `simulated` and never reach Zalo.
-- Bodies are JSON objects of at most {MAX_BODY // 1024} KiB; unknown keys are refused.
+- Bodies are JSON objects of at most {MAX_BODY // 1024} KiB (a result's multipart upload excepted); unknown keys
+  are refused.
 """
 
 ERRORS_HELP = ("field -> list of messages; nested fields nest the same way (`{\"applicant\": {\"phone\": [...]}}`); "
@@ -66,11 +75,15 @@ ERRORS = {
     403: ("Forbidden", "The key may not do this (notices need a live key).", ErrorBody),
     404: ("NotFound", "Nothing with this id or code in the key's province.", ErrorBody),
     409: ("Conflict", "The dossier code was already used with a different body.", ErrorBody),
-    413: ("TooLarge", f"The body is larger than {MAX_BODY // 1024} KiB.", ErrorBody),
+    413: ("TooLarge", f"The body is larger than {MAX_BODY // 1024} KiB (a result's upload: 5 MB).", ErrorBody),
     422: ("Invalid", "A field is missing, of the wrong type, unknown or refused; its messages say why.", ErrorBody),
 }
 EVENT_CONFLICT = ("EventRefused", "The dossier's status does not allow this event (`allowed` names what it "
                   "allows), or the Idempotency-Key was used for a different event.", EventRefusedBody)
+RESULT_CONFLICT = ("ResultNotReady", "The dossier's result is not ready (result_ready) or handed over (returned) "
+                   "yet.", ErrorBody)
+RESULT_FORBIDDEN = ("SourceRefused", "The URL is not https, carries credentials, its host is not on the province's "
+                    "list of result sources, or it resolves to a private or reserved address.", ErrorBody)
 NOTICE_CONFLICT = ("NoticeConflict", "The idempotency key (or source_system + source_ref) was already used for a "
                    "notice that says something else; each differing field is named.", ErrorBody)
 
@@ -90,19 +103,31 @@ DOSSIER_CODE = path_parameter("code", "the dossier code")
 
 
 def operation(endpoint: str, summary: str, responses: dict, errors: tuple = (), body: type[Schema] | None = None,
-              parameters: tuple = (), conflict=None) -> dict:
+              parameters: tuple = (), conflict=None, forbidden=None) -> dict:
     """One operation, its operationId the view's name: `responses` maps a success status to (description,
-    schema), `errors` lists the error statuses it can answer (shared components)."""
+    schema), `errors` lists the error statuses it can answer (shared components; `conflict` and `forbidden` name
+    the operation's own 409 and 403)."""
+    own = {409: conflict, 403: forbidden}
     spec = {"operationId": endpoint, "summary": summary, "parameters": list(parameters), "responses": {}}
     for status, (description, schema) in responses.items():
         content = {"application/json": {"schema": schema}} if schema else {"application/json": {}}
         spec["responses"][str(status)] = {"description": description, "content": content}
     for status in errors:
-        name = (conflict or ERRORS[status])[0] if status == 409 else ERRORS[status][0]
+        name = (own.get(status) or ERRORS[status])[0]
         spec["responses"][str(status)] = {"$ref": f"#/components/responses/{name}"}
     if body is not None:
         spec["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
     return spec
+
+
+def result_upload_schema() -> dict:
+    """The multipart form: the PDF as `file`, and ResultFileInput's fields."""
+    return {"type": "object", "required": ["file"], "additionalProperties": False, "properties": {
+        "file": {"type": "string", "contentMediaType": "application/pdf",
+                 "description": f"the PDF, at most {RESULT_MAX_MB} MB"},
+        "file_name": {"type": ["string", "null"], "maxLength": 120, "pattern": r"\S",
+                      "description": ResultFileInput().fields["file_name"].metadata["description"]},
+    }}
 
 
 def operations() -> dict:
@@ -133,6 +158,21 @@ def operations() -> dict:
             parameters=(DOSSIER_CODE, idempotency_key_header("the first event")),
             conflict=EVENT_CONFLICT,
         )},
+        "/api/v1/dossiers/{code}/result": {
+            "put": operation(
+                "attach_result", "Attach the electronic result (PDF) and send it to the citizen on Zalo",
+                {201: ("Attached; its message to the citizen is on its way", ResultView)},
+                errors=(400, 401, 403, 404, 409, 413, 422), parameters=(DOSSIER_CODE,), conflict=RESULT_CONFLICT,
+                forbidden=RESULT_FORBIDDEN,
+            ) | {"requestBody": {"required": True, "content": {
+                "multipart/form-data": {"schema": result_upload_schema()},
+                "application/json": {"schema": ResultUrlInput},
+            }}},
+            "get": operation(
+                "get_result", "The dossier's latest result: sent as a file or a link, seen, downloaded",
+                {200: ("The result", ResultView)}, errors=(401, 404), parameters=(DOSSIER_CODE,),
+            ),
+        },
         "/api/v1/notifications/{notification_id}": {"get": operation(
             "get_notification", "A notification and the state of each delivery",
             {200: ("The notification", NotificationView)}, errors=(401, 404),
@@ -165,7 +205,8 @@ def document() -> dict:
     spec.components.security_scheme("bearer", {
         "type": "http", "scheme": "bearer", "description": "an API key of the province (`motcua_live_...`)",
     })
-    for name, description, schema in (*ERRORS.values(), EVENT_CONFLICT, NOTICE_CONFLICT):
+    for name, description, schema in (*ERRORS.values(), EVENT_CONFLICT, NOTICE_CONFLICT, RESULT_CONFLICT,
+                                      RESULT_FORBIDDEN):
         spec.components.response(name, {"description": description,
                                         "content": {"application/json": {"schema": schema}}})
     for path, by_method in operations().items():

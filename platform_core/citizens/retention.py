@@ -7,7 +7,9 @@
 - inactive contacts: a follower who no longer follows the OA and has not interacted for the period has their
   display name, phone, shared info and commune blanked (a team member's linked account is left alone);
 - delivery records: recipient Zalo id and phone of finished deliveries older than the period are blanked
-  (the delivery rows stay, for the province's reports and Zalo cost figures).
+  (the delivery rows stay, for the province's reports and Zalo cost figures);
+- result files: the encrypted copy of a result attached longer ago than the period is deleted (results/; the row
+  stays, marked, and its download link stops working). The province's own system keeps the original.
 """
 
 from datetime import datetime, timedelta
@@ -23,6 +25,7 @@ from platform_core.citizens.constants import (
     RETENTION_CHAT,
     RETENTION_CONTACT,
     RETENTION_DELIVERIES,
+    RETENTION_RESULTS,
 )
 from platform_core.citizens.models import RetentionPolicy
 from platform_core.citizens.records import ERASED_KEY, anonymise_follower, erase_chat_words, erased_body
@@ -32,6 +35,7 @@ from platform_core.delivery.models import Delivery, Notification
 from platform_core.delivery.outbox import BOT_REPLY
 from platform_core.errors import FieldError
 from platform_core.extensions import db
+from platform_core.results.service import purge_files
 from platform_core.zalo.models import Follower, ZaloEvent
 
 BATCH = 500
@@ -77,6 +81,7 @@ def purge(now: datetime | None = None) -> dict[str, int]:
         CHAT_REPLIES: _purge_chat_words(chat_cutoff),
         RETENTION_CONTACT: _purge_contacts(now - timedelta(days=days[RETENTION_CONTACT]), now),
         RETENTION_DELIVERIES: _purge_deliveries(now - timedelta(days=days[RETENTION_DELIVERIES])),
+        RETENTION_RESULTS: purge_files(now - timedelta(days=days[RETENTION_RESULTS]), now),
     }
     record_event("retention_purged", details={"counts": counts, "days": days})
     db.session.flush()

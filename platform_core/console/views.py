@@ -15,6 +15,8 @@ from platform_core.db.types import utcnow
 from platform_core.delivery.constants import CHANNEL_LABELS
 from platform_core.dossiers.constants import STATUS_LABELS
 from platform_core.onboarding.constants import GO_LIVE_STATUSES
+from platform_core.results import service as results
+from platform_core.results.constants import REMOVED_LABELS
 from platform_core.tenancy.resolution import tenant_blueprint
 from platform_core.web.forms import options
 from platform_core.web.paging import page_number
@@ -60,7 +62,10 @@ def dossier(dossier_id):
     detail = service.dossier_detail(dossier_id)
     if detail is None:
         abort(404)
-    return render_template("console/dossier.html", detail=detail, status_labels=STATUS_LABELS, **table_context())
+    result = results.latest_result(detail.dossier)
+    return render_template("console/dossier.html", detail=detail, status_labels=STATUS_LABELS,
+                           result=results.status_of(result) if result else None, removed_labels=REMOVED_LABELS,
+                           **table_context())
 
 
 @console_bp.get("/audit")

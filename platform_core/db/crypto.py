@@ -32,6 +32,17 @@ class Keyring:
         _, _, token = stored.partition(":")
         return f"{self.current_fingerprint}:{self._multi.rotate(token.encode()).decode()}"
 
+    def encrypt_bytes(self, content: bytes) -> bytes:
+        """A file's bytes as one Fernet token under the newest key (files at rest: results/storage.py)."""
+        return self._multi.encrypt(content)
+
+    def decrypt_bytes(self, token: bytes) -> bytes:
+        """Any configured key opens it, so a file written before a key rotation still reads."""
+        try:
+            return self._multi.decrypt(token)
+        except InvalidToken as error:
+            raise InvalidToken("stored file cannot be decrypted with any configured key") from error
+
     def decrypt(self, stored: str) -> str:
         _, _, token = stored.partition(":")
         try:

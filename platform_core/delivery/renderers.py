@@ -6,7 +6,8 @@ card, sent only as a consultation message) and composed messages (delivery/compo
 feature chose, marked in the context). Every other kind is registered by the package that owns it
 (`register_renderer`; the dossier notices of notices/renderer.py, listed in platform_core/wiring.py).
 
-A renderer is plain functions of values: each takes the pinned template version (None for kinds without
+A renderer is plain functions of values (a kind whose message needs more than its stored context, such as a
+file to upload, says how to add it, `enrich`): each takes the pinned template version (None for kinds without
 templates) and the notification's context, and returns the message for one channel, or raises ValueError (or
 a subclass) when it cannot be built, which fails that delivery only. A kind with templates also says how to
 find the version to pin on a first attempt (`current_template`) and how to load pinned versions in bulk by
@@ -34,6 +35,10 @@ class Renderer:
     current_template: Callable[[str], object] | None = None  # event kind -> the version to pin
     load_templates: Callable[[Iterable[tuple]], dict] | None = None  # keys -> {(tenant, id, version): template}
     info_request: Callable | None = None  # (template, context) -> (title, subtitle, image_url): cs as that card
+    attachment: Callable | None = None  # (template, context) -> (file name, bytes): cs as an uploaded file
+    # context -> the context the send reads, made before the send in the app's context (the sends run on
+    # threads without it): a stored file's bytes, a link signed at sending time. The stored context is unchanged.
+    enrich: Callable[[Mapping], dict] | None = None
 
 
 def _reply_text(template, context: Mapping) -> str:

@@ -44,12 +44,13 @@ class NeedsRefresh(Exception):
 @dataclass
 class Prepared:
     """What sending one delivery needs from the database, read before any Zalo call: its renderer, pinned
-    template, routes, and each route's screen refusal (by channel)."""
+    template, routes, each route's screen refusal (by channel), and the context its message is made from."""
 
     renderer: object = None
     template: object = None
     routes: list = field(default_factory=list)
     refusals: dict = field(default_factory=dict)
+    context: dict | None = None
 
 
 def send(delivery, client, now: datetime | None = None) -> str:
@@ -80,7 +81,12 @@ def prepare(delivery, now: datetime, followers=None, templates=None) -> Prepared
         return Prepared()
     renderer = renderer_for(delivery.notification)
     template = _pinned_template(delivery, renderer, templates)
-    return Prepared(renderer, template, _routes(delivery, renderer, template, now, followers))
+    context = delivery.notification.context
+    try:
+        context = renderer.enrich(context) if renderer.enrich else context
+    except (ValueError, OSError) as error:  # what the message needs is gone: the send fails (`_call`)
+        context = {**(context or {}), "unavailable": str(error)}
+    return Prepared(renderer, template, _routes(delivery, renderer, template, now, followers), context=context)
 
 
 def screen(items: list[tuple]) -> None:
@@ -96,7 +102,7 @@ def send_prepared(delivery, prepared: Prepared, client, token: str | None, now: 
     """Call Zalo and set the outcome on `delivery` in memory: no database access (the caller records it)."""
     if delivery.simulated:
         return _record_sent(delivery, f"simulated-{uuid.uuid4().hex}", now)
-    renderer, template, routes = prepared.renderer, prepared.template, prepared.routes
+    routes = prepared.routes
     route = _current_route(delivery, routes)
     while route is not None:
         refused = prepared.refusals.get(route.channel)
@@ -104,7 +110,7 @@ def send_prepared(delivery, prepared: Prepared, client, token: str | None, now: 
             fail(delivery, None, refused)
             return delivery.state
         try:
-            message_id = _call(client, token, delivery, route, renderer, template)
+            message_id = _call(client, token, delivery, route, prepared)
         except ZaloError as error:
             if error.outcome is Outcome.REFRESH_TOKEN and not refreshed:
                 raise NeedsRefresh() from error
@@ -161,9 +167,14 @@ def _use(delivery, route):
     return route
 
 
-def _call(client, token: str, delivery, route, renderer, template) -> str:
+def _call(client, token: str, delivery, route, prepared: Prepared) -> str:
     """Build the message, then call Zalo outside any database transaction (values only)."""
-    context, user_id = delivery.notification.context, route.user_id
+    renderer, template, context, user_id = prepared.renderer, prepared.template, prepared.context, route.user_id
+    if (context or {}).get("unavailable"):
+        raise ValueError(context["unavailable"])
+    if route.channel == CS and renderer.attachment:
+        name, content = renderer.attachment(template, context)
+        return client.send_file(token, user_id, client.upload_file(token, name, content)).message_id
     if route.channel == CS and renderer.info_request:
         title, subtitle, image_url = renderer.info_request(template, context)
         return client.request_user_info(token, user_id, title, subtitle, image_url).message_id

@@ -41,7 +41,7 @@ def bubble(state: SandboxState, message: Message) -> dict:
     elif message.kind == "article":
         view["article"] = _article(state, message.body)
     else:
-        view.update(_oa_message(message.body.get("message") or {}))
+        view.update(_oa_message(state, message.body.get("message") or {}))
     return view
 
 
@@ -49,12 +49,12 @@ def _clock_text(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=VIETNAM).strftime("%H:%M %d/%m")
 
 
-def _oa_message(message: dict) -> dict:
+def _oa_message(state: SandboxState, message: dict) -> dict:
     view = {"text": message.get("text", "")}
     attachment = message.get("attachment") or {}
     payload = attachment.get("payload") or {}
     if attachment.get("type") == "file":
-        view["file"] = True
+        view["file"] = file_view(state, str(payload.get("token", "")))
     kind = payload.get("template_type", "")
     if kind == "media":
         element = (payload.get("elements") or [{}])[0]
@@ -65,6 +65,19 @@ def _oa_message(message: dict) -> dict:
     elif kind.startswith("transaction_") or kind == "promotion":
         view["card"] = _card(payload)
     return view
+
+
+def file_token(message: Message) -> str | None:
+    """The upload token an OA file message carries, else None."""
+    attachment = ((message.body or {}).get("message") or {}).get("attachment") or {}
+    return str((attachment.get("payload") or {}).get("token", "")) if attachment.get("type") == "file" else None
+
+
+def file_view(state: SandboxState, token: str) -> dict:
+    """A file message as Zalo shows it: the uploaded file's name and size, which opens the file."""
+    upload = state.attachments.get(token) or {}
+    return {"token": token, "name": upload.get("name") or "Tệp đính kèm",
+            "size_kb": -(-int(upload.get("size") or 0) // 1024), "available": upload.get("content") is not None}
 
 
 def _card(payload: dict) -> dict:

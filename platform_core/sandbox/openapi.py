@@ -266,12 +266,14 @@ def upload(call: Call) -> Reply:
     file = call.files.get("file")
     if file is None or os.path.splitext(file.filename or "")[1].lower() not in extensions:
         return zalo_error(-201, "file is invalid")
-    if len(file.read()) > max_bytes:
+    content = file.read()
+    if len(content) > max_bytes:
         return zalo_error(-210, "file size exceeds the limit")
     value = new_hex_id()
     sandbox = call.state
-    with sandbox.lock:
+    with sandbox.lock:  # a file's bytes are kept so that the phone view can open what the citizen received
         sandbox.attachments[value] = {"kind": "file" if kind == "file" else "image", "name": file.filename,
+                                      "size": len(content), "content": content if kind == "file" else None,
                                       "created_ms": sandbox.clock.now_ms(), "app_id": call.caller.app.app_id}
     return zalo_ok({key: value})
 

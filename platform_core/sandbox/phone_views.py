@@ -5,7 +5,7 @@ as the citizen: each one fires the signed webhook Zalo would send (user_send_tex
 user_submit_info, user_seen_message), so the product sees exactly what a real phone would cause.
 """
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
 from platform_core.sandbox import conversation, webhooks
 from platform_core.sandbox.common import state
@@ -54,6 +54,19 @@ def conversation_fragment(oa_id: str, user_id: str):
     """The conversation alone, for the page's small polling script."""
     sandbox, _, user = _citizen(oa_id, user_id)
     return render_template("_conversation.html", bubbles=_bubbles(sandbox, user), oa_id=oa_id, user=user)
+
+
+@phone_bp.get("/phone/<oa_id>/<user_id>/files/<token>")
+def open_file(oa_id: str, user_id: str, token: str):
+    """A file the OA sent this citizen (a file message), as tapping it in Zalo opens it."""
+    sandbox, _, user = _citizen(oa_id, user_id)
+    sent = any(conversation.file_token(m) == token for m in conversation.messages_for(sandbox, user))
+    upload = sandbox.attachments.get(token) if sent else None
+    if upload is None or upload.get("content") is None:
+        abort(404)
+    return Response(upload["content"], mimetype="application/pdf" if upload["name"].lower().endswith(".pdf")
+                    else "application/octet-stream",
+                    headers={"Content-Disposition": f'attachment; filename="{upload["name"]}"'})
 
 
 def _delivery(delivery_id: int | None) -> dict | None:

@@ -41,6 +41,7 @@ from platform_core.zalo.errors import (
 from platform_core.zalo.messages import (
     PromotionCard,
     TransactionCard,
+    file_message,
     image_message,
     request_user_info_message,
     text_message,
@@ -232,6 +233,10 @@ class ZaloClient:
                    caption: str | None = None) -> SendResult:
         return self._send_message(token, "cs", user_id, image_message(url, attachment_id, caption))
 
+    def send_file(self, token: str, user_id: str, file_token: str) -> SendResult:
+        """A consultation message carrying a file uploaded by `upload_file` (docs/zalo-oa.md §2)."""
+        return self._send_message(token, "cs", user_id, file_message(file_token))
+
     def request_user_info(self, token: str, user_id: str, title: str, subtitle: str, image_url: str) -> SendResult:
         return self._send_message(token, "cs", user_id, request_user_info_message(title, subtitle, image_url))
 
@@ -257,6 +262,13 @@ class ZaloClient:
         answer = self._call(Family.OA, "POST", f"{self.openapi_url}/v2.0/oa/upload/image", token=token,
                             files={"file": (filename, content, content_type)})
         return str(answer.data.get("attachment_id", ""))
+
+    def upload_file(self, token: str, filename: str, content: bytes, content_type: str = "application/pdf") -> str:
+        """Upload a PDF, DOC or DOCX of at most 5 MB (docs/zalo-oa.md §4); returns the `token` a file message
+        carries."""
+        answer = self._call(Family.OA, "POST", f"{self.openapi_url}/v2.0/oa/upload/file", token=token,
+                            files={"file": (filename, content, content_type)})
+        return str(answer.data.get("token", ""))
 
     # --- articles and the article broadcast (docs/zalo-oa.md §2.1) ----------------------------------------------
 

@@ -92,6 +92,14 @@ def image_message(url: str | None = None, attachment_id: str | None = None, capt
     return message
 
 
+def file_message(file_token: str) -> dict:
+    """`message` of a cs file: the token /v2.0/oa/upload/file gave (docs/zalo-oa.md §2, §4). No text goes
+    with it."""
+    if not file_token:
+        raise MessageError({"file": ["give the token of an uploaded file"]})
+    return {"attachment": {"type": "file", "payload": {"token": file_token}}}
+
+
 def request_user_info_message(title: str, subtitle: str, image_url: str) -> dict:
     """`message` asking the citizen to share name, phone and address; the answer is a `user_submit_info` event."""
     problems = _Problems()

@@ -75,3 +75,27 @@ def test_an_event_body_is_refused_by_the_document_when_the_server_refuses_its_sh
         assert not validator_for("EventInput").is_valid(body), response.get_json()
     else:
         assert validator_for("EventInput").is_valid(body), (response.status_code, response.get_json())
+
+
+RESULT_URL = "https://ketqua.bn-test.gov.vn/ho-so/1.pdf"
+RESULT_CASES = [
+    {"url": RESULT_URL}, {"url": RESULT_URL, "file_name": "giay-phep"}, {"url": "https://x"},
+    {"url": "http://ketqua.bn-test.gov.vn/1.pdf"}, {"url": ""}, {"url": "   "}, {"url": "https://x.gov.vn/a b.pdf"},
+    {"url": RESULT_URL, "file_name": " "}, {"url": RESULT_URL, "extra": 1}, {"url": 5}, {},
+]
+
+
+@pytest.mark.parametrize("body", RESULT_CASES, ids=lambda body: repr(body)[:60])
+def test_a_result_url_body_is_refused_by_the_document_exactly_when_the_server_refuses_its_shape(
+        client, key_a, validator_for, body):
+    """A well-formed URL off the province's list answers 403 (nothing is fetched): its shape was accepted."""
+    assert client.post("/api/v1/dossiers", json=dossier(), headers=key_a).status_code == 201
+    for status in ("processing", "result_ready"):
+        assert client.post(f"/api/v1/dossiers/{CODE}/events", json=BASE_EVENT | {"status": status},
+                           headers=key_a).status_code == 201
+    response = client.put(f"/api/v1/dossiers/{CODE}/result", json=body, headers=key_a)
+    assert response.status_code < 500
+    refused_by_server = response.status_code in (400, 422)
+    assert validator_for("ResultUrlInput").is_valid(body) == (not refused_by_server), \
+        (response.status_code, response.get_json())
+    assert response.status_code in (400, 403, 422)

@@ -210,10 +210,12 @@ def test_another_provinces_requests_and_citizens_are_404(admin_a, tenant_b):
 def test_retention_periods_default_are_edited_and_checked(admin_a, tenant_a):
     url = f"{BASE}/retention"
     page = admin_a.get(url).get_data(as_text=True)
-    assert 'value="180"' in page and 'value="730"' in page and 'value="365"' in page
-    bad = post(admin_a, url, {"chat_events": "5", "inactive_contacts": "730", "delivery_records": "365"}, url)
+    assert 'value="180"' in page and 'value="730"' in page and 'value="365"' in page and 'value="90"' in page
+    bad = post(admin_a, url, {"chat_events": "5", "inactive_contacts": "730", "delivery_records": "365",
+                              "result_files": "90"}, url)
     assert bad.status_code == 422 and "Enter a number of days between 30 and 3650" in bad.get_data(as_text=True)
-    good = post(admin_a, url, {"chat_events": "90", "inactive_contacts": "730", "delivery_records": "365"}, url)
+    good = post(admin_a, url, {"chat_events": "90", "inactive_contacts": "730", "delivery_records": "365",
+                               "result_files": "90"}, url)
     assert good.status_code == 302
     with as_tenant(tenant_a):
         assert periods()["chat_events"] == 90

@@ -1,0 +1,29 @@
+"""The download page's question (the last digits of the applicant's phone) and the console's allow-list."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Regexp
+
+from platform_core.results.constants import DIGITS, MAX_ALLOWED_HOSTS
+
+
+class DigitsForm(FlaskForm):
+    digits = StringField(
+        _l("Last %(count)d digits of the phone number given in the dossier", count=DIGITS),
+        validators=[InputRequired(message=_l("Enter the digits.")),
+                    Regexp(rf"^\s*\d{{{DIGITS}}}\s*$", message=_l("Enter exactly %(count)d digits.", count=DIGITS))],
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": DIGITS},
+    )
+
+
+class SourcesForm(FlaskForm):
+    hosts = TextAreaField(
+        _l("Hosts results may be fetched from"),
+        validators=[Length(max=MAX_ALLOWED_HOSTS * 256)],
+        description=_l("One host name a line, e.g. motcua.bacninh.gov.vn. Only https addresses on these hosts are "
+                       "fetched, and never a private or internal address."),
+    )
+
+    def host_list(self) -> list[str]:
+        return [line.strip() for line in (self.hosts.data or "").splitlines() if line.strip()]
