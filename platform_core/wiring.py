@@ -16,7 +16,7 @@ from platform_core.bot.commands import register_command
 from platform_core.citizens import bot as citizens_bot
 from platform_core.citizens import records as citizen_records
 from platform_core.citizens import screen as citizens_screen
-from platform_core.db import cross_tenant
+from platform_core.db import cross_tenant, rotation
 from platform_core.delivery import receipts, trial
 from platform_core.delivery.renderers import register_renderer
 from platform_core.delivery.screens import register_screen
@@ -34,6 +34,8 @@ from platform_core.ratings import invitations as rating_invitations
 from platform_core.ratings import records as rating_records
 from platform_core.ratings import zns as ratings_zns
 from platform_core.results.constants import EVENT_KIND as RESULT_KIND
+from platform_core.results import bot as results_bot
+from platform_core.results import storage as result_storage
 from platform_core.results.renderer import RESULT as RESULT_MESSAGE
 from platform_core.tenancy import service as tenancy_service
 from platform_core.zalo import events as zalo_events
@@ -47,6 +49,7 @@ BOT_COMMANDS = (
     (20, "official_notice_ack", officials_bot.answer_acknowledgement),
     (30, "feedback", feedback_bot.answer),
     (40, "rating", ratings_bot.answer_rating),
+    (60, "result_link", results_bot.answer_with_link),  # a dossier code from its applicant: status and result
 )
 
 # Zalo webhook events handled outside zalo/ (zalo/events.py handles follow, receipts and shared info itself).
@@ -95,6 +98,7 @@ def register_hooks() -> None:
                         at_send_many=SCREEN_BATCH_FORMS.get(name))
     register_renderer(MESSAGE_KINDS, DOSSIER_NOTICE)
     register_renderer([RESULT_KIND], RESULT_MESSAGE)
+    rotation.register_files("result_files", result_storage.rotate_all)
     for listener in DOSSIER_EVENT_LISTENERS:
         on_event_recorded(listener)
     zalo_events.on_followed(welcome.send_welcome)

@@ -1,5 +1,6 @@
 """The nightly retention purge: one job per tenant, fanned out by a platform job the scheduler runs hourly,
-which does its work only in the night hour (02:00 in Vietnam): the scheduler's slots are UTC-aligned."""
+which does its work only in the night hour (02:00 in Vietnam): the scheduler's slots are UTC-aligned. The platform
+job also sweeps result files that no province's row names (results/storage.py), which no tenant's purge can see."""
 
 from datetime import datetime
 
@@ -29,4 +30,8 @@ def purge_expired_data_everywhere(now: str | None = None) -> int:
     moment = datetime.fromisoformat(now) if now else datetime.now(VIETNAM)
     if moment.astimezone(VIETNAM).hour != PURGE_HOUR:
         return 0
+    from platform_core.results.service import sweep_orphan_files
+
+    sweep_orphan_files()
+    db.session.commit()
     return for_each_tenant(purge_expired_data, "citizens: nightly retention purge")

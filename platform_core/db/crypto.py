@@ -36,6 +36,15 @@ class Keyring:
         """A file's bytes as one Fernet token under the newest key (files at rest: results/storage.py)."""
         return self._multi.encrypt(content)
 
+    def rotate_bytes(self, token: bytes) -> bytes | None:
+        """A file's token re-encrypted under the newest key, or None when that key sealed it already (a file's
+        token carries no fingerprint: the newest key is tried alone first)."""
+        try:
+            self._fernets[0].decrypt(token)
+        except InvalidToken:
+            return self._multi.rotate(token)
+        return None
+
     def decrypt_bytes(self, token: bytes) -> bytes:
         """Any configured key opens it, so a file written before a key rotation still reads."""
         try:

@@ -5,20 +5,22 @@ A result is attached to a dossier whose result is ready (9) or handed over (10):
 most MAX_BYTES,
     MAX_MB, docs/zalo-oa.md §4), stored encrypted (results/storage.py) and a notification written to the
 outbox in the same transaction (its renderer, results/renderer.py, sends the file or the link). Attaching again
-replaces the result: the older file is removed at once and its link stops working.
+replaces the result: its link stops working at once and its file is removed when the replacement commits. The
+file follows its row's transaction both ways (results/storage.py).
 """
 
 import hashlib
 import hmac
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from platform_core.audit.service import record_event
+from platform_core.db.cross_tenant import cross_tenant
 from platform_core.db.tenant_context import require_tenant
 from platform_core.db.types import utcnow
 from platform_core.delivery import outbox
@@ -37,6 +39,7 @@ from platform_core.results.constants import (
     MAX_ALLOWED_HOSTS,
     MAX_BYTES,
     MAX_MB,
+    ORPHAN_GRACE_HOURS,
     PDF_MAGIC,
     REMOVED_REPLACED,
     REMOVED_RETENTION,
@@ -118,10 +121,14 @@ def _store(dossier: Dossier, content: bytes, file_name: str | None, source: str,
 
 def _context(dossier: Dossier, result: DossierResult) -> dict:
     """What the renderer needs, as values (it runs in a worker): the link is signed when the message is sent."""
-    tenant = require_tenant()
+    return {"result_id": str(result.id), "tenant_id": str(require_tenant().id), "code": dossier.code,
+            "file_name": result.file_name, "link_base": _link_base()}
+
+
+def _link_base() -> str:
+    """The download page's address without its token: `<PUBLIC_BASE_URL>/<province>/ket-qua/`."""
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return {"result_id": str(result.id), "tenant_id": str(tenant.id), "code": dossier.code,
-            "file_name": result.file_name, "link_base": f"{base}/{tenant.slug}/ket-qua/"}
+    return f"{base}/{require_tenant().slug}/ket-qua/"
 
 
 def _current_results(dossier: Dossier) -> list[DossierResult]:
@@ -130,7 +137,8 @@ def _current_results(dossier: Dossier) -> list[DossierResult]:
 
 
 def _remove(result: DossierResult, reason: str, now: datetime) -> None:
-    storage.remove(result.id)
+    """The row is marked at once (its link stops working); the file goes when that is committed."""
+    storage.remove_after_commit(result.id)
     result.removed_at, result.removed_reason = now, reason
 
 
@@ -154,6 +162,12 @@ class ResultStatus:
     @property
     def seen(self) -> bool:
         return self.delivery is not None and self.delivery.seen_at is not None
+
+
+def current_result(dossier: Dossier) -> DossierResult | None:
+    """The result the dossier's link would open: attached, not replaced nor removed, its file still there."""
+    results = _current_results(dossier)
+    return next((result for result in results if storage.exists(result.id)), None)
 
 
 def latest_result(dossier: Dossier) -> DossierResult | None:
@@ -205,6 +219,13 @@ def check_link(token: str) -> DossierResult:
     if result.removed_at is not None:
         raise LinkRefused(REMOVED)
     return result
+
+
+def fresh_link(result: DossierResult, dossier: Dossier, asked_by: str) -> str:
+    """A link signed now, for the applicant who asked the OA again (results/bot.py); audited."""
+    record_event("result_link_sent", details={"dossier": dossier.code, "result": str(result.id),
+                                              "zalo_user_id": asked_by})
+    return _link_base() + links.make_token(require_tenant().id, result.id)
 
 
 def dossier_of(result: DossierResult) -> Dossier:
@@ -271,3 +292,11 @@ def purge_files(cutoff: datetime, now: datetime) -> int:
     for result in due:
         _remove(result, REMOVED_RETENTION, now)
     return len(due)
+
+
+def sweep_orphan_files() -> int:
+    """Remove result files no province's row names, older than ORPHAN_GRACE_HOURS (left by a process killed between
+    writing the file and committing its row); every province's results are read, so this runs once for all."""
+    with cross_tenant("results: sweep of result files without a row"):
+        known = list(db.session.scalars(select(DossierResult.id)))
+    return storage.sweep_orphans(known, utcnow() - timedelta(hours=ORPHAN_GRACE_HOURS))
