@@ -8,12 +8,14 @@ transaction rolls back; a replaced or expired file is unlinked only once its row
 the nightly purge sweeps those (`sweep_orphans`).
 """
 
+import logging
 import os
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
+from cryptography.fernet import InvalidToken
 from flask import current_app
 
 from platform_core.db import crypto
@@ -22,6 +24,7 @@ from platform_core.extensions import db
 from platform_core.private_files import open_private, private_dir
 
 SUFFIX = ".bin"
+logger = logging.getLogger(__name__)
 PARTIAL_SUFFIX = ".rotating"  # a re-encrypted copy being written (rotate_all), renamed over the file when complete
 
 
@@ -68,12 +71,16 @@ def remove_after_commit(result_id: uuid.UUID) -> None:
 def rotate_all(keyring: crypto.Keyring) -> int:
     """Re-encrypt under the newest key every file another key sealed (`flask keys rotate`, db/rotation.py); returns
     how many. One file at a time in memory (each is at most the 5 MB Zalo takes); each is replaced atomically, so
-    a reader sees the old token or the new one, never half a file."""
+    a reader sees the old token or the new one, never half a file. A file no configured key opens is logged and
+    left as it is: it is unreadable already, and must not stop the others."""
     rotated = 0
     for path in sorted(folder().glob(f"*{SUFFIX}")):
         try:
             fresh = keyring.rotate_bytes(path.read_bytes())
         except FileNotFoundError:  # removed since the listing (replaced, purged)
+            continue
+        except InvalidToken:
+            logger.warning("result file %s opens with none of the configured keys: not re-encrypted", path.name)
             continue
         if fresh is not None and _replace(path, fresh):
             rotated += 1

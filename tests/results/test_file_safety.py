@@ -72,7 +72,8 @@ def test_the_nightly_sweep_removes_old_files_without_a_row_only(tenant_a, tenant
     assert not storage.exists(orphan) and not partial.exists()
     assert storage.exists(young)  # its transaction may still be open
     assert storage.read(known_id) == PDF  # another province's row names it
-    storage.remove(young)
+    for result_id in (young, known_id):  # committed in the test's savepoint: no rollback will remove them
+        storage.remove(result_id)
 
 
 @pytest.fixture
@@ -100,3 +101,21 @@ def test_rotation_re_encrypts_result_files_which_open_once_the_old_key_is_retire
     assert storage.read(result_id) == PDF
     assert Fernet(new_key.encode()).decrypt(path.read_bytes()) == PDF
     assert "result_files: 0 re-encrypted" in runner.invoke(args=["keys", "rotate"]).output
+    storage.remove(result_id)  # under a key later tests do not have
+
+
+def test_a_file_no_key_opens_does_not_stop_the_rotation(tenant_a, runner, new_key, caplog):
+    unreadable = uuid.uuid4()
+    storage.path_of(unreadable).write_bytes(Fernet(Fernet.generate_key()).encrypt(PDF))
+    ready_dossier(tenant_a)
+    with as_tenant(tenant_a):
+        result = service.attach(CODE, PDF)
+        db.session.commit()
+        result_id = result.id
+    crypto.configure([new_key, TEST_ENCRYPTION_KEY])
+    rotated = runner.invoke(args=["keys", "rotate"])
+    assert rotated.exit_code == 0, rotated.output
+    assert f"{unreadable.hex}.bin opens with none of the configured keys" in caplog.text
+    assert Fernet(new_key.encode()).decrypt(storage.path_of(result_id).read_bytes()) == PDF
+    for leftover in (unreadable, result_id):
+        storage.remove(leftover)
