@@ -33,9 +33,9 @@ from platform_core.ratings import bot as ratings_bot
 from platform_core.ratings import invitations as rating_invitations
 from platform_core.ratings import records as rating_records
 from platform_core.ratings import zns as ratings_zns
-from platform_core.results.constants import EVENT_KIND as RESULT_KIND
 from platform_core.results import bot as results_bot
 from platform_core.results import storage as result_storage
+from platform_core.results.constants import EVENT_KIND as RESULT_KIND
 from platform_core.results.renderer import RESULT as RESULT_MESSAGE
 from platform_core.tenancy import service as tenancy_service
 from platform_core.zalo import events as zalo_events

@@ -15,7 +15,6 @@ from platform_core.db.base import Base
 from platform_core.db.cross_tenant import cross_tenant
 from platform_core.db.types import EncryptedText
 
-
 FileRotation = Callable[[crypto.Keyring], int]  # re-encrypts a feature's files, returns how many it rewrote
 _file_rotations: dict[str, FileRotation] = {}
 

@@ -14,7 +14,7 @@ from platform_core.zalo.models import Follower
 from tests.bot.test_bot_webhook import deliver_and_process, replies
 from tests.conftest import as_tenant
 from tests.results.support import CODE, PDF, ready_dossier
-from tests.zalo.conftest import connected_a, user_text  # noqa: F401 - fixture
+from tests.zalo.conftest import user_text
 
 APPLICANT, STRANGER = "8000077", "8000099"
 LINK = re.compile(r"https?://\S+/bac-ninh/ket-qua/(\S+)")
