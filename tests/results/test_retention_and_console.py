@@ -28,24 +28,24 @@ def attached(tenant, code=CODE, days_old=0):
 
 
 def test_the_purge_removes_result_files_after_the_period_and_keeps_newer_ones(client, tenant_a, tenant_b):
-    old, new = attached(tenant_a, days_old=91), attached(tenant_a, code="H15-NEW", days_old=89)
-    elsewhere = attached(tenant_b, days_old=91)
+    old, new = attached(tenant_a, days_old=91).id, attached(tenant_a, code="H15-NEW", days_old=89).id
+    elsewhere = attached(tenant_b, days_old=91).id
     with as_tenant(tenant_a):
         assert periods()["result_files"] == 90
         assert purge()["result_files"] == 1
-        assert storage.read(old.id) == PDF  # the file goes once the purge is committed
+        assert storage.read(old) == PDF  # the file goes once the purge is committed
         assert purge()["result_files"] == 0  # nothing twice
         audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "retention_purged"))
         assert audit.details["counts"]["result_files"] == 1
     db.session.commit()
     stored_old, stored_new = results_of(tenant_a)
     assert (stored_old.removed_reason, stored_new.removed_at) == ("retention", None)
-    assert not storage.path_of(old.id).exists() and storage.read(new.id) == PDF
-    assert storage.read(elsewhere.id) == PDF  # another province's purge is its own
-    response = client.get(f"/bac-ninh/ket-qua/{links.make_token(tenant_a.id, old.id)}")
+    assert not storage.path_of(old).exists() and storage.read(new) == PDF
+    assert storage.read(elsewhere) == PDF  # another province's purge is its own
+    response = client.get(f"/bac-ninh/ket-qua/{links.make_token(tenant_a.id, old)}")
     assert response.status_code == 410
     for kept in (new, elsewhere):  # committed in the test's savepoint: no rollback will remove them
-        storage.remove(kept.id)
+        storage.remove(kept)
 
 
 def test_the_console_shows_how_each_result_was_sent_seen_and_downloaded(officer_a, tenant_a):
