@@ -18,6 +18,7 @@ from platform_core.registrations import links, messages
 from platform_core.registrations.constants import (
     DEFAULT_FIELDS,
     EVENT_KIND,
+    FIELD_ADDRESS,
     FIELD_NAME,
     FIELD_PHONE,
     FIELDS,
@@ -115,11 +116,14 @@ def open_link(tenant_id: uuid.UUID, token: str) -> tuple[links.FormLink, Procedu
 
 
 def prefill(zalo_user_id: str) -> dict[str, str]:
-    """What the citizen already shared with the OA: their Zalo name and the phone they linked."""
+    """What the citizen already shared with the OA: the name and address of their shared info (else their Zalo
+    name) and the phone they linked (zalo/events.py)."""
     follower = db.session.scalar(select(Follower).where(Follower.zalo_user_id == zalo_user_id))
     if follower is None:
         return {}
-    values = {FIELD_NAME: follower.display_name, FIELD_PHONE: national_phone(follower.phone_e164)}
+    shared = follower.shared_info or {}
+    values = {FIELD_NAME: shared.get("name") or follower.display_name, FIELD_ADDRESS: shared.get("address"),
+              FIELD_PHONE: national_phone(follower.phone_e164)}
     return {name: value for name, value in values.items() if value}
 
 
