@@ -27,7 +27,7 @@ def upgrade():
         sa.Column('updated_at', UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_registration_procedure_tenant_id_tenant')),
         sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_registration_procedure')),
-        sa.UniqueConstraint('tenant_id', 'procedure_code', name=op.f('uq_registration_procedure_tenant_id')),
+        sa.UniqueConstraint('tenant_id', 'procedure_code', name=op.f('uq_registration_procedure_tenant_id_procedure_code')),
     )
     rls.enable_tenant_rls(op, 'registration_procedure')
     op.create_table(
@@ -47,7 +47,7 @@ def upgrade():
         sa.Column('answers_removed_at', UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_registration_tenant_id_tenant')),
         sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_registration')),
-        sa.UniqueConstraint('tenant_id', 'token_digest', name=op.f('uq_registration_tenant_id')),
+        sa.UniqueConstraint('tenant_id', 'token_digest', name=op.f('uq_registration_tenant_id_token_digest')),
     )
     op.create_index('ix_registration_tenant_status_created', 'registration', ['tenant_id', 'status', 'created_at'])
     op.create_index('ix_registration_tenant_user', 'registration', ['tenant_id', 'zalo_user_id'])

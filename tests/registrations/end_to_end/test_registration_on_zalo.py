@@ -117,7 +117,8 @@ def test_a_registration_made_on_zalo_becomes_a_dossier_whose_notices_reach_the_c
     received_at = datetime.now(UTC) - timedelta(minutes=5)
     created = api.post("/dossiers", json={
         "code": CODE, "procedure_code": MARRIAGE, "received_at": iso(received_at),
-        "due_at": iso(received_at + timedelta(days=5)), "applicant": {"name": "Trần Thị Bình", "phone": registration["answers"]["phone"]},
+        "due_at": iso(received_at + timedelta(days=5)),
+        "applicant": {"name": "Trần Thị Bình", "phone": registration["answers"]["phone"]},
     })
     assert created.status_code == 201, created.text
     linked = api.post(f"/registrations/{registration['id']}/link", json={"dossier_code": CODE})
