@@ -1,4 +1,4 @@
-"""End to end over real HTTP, Redis, an RQ worker, the delivery pump and the Zalo sandbox (issue 13 §2): the
+"""End to end over real HTTP, Redis, an RQ worker, the delivery pump and the Zalo sandbox (issue 13, part 2): the
 province opens "Đăng ký kết hôn" to registration in the console; a citizen who shared their phone writes "đăng
 ký kết hôn" in the sandbox's phone view and gets the procedure's requirements with the form's link; the form is
 prefilled with what they shared, and sent; they are told on Zalo it was received; the province's software
