@@ -14,6 +14,7 @@ from platform_core.notices.models import MessageTemplate
 from platform_core.officials.models import InternalNotice, OfficialProfile
 from platform_core.onboarding.models import GoLiveRequest, Invitation, SetupProgress
 from platform_core.ratings.models import Rating, RatingInvitation
+from platform_core.registrations.models import Registration, RegistrationProcedure
 from platform_core.results.models import DossierResult, ResultSettings
 from platform_core.tenancy.models import Province, Tenant, TenantHistory, TenantProfile, TenantSlugAlias
 from platform_core.zalo.models import (
@@ -59,6 +60,8 @@ __all__ = [
     "Rating",
     "RatingInvitation",
     "RecoveryCode",
+    "Registration",
+    "RegistrationProcedure",
     "ResultSettings",
     "RetentionPolicy",
     "SetupProgress",

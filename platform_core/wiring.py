@@ -33,6 +33,8 @@ from platform_core.ratings import bot as ratings_bot
 from platform_core.ratings import invitations as rating_invitations
 from platform_core.ratings import records as rating_records
 from platform_core.ratings import zns as ratings_zns
+from platform_core.registrations import bot as registrations_bot
+from platform_core.registrations import records as registration_records
 from platform_core.results import bot as results_bot
 from platform_core.results import storage as result_storage
 from platform_core.results.constants import EVENT_KIND as RESULT_KIND
@@ -49,6 +51,7 @@ BOT_COMMANDS = (
     (20, "official_notice_ack", officials_bot.answer_acknowledgement),
     (30, "feedback", feedback_bot.answer),
     (40, "rating", ratings_bot.answer_rating),
+    (50, "registration", registrations_bot.answer),  # "đăng ký kết hôn": requirements and the form's link
     (60, "result_link", results_bot.answer_with_link),  # a dossier code from its applicant: status and result
 )
 
@@ -77,6 +80,7 @@ DOSSIER_EVENT_LISTENERS = (notify_dossier_event, rating_invitations.invite_on_re
 CITIZEN_RECORDS = (
     ("rating_invitations", rating_records.export_invitations, rating_records.erase_invitations),
     ("ratings", rating_records.export_ratings, None),
+    ("registrations", registration_records.export_registrations, registration_records.erase_registrations),
 )
 
 _hooks_registered = False
@@ -134,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
     from platform_core.operator.views import operator_bp
     from platform_core.ratings.public import ratings_public_bp
     from platform_core.ratings.views import ratings_admin_bp
+    from platform_core.registrations.views import registrations_admin_bp, registrations_public_bp
     from platform_core.results.views import results_admin_bp, results_public_bp
     from platform_core.team.views import team_bp
     from platform_core.web.views import web_bp
@@ -145,8 +150,9 @@ def register_blueprints(app: Flask) -> None:
         # province pages: /<slug>/admin/..., /<slug>/setup/..., then the province's public home
         console_bp, zalo_admin_bp, catalogue_admin_bp, templates_admin_bp, deliveries_admin_bp, guest_list_bp,
         team_bp, apikeys_admin_bp, reports_bp, ratings_admin_bp, feedback_admin_bp, broadcasts_admin_bp,
-        officials_admin_bp, citizens_admin_bp, results_admin_bp, onboarding_bp, tenant_logo_bp, feedback_public_bp,
-        ratings_public_bp, results_public_bp, province_bp,
+        officials_admin_bp, citizens_admin_bp, results_admin_bp, registrations_admin_bp, onboarding_bp,
+        tenant_logo_bp, feedback_public_bp, ratings_public_bp, results_public_bp, registrations_public_bp,
+        province_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

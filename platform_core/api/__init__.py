@@ -6,6 +6,7 @@ from platform_core.api import (  # noqa: F401 - registers the routes
     notifications,
     openapi,
     procedures,
+    registrations,
     results,
 )
 from platform_core.api.blueprint import api_v1

@@ -18,6 +18,12 @@ from platform_core.api.dossiers import IDEMPOTENCY_KEY_LENGTH, MAX_BODY
 from platform_core.catalogue.schemas import ProcedureListArgsSchema, ProcedureSchema
 from platform_core.dossiers.schemas import DossierInput, DossierView, EventInput, EventResultView, NotificationView
 from platform_core.officials.schemas import NoticeInput, NoticeListView, NoticeView
+from platform_core.registrations.schemas import (
+    LinkInput,
+    RegistrationListArgs,
+    RegistrationListView,
+    RegistrationView,
+)
 from platform_core.results.constants import MAX_MB as RESULT_MAX_MB
 from platform_core.results.schemas import ResultFileInput, ResultUrlInput, ResultView
 
@@ -44,6 +50,10 @@ The REST API for a province's one-stop software. The API key decides the provinc
   console; redirects are not followed, private addresses never fetched). The citizen receives it on Zalo as a
   file, or as a link valid for a short time that asks for the last 4 digits of the applicant's phone. Putting
   another file replaces it.
+- `GET /registrations?status=new` lists the registrations citizens made on Zalo (the form the OA's bot links
+  to), oldest first, with their answers. `POST /registrations/{{id}}/acknowledge` marks one taken;
+  `POST /registrations/{{id}}/link` ties it to the dossier your software created from it (`POST /dossiers`
+  first): the dossier's notices then go to the citizen's Zalo account, and the citizen is told its code.
 - Notifications made with a `test` key are marked `simulated` and never reach Zalo.
 - Bodies are JSON objects of at most {MAX_BODY // 1024} KiB (a result's multipart upload excepted); unknown keys
   are refused.
@@ -84,6 +94,7 @@ RESULT_CONFLICT = ("ResultNotReady", "The dossier's result is not ready (result_
                    "yet.", ErrorBody)
 RESULT_FORBIDDEN = ("SourceRefused", "The URL is not https, carries credentials, its host is not on the province's "
                     "list of result sources, or it resolves to a private or reserved address.", ErrorBody)
+LINK_CONFLICT = ("RegistrationLinked", "The registration is already linked to another dossier.", ErrorBody)
 NOTICE_CONFLICT = ("NoticeConflict", "The idempotency key (or source_system + source_ref) was already used for a "
                    "notice that says something else; each differing field is named.", ErrorBody)
 
@@ -100,6 +111,7 @@ def idempotency_key_header(first: str) -> dict:
     }
 
 DOSSIER_CODE = path_parameter("code", "the dossier code")
+REGISTRATION_ID = path_parameter("registration_id", "the registration's id (a UUID)")
 
 
 def operation(endpoint: str, summary: str, responses: dict, errors: tuple = (), body: type[Schema] | None = None,
@@ -173,6 +185,25 @@ def operations() -> dict:
                 {200: ("The result", ResultView)}, errors=(401, 404), parameters=(DOSSIER_CODE,),
             ),
         },
+        "/api/v1/registrations": {"get": operation(
+            "list_registrations", "Registrations citizens made on Zalo, oldest first",
+            {200: ("The registrations", RegistrationListView)}, errors=(401, 422),
+            parameters=({"in": "query", "schema": RegistrationListArgs},),
+        )},
+        "/api/v1/registrations/{registration_id}": {"get": operation(
+            "get_registration", "One registration", {200: ("The registration", RegistrationView)},
+            errors=(401, 404), parameters=(REGISTRATION_ID,),
+        )},
+        "/api/v1/registrations/{registration_id}/acknowledge": {"post": operation(
+            "acknowledge_registration", "Mark a registration taken by your software (repeating it changes nothing)",
+            {200: ("The registration", RegistrationView)}, errors=(401, 404), parameters=(REGISTRATION_ID,),
+        )},
+        "/api/v1/registrations/{registration_id}/link": {"post": operation(
+            "link_registration", "Link a registration to the dossier created from it; its notices then reach the "
+            "citizen on Zalo", {200: ("The registration, linked", RegistrationView)},
+            errors=(400, 401, 404, 409, 413, 422), body=LinkInput, parameters=(REGISTRATION_ID,),
+            conflict=LINK_CONFLICT,
+        )},
         "/api/v1/notifications/{notification_id}": {"get": operation(
             "get_notification", "A notification and the state of each delivery",
             {200: ("The notification", NotificationView)}, errors=(401, 404),
@@ -206,7 +237,7 @@ def document() -> dict:
         "type": "http", "scheme": "bearer", "description": "an API key of the province (`motcua_live_...`)",
     })
     for name, description, schema in (*ERRORS.values(), EVENT_CONFLICT, NOTICE_CONFLICT, RESULT_CONFLICT,
-                                      RESULT_FORBIDDEN):
+                                      RESULT_FORBIDDEN, LINK_CONFLICT):
         spec.components.response(name, {"description": description,
                                         "content": {"application/json": {"schema": schema}}})
     for path, by_method in operations().items():

@@ -37,8 +37,9 @@ STOPS_PROCESSING = frozenset({REQUEST_STOP, REQUEST_WITHDRAW})  # the kinds a th
 # Data kinds a province keeps for a set time, then purges (nightly); dossier records are kept by law.
 RETENTION_CHAT, RETENTION_CONTACT, RETENTION_DELIVERIES = "chat_events", "inactive_contacts", "delivery_records"
 RETENTION_RESULTS = "result_files"  # the electronic copies of results sent on Zalo (results/); the original stays
+RETENTION_REGISTRATIONS = "registration_forms"  # the answers of forms sent from Zalo (registrations/)
 DEFAULT_RETENTION_DAYS = {RETENTION_CHAT: 180, RETENTION_CONTACT: 730, RETENTION_DELIVERIES: 365,
-                          RETENTION_RESULTS: 90}
+                          RETENTION_RESULTS: 90, RETENTION_REGISTRATIONS: 90}
 REQUEST_KIND_LABELS = {
     REQUEST_WITHDRAW: _l("Withdraw consent (Zalo data request)"),
     REQUEST_STOP: _l("Stop messages"),
@@ -51,6 +52,7 @@ RETENTION_LABELS = {
     RETENTION_CONTACT: _l("Contacts of citizens who no longer follow the OA and went quiet"),
     RETENTION_DELIVERIES: _l("Recipients of sent messages"),
     RETENTION_RESULTS: _l("Electronic results (PDF files) sent to citizens"),
+    RETENTION_REGISTRATIONS: _l("What citizens filled in on registration forms from Zalo"),
 }
 MIN_RETENTION_DAYS, MAX_RETENTION_DAYS = 30, 3650
 

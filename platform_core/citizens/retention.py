@@ -9,7 +9,9 @@
 - delivery records: recipient Zalo id and phone of finished deliveries older than the period are blanked
   (the delivery rows stay, for the province's reports and Zalo cost figures);
 - result files: the encrypted copy of a result attached longer ago than the period is deleted (results/; the row
-  stays, marked, and its download link stops working). The province's own system keeps the original.
+  stays, marked, and its download link stops working). The province's own system keeps the original;
+- registration forms: the answers (name, CCCD number, address...) of registrations made longer ago are blanked
+  (registrations/; the row stays, for the counts). The dossier created from one keeps what the law requires.
 """
 
 from datetime import datetime, timedelta
@@ -25,6 +27,7 @@ from platform_core.citizens.constants import (
     RETENTION_CHAT,
     RETENTION_CONTACT,
     RETENTION_DELIVERIES,
+    RETENTION_REGISTRATIONS,
     RETENTION_RESULTS,
 )
 from platform_core.citizens.models import RetentionPolicy
@@ -35,6 +38,7 @@ from platform_core.delivery.models import Delivery, Notification
 from platform_core.delivery.outbox import BOT_REPLY
 from platform_core.errors import FieldError
 from platform_core.extensions import db
+from platform_core.registrations.service import purge_answers
 from platform_core.results.service import purge_files
 from platform_core.zalo.models import Follower, ZaloEvent
 
@@ -82,6 +86,7 @@ def purge(now: datetime | None = None) -> dict[str, int]:
         RETENTION_CONTACT: _purge_contacts(now - timedelta(days=days[RETENTION_CONTACT]), now),
         RETENTION_DELIVERIES: _purge_deliveries(now - timedelta(days=days[RETENTION_DELIVERIES])),
         RETENTION_RESULTS: purge_files(now - timedelta(days=days[RETENTION_RESULTS]), now),
+        RETENTION_REGISTRATIONS: purge_answers(now - timedelta(days=days[RETENTION_REGISTRATIONS]), now),
     }
     record_event("retention_purged", details={"counts": counts, "days": days})
     db.session.flush()

@@ -13,6 +13,7 @@ NAV_ITEMS = (
     ("deliveries_admin.index", _l("Deliveries"), ROLE_OFFICER),
     ("feedback_admin.index", _l("Feedback and petitions"), ROLE_OFFICER),
     ("results_admin.index", _l("Electronic results"), ROLE_OFFICER),
+    ("registrations_admin.index", _l("Registrations on Zalo"), ROLE_OFFICER),
     ("ratings_admin.index", _l("Satisfaction"), ROLE_OFFICER),
     ("reports.index", _l("Reports"), ROLE_OFFICER),
     ("broadcasts_admin.index", _l("Policy news"), ROLE_ADMIN),

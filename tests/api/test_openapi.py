@@ -50,13 +50,16 @@ def test_every_route_of_the_blueprint_is_described_under_its_view_name(app, docu
     assert described == api_routes(app)
 
 
+BODILESS = {"acknowledge_registration"}  # an action without a body: no 400, 409, 413 or 422 to answer
+
+
 def test_every_operation_has_a_success_response_and_the_errors_it_can_answer(document):
     for (path, method), spec in operations(document).items():
         statuses = set(spec["responses"])
         assert any(status.startswith("2") for status in statuses), (path, method)
         if spec.get("security") != []:
             assert "401" in statuses, (path, method)
-        if method == "post":
+        if method == "post" and spec["operationId"] not in BODILESS:
             assert {"400", "409", "413", "422"} <= statuses, (path, method)
             assert spec["requestBody"]["content"]["application/json"]["schema"]["$ref"]
         if "{" in path:

@@ -8,7 +8,10 @@ from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from platform_core.extensions import db
+from platform_core.registrations.models import Registration
 from tests import factories
+from tests.conftest import as_tenant
 from tests.dossiers.support import CODE, bearer
 
 DOCUMENT_URI = "urn:motcua:openapi"
@@ -99,3 +102,26 @@ def test_a_result_url_body_is_refused_by_the_document_exactly_when_the_server_re
     assert validator_for("ResultUrlInput").is_valid(body) == (not refused_by_server), \
         (response.status_code, response.get_json())
     assert response.status_code in (400, 403, 422)
+
+
+LINK_CASES = [
+    {"dossier_code": CODE}, {"dossier_code": ""}, {"dossier_code": "  "}, {"dossier_code": 5}, {},
+    {"dossier_code": CODE, "extra": 1}, {"dossier_code": "x" * 81},
+]
+
+
+@pytest.mark.parametrize("body", LINK_CASES, ids=lambda body: repr(body)[:60])
+def test_a_registration_link_body_is_refused_by_the_document_exactly_when_the_server_refuses_it(
+        client, key_a, validator_for, tenant_a, body):
+    assert client.post("/api/v1/dossiers", json=dossier(), headers=key_a).status_code == 201
+    with as_tenant(tenant_a):
+        registration = Registration(procedure_code="1.004222", procedure_name="Đăng ký thường trú",
+                                    zalo_user_id="8001", token_digest="0" * 64)
+        db.session.add(registration)
+        db.session.commit()
+        registration_id = str(registration.id)
+    response = client.post(f"/api/v1/registrations/{registration_id}/link", json=body, headers=key_a)
+    assert response.status_code < 500
+    refused_by_server = response.status_code in (400, 422)
+    assert validator_for("LinkInput").is_valid(body) == (not refused_by_server), \
+        (response.status_code, response.get_json())

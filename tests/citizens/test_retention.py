@@ -58,7 +58,7 @@ def test_the_purge_applies_the_default_periods_and_counts_what_it_did(tenant_a):
         dossier = db.session.scalar(select(Dossier))
         [audit] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "retention_purged")).all()
     assert counts == {"chat_events": 1, "chat_replies": 1, "inactive_contacts": 1, "delivery_records": 1,
-                      "result_files": 0}
+                      "result_files": 0, "registration_forms": 0}
     assert json.loads(events["e-old"]) == {"event_name": "user_send_text", "erased": True}
     assert "chat new" in events["e-new"]
     assert followers["8000500"].display_name is None and followers["8000500"].anonymised_at is not None
@@ -68,7 +68,7 @@ def test_the_purge_applies_the_default_periods_and_counts_what_it_did(tenant_a):
     assert audit.details["counts"] == counts and audit.details["days"]["chat_events"] == 180
     with as_tenant(tenant_a):
         assert purge() == {"chat_events": 0, "chat_replies": 0, "inactive_contacts": 0,
-                           "delivery_records": 0, "result_files": 0}  # nothing twice
+                           "delivery_records": 0, "result_files": 0, "registration_forms": 0}  # nothing twice
 
 
 def test_old_words_sent_in_the_chat_are_blanked_but_not_dossier_notices_broadcasts_or_waiting_messages(tenant_a):

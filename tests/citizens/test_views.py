@@ -137,7 +137,7 @@ def test_the_export_holds_this_provinces_data_about_the_citizen_and_nothing_else
     assert data["chat_events"][0]["raw_body"] == {"message": {"text": "Tôi là Nguyễn Văn An"}}
     assert len(data["deliveries"]) == 1 and data["dossier_events"] == []
     # what ratings hold comes in through citizens/records.register_records (wiring.CITIZEN_RECORDS), in place
-    assert list(data)[-3:] == ["rating_invitations", "ratings", "chat_events"]
+    assert list(data)[-4:] == ["rating_invitations", "ratings", "registrations", "chat_events"]
     with as_tenant(tenant_a):
         assert "citizen_data_exported" in db.session.scalars(select(AuditEvent.action)).all()
 
@@ -212,10 +212,10 @@ def test_retention_periods_default_are_edited_and_checked(admin_a, tenant_a):
     page = admin_a.get(url).get_data(as_text=True)
     assert 'value="180"' in page and 'value="730"' in page and 'value="365"' in page and 'value="90"' in page
     bad = post(admin_a, url, {"chat_events": "5", "inactive_contacts": "730", "delivery_records": "365",
-                              "result_files": "90"}, url)
+                              "result_files": "90", "registration_forms": "90"}, url)
     assert bad.status_code == 422 and "Enter a number of days between 30 and 3650" in bad.get_data(as_text=True)
     good = post(admin_a, url, {"chat_events": "90", "inactive_contacts": "730", "delivery_records": "365",
-                               "result_files": "90"}, url)
+                               "result_files": "90", "registration_forms": "90"}, url)
     assert good.status_code == 302
     with as_tenant(tenant_a):
         assert periods()["chat_events"] == 90
