@@ -500,6 +500,7 @@ def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args,
           f"(errors: {ceiling['errors'] + narrow['errors']})")
 
     start_web(stack, workdir)
+    pump_from = time.monotonic()
     if not args.sequential:
         start_delivery(stack, workdir, args)
     wait_ready(stack, redis_url, args, delivery=not args.sequential)
@@ -523,6 +524,7 @@ def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args,
         print(f"  ({expected} bot replies queued straight into the outbox in {seconds:.1f} s)")
     drain_from_ms, cpu_drain = posted_ms, cpu_posted
     if args.sequential:
+        pump_from = time.monotonic()
         start_delivery(stack, workdir, args)
         wait_ready(stack, redis_url, args, web=False)
         drain_from_ms, cpu_drain = time.time() * 1000, cpu_sample()
@@ -548,6 +550,7 @@ def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args,
                 break
     drained = clock.left() > 0
     cpu_end = cpu_sample()
+    pump_cpu = (tree_jiffies(stack.processes["pump"][0].pid) / os.sysconf("SC_CLK_TCK"), time.monotonic() - pump_from)
 
     # 4. Figures.
     report(args, Figures(
@@ -555,7 +558,7 @@ def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args,
         sends=sandbox_sends(sandbox, backlog_oas | quiet_oas), slugs=slugs, quiet=quiet, poster=poster,
         accepted=accepted, expected=expected, post_seconds=post_seconds, posted_ms=posted_ms, at_probe=at_probe,
         ceiling=ceiling, narrow=narrow, drained=drained, drain_from_ms=drain_from_ms,
-        cpu=(cpu_start, cpu_posted, cpu_drain, cpu_end)))
+        cpu=(cpu_start, cpu_posted, cpu_drain, cpu_end), pump_cpu=pump_cpu))
 
 
 def limit_provinces(stack: Stack, provinces: dict, per_minute: int) -> None:
@@ -596,6 +599,7 @@ class Figures:
     drained: bool
     drain_from_ms: float
     cpu: tuple
+    pump_cpu: tuple  # (CPU seconds, seconds it ran) of the pump's process, the one leader
 
 
 def report(args, f: Figures) -> None:
@@ -680,6 +684,9 @@ def targets(args, f: Figures, sent_ms: list) -> None:
             print(f"  per-province rate vs its limit: min {min(shares):.0%}, median "
                   f"{sorted(shares)[len(shares) // 2]:.0%}   target >= 95 %")
     print(f"  -32 (Zalo's rate limit) answers: {minus_32}          target 0")
+    pump_seconds, alive = f.pump_cpu
+    print(f"  the pump (one leader): {pump_seconds * 1000 / len(sent_ms):.2f} ms CPU per delivered message, "
+          f"{pump_seconds / alive:.0%} of a core over its {alive:.0f} s (interval {args.pump_interval} s)")
 
 
 if __name__ == "__main__":
