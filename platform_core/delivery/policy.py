@@ -39,14 +39,18 @@ def limits_for(message_class: str) -> Limits:
 def limits_of_all(restricted: dict) -> dict:
     """{tenant id: {class: Limits}} for the tenants in `restricted` ({tenant id: in trial?}), in one query; the
     caller crosses tenants (the pump)."""
-    policies = {(policy.tenant_id, policy.message_class): policy for policy in db.session.scalars(
-        select(RatePolicy).where(RatePolicy.tenant_id.in_(restricted)))} if restricted else {}
+    if not restricted:
+        return {}
+    policies = {(policy.tenant_id, policy.message_class): policy for policy in db.session.execute(
+        select(RatePolicy.tenant_id, RatePolicy.message_class, RatePolicy.per_minute, RatePolicy.burst,
+               RatePolicy.daily_cap).where(RatePolicy.tenant_id.in_(restricted)))}  # values, not rows to track
     return {tenant_id: {cls: _limits(cls, policies.get((tenant_id, cls)), is_restricted)
                         for cls in MESSAGE_CLASSES}
             for tenant_id, is_restricted in restricted.items()}
 
 
-def _limits(message_class: str, policy: RatePolicy | None, restricted: bool) -> Limits:
+def _limits(message_class: str, policy, restricted: bool) -> Limits:
+    """From a RatePolicy (or a row of its values), or the defaults without one."""
     if policy is None:
         return Limits(DEFAULT_PER_MINUTE[message_class], DEFAULT_BURST[message_class], trial.capped(None, restricted))
     return Limits(policy.per_minute, policy.burst, trial.capped(policy.daily_cap, restricted))

@@ -20,9 +20,23 @@ import logging
 import uuid
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 import redis
-from sqlalchemy import Integer, String, Uuid, column, func, literal, select, true, union_all, update, values
+from sqlalchemy import (
+    ARRAY,
+    Integer,
+    String,
+    Uuid,
+    bindparam,
+    column,
+    func,
+    literal,
+    select,
+    true,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import SQLAlchemyError
 
 from platform_core.clock import VIETNAM
@@ -90,43 +104,52 @@ def tick(rotation: int = 0, now=None) -> dict[str, int]:
 
 
 def due_work(now) -> tuple[list[Work], dict]:
-    """Every served tenant's due rows and in-flight batches per class, and the tenants' limits per class, in
-    one read-only transaction (on SQLite it takes no write lock, so senders do not queue behind the pump)."""
+    """Every served tenant's due rows and in-flight batches per class, and the limits of those with rows due,
+    in one read-only transaction (on SQLite it takes no write lock, so senders do not queue behind the pump)."""
     db.session.commit()  # end whatever came before: this transaction only reads
     with cross_tenant(PUMP_ACCESS, audit=False):
         begin_read_only(db.session)
-        rows = db.session.execute(select(
-            Tenant.id, Tenant.status,
-            *[_due(cls, now) for cls in MESSAGE_CLASSES], *[_inflight(cls, now) for cls in MESSAGE_CLASSES],
-        ).where(Tenant.status.in_(SERVED_STATUSES))).all()
-        limits = limits_of_all({row[0]: row[1] != STATUS_LIVE for row in rows})
+        rows = db.session.execute(_due_work(), {"now": now, "stale_before": now - STALE_CLAIM}).all()
+        work = [Work(tenant_id, cls, due[n], inflight[n]) for tenant_id, _, due, inflight in map(_split, rows)
+                for n, cls in enumerate(MESSAGE_CLASSES) if due[n]]
+        limits = limits_of_all({tenant_id: status != STATUS_LIVE for tenant_id, status, due, _ in map(_split, rows)
+                                if any(due)})
         db.session.commit()
-    width = len(MESSAGE_CLASSES)
-    work = [Work(row[0], cls, row[2 + n], row[2 + width + n])
-            for row in rows for n, cls in enumerate(MESSAGE_CLASSES) if row[2 + n]]
     return work, limits
+
+
+def _split(row) -> tuple:
+    """(tenant id, status, due per class, in flight per class) from a `_due_work` row."""
+    width = len(MESSAGE_CLASSES)
+    return row[0], row[1], row[2:2 + width], row[2 + width:]
+
+
+@cache
+def _due_work():
+    return select(Tenant.id, Tenant.status, *[_due(cls) for cls in MESSAGE_CLASSES],
+                  *[_inflight(cls) for cls in MESSAGE_CLASSES]).where(Tenant.status.in_(SERVED_STATUSES))
 
 
 def _claimable(now):
     return (Delivery.state == PENDING, Delivery.claim_token.is_(None), Delivery.next_attempt_at <= now)
 
 
-def _due(message_class: str, now):
+def _due(message_class: str):
     """The tenant's due rows of the class, counted up to a batch (the scan stops there: ix_delivery_due)."""
     rows = (select(literal(1)).where(Delivery.tenant_id == Tenant.id, Delivery.message_class == message_class,
-                                     *_claimable(now))
+                                     *_claimable(bindparam("now")))
             .limit(BATCH_SIZE[message_class]).correlate(Tenant).subquery())
     return select(func.count()).select_from(rows).scalar_subquery()
 
 
-def _inflight(message_class: str, now):
+def _inflight(message_class: str):
     """Batches (claim tokens), not rows: a paced tenant claims a row or two per tick, and counting rows would let
     it stack dozens of one-row jobs in the shared queue ahead of other provinces. Claims older than the
     sweeper's threshold are orphans (a crashed worker): they must not stall the tenant."""
     return (select(func.count(func.distinct(Delivery.claim_token)))
             .where(Delivery.tenant_id == Tenant.id, Delivery.message_class == message_class,
                    Delivery.state.in_((PENDING, SENDING)), Delivery.claim_token.is_not(None),
-                   Delivery.claimed_at > now - STALE_CLAIM)
+                   Delivery.claimed_at > bindparam("stale_before"))
             .correlate(Tenant).scalar_subquery())
 
 
@@ -165,51 +188,73 @@ def _daily_counts(served: list[Grant], claimed: dict[str, int], limits: dict, no
 
 def claim_all(grants: list[Grant], now) -> dict[str, int]:
     """Mark up to each grant's count of its tenant's due rows of its class with its token, oldest due first, in
-    one UPDATE ... RETURNING (SQLite: a few, past SQLITE_GRANTS_PER_STATEMENT grants). Returns rows claimed per
-    token; the caller commits. The caller crosses tenants, or claims for the tenant in context only."""
+    one UPDATE ... RETURNING (SQLite: one per SQLITE_GRANTS_PER_STATEMENT grants). Returns rows claimed per
+    token; the caller commits. The caller crosses tenants, or claims for the tenant in context only. The
+    statements are built once per shape and take the grants as parameters: building and compiling a
+    statement of a few hundred terms every tick would cost more than running it."""
     if db.session.get_bind().dialect.name == "postgresql":
-        chunks = [_picked_lateral(grants, now)]
+        chunks = [(_claim_lateral(), {"tenant_ids": [grant.tenant_id for grant in grants],
+                                      "classes": [grant.message_class for grant in grants],
+                                      "counts": [grant.count for grant in grants],
+                                      "tokens": [grant.token for grant in grants]})]
     else:
-        chunks = [_picked_union(grants[start:start + SQLITE_GRANTS_PER_STATEMENT], now)
-                  for start in range(0, len(grants), SQLITE_GRANTS_PER_STATEMENT)]
+        chunks = [(_claim_union(len(chunk)), _numbered(chunk)) for chunk in (
+            grants[start:start + SQLITE_GRANTS_PER_STATEMENT]
+            for start in range(0, len(grants), SQLITE_GRANTS_PER_STATEMENT))]
     claimed = Counter()
-    for picked in chunks:
-        statement = (update(Delivery).add_cte(picked)
-                     .where(Delivery.tenant_id == picked.c.tenant_id, Delivery.id == picked.c.id)
-                     .values(claim_token=picked.c.token, claimed_at=now)
-                     .returning(Delivery.claim_token)
-                     .execution_options(synchronize_session=False))
-        claimed.update(db.session.scalars(statement).all())
+    for statement, params in chunks:
+        claimed.update(db.session.scalars(statement, params | {"now": now}).all())
     return dict(claimed)
 
 
-def _picked_lateral(grants: list[Grant], now):
-    """PostgreSQL: the grants as a VALUES list, each joined LATERAL to its rows, locked FOR UPDATE SKIP LOCKED.
-    The CTE is MATERIALIZED: picked once, never re-planned as a rescanned semi-join that could claim more than
-    a grant's count."""
-    wanted = values(column("tenant_id", Uuid), column("message_class", String), column("count", Integer),
-                    column("token", String), name="grants").data(
-        [(grant.tenant_id, grant.message_class, grant.count, grant.token) for grant in grants])
+def _claiming(picked):
+    """The UPDATE that gives the rows `picked` (token, tenant id, id) their token."""
+    return (update(Delivery).add_cte(picked)
+            .where(Delivery.tenant_id == picked.c.tenant_id, Delivery.id == picked.c.id)
+            .values(claim_token=picked.c.token, claimed_at=bindparam("now"))
+            .returning(Delivery.claim_token)
+            .execution_options(synchronize_session=False))
+
+
+@cache
+def _claim_lateral():
+    """PostgreSQL: the grants as arrays unnested into rows, each joined LATERAL to its tenant's due rows, locked
+    FOR UPDATE SKIP LOCKED (a second pump during a leader change skips what the first holds). The CTE is
+    MATERIALIZED: picked once, never re-planned as a rescanned semi-join that could claim more than a grant's
+    count."""
+    wanted = func.unnest(bindparam("tenant_ids", type_=ARRAY(Uuid)), bindparam("classes", type_=ARRAY(String)),
+                         bindparam("counts", type_=ARRAY(Integer)), bindparam("tokens", type_=ARRAY(String)),
+                         ).table_valued(column("tenant_id", Uuid), column("message_class", String),
+                                        column("count", Integer), column("token", String)).render_derived("grants")
     rows = (select(Delivery.tenant_id, Delivery.id)
             .where(Delivery.tenant_id == wanted.c.tenant_id, Delivery.message_class == wanted.c.message_class,
-                   *_claimable(now))
+                   *_claimable(bindparam("now")))
             .order_by(Delivery.next_attempt_at).limit(wanted.c.count)
             .with_for_update(of=Delivery, skip_locked=True).lateral("due"))
-    return (select(wanted.c.token, rows.c.tenant_id, rows.c.id).select_from(wanted.join(rows, true()))
-            .cte("picked").prefix_with("MATERIALIZED"))
+    return _claiming(select(wanted.c.token, rows.c.tenant_id, rows.c.id).select_from(wanted.join(rows, true()))
+                     .cte("picked").prefix_with("MATERIALIZED"))
 
 
-def _picked_union(grants: list[Grant], now):
-    """SQLite: one index range scan per grant, joined by UNION ALL (no LATERAL; the pump, SQLite's only claimer
-    at a time, holds the write lock from BEGIN IMMEDIATE)."""
-    def rows(grant: Grant):
-        picked = (select(literal(grant.token).label("token"), Delivery.tenant_id, Delivery.id)
-                  .where(Delivery.tenant_id == grant.tenant_id, Delivery.message_class == grant.message_class,
-                         *_claimable(now))
-                  .order_by(Delivery.next_attempt_at).limit(grant.count).subquery())
+@lru_cache(maxsize=SQLITE_GRANTS_PER_STATEMENT)
+def _claim_union(size: int):
+    """SQLite, for `size` grants: one index range scan per grant, joined by UNION ALL (SQLite has no LATERAL;
+    the pump, its only claimer, holds the write lock from BEGIN IMMEDIATE)."""
+    def rows(n: int):
+        picked = (select(bindparam(f"token_{n}", type_=String).label("token"), Delivery.tenant_id, Delivery.id)
+                  .where(Delivery.tenant_id == bindparam(f"tenant_{n}"),
+                         Delivery.message_class == bindparam(f"class_{n}"), *_claimable(bindparam("now")))
+                  .order_by(Delivery.next_attempt_at).limit(bindparam(f"count_{n}", type_=Integer)).subquery())
         return select(picked.c.token, picked.c.tenant_id, picked.c.id)
 
-    return union_all(*[rows(grant) for grant in grants]).cte("picked")
+    return _claiming(union_all(*[rows(n) for n in range(size)]).cte("picked"))
+
+
+def _numbered(grants: list[Grant]) -> dict:
+    params = {}
+    for n, grant in enumerate(grants):
+        params |= {f"tenant_{n}": grant.tenant_id, f"class_{n}": grant.message_class, f"count_{n}": grant.count,
+                   f"token_{n}": grant.token}
+    return params
 
 
 def claim(token: str, message_class: str, limit: int, now) -> int:
