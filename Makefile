@@ -92,6 +92,7 @@ bench: install
 	$(BIN)/python bench/tenant_scoping.py
 	$(BIN)/python bench/enqueue.py
 	$(BIN)/python bench/sandbox_ceiling.py
+	$(BIN)/python bench/pump_tick.py
 	$(BIN)/python bench/delivery.py
 	$(BIN)/python bench/broadcast_plan.py
 

@@ -463,6 +463,11 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+def pump_sample(stack: Stack) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of the pump's process: sampled once it leads (its start-up excluded)."""
+    return tree_jiffies(stack.processes["pump"][0].pid) / os.sysconf("SC_CLK_TCK"), time.monotonic()
+
+
 def cpu_busy(before, after, items: int = 0) -> str:
     """The machine's and this benchmark's CPU between two samples, and ours per item (event or message)."""
     if not before or not after or after[0] == before[0]:
@@ -503,6 +508,7 @@ def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args,
     if not args.sequential:
         start_delivery(stack, workdir, args)
     wait_ready(stack, redis_url, args, delivery=not args.sequential)
+    pump_from = None if args.sequential else pump_sample(stack)
     print(f"  ready after {clock.elapsed():.0f} s (setup and ceiling)")
 
     # 1. M dossiers per province, interleaved.
@@ -525,6 +531,7 @@ def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args,
     if args.sequential:
         start_delivery(stack, workdir, args)
         wait_ready(stack, redis_url, args, web=False)
+        pump_from = pump_sample(stack)
         drain_from_ms, cpu_drain = time.time() * 1000, cpu_sample()
 
     # 2. The quiet province's notices while that backlog drains.
@@ -548,6 +555,7 @@ def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args,
                 break
     drained = clock.left() > 0
     cpu_end = cpu_sample()
+    pump_cpu = tuple(end - start for start, end in zip(pump_from, pump_sample(stack), strict=True))
 
     # 4. Figures.
     report(args, Figures(
@@ -555,7 +563,7 @@ def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args,
         sends=sandbox_sends(sandbox, backlog_oas | quiet_oas), slugs=slugs, quiet=quiet, poster=poster,
         accepted=accepted, expected=expected, post_seconds=post_seconds, posted_ms=posted_ms, at_probe=at_probe,
         ceiling=ceiling, narrow=narrow, drained=drained, drain_from_ms=drain_from_ms,
-        cpu=(cpu_start, cpu_posted, cpu_drain, cpu_end)))
+        cpu=(cpu_start, cpu_posted, cpu_drain, cpu_end), pump_cpu=pump_cpu))
 
 
 def limit_provinces(stack: Stack, provinces: dict, per_minute: int) -> None:
@@ -596,6 +604,7 @@ class Figures:
     drained: bool
     drain_from_ms: float
     cpu: tuple
+    pump_cpu: tuple  # (CPU seconds, seconds) of the pump's process, the one leader, from its first tick on
 
 
 def report(args, f: Figures) -> None:
@@ -680,6 +689,10 @@ def targets(args, f: Figures, sent_ms: list) -> None:
             print(f"  per-province rate vs its limit: min {min(shares):.0%}, median "
                   f"{sorted(shares)[len(shares) // 2]:.0%}   target >= 95 %")
     print(f"  -32 (Zalo's rate limit) answers: {minus_32}          target 0")
+    pump_seconds, alive = f.pump_cpu
+    print(f"  the pump (one leader, from its first tick): {pump_seconds * 1000 / len(sent_ms):.2f} ms CPU per "
+          f"delivered message, {pump_seconds / alive:.0%} of a core over {alive:.0f} s, "
+          f"{pump_seconds * 1000 / (alive / args.pump_interval):.1f} ms per {args.pump_interval} s interval")
 
 
 if __name__ == "__main__":

@@ -121,16 +121,20 @@ def daily_key(tenant_id, message_class: str, day: str) -> str:
     return f"motcua:daily:{tenant_id}:{message_class}:{day}"
 
 
-def daily_remaining(key: str, cap: int | None) -> int | None:
-    """How many more sends today's cap allows (None: no cap)."""
-    if cap is None:
-        return None
-    used = int(get_redis().get(key) or 0)
-    return max(cap - used, 0)
+def daily_remaining(caps: dict[str, int]) -> dict[str, int]:
+    """{daily key: how many more sends today's cap allows}, for every capped key at once (one MGET)."""
+    if not caps:
+        return {}
+    used = get_redis().mget(list(caps))
+    return {key: max(cap - int(count or 0), 0) for (key, cap), count in zip(caps.items(), used, strict=True)}
 
 
-def count_daily(key: str, sent: int) -> None:
+def count_daily(sent: dict[str, int]) -> None:
+    """Add what was claimed to each day's count (one pipeline)."""
+    if not sent:
+        return
     pipe = get_redis().pipeline()
-    pipe.incrby(key, sent)
-    pipe.expire(key, 2 * 86400)
+    for key, count in sent.items():
+        pipe.incrby(key, count)
+        pipe.expire(key, 2 * 86400)
     pipe.execute()

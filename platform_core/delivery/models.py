@@ -47,7 +47,7 @@ class Delivery(TenantScoped, db.Model):
     __tablename__ = "delivery"
     __table_args__ = (
         ForeignKeyConstraint(["tenant_id", "notification_id"], ["notification.tenant_id", "notification.id"]),
-        Index("ix_delivery_due", "tenant_id", "state", "next_attempt_at"),
+        Index("ix_delivery_due", "tenant_id", "state", "message_class", "next_attempt_at"),  # the pump
         Index("ix_delivery_tenant_provider_message_id", "tenant_id", "provider_message_id"),
         Index("ix_delivery_tenant_claim_token", "tenant_id", "claim_token"),
         Index("ix_delivery_tenant_notification", "tenant_id", "notification_id", "state"),  # broadcast progress

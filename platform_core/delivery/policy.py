@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from platform_core.delivery import trial
-from platform_core.delivery.constants import CLASS_BULK, CLASS_TX, DEFAULT_BURST, DEFAULT_PER_MINUTE
+from platform_core.delivery.constants import (
+    CLASS_BULK,
+    CLASS_TX,
+    DEFAULT_BURST,
+    DEFAULT_PER_MINUTE,
+    MESSAGE_CLASSES,
+)
 from platform_core.delivery.limiter import Bucket, class_key, oa_key
 from platform_core.delivery.models import RatePolicy
 from platform_core.extensions import db
@@ -27,9 +33,27 @@ class Limits:
 def limits_for(message_class: str) -> Limits:
     """For the tenant in context."""
     policy = db.session.scalar(select(RatePolicy).where(RatePolicy.message_class == message_class))
+    return _limits(message_class, policy, trial.is_restricted())
+
+
+def limits_of_all(restricted: dict) -> dict:
+    """{tenant id: {class: Limits}} for the tenants in `restricted` ({tenant id: in trial?}), in one query; the
+    caller crosses tenants (the pump)."""
+    if not restricted:
+        return {}
+    policies = {(policy.tenant_id, policy.message_class): policy for policy in db.session.execute(
+        select(RatePolicy.tenant_id, RatePolicy.message_class, RatePolicy.per_minute, RatePolicy.burst,
+               RatePolicy.daily_cap).where(RatePolicy.tenant_id.in_(restricted)))}  # values, not rows to track
+    return {tenant_id: {cls: _limits(cls, policies.get((tenant_id, cls)), is_restricted)
+                        for cls in MESSAGE_CLASSES}
+            for tenant_id, is_restricted in restricted.items()}
+
+
+def _limits(message_class: str, policy, restricted: bool) -> Limits:
+    """From a RatePolicy (or a row of its values), or the defaults without one."""
     if policy is None:
-        return Limits(DEFAULT_PER_MINUTE[message_class], DEFAULT_BURST[message_class], trial.daily_cap(None))
-    return Limits(policy.per_minute, policy.burst, trial.daily_cap(policy.daily_cap))
+        return Limits(DEFAULT_PER_MINUTE[message_class], DEFAULT_BURST[message_class], trial.capped(None, restricted))
+    return Limits(policy.per_minute, policy.burst, trial.capped(policy.daily_cap, restricted))
 
 
 def buckets_for(tenant_id, message_class: str, limits: dict[str, Limits]) -> tuple[Bucket, ...]:

@@ -1,38 +1,60 @@
-"""The pump: claims due deliveries from the outbox and hands them to RQ in small batches.
+"""The pump: claims due deliveries for every tenant at once and hands them to RQ as batches (issue 11 item 3).
 
-Each tick it looks at every tenant's due rows (one audited cross-tenant read), then serves transactional
-before bulk, visiting tenants in an order that rotates every tick. A tenant gets at most one batch per tick
-and per class, only as many rows as its GCRA limiter grants, and only while it has fewer than
-MAX_INFLIGHT_BATCHES batches claimed but not finished, so one province's backlog never queues ahead of
-another province's fresh notices. Rows are claimed (claim_token) and committed before the job is enqueued:
-if Redis is down the claim simply expires and the sweeper gives the rows back.
+A tick costs the same few statements and Redis round trips however many provinces are due:
+1. `due_work`, in one read-only transaction: one statement lists every served tenant with, per message class,
+   its due rows (counted up to a batch, so each count reads at most a batch of index entries) and its batches
+   in flight; one more reads their rate policies.
+2. The grants, in one call of the GCRA limiter's script (delivery/limiter.py): every (tenant, class) with rows
+   due and fewer than MAX_INFLIGHT_BATCHES batches in flight asks for up to a batch, within its daily cap (one
+   MGET); transactional requests come first, so they take from the OA's shared bucket before bulk does.
+3. `claim_all`: one UPDATE ... RETURNING gives each grant's rows its own claim token, and commits. Rows are
+   claimed and committed before the jobs are enqueued: if Redis is down the claims expire and the sweeper gives
+   the rows back.
+4. One RQ job per claim token (delivery/batch.py sends it), all enqueued in one pipeline, transactional first
+   and the tenants in an order that rotates every tick; the day's counts in one more.
+A tenant gets at most one batch per class and tick, and holds at most MAX_INFLIGHT_BATCHES batches claimed but
+not finished, so one province's backlog never queues ahead of another province's fresh notices.
 """
 
 import logging
 import uuid
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 import redis
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import (
+    ARRAY,
+    Integer,
+    String,
+    Uuid,
+    bindparam,
+    column,
+    func,
+    literal,
+    select,
+    true,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import SQLAlchemyError
 
 from platform_core.clock import VIETNAM
 from platform_core.db.cross_tenant import cross_tenant, record_standing_access
 from platform_core.db.sqlite import begin_read_only
-from platform_core.db.tenant_context import tenant_context
+from platform_core.db.tenant_context import require_tenant
 from platform_core.db.types import utcnow
 from platform_core.delivery import jobs
 from platform_core.delivery.constants import CLASS_BULK, CLASS_TX, MESSAGE_CLASSES, PENDING, SENDING
 from platform_core.delivery.limiter import Request, acquire_many, count_daily, daily_key, daily_remaining
 from platform_core.delivery.models import Delivery
-from platform_core.delivery.policy import buckets_for, limits_for
+from platform_core.delivery.policy import buckets_for, limits_of_all
 from platform_core.delivery.sweeper import STALE_CLAIM
 from platform_core.extensions import db
 from platform_core.jobs.connection import get_redis
-from platform_core.tenancy.constants import SERVED_STATUSES
+from platform_core.jobs.decorators import enqueue_many
+from platform_core.tenancy.constants import SERVED_STATUSES, STATUS_LIVE
 from platform_core.tenancy.models import Tenant
-from platform_core.tenancy.service import ref
 
 log = logging.getLogger(__name__)
 
@@ -40,102 +62,207 @@ BATCH_SIZE = {CLASS_TX: 20, CLASS_BULK: 50}
 MAX_INFLIGHT_BATCHES = 2
 JOB_FOR_CLASS = {CLASS_TX: jobs.deliver_transactional, CLASS_BULK: jobs.deliver_bulk}
 LEADER_KEY = "motcua:delivery-pump:leader"
-PUMP_ACCESS = "delivery pump: count due deliveries per tenant, every tick"
+PUMP_ACCESS = "delivery pump: count and claim every tenant's due deliveries, every tick"
+SQLITE_GRANTS_PER_STATEMENT = 200  # SQLite allows 500 terms in a compound SELECT
 
 
-@dataclass
-class Backlog:
-    due: int = 0
-    inflight: int = 0  # batches claimed and not finished
+@dataclass(frozen=True)
+class Work:
+    """What one tenant has for one message class, this tick."""
+
+    tenant_id: uuid.UUID
+    message_class: str
+    due: int  # counted up to a batch
+    inflight: int  # batches claimed and not finished
 
 
-def backlog(now) -> dict[tuple[uuid.UUID, str], Backlog]:
-    """Due and in-flight counts per (tenant, class), for every tenant at once."""
-    due = func.sum(case((and_(Delivery.state == PENDING, Delivery.claim_token.is_(None),
-                              Delivery.next_attempt_at <= now), 1), else_=0))
-    # In flight is counted in batches (claim tokens), not rows: a paced tenant claims a row or two per tick, and
-    # counting rows would let it stack dozens of one-row jobs in the shared queue ahead of other provinces.
-    # Claims older than the sweeper's threshold are orphans (a crashed worker): they must not stall the tenant.
-    fresh_claim = and_(Delivery.claim_token.is_not(None), Delivery.claimed_at > now - STALE_CLAIM)
-    inflight = func.count(func.distinct(case((fresh_claim, Delivery.claim_token), else_=None)))
-    db.session.commit()  # end whatever came before: this transaction only reads
-    with cross_tenant(PUMP_ACCESS, audit=False):
-        begin_read_only(db.session)
-        rows = db.session.execute(
-            select(Delivery.tenant_id, Delivery.message_class, due, inflight)
-            .where(Delivery.state.in_((PENDING, SENDING)))
-            .group_by(Delivery.tenant_id, Delivery.message_class)
-        ).all()
-        db.session.commit()
-    return {(tenant_id, cls): Backlog(int(d or 0), int(i or 0)) for tenant_id, cls, d, i in rows}
+@dataclass(frozen=True)
+class Grant:
+    """Up to `count` of the tenant's due rows of the class, to be claimed with `token`."""
+
+    tenant_id: uuid.UUID
+    message_class: str
+    count: int
+    token: str
 
 
 def tick(rotation: int = 0, now=None) -> dict[str, int]:
-    """One pass: claim and enqueue what the limits allow. Returns rows claimed per class."""
+    """One pass: claim and enqueue what the limits allow, for every tenant. Returns rows claimed per class."""
     now = now or utcnow()
-    work = backlog(now)
-    tenants = _served_tenants({tenant_id for tenant_id, _ in work})
-    claimed = defaultdict(int)
-    for message_class in (CLASS_TX, CLASS_BULK):
-        order = sorted(t for t, cls in work if cls == message_class and work[(t, cls)].due and t in tenants)
-        for tenant_id in order[rotation % len(order):] + order[:rotation % len(order)] if order else []:
-            entry = work[(tenant_id, message_class)]
-            if entry.inflight >= MAX_INFLIGHT_BATCHES:
-                continue
-            count = _serve(tenants[tenant_id], message_class, entry.due, now)
-            if count:
-                claimed[message_class] += count
-    db.session.commit()  # hold no transaction (nor, on SQLite, the write lock) between ticks
+    work, limits = due_work(now)
+    grants = _grants(_rotated(work, rotation), limits, now)
+    with cross_tenant(PUMP_ACCESS, audit=False):
+        claimed = claim_all(grants, now) if grants else {}
+        db.session.commit()  # hold no transaction (nor, on SQLite, the write lock) between ticks
+    served = [grant for grant in grants if claimed.get(grant.token)]
+    enqueue_many([(JOB_FOR_CLASS[grant.message_class], (grant.token,), grant.tenant_id) for grant in served])
+    count_daily(_daily_counts(served, claimed, limits, now))
+    totals = Counter()
+    for grant in served:
+        totals[grant.message_class] += claimed[grant.token]
+    return dict(totals)
+
+
+def due_work(now) -> tuple[list[Work], dict]:
+    """Every served tenant's due rows and in-flight batches per class, and the limits of those with rows due,
+    in one read-only transaction (on SQLite it takes no write lock, so senders do not queue behind the pump)."""
+    db.session.commit()  # end whatever came before: this transaction only reads
+    with cross_tenant(PUMP_ACCESS, audit=False):
+        begin_read_only(db.session)
+        rows = db.session.execute(_due_work(), {"now": now, "stale_before": now - STALE_CLAIM}).all()
+        work = [Work(tenant_id, cls, due[n], inflight[n]) for tenant_id, _, due, inflight in map(_split, rows)
+                for n, cls in enumerate(MESSAGE_CLASSES) if due[n]]
+        limits = limits_of_all({tenant_id: status != STATUS_LIVE for tenant_id, status, due, _ in map(_split, rows)
+                                if any(due)})
+        db.session.commit()
+    return work, limits
+
+
+def _split(row) -> tuple:
+    """(tenant id, status, due per class, in flight per class) from a `_due_work` row."""
+    width = len(MESSAGE_CLASSES)
+    return row[0], row[1], row[2:2 + width], row[2 + width:]
+
+
+@cache
+def _due_work():
+    return select(Tenant.id, Tenant.status, *[_due(cls) for cls in MESSAGE_CLASSES],
+                  *[_inflight(cls) for cls in MESSAGE_CLASSES]).where(Tenant.status.in_(SERVED_STATUSES))
+
+
+def _claimable(now):
+    return (Delivery.state == PENDING, Delivery.claim_token.is_(None), Delivery.next_attempt_at <= now)
+
+
+def _due(message_class: str):
+    """The tenant's due rows of the class, counted up to a batch (the scan stops there: ix_delivery_due)."""
+    rows = (select(literal(1)).where(Delivery.tenant_id == Tenant.id, Delivery.message_class == message_class,
+                                     *_claimable(bindparam("now")))
+            .limit(BATCH_SIZE[message_class]).correlate(Tenant).subquery())
+    return select(func.count()).select_from(rows).scalar_subquery()
+
+
+def _inflight(message_class: str):
+    """Batches (claim tokens), not rows: a paced tenant claims a row or two per tick, and counting rows would let
+    it stack dozens of one-row jobs in the shared queue ahead of other provinces. Claims older than the
+    sweeper's threshold are orphans (a crashed worker): they must not stall the tenant."""
+    return (select(func.count(func.distinct(Delivery.claim_token)))
+            .where(Delivery.tenant_id == Tenant.id, Delivery.message_class == message_class,
+                   Delivery.state.in_((PENDING, SENDING)), Delivery.claim_token.is_not(None),
+                   Delivery.claimed_at > bindparam("stale_before"))
+            .correlate(Tenant).scalar_subquery())
+
+
+def _rotated(work: list[Work], rotation: int) -> list[Work]:
+    """Transactional before bulk; within a class the tenants in id order, starting `rotation` places on."""
+    ordered = []
+    for message_class in MESSAGE_CLASSES:
+        mine = sorted((entry for entry in work if entry.message_class == message_class), key=lambda e: e.tenant_id)
+        start = rotation % len(mine) if mine else 0
+        ordered += mine[start:] + mine[:start]
+    return ordered
+
+
+def _grants(work: list[Work], limits: dict, now) -> list[Grant]:
+    """What the limiter grants each entry below its in-flight cap, in one script call, in `work`'s order."""
+    asking = [entry for entry in work if entry.inflight < MAX_INFLIGHT_BATCHES]
+    remaining = daily_remaining({_today(entry.tenant_id, entry.message_class, now): cap for entry in asking
+                                 if (cap := limits[entry.tenant_id][entry.message_class].daily_cap) is not None})
+    wanted = [min(entry.due, BATCH_SIZE[entry.message_class],
+                  remaining.get(_today(entry.tenant_id, entry.message_class, now), entry.due)) for entry in asking]
+    answers = acquire_many([Request(buckets_for(entry.tenant_id, entry.message_class, limits[entry.tenant_id]), n)
+                            for entry, n in zip(asking, wanted, strict=True)])
+    return [Grant(entry.tenant_id, entry.message_class, answer.granted, uuid.uuid4().hex)
+            for entry, answer in zip(asking, answers, strict=True) if answer.granted > 0]
+
+
+def _today(tenant_id, message_class: str, now) -> str:
+    """The day's count key: the province's day (Asia/Ho_Chi_Minh) starts the count afresh."""
+    return daily_key(tenant_id, message_class, now.astimezone(VIETNAM).strftime("%Y%m%d"))
+
+
+def _daily_counts(served: list[Grant], claimed: dict[str, int], limits: dict, now) -> dict[str, int]:
+    return {_today(grant.tenant_id, grant.message_class, now): claimed[grant.token] for grant in served
+            if limits[grant.tenant_id][grant.message_class].daily_cap is not None}
+
+
+def claim_all(grants: list[Grant], now) -> dict[str, int]:
+    """Mark up to each grant's count of its tenant's due rows of its class with its token, oldest due first, in
+    one UPDATE ... RETURNING (SQLite: one per SQLITE_GRANTS_PER_STATEMENT grants). Returns rows claimed per
+    token; the caller commits. The caller crosses tenants, or claims for the tenant in context only. The
+    statements are built once per shape and take the grants as parameters: building and compiling a
+    statement of a few hundred terms every tick would cost more than running it."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        chunks = [(_claim_lateral(), {"tenant_ids": [grant.tenant_id for grant in grants],
+                                      "classes": [grant.message_class for grant in grants],
+                                      "counts": [grant.count for grant in grants],
+                                      "tokens": [grant.token for grant in grants]})]
+    else:
+        chunks = [(_claim_union(len(chunk)), _numbered(chunk)) for chunk in (
+            grants[start:start + SQLITE_GRANTS_PER_STATEMENT]
+            for start in range(0, len(grants), SQLITE_GRANTS_PER_STATEMENT))]
+    claimed = Counter()
+    for statement, params in chunks:
+        claimed.update(db.session.scalars(statement, params | {"now": now}).all())
     return dict(claimed)
 
 
-def _served_tenants(ids) -> dict:
-    if not ids:
-        return {}
-    rows = db.session.scalars(select(Tenant).where(Tenant.id.in_(ids), Tenant.status.in_(SERVED_STATUSES))).all()
-    return {tenant.id: tenant for tenant in rows}
+def _claiming(picked):
+    """The UPDATE that gives the rows `picked` (token, tenant id, id) their token."""
+    return (update(Delivery).add_cte(picked)
+            .where(Delivery.tenant_id == picked.c.tenant_id, Delivery.id == picked.c.id)
+            .values(claim_token=picked.c.token, claimed_at=bindparam("now"))
+            .returning(Delivery.claim_token)
+            .execution_options(synchronize_session=False))
 
 
-def _serve(tenant, message_class: str, due: int, now) -> int:
-    with tenant_context(ref(tenant)):
-        limits = {cls: limits_for(cls) for cls in MESSAGE_CLASSES}
-        today = daily_key(tenant.id, message_class, now.astimezone(VIETNAM).strftime("%Y%m%d"))
-        wanted = min(due, BATCH_SIZE[message_class])
-        remaining = daily_remaining(today, limits[message_class].daily_cap)
-        if remaining is not None:
-            wanted = min(wanted, remaining)  # the province's day (Asia/Ho_Chi_Minh) starts the count afresh
-        [grant] = acquire_many([Request(buckets_for(tenant.id, message_class, limits), wanted)])
-        if not grant.granted:
-            db.session.commit()
-            return 0
-        token = uuid.uuid4().hex
-        count = claim(token, message_class, grant.granted, now)
-        if count:
-            count_daily(today, count)
-            JOB_FOR_CLASS[message_class].enqueue(token)
-        return count
+@cache
+def _claim_lateral():
+    """PostgreSQL: the grants as arrays unnested into rows, each joined LATERAL to its tenant's due rows, locked
+    FOR UPDATE SKIP LOCKED (a second pump during a leader change skips what the first holds). The CTE is
+    MATERIALIZED: picked once, never re-planned as a rescanned semi-join that could claim more than a grant's
+    count."""
+    wanted = func.unnest(bindparam("tenant_ids", type_=ARRAY(Uuid)), bindparam("classes", type_=ARRAY(String)),
+                         bindparam("counts", type_=ARRAY(Integer)), bindparam("tokens", type_=ARRAY(String)),
+                         ).table_valued(column("tenant_id", Uuid), column("message_class", String),
+                                        column("count", Integer), column("token", String)).render_derived("grants")
+    rows = (select(Delivery.tenant_id, Delivery.id)
+            .where(Delivery.tenant_id == wanted.c.tenant_id, Delivery.message_class == wanted.c.message_class,
+                   *_claimable(bindparam("now")))
+            .order_by(Delivery.next_attempt_at).limit(wanted.c.count)
+            .with_for_update(of=Delivery, skip_locked=True).lateral("due"))
+    return _claiming(select(wanted.c.token, rows.c.tenant_id, rows.c.id).select_from(wanted.join(rows, true()))
+                     .cte("picked").prefix_with("MATERIALIZED"))
+
+
+@lru_cache(maxsize=SQLITE_GRANTS_PER_STATEMENT)
+def _claim_union(size: int):
+    """SQLite, for `size` grants: one index range scan per grant, joined by UNION ALL (SQLite has no LATERAL;
+    the pump, its only claimer, holds the write lock from BEGIN IMMEDIATE)."""
+    def rows(n: int):
+        picked = (select(bindparam(f"token_{n}", type_=String).label("token"), Delivery.tenant_id, Delivery.id)
+                  .where(Delivery.tenant_id == bindparam(f"tenant_{n}"),
+                         Delivery.message_class == bindparam(f"class_{n}"), *_claimable(bindparam("now")))
+                  .order_by(Delivery.next_attempt_at).limit(bindparam(f"count_{n}", type_=Integer)).subquery())
+        return select(picked.c.token, picked.c.tenant_id, picked.c.id)
+
+    return _claiming(union_all(*[rows(n) for n in range(size)]).cte("picked"))
+
+
+def _numbered(grants: list[Grant]) -> dict:
+    params = {}
+    for n, grant in enumerate(grants):
+        params |= {f"tenant_{n}": grant.tenant_id, f"class_{n}": grant.message_class, f"count_{n}": grant.count,
+                   f"token_{n}": grant.token}
+    return params
 
 
 def claim(token: str, message_class: str, limit: int, now) -> int:
-    """Mark up to `limit` due rows of the tenant in context as claimed by `token`, and commit.
-
-    The ids are locked and read first, then updated: an UPDATE ... WHERE id IN (SELECT ... LIMIT n FOR UPDATE
-    SKIP LOCKED) can be re-planned as a rescanned semi-join on PostgreSQL and claim more than n rows."""
-    ids = db.session.scalars(
-        select(Delivery.id)
-        .where(Delivery.state == PENDING, Delivery.claim_token.is_(None), Delivery.next_attempt_at <= now,
-               Delivery.message_class == message_class)
-        .order_by(Delivery.next_attempt_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    if ids:
-        db.session.execute(
-            update(Delivery).where(Delivery.id.in_(ids)).values(claim_token=token, claimed_at=now)
-            .execution_options(synchronize_session=False)
-        )
+    """Claim up to `limit` due rows of the tenant in context with `token`, and commit (tests, and a retry that
+    is due at once)."""
+    count = claim_all([Grant(require_tenant().id, message_class, limit, token)], now).get(token, 0)
     db.session.commit()
-    return len(ids)
+    return count
 
 
 def run(stop, interval: float = 0.2, once: bool = False) -> None:

@@ -41,7 +41,12 @@ def is_restricted() -> bool:
 def daily_cap(policy_cap: int | None) -> int | None:
     """The day's cap for the tenant in context: in trial at most TRIAL_DAILY_CAP, whatever its RatePolicy says
     (a lower policy cap still holds)."""
-    if not is_restricted():
+    return capped(policy_cap, is_restricted())
+
+
+def capped(policy_cap: int | None, restricted: bool) -> int | None:
+    """`daily_cap` for a tenant whose restriction is already known (the pump reads every tenant's at once)."""
+    if not restricted:
         return policy_cap
     trial_cap = current_app.config["TRIAL_DAILY_CAP"]
     return trial_cap if policy_cap is None else min(policy_cap, trial_cap)

@@ -1,8 +1,13 @@
 """The pump claims within each tenant's limits, a batch at a time, fairly, and enqueues jobs with the tenant."""
 
+import os
+import signal
+import subprocess
+import time
 from datetime import timedelta
 
-from sqlalchemy import func, select
+import redis
+from sqlalchemy import event, func, select
 
 from platform_core.db.types import utcnow
 from platform_core.delivery import pump
@@ -12,8 +17,10 @@ from platform_core.delivery.sweeper import sweep_stale
 from platform_core.extensions import db
 from platform_core.jobs.decorators import open_queue
 from platform_core.jobs.queues import QUEUE_ZALO_BULK, QUEUE_ZALO_TX
-from tests.conftest import as_tenant
+from tests import factories
+from tests.conftest import TEST_ENCRYPTION_KEY, as_tenant
 from tests.delivery.support import queue_replies
+from tests.pipeline.stack import FLASK, REPO_ROOT
 
 
 def claimed(tenant) -> int:
@@ -31,6 +38,44 @@ def test_a_tick_claims_one_batch_per_tenant_and_queues_it_with_the_tenant(tenant
     owners = sorted(job.meta["tenant_id"] for job in queue.jobs)
     assert owners == sorted([str(tenant_a.id), str(tenant_b.id)])
     queue.empty()
+
+
+def statements_of_a_tick() -> tuple[int, dict]:
+    seen = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        claimed = pump.tick()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen), claimed
+
+
+def test_one_tick_claims_for_every_due_tenant_in_the_same_few_statements(tenant_a, tenant_b):
+    """The tick reads, claims and commits in statements that do not grow with the tenants it serves."""
+    for queue in (open_queue(QUEUE_ZALO_TX), open_queue(QUEUE_ZALO_BULK)):
+        queue.empty()
+    for tenant in (tenant_a, tenant_b):
+        queue_replies(tenant, 3, prefix="tx")
+        queue_replies(tenant, 3, message_class="bulk", prefix="bulk")
+    few, claimed_for_two = statements_of_a_tick()
+    more = [factories.create_tenant(f"tinh-{n}", f"Tỉnh {n}") for n in range(6)]
+    for tenant in (tenant_a, tenant_b, *more):
+        queue_replies(tenant, 3, prefix="tx-again")
+        queue_replies(tenant, 3, message_class="bulk", prefix="bulk-again")
+    many, claimed_for_eight = statements_of_a_tick()
+    assert claimed_for_two == {"tx": 6, "bulk": 6}
+    assert claimed_for_eight == {"tx": 24, "bulk": 24}
+    assert all(claimed(tenant) == 6 for tenant in more)
+    # Three queries (the due work, the policies, the claim) with their transactions' begin and commit, and on
+    # PostgreSQL the row-level security settings of each transaction.
+    assert many == few <= 12, f"{few} statements for 2 tenants, {many} for 8"
+    assert len(open_queue(QUEUE_ZALO_TX).jobs) == 2 + 8 and len(open_queue(QUEUE_ZALO_BULK).jobs) == 2 + 8
+    for queue in (open_queue(QUEUE_ZALO_TX), open_queue(QUEUE_ZALO_BULK)):
+        queue.empty()
 
 
 def test_in_flight_batches_are_capped_per_tenant(tenant_a):
@@ -180,3 +225,33 @@ def test_the_pump_goes_on_after_a_database_error(tenant_a, monkeypatch):
     monkeypatch.setattr(pump, "_lead", lambda me: True)
     pump.run(stop, interval=0.01)  # returns once the second tick sets `stop`
     assert len(ticks) == 2
+
+
+def test_a_running_pump_exits_promptly_on_sigterm(app_config, redis_url, tmp_path):
+    """`flask delivery pump` as deployed: once it leads, SIGTERM ends it within a tick, cleanly."""
+    env = os.environ | {
+        "DATABASE_URL": app_config["SQLALCHEMY_DATABASE_URI"], "DATABASE_OWNER_URL": app_config["DATABASE_OWNER_URL"],
+        "REDIS_URL": redis_url, "SECRET_KEY": "test-secret-key", "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEY,
+        "MOTCUA_INSTANCE_PATH": app_config["INSTANCE_PATH"], "PYTHONUNBUFFERED": "1",
+    }
+    log_path = tmp_path / "pump.log"
+    leader = redis.Redis.from_url(redis_url)
+    leader.delete(pump.LEADER_KEY)
+    with open(log_path, "wb") as output:
+        process = subprocess.Popen([FLASK, "--app", "wsgi", "delivery", "pump", "--interval", "0.2"],  # noqa: S603
+                                   cwd=REPO_ROOT, env=env, stdout=output, stderr=output, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not leader.exists(pump.LEADER_KEY):
+            assert process.poll() is None and time.monotonic() < deadline, log_path.read_text()[-3000:]
+            time.sleep(0.05)
+        signalled = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+        assert time.monotonic() - signalled < 5, "the pump took more than a few seconds to stop"
+        assert process.returncode == 0, log_path.read_text()[-3000:]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+        leader.delete(pump.LEADER_KEY)
