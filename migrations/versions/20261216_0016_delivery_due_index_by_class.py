@@ -2,13 +2,13 @@
 rows without stepping over the other's (a broadcast's bulk backlog in front of a transactional notice)
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 """
 from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0014'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

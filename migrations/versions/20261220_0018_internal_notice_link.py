@@ -2,14 +2,14 @@
 console after a go-live decision); its Zalo message gets an open-link button and its e-mail the link
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0016
 """
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0018'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
