@@ -89,7 +89,10 @@ def test_one_click_connects_a_new_province_to_a_sandbox_oa_that_survives_a_resta
             sandbox.wait_for(lambda: web.get(STATUS).json()["linked"], timeout=TIMEOUT)
             send_test_message_and_see_it_on_the_phone(web, sandbox, oa_id, phone)
 
-        with stack.reading(SLUG) as session:  # the OA's follower (the admin) was imported on connecting
+        # The OA's follower (the admin) was imported on connecting. That import must have ended before the
+        # restart's connect: an import under way is not started twice (zalo/follower_import.begin).
+        sandbox.wait_for(lambda: imports_done(stack) == 1, timeout=TIMEOUT)
+        with stack.reading(SLUG) as session:
             assert session.scalar(select(Follower.zalo_user_id)) == phone
         kept = keep_file.read_text(encoding="utf-8")
 
