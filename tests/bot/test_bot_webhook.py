@@ -33,7 +33,8 @@ def deliver_and_process(client, tenant, body: dict) -> ZaloEvent:
 
 def replies(tenant) -> list[tuple[Notification, list[Delivery]]]:
     with as_tenant(tenant):
-        notifications = db.session.scalars(select(Notification).where(Notification.event_kind == "bot_reply")).all()
+        notifications = db.session.scalars(select(Notification).where(Notification.event_kind == "bot_reply")
+                                           .order_by(Notification.created_at, Notification.id)).all()
         return [(n, db.session.scalars(select(Delivery).where(Delivery.notification_id == n.id)).all())
                 for n in notifications]
 

@@ -39,9 +39,10 @@ def test_tenants_show_status_zalo_and_todays_numbers(operator_client, tenant_a, 
 
 def test_viewing_the_tenants_is_an_audited_cross_tenant_read(operator_client, operator):
     operator_client.get("/operator/")
-    events = platform_events("cross_tenant_access")
+    # The operator's reads only: a `flask delivery pump` process started by another test of this worker notes
+    # its own cross-tenant read in the same database.
+    events = [event for event in platform_events("cross_tenant_access") if event.actor_id == operator.id]
     assert [event.details["reason"] for event in events] == ["operator console: tenants overview"]
-    assert events[0].actor_id == operator.id
 
 
 def test_provinces_not_on_board_are_listed_with_an_invite_form(operator_client, provinces):
