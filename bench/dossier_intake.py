@@ -24,13 +24,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cryptography.fernet import Fernet  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
 
-from platform_core import create_app  # noqa: E402
-from platform_core.db.tenant_context import TenantRef, tenant_context  # noqa: E402
+from bench.support import live_province, migrated_app, sqlite_url  # noqa: E402
+from platform_core.db.tenant_context import tenant_context  # noqa: E402
 from platform_core.extensions import db  # noqa: E402
 from platform_core.jobs.embedded_redis import start_server  # noqa: E402
-from platform_core.tenancy.models import Tenant  # noqa: E402
 from tests import factories  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,15 +37,10 @@ TARGET_PER_SECOND, TARGET_P99_MS = 800, 50
 
 def prepare(workdir: Path, redis_url: str) -> tuple[dict, str]:
     """A live province with the procedure the bodies name and a live API key; returns (env for gunicorn, key)."""
-    url, keys = f"sqlite:///{workdir / 'bench.sqlite3'}", Fernet.generate_key().decode()
-    app = create_app({"INSTANCE_PATH": str(workdir), "SECRET_KEY": "bench", "ENCRYPTION_KEYS": [keys],
-                      "SQLALCHEMY_DATABASE_URI": url, "DATABASE_OWNER_URL": url, "REDIS_URL": redis_url})
+    url, keys = sqlite_url(workdir), Fernet.generate_key().decode()
+    app = migrated_app(workdir, redis_url, keys)
     with app.app_context():
-        upgrade()
-        tenant = Tenant(slug="bench-tinh", name="Bench", status="live")
-        db.session.add(tenant)
-        db.session.flush()
-        with tenant_context(TenantRef(tenant.id, tenant.slug)):
+        with tenant_context(live_province()):
             factories.create_procedure("1.004222", "Đăng ký thường trú")
             _, plaintext = factories.create_api_key("bench")
             db.session.commit()

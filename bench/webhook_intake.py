@@ -19,14 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cryptography.fernet import Fernet  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
-
-from platform_core import create_app  # noqa: E402
-from platform_core.db.tenant_context import TenantRef, tenant_context  # noqa: E402
+from bench.support import live_province, migrated_app  # noqa: E402
+from platform_core.db.tenant_context import tenant_context  # noqa: E402
 from platform_core.extensions import db  # noqa: E402
 from platform_core.jobs.embedded_redis import start_server  # noqa: E402
-from platform_core.tenancy.models import Tenant  # noqa: E402
 from platform_core.zalo.connection import get_or_create_connection, save_credentials, store_token_pair  # noqa: E402
 from platform_core.zalo.webhooks import expected_signature  # noqa: E402
 
@@ -34,21 +30,12 @@ APP_ID, OA_ID, OA_SECRET = "1001001", "3003001", "bench-oa-secret-key"
 
 
 def build(workdir: Path, redis_url: str):
-    app = create_app({
-        "INSTANCE_PATH": str(workdir), "SECRET_KEY": "bench", "ENCRYPTION_KEYS": [Fernet.generate_key().decode()],
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.sqlite3'}",
-        "DATABASE_OWNER_URL": f"sqlite:///{workdir / 'bench.sqlite3'}", "REDIS_URL": redis_url,
-    })
-    with app.app_context():
-        upgrade()
-        tenant = Tenant(slug="bench-tinh", name="Bench", status="live")
-        db.session.add(tenant)
-        db.session.flush()
-        with tenant_context(TenantRef(tenant.id, tenant.slug)):
-            connection = get_or_create_connection()
-            save_credentials(connection, app_id=APP_ID, app_secret="s", oa_id=OA_ID, oa_secret_key=OA_SECRET)
-            store_token_pair(connection, "a", "r", 90_000)
-            db.session.commit()
+    app = migrated_app(workdir, redis_url)
+    with app.app_context(), tenant_context(live_province()):
+        connection = get_or_create_connection()
+        save_credentials(connection, app_id=APP_ID, app_secret="s", oa_id=OA_ID, oa_secret_key=OA_SECRET)
+        store_token_pair(connection, "a", "r", 90_000)
+        db.session.commit()
     return app
 
 
