@@ -5,7 +5,7 @@ from platform_core.audit.models import AuditEvent, PlatformAuditEvent
 from platform_core.auth.models import Membership, RecoveryCode, User
 from platform_core.broadcasts.models import Broadcast, PromotionLedger
 from platform_core.catalogue.models import Procedure
-from platform_core.citizens.models import Consent, FollowerTag, RetentionPolicy
+from platform_core.citizens.models import Consent, FollowerTag
 from platform_core.delivery.models import Delivery, GuestListEntry, Notification, RatePolicy
 from platform_core.dossiers.models import Dossier, DossierEvent
 from platform_core.feedback.models import Feedback, FeedbackAttachment, FeedbackEvent
@@ -15,7 +15,8 @@ from platform_core.officials.models import InternalNotice, OfficialProfile
 from platform_core.onboarding.models import GoLiveRequest, Invitation, SetupProgress
 from platform_core.ratings.models import Rating, RatingInvitation
 from platform_core.registrations.models import Registration, RegistrationProcedure
-from platform_core.results.models import DossierResult, ResultSettings
+from platform_core.results.models import DossierResult
+from platform_core.settings.models import ProvinceSetting
 from platform_core.tenancy.models import Province, Tenant, TenantHistory, TenantProfile, TenantSlugAlias
 from platform_core.zalo.models import (
     DataSubjectRequest,
@@ -56,14 +57,13 @@ __all__ = [
     "Procedure",
     "PromotionLedger",
     "Province",
+    "ProvinceSetting",
     "RatePolicy",
     "Rating",
     "RatingInvitation",
     "RecoveryCode",
     "Registration",
     "RegistrationProcedure",
-    "ResultSettings",
-    "RetentionPolicy",
     "SetupProgress",
     "StaffLinkCode",
     "Tenant",

@@ -2,6 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 
+from platform_core.settings.definitions import (  # the periods themselves are a province setting
+    RETENTION_CHAT,
+    RETENTION_CONTACT,
+    RETENTION_DELIVERIES,
+    RETENTION_REGISTRATIONS,
+    RETENTION_RESULTS,
+)
+
 PURPOSE_DOSSIER, PURPOSE_NEWS, PURPOSE_SURVEY = "dossier_notifications", "policy_news", "satisfaction_survey"
 PURPOSE_LABELS = {
     PURPOSE_DOSSIER: _l("Dossier notifications"),
@@ -34,12 +42,6 @@ COMPLETION_DAYS = {REQUEST_STOP: 15, REQUEST_WITHDRAW: 15, REQUEST_EXPORT: 10, R
 THIRD_PARTY_COMPLETION_DAYS = 20
 STOPS_PROCESSING = frozenset({REQUEST_STOP, REQUEST_WITHDRAW})  # the kinds a third party's part extends
 
-# Data kinds a province keeps for a set time, then purges (nightly); dossier records are kept by law.
-RETENTION_CHAT, RETENTION_CONTACT, RETENTION_DELIVERIES = "chat_events", "inactive_contacts", "delivery_records"
-RETENTION_RESULTS = "result_files"  # the electronic copies of results sent on Zalo (results/); the original stays
-RETENTION_REGISTRATIONS = "registration_forms"  # the answers of forms sent from Zalo (registrations/)
-DEFAULT_RETENTION_DAYS = {RETENTION_CHAT: 180, RETENTION_CONTACT: 730, RETENTION_DELIVERIES: 365,
-                          RETENTION_RESULTS: 90, RETENTION_REGISTRATIONS: 90}
 REQUEST_KIND_LABELS = {
     REQUEST_WITHDRAW: _l("Withdraw consent (Zalo data request)"),
     REQUEST_STOP: _l("Stop messages"),
@@ -54,7 +56,6 @@ RETENTION_LABELS = {
     RETENTION_RESULTS: _l("Electronic results (PDF files) sent to citizens"),
     RETENTION_REGISTRATIONS: _l("What citizens filled in on registration forms from Zalo"),
 }
-MIN_RETENTION_DAYS, MAX_RETENTION_DAYS = 30, 3650
 
 # The privacy notice a grant refers to (shown in the consent question and on the counter form). Bump it when
 # the notice's text changes: each Consent row keeps the version the citizen agreed to.

@@ -1,8 +1,8 @@
-"""Consent evidence per citizen and purpose, a province's retention periods, and follower tags."""
+"""Consent evidence per citizen and purpose, and follower tags (the retention periods are a province setting)."""
 
 from datetime import datetime
 
-from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platform_core.db.base import TenantScoped
@@ -29,17 +29,6 @@ class Consent(TenantScoped, db.Model):
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_method: Mapped[str | None] = mapped_column(String(20))
-
-
-class RetentionPolicy(TenantScoped, db.Model):
-    """How many days a province keeps one kind of data before the nightly purge removes or anonymises it."""
-
-    __tablename__ = "retention_policy"
-    __table_args__ = (UniqueConstraint("tenant_id", "data_kind"),)
-
-    data_kind: Mapped[str] = mapped_column(String(24))
-    days: Mapped[int] = mapped_column(Integer)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class FollowerTag(TenantScoped, db.Model):

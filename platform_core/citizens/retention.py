@@ -1,4 +1,5 @@
-"""A province's retention periods and the nightly purge that applies them (dossier records are never purged).
+"""The nightly purge that applies a province's retention periods (dossier records are never purged). The periods
+are the `retention_days` province setting (settings/definitions.py), edited on the console's Retention page.
 
 - chat events: raw webhook bodies older than the period are replaced by a stub (the event's name and times
   stay, for counts and audit); so are the words of the messages sent back in the chat (the bot's replies,
@@ -16,69 +17,34 @@
 
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, and_, cast, or_, select, update
 
 from platform_core.audit.service import record_event
 from platform_core.citizens.constants import (
-    DEFAULT_RETENTION_DAYS,
-    MAX_RETENTION_DAYS,
-    MIN_RETENTION_DAYS,
     RETENTION_CHAT,
     RETENTION_CONTACT,
     RETENTION_DELIVERIES,
     RETENTION_REGISTRATIONS,
     RETENTION_RESULTS,
 )
-from platform_core.citizens.models import RetentionPolicy
 from platform_core.citizens.records import ERASED_KEY, anonymise_follower, erase_chat_words, erased_body
 from platform_core.db.types import utcnow
 from platform_core.delivery.constants import PENDING, SENDING
 from platform_core.delivery.models import Delivery, Notification
 from platform_core.delivery.outbox import BOT_REPLY
-from platform_core.errors import FieldError
 from platform_core.extensions import db
 from platform_core.registrations.service import purge_answers
 from platform_core.results.service import purge_files
+from platform_core.settings.service import province_settings
 from platform_core.zalo.models import Follower, ZaloEvent
 
 BATCH = 500
 CHAT_REPLIES = "chat_replies"  # counted with the chat events' period, not a period of its own
 
 
-class RetentionError(FieldError):
-    """A period refused; `field` is the data kind."""
-
-
-def periods() -> dict[str, int]:
-    """Days kept per data kind for the tenant in context: its own setting, else the default."""
-    saved = {policy.data_kind: policy.days for policy in db.session.scalars(select(RetentionPolicy))}
-    return {kind: saved.get(kind, days) for kind, days in DEFAULT_RETENTION_DAYS.items()}
-
-
-def set_periods(values: dict[str, int], actor=None) -> dict[str, int]:
-    """Save the periods that changed; audited with old and new values."""
-    before, policies = periods(), {p.data_kind: p for p in db.session.scalars(select(RetentionPolicy))}
-    for kind, days in values.items():
-        if kind not in DEFAULT_RETENTION_DAYS:
-            continue
-        if not MIN_RETENTION_DAYS <= days <= MAX_RETENTION_DAYS:
-            raise RetentionError(kind, _l("Enter a number of days between %(low)d and %(high)d.",
-                                          low=MIN_RETENTION_DAYS, high=MAX_RETENTION_DAYS))
-        policy = policies.get(kind) or RetentionPolicy(data_kind=kind, days=days)
-        policy.days = days
-        db.session.add(policy)
-    db.session.flush()
-    after = periods()
-    changed = {kind: [before[kind], after[kind]] for kind in after if before[kind] != after[kind]}
-    if changed:
-        record_event("retention_changed", actor=actor, details=changed)
-    return after
-
-
 def purge(now: datetime | None = None) -> dict[str, int]:
     """Apply the tenant in context's periods; one audit event with the counts."""
-    now, days = now or utcnow(), periods()
+    now, days = now or utcnow(), province_settings().retention_days
     chat_cutoff = now - timedelta(days=days[RETENTION_CHAT])
     counts = {
         RETENTION_CHAT: _purge_events(chat_cutoff),

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from platform_core.auth.permissions import admin_required
-from platform_core.citizens import consent, records, requests, retention
+from platform_core.citizens import consent, records, requests
 from platform_core.citizens.clock import completion_days
 from platform_core.citizens.constants import (
     METHOD_LABELS,
@@ -37,6 +37,7 @@ from platform_core.citizens.forms import (
 from platform_core.db.types import utcnow
 from platform_core.errors import FieldError
 from platform_core.extensions import db
+from platform_core.settings.service import province_settings, save_setting
 from platform_core.tenancy.resolution import tenant_blueprint
 from platform_core.web.paging import page_number
 from platform_core.zalo.phone import PhoneError, mask, to_e164
@@ -202,11 +203,11 @@ def erase():
 @citizens_admin_bp.route("/retention", methods=["GET", "POST"])
 @admin_required
 def retention_page():
-    form = RetentionForm(data=retention.periods())
+    form = RetentionForm(data=province_settings().retention_days)
     if form.validate_on_submit():
         try:
-            retention.set_periods({kind: form[kind].data for kind in RETENTION_LABELS}, actor=current_user)
-        except retention.RetentionError as error:
+            save_setting("retention_days", {kind: form[kind].data for kind in RETENTION_LABELS}, actor=current_user)
+        except FieldError as error:
             form[error.field].errors = [str(error.message)]
         else:
             db.session.commit()

@@ -17,7 +17,6 @@ TARGET_LABELS = {
     "Tenant": _l("Province"), "MessageTemplate": _l("Message template"), "Delivery": _l("Message"),
     "GuestListEntry": _l("Guest list entry"), "Follower": _l("Citizen on Zalo"), "Dossier": _l("Dossier"),
     "InternalNotice": _l("Notice to an official"), "GoLiveRequest": _l("Go-live request"),
-    "RetentionPolicy": _l("Retention periods"),
 }
 # Details worth a sentence, by key; the rest stays technical.
 DETAIL_LABELS = {

@@ -66,11 +66,12 @@ class RatingZnsForm(ZnsFields, FlaskForm):
     templates' ZNS fields are."""
 
     @classmethod
-    def of(cls, setting) -> "RatingZnsForm":
+    def of(cls, setting: dict | None) -> "RatingZnsForm":
+        """The form for the `rating_zns` province setting as saved."""
         if setting is None:
             return cls(formdata=None)
-        return cls(formdata=None, data={"zns_template_id": setting.zns_template_id,
-                                        "zns_params": "\n".join(zns_param_lines(setting.zns_params))})
+        return cls(formdata=None, data={"zns_template_id": setting["zns_template_id"],
+                                        "zns_params": "\n".join(zns_param_lines(setting["zns_params"]))})
 
     def zns_fields(self) -> dict:
         return {"zns_template_id": self.zns_template_id.data, "zns_params": self._zns_params()}

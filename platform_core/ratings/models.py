@@ -58,16 +58,3 @@ class Rating(TenantScoped, db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     editable_until: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class RatingZnsTemplate(TenantScoped, db.Model):
-    """The province's ZNS rating template (one per province, optional): citizens reachable only by phone are
-    invited with it, and rate with its stars in Zalo (the `user_feedback` event)."""
-
-    __tablename__ = "rating_zns_template"
-    __table_args__ = (UniqueConstraint("tenant_id"),)
-
-    zns_template_id: Mapped[str] = mapped_column(String(20))
-    zns_params: Mapped[dict] = mapped_column(JSON, default=dict)  # ZNS parameter -> expression (as templates')
-    updated_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -17,7 +17,7 @@ from platform_core.notices import rendering, templates
 from platform_core.notices.context import CONTEXT_FIELDS
 from platform_core.notices.placeholders import offered
 from platform_core.notices.zns_check import ZNS_SKIPPED, ZnsCheck, check_zns
-from platform_core.ratings import console, reports, zns
+from platform_core.ratings import console, reports
 from platform_core.ratings.constants import (
     CHANNEL_LABELS,
     CRITERIA,
@@ -28,6 +28,7 @@ from platform_core.ratings.constants import (
     SCORES,
 )
 from platform_core.ratings.forms import RatingFilterForm, RatingZnsForm
+from platform_core.settings.service import province_settings, save_setting
 from platform_core.tenancy.resolution import tenant_blueprint
 from platform_core.web import charts
 from platform_core.web.paging import page_number
@@ -46,7 +47,7 @@ def index():
         figure=reports.decision_766_figure(chosen.start, chosen.end), target=reports.DECISION_766_TARGET,
         invitations=reports.invitation_summary(chosen.start, chosen.end), invitation_labels=INVITATION_STATUS_LABELS,
         page=console.recent_ratings(chosen, page_number(request.args.get("page"))), scale=SCALE, scores=SCORES,
-        channel_labels=CHANNEL_LABELS, zns_template=zns.current(), trend=_trend(groups[GROUP_MONTH]),
+        channel_labels=CHANNEL_LABELS, zns_template=province_settings().rating_zns, trend=_trend(groups[GROUP_MONTH]),
     )
 
 
@@ -63,14 +64,14 @@ def _trend(months: list) -> Markup:
 def zns_template():
     """The province's ZNS rating template: checked as a message template's ZNS fields are (syntax, then
     Zalo's own description of the template), saved, or removed by emptying the id."""
-    form = RatingZnsForm() if request.method == "POST" else RatingZnsForm.of(zns.current())
+    form = RatingZnsForm() if request.method == "POST" else RatingZnsForm.of(province_settings().rating_zns)
     if form.validate_on_submit():
         fields = form.zns_fields()
         form.show_errors(rendering.validate_zns(fields["zns_template_id"], fields["zns_params"] or None))
         checked = ZnsCheck() if form.has_errors else check_zns(fields)
         form.show_errors(checked.problems)
         if not form.has_errors:
-            zns.save(fields["zns_template_id"], fields["zns_params"], current_user)
+            save_setting("rating_zns", fields, current_user)
             db.session.commit()
             flash(_("ZNS rating template saved.") if fields["zns_template_id"] else
                   _("ZNS rating template removed: invitations go by Zalo chat only."), "success")

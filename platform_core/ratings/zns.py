@@ -1,8 +1,9 @@
 """The ZNS rating path (docs/zalo-oa.md §3): a province that has a ZNS rating template approved by Zalo names it
-here, with its parameters written as in the message templates ("customer_name: {{ nguoi_nop }}", the dossier
-fields). A citizen the invitation cannot reach on Zalo chat, but whose phone is known, then gets that template
-by ZNS; they rate with its stars in Zalo, and Zalo's `user_feedback` event (rate 1-5, the remarks they ticked,
-a note; docs/domain.md §3) is recorded as their rating, like one given on the rating page.
+in the `rating_zns` province setting (its console page: ratings/views.py), with its parameters written as in the
+message templates ("customer_name: {{ nguoi_nop }}", the dossier fields). A citizen the invitation cannot reach
+on Zalo chat, but whose phone is known, then gets that template by ZNS; they rate with its stars in Zalo, and
+Zalo's `user_feedback` event (rate 1-5, the remarks they ticked, a note; docs/domain.md §3) is recorded as their
+rating, like one given on the rating page.
 """
 
 import logging
@@ -10,7 +11,6 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from platform_core.audit.service import record_event
 from platform_core.db.lookup import one_by_id
 from platform_core.db.tenant_context import require_tenant
 from platform_core.db.types import utcnow
@@ -20,8 +20,9 @@ from platform_core.extensions import db
 from platform_core.notices import rendering
 from platform_core.notices.context import dossier_context
 from platform_core.ratings.constants import CHANNEL_ZNS
-from platform_core.ratings.models import RatingInvitation, RatingZnsTemplate
+from platform_core.ratings.models import RatingInvitation
 from platform_core.ratings.service import BadRating, RatingInput, RatingLocked, is_expired, submit
+from platform_core.settings.service import province_settings
 from platform_core.tenancy.models import Tenant
 from platform_core.zalo.connection import connected_oa_name
 from platform_core.zalo.constants import EVENT_IGNORED, EVENT_PROCESSED
@@ -31,39 +32,18 @@ log = logging.getLogger(__name__)
 FEEDBACK_EVENT = "user_feedback"
 
 
-def current() -> RatingZnsTemplate | None:
-    """The tenant-in-context's ZNS rating template, or None."""
-    return db.session.scalar(select(RatingZnsTemplate))
-
-
-def save(template_id: str | None, params: dict, actor=None) -> RatingZnsTemplate | None:
-    """Set the template (checked by the caller: rendering.validate_zns, zns_check); no id removes it."""
-    setting = current()
-    if not template_id:
-        if setting is not None:
-            db.session.delete(setting)
-    else:
-        setting = setting or RatingZnsTemplate()
-        setting.zns_template_id, setting.zns_params, setting.updated_by_id = template_id, params, actor.id
-        db.session.add(setting)
-    db.session.flush()
-    record_event("rating_zns_template_saved", actor=actor, details={"zns_template_id": template_id})
-    return setting if template_id else None
-
-
 def alternative(dossier, event, procedure) -> ZnsAlternative | None:
     """The invitation as the province's ZNS rating template, for a citizen with a phone; None when there is no
     template, no phone, or a parameter cannot be rendered for this dossier (the chat invitation still goes)."""
-    setting = current()
+    setting = province_settings().rating_zns
     if setting is None or not dossier.applicant_phone:
         return None
     context = dossier_context(dossier, event, procedure, db.session.get(Tenant, require_tenant().id),
                               connected_oa_name())
-    fields = {"zns_template_id": setting.zns_template_id, "zns_params": setting.zns_params}
     try:
-        template_id, params = rendering.render_zns(fields, context)
+        template_id, params = rendering.render_zns(setting, context)
     except rendering.RenderError as error:
-        log.warning("rating ZNS template %s: %s", setting.zns_template_id, error)
+        log.warning("rating ZNS template %s: %s", setting["zns_template_id"], error)
         return None
     return ZnsAlternative(template_id, params)
 

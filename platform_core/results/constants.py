@@ -16,7 +16,6 @@ DIGITS = 4  # the last digits of the applicant's phone asked before a download
 ORPHAN_GRACE_HOURS = 1  # a file without a row is swept once this old: younger, its transaction may still be open
 
 FETCH_TIMEOUT_SECONDS = 10.0  # the whole fetch of a result by URL, connection included
-MAX_ALLOWED_HOSTS = 20
 
 SOURCE_UPLOAD, SOURCE_URL = "upload", "url"
 REMOVED_REPLACED, REMOVED_RETENTION = "replaced", "retention"

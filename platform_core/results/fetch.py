@@ -19,6 +19,7 @@ import httpx
 
 from platform_core.errors import FieldError
 from platform_core.results.constants import FETCH_TIMEOUT_SECONDS, MAX_BYTES, MAX_MB
+from platform_core.settings.definitions import normal_host
 
 SCHEMES = ("https",)
 
@@ -27,15 +28,6 @@ class SourceRefused(FieldError):
     """The URL is not one the province allows results to be fetched from."""
 
 DEFAULT_PORTS = {"https": 443, "http": 80}
-
-
-def normal_host(host: str) -> str:
-    """How hosts are compared: lower case, without a trailing dot, IDNA-encoded."""
-    host = host.strip().lower().rstrip(".")
-    try:
-        return host.encode("idna").decode("ascii")
-    except UnicodeError:
-        return host
 
 
 def fetch(url: str, allowed_hosts: list[str]) -> bytes:

@@ -5,7 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Regexp
 
-from platform_core.results.constants import DIGITS, MAX_ALLOWED_HOSTS
+from platform_core.results.constants import DIGITS
+from platform_core.settings.definitions import MAX_ALLOWED_HOSTS
 
 
 class DigitsForm(FlaskForm):

@@ -1,10 +1,10 @@
-"""A dossier's electronic result (the file is stored encrypted outside the database: results/storage.py) and a
-province's allow-list of hosts results may be fetched from."""
+"""A dossier's electronic result (the file is stored encrypted outside the database: results/storage.py). The
+province's allow-list of hosts results may be fetched from is the `result_hosts` province setting."""
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKeyConstraint, Index, Integer, String, UniqueConstraint, Uuid
+from sqlalchemy import ForeignKeyConstraint, Index, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platform_core.db.base import TenantScoped
@@ -36,13 +36,3 @@ class DossierResult(TenantScoped, db.Model):
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     removed_reason: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class ResultSettings(TenantScoped, db.Model):
-    """A province's settings for results: the hosts of its own systems a result may be fetched from by URL."""
-
-    __tablename__ = "result_settings"
-    __table_args__ = (UniqueConstraint("tenant_id"),)
-
-    allowed_hosts: Mapped[list] = mapped_column(JSON, default=list)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

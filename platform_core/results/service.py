@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from platform_core.audit.service import record_event
@@ -36,7 +35,6 @@ from platform_core.results.constants import (
     DIGITS,
     EVENT_KIND,
     FILE_NAME_LENGTH,
-    MAX_ALLOWED_HOSTS,
     MAX_BYTES,
     MAX_MB,
     ORPHAN_GRACE_HOURS,
@@ -46,7 +44,8 @@ from platform_core.results.constants import (
     SOURCE_UPLOAD,
     SOURCE_URL,
 )
-from platform_core.results.models import DossierResult, ResultSettings
+from platform_core.results.models import DossierResult
+from platform_core.settings.service import province_settings
 
 RESULT_STATUSES = (RESULT_READY, RETURNED)
 _UNSAFE_NAME = re.compile(r"[^0-9A-Za-z._-]+")
@@ -65,7 +64,7 @@ def attach_from_url(code: str, url: str, file_name: str | None = None, simulated
     """The same, fetched from a host on the province's allow-list (results/fetch.py). The dossier is checked
     before the fetch and locked only after it (a fetch may take FETCH_TIMEOUT_SECONDS)."""
     _dossier_with_result(code, lock=False)
-    content = _checked(fetch.fetch(url, allowed_hosts()), field="url")
+    content = _checked(fetch.fetch(url, province_settings().result_hosts), field="url")
     return _store(_dossier_with_result(code), content, file_name, SOURCE_URL, url, simulated)
 
 
@@ -255,31 +254,6 @@ def download(result: DossierResult, now: datetime | None = None) -> bytes:
     record_event("result_downloaded", details={"dossier": dossier_of(result).code, "result": str(result.id),
                                                "download": result.downloads})
     return content
-
-
-# --- the allow-list -----------------------------------------------------------------------------------------
-
-
-def allowed_hosts() -> list[str]:
-    settings = db.session.scalar(select(ResultSettings))
-    return list(settings.allowed_hosts or []) if settings else []
-
-
-def set_allowed_hosts(hosts: list[str], actor=None) -> list[str]:
-    """Replace the list (hosts normalised, duplicates dropped); audited with old and new lists."""
-    cleaned = list(dict.fromkeys(fetch.normal_host(host) for host in hosts if host.strip()))
-    if len(cleaned) > MAX_ALLOWED_HOSTS:
-        raise FieldError("hosts", _l("At most %(count)d hosts.", count=MAX_ALLOWED_HOSTS))
-    for host in cleaned:
-        if not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+", host):
-            raise FieldError("hosts", _l("Not a host name: %(host)s", host=host))
-    before = allowed_hosts()
-    settings = db.session.scalar(select(ResultSettings)) or ResultSettings()
-    settings.allowed_hosts = cleaned
-    db.session.add(settings)
-    if before != cleaned:
-        record_event("result_sources_changed", actor=actor, details={"before": before, "after": cleaned})
-    return cleaned
 
 
 # --- retention ----------------------------------------------------------------------------------------------

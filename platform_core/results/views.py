@@ -20,6 +20,7 @@ from platform_core.extensions import db, limiter
 from platform_core.results import service
 from platform_core.results.constants import DIGITS, LINK_HOURS, MAX_MB, REMOVED_LABELS
 from platform_core.results.forms import DigitsForm, SourcesForm
+from platform_core.settings.service import province_settings, save_setting
 from platform_core.tenancy.resolution import tenant_blueprint
 
 results_public_bp = tenant_blueprint("results_public", __name__, url_prefix="/ket-qua")
@@ -89,7 +90,7 @@ def _too_many(error):
 @results_admin_bp.get("/")
 @officer_required
 def index():
-    form = SourcesForm(hosts="\n".join(service.allowed_hosts()))
+    form = SourcesForm(hosts="\n".join(province_settings().result_hosts))
     return _index_page(form)
 
 
@@ -99,7 +100,7 @@ def sources():
     form = SourcesForm()
     if form.validate_on_submit():
         try:
-            service.set_allowed_hosts(form.host_list(), actor=current_user)
+            save_setting("result_hosts", form.host_list(), actor=current_user)
         except FieldError as error:
             db.session.rollback()
             form.hosts.errors = [str(error.message)]

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from platform_core.audit.models import AuditEvent
 from platform_core.citizens import jobs
-from platform_core.citizens.retention import purge, set_periods
+from platform_core.citizens.retention import purge
 from platform_core.db.types import utcnow
 from platform_core.delivery.composed import ComposedMessage
 from platform_core.delivery.models import Delivery, Notification
@@ -19,6 +19,7 @@ from platform_core.dossiers.models import Dossier
 from platform_core.extensions import db
 from platform_core.jobs.decorators import open_queue
 from platform_core.jobs.queues import QUEUE_MAINTENANCE
+from platform_core.settings.service import save_setting
 from platform_core.zalo.models import Follower, ZaloEvent
 from tests import factories
 from tests.bot.conftest import add_dossier
@@ -104,7 +105,7 @@ def test_each_province_has_its_own_periods(tenant_a, tenant_b):
     old_and_new(tenant_a, days_old=100)
     old_and_new(tenant_b, days_old=100)
     with as_tenant(tenant_a):
-        set_periods({"chat_events": 90})
+        save_setting("retention_days", {"chat_events": 90})
         assert purge()["chat_events"] == 1
     with as_tenant(tenant_b):
         assert purge()["chat_events"] == 0

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from platform_core.audit.models import AuditEvent
 from platform_core.citizens import consent, requests
 from platform_core.citizens.constants import METHOD_ZALO_CHAT, PURPOSE_NEWS
-from platform_core.citizens.retention import periods
 from platform_core.citizens.screen import ERASED
 from platform_core.db.types import utcnow
 from platform_core.delivery.composed import ComposedMessage, ZnsAlternative
@@ -19,6 +18,7 @@ from platform_core.delivery.outbox import send_composed, send_reply
 from platform_core.dossiers.models import Dossier
 from platform_core.extensions import db
 from platform_core.feedback.models import Feedback
+from platform_core.settings.service import province_settings
 from platform_core.zalo.models import DataSubjectRequest, Follower, ZaloEvent
 from platform_core.zalo.phone import mask
 from tests.auth.support import csrf_token_from
@@ -218,7 +218,7 @@ def test_retention_periods_default_are_edited_and_checked(admin_a, tenant_a):
                                "result_files": "90", "registration_forms": "90"}, url)
     assert good.status_code == 302
     with as_tenant(tenant_a):
-        assert periods()["chat_events"] == 90
+        assert province_settings().retention_days["chat_events"] == 90
         audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "retention_changed"))
     assert audit.details == {"chat_events": [180, 90]}
 

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
-from platform_core.ratings import zns
 from platform_core.ratings.constants import CHANNEL_ZNS
-from platform_core.ratings.models import Rating, RatingZnsTemplate
+from platform_core.ratings.models import Rating
 from platform_core.sandbox import events
+from platform_core.settings.service import province_settings, save_setting
 from tests.auth.support import csrf_token_from
 from tests.citizens.conftest import run_pipeline
 from tests.conftest import as_tenant
@@ -39,8 +39,7 @@ def oa(sandbox, tenant_a):  # noqa: F811
 def with_template(oa, tenant_a):
     with as_tenant(tenant_a):
         params = {"ten_khach_hang": "{{ nguoi_nop }}", "ma_ho_so": "{{ ma_ho_so }}"}
-        db.session.add(RatingZnsTemplate(zns_template_id=TEMPLATE_ID, zns_params=params))
-        db.session.flush()
+        save_setting("rating_zns", {"zns_template_id": TEMPLATE_ID, "zns_params": params})
     return oa
 
 
@@ -49,10 +48,10 @@ def save(member, template_id: str, params: str):
     return member.client.post(URL, data={"csrf_token": token, "zns_template_id": template_id, "zns_params": params})
 
 
-def saved(tenant) -> RatingZnsTemplate | None:
+def saved(tenant) -> dict | None:
     db.session.expire_all()
     with as_tenant(tenant):
-        return zns.current()
+        return province_settings().rating_zns
 
 
 def test_an_admin_names_the_template_checked_with_zalo_and_can_remove_it(admin_a, tenant_a, oa, sandbox):  # noqa: F811
@@ -60,7 +59,8 @@ def test_an_admin_names_the_template_checked_with_zalo_and_can_remove_it(admin_a
     response = save(admin_a, TEMPLATE_ID, GOOD)
     assert response.status_code == 302
     assert "ZNS rating template saved." in admin_a.client.get(URL).get_data(as_text=True)
-    assert (saved(tenant_a).zns_template_id, saved(tenant_a).zns_params["ma_ho_so"]) == (TEMPLATE_ID, "{{ ma_ho_so }}")
+    assert (saved(tenant_a)["zns_template_id"], saved(tenant_a)["zns_params"]["ma_ho_so"]) == (TEMPLATE_ID,
+                                                                                "{{ ma_ho_so }}")
     assert "ma_ho_so: [Mã hồ sơ]" in admin_a.client.get(URL).get_data(as_text=True)  # as the editor writes fields
     assert [f"template_id={TEMPLATE_ID}" in r["query"] for r in sandbox.requests("/template/info/v2")] == [True]
     page = admin_a.client.get("/bac-ninh/admin/ratings/").get_data(as_text=True)

@@ -8,8 +8,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from platform_core.results import fetch, service
+from platform_core.results import fetch
 from platform_core.results.constants import MAX_BYTES
+from platform_core.settings.service import save_setting
 from tests.conftest import as_tenant
 from tests.dossiers.support import bearer
 from tests.results.support import CODE, PDF, ready_dossier, results_of
@@ -55,7 +56,7 @@ def source(monkeypatch):
 def key_a(tenant_a):
     ready_dossier(tenant_a)
     with as_tenant(tenant_a):
-        service.set_allowed_hosts([HOST.upper() + "."])  # normalised: lower case, no trailing dot
+        save_setting("result_hosts", [HOST.upper() + "."])  # normalised: lower case, no trailing dot
     return bearer(tenant_a)
 
 

@@ -7,12 +7,13 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from platform_core.audit.models import AuditEvent
-from platform_core.citizens.retention import periods, purge
+from platform_core.citizens.retention import purge
 from platform_core.db.types import utcnow
 from platform_core.delivery.models import Delivery
 from platform_core.delivery.states import advance
 from platform_core.extensions import db
 from platform_core.results import links, service, storage
+from platform_core.settings.service import province_settings
 from tests.conftest import as_tenant
 from tests.console.support import text_of
 from tests.results.support import CODE, PDF, ready_dossier, results_of
@@ -31,7 +32,7 @@ def test_the_purge_removes_result_files_after_the_period_and_keeps_newer_ones(cl
     old, new = attached(tenant_a, days_old=91).id, attached(tenant_a, code="H15-NEW", days_old=89).id
     elsewhere = attached(tenant_b, days_old=91).id
     with as_tenant(tenant_a):
-        assert periods()["result_files"] == 90
+        assert province_settings().retention_days["result_files"] == 90
         assert purge()["result_files"] == 1
         assert storage.read(old) == PDF  # the file goes once the purge is committed
         assert purge()["result_files"] == 0  # nothing twice
@@ -85,12 +86,12 @@ def test_administrators_keep_the_allow_list_audited_and_per_province(admin_a, ad
                          data={"hosts": "Docs.BN-Test.gov.vn.\n\ndocs.bn-test.gov.vn\nketqua.bacninh.gov.vn"})
     assert saved.status_code == 302
     with as_tenant(tenant_a):
-        assert service.allowed_hosts() == ["docs.bn-test.gov.vn", "ketqua.bacninh.gov.vn"]
+        assert province_settings().result_hosts == ["docs.bn-test.gov.vn", "ketqua.bacninh.gov.vn"]
         audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "result_sources_changed"))
     assert audit.details == {"before": [], "after": ["docs.bn-test.gov.vn", "ketqua.bacninh.gov.vn"]}
     refused = admin_a.client.post("/bac-ninh/admin/results/sources", data={"hosts": "http://x.gov.vn/a"})
     assert refused.status_code == 422 and "Không phải tên miền hợp lệ" in text_of(refused)
     with as_tenant(tenant_b):
-        assert service.allowed_hosts() == []
+        assert province_settings().result_hosts == []
     assert "docs.bn-test.gov.vn" not in text_of(admin_b.client.get("/da-nang/admin/results/"))
     assert admin_b.client.get("/bac-ninh/admin/results/").status_code in (403, 404)

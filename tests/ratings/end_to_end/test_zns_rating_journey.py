@@ -6,7 +6,7 @@ parameters; the citizen gives three stars in Zalo, and the sandbox posts the sig
 
 
 from platform_core.extensions import db
-from platform_core.ratings.models import RatingZnsTemplate
+from platform_core.settings.service import save_setting
 from tests.pipeline.stack import add_province
 from tests.ratings.end_to_end.support import return_through_api, stored_rating
 
@@ -21,8 +21,8 @@ def test_a_citizen_known_only_by_phone_rates_with_the_zns_template(stack, zalo_s
         {"name": "ten", "require": True, "type": "STRING", "maxLength": 60},
         {"name": "ma_ho_so", "require": True, "type": "STRING", "maxLength": 40}])
     with stack.app.app_context(), stack.in_tenant("bac-ninh"):
-        db.session.add(RatingZnsTemplate(zns_template_id="270001",
-                                         zns_params={"ten": "{{ nguoi_nop }}", "ma_ho_so": "{{ ma_ho_so }}"}))
+        save_setting("rating_zns", {"zns_template_id": "270001",
+                                    "zns_params": {"ten": "{{ nguoi_nop }}", "ma_ho_so": "{{ ma_ho_so }}"}})
         db.session.commit()
         db.session.remove()
     stack.start_workers(2)
