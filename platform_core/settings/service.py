@@ -51,11 +51,11 @@ def save_setting(key: str, value, actor=None):
         row.value = cleaned
     row.updated_by_id = getattr(actor, "id", None)
     db.session.add(row)
+    if cleaned != before:
+        record_event(definition.audit_action, actor=actor, details=_change(definition, before, cleaned))
     db.session.flush()
     if has_request_context():
         g.pop(_CACHE, None)
-    if cleaned != before:
-        record_event(definition.audit_action, actor=actor, details=_change(definition, before, cleaned))
     return cleaned
 
 

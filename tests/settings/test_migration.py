@@ -1,0 +1,102 @@
+"""Migration 0023 on a database of its own (SQLite, or PostgreSQL with row-level security when the suite runs on
+it): the values of the three one-row tables it replaces are read through the accessor after the upgrade, and
+the downgrade puts them back."""
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
+
+from platform_core import create_app
+from platform_core.db.tenant_context import TenantRef, tenant_context
+from platform_core.extensions import db
+from platform_core.settings.definitions import DEFAULT_RETENTION_DAYS, ProvinceSettings
+from platform_core.settings.service import province_settings
+from tests import factories
+from tests.conftest import make_test_config, on_server, one_worker_at_a_time, postgres_urls
+
+WHEN = datetime(2026, 12, 1, tzinfo=UTC)
+RETENTION = sa.table("retention_policy", sa.column("tenant_id", sa.Uuid()), sa.column("id", sa.Uuid()),
+                     sa.column("data_kind", sa.String()), sa.column("days", sa.Integer()),
+                     sa.column("updated_at", sa.DateTime()))
+RESULTS = sa.table("result_settings", sa.column("tenant_id", sa.Uuid()), sa.column("id", sa.Uuid()),
+                   sa.column("allowed_hosts", sa.JSON()), sa.column("updated_at", sa.DateTime()))
+RATING_ZNS = sa.table("rating_zns_template", sa.column("tenant_id", sa.Uuid()), sa.column("id", sa.Uuid()),
+                      sa.column("zns_template_id", sa.String()), sa.column("zns_params", sa.JSON()),
+                      sa.column("updated_by_id", sa.Uuid()), sa.column("updated_at", sa.DateTime()))
+PARAMS = {"ten": "{{ nguoi_nop }}", "ma_ho_so": "{{ ma_ho_so }}"}
+
+
+@pytest.fixture
+def own_database(database_urls, tmp_path):
+    """An empty database beside the suite's, of the suite's kind; dropped afterwards."""
+    if database_urls["dialect"] != "postgresql":
+        url = f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+        yield {"owner": url, "runtime": url, "dialect": "sqlite"}
+        return
+    server, name = sa.make_url(database_urls["server"]), f"motcua_settings_{uuid.uuid4().hex[:12]}"
+    on_server(server, f'CREATE DATABASE "{name}"')
+    try:
+        yield postgres_urls(server, name)
+    finally:
+        on_server(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_0023_moves_the_old_tables_values_into_province_settings_and_back(committed_data, own_database, tmp_path):
+    app = create_app(make_test_config(own_database, "redis://127.0.0.1:1/0", tmp_path / "instance"))
+    with app.app_context(), one_worker_at_a_time(own_database):
+        upgrade(revision="0021")
+        first, second, untouched = (TenantRef(tenant.id, tenant.slug) for tenant in (
+            factories.create_tenant(slug, slug, status="live") for slug in ("mig-one", "mig-two", "mig-three")))
+        db.session.commit()
+        db.session.remove()  # no transaction left open across the upgrade (a SQLite reader keeps its snapshot)
+        editor = uuid.uuid4()
+        as_owner(own_database, [
+            RETENTION.insert().values(tenant_id=first.id, id=uuid.uuid4(), data_kind="chat_events", days=90,
+                                      updated_at=WHEN),
+            RETENTION.insert().values(tenant_id=first.id, id=uuid.uuid4(), data_kind="result_files", days=45,
+                                      updated_at=WHEN),
+            RESULTS.insert().values(tenant_id=first.id, id=uuid.uuid4(), allowed_hosts=["ketqua.one.gov.vn"],
+                                    updated_at=WHEN),
+            RATING_ZNS.insert().values(tenant_id=second.id, id=uuid.uuid4(), zns_template_id="270001",
+                                       zns_params=PARAMS, updated_by_id=editor, updated_at=WHEN),
+        ])
+        upgrade()
+
+        one, two, three = (read(tenant) for tenant in (first, second, untouched))
+        assert one.retention_days == {**DEFAULT_RETENTION_DAYS, "chat_events": 90, "result_files": 45}
+        assert (one.result_hosts, one.rating_zns) == (["ketqua.one.gov.vn"], None)
+        assert two.rating_zns == {"zns_template_id": "270001", "zns_params": PARAMS}
+        assert (two.retention_days, two.result_hosts) == (DEFAULT_RETENTION_DAYS, [])
+        assert three == ProvinceSettings()  # every default
+        db.session.remove()
+
+        downgrade(revision="0021")
+        rows = as_owner(own_database, [
+            sa.select(RETENTION.c.tenant_id, RETENTION.c.data_kind, RETENTION.c.days),
+            sa.select(RESULTS.c.tenant_id, RESULTS.c.allowed_hosts),
+            sa.select(RATING_ZNS.c.tenant_id, RATING_ZNS.c.zns_template_id, RATING_ZNS.c.zns_params,
+                      RATING_ZNS.c.updated_by_id)])
+        assert sorted(rows[0]) == sorted([(first.id, "chat_events", 90), (first.id, "result_files", 45)])
+        assert rows[1:] == [[(first.id, ["ketqua.one.gov.vn"])], [(second.id, "270001", PARAMS, editor)]]
+        db.engine.dispose()
+
+
+def read(tenant: TenantRef):
+    with tenant_context(tenant):
+        return province_settings()
+
+
+def as_owner(database: dict, statements: list) -> list:
+    """Run `statements` as the schema owner across tenants (the owner is bound by FORCE'd row-level security);
+    the rows of each that returns any."""
+    engine = sa.create_engine(database["owner"])
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("select set_config('app.cross_tenant', 'on', true)"))
+        results = [connection.execute(statement) for statement in statements]
+        rows = [[tuple(row) for row in result] for result in results if result.returns_rows]
+    engine.dispose()
+    return rows
