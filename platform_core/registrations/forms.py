@@ -74,8 +74,8 @@ class SlotsForm(FlaskForm):
     procedure_code = SelectField(_l("Procedure"), choices=[], validate_choice=True)
     first_day = DateField(_l("First day"), validators=[REQUIRED])
     last_day = DateField(_l("Last day"), validators=[Optional()])
-    starts_at = TimeField(_l("From"), validators=[REQUIRED])
-    ends_at = TimeField(_l("Until"), validators=[REQUIRED])
+    starts_at = TimeField(_l("Starting at"), validators=[REQUIRED])
+    ends_at = TimeField(_l("Ending at"), validators=[REQUIRED])
     minutes = IntegerField(_l("Length of a slot (minutes)"), default=60,
                            validators=[REQUIRED, NumberRange(min=5, max=600)])
     capacity = IntegerField(_l("Citizens per slot"), default=5,
