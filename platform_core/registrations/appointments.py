@@ -32,7 +32,7 @@ class SlotsRefused(ValueError):
     """The console's request would make no slot, or too many; `field` names the form field to blame."""
 
     def __init__(self, field: str, message):
-        super().__init__(str(message))
+        super().__init__(field)
         self.field, self.message = field, message
 
 

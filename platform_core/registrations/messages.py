@@ -10,11 +10,11 @@ from flask_babel import force_locale
 from platform_core.bot.answers import fee, processing_time
 from platform_core.catalogue.models import Procedure
 from platform_core.delivery.composed import ComposedButton, ComposedMessage
+from platform_core.registrations.appointments import label
 from platform_core.registrations.constants import LINK_HOURS, MENU_BUTTONS
+from platform_core.registrations.models import AppointmentSlot, Registration
 from platform_core.text import fit
 from platform_core.zalo.messages import MAX_BUTTON_TITLE
-from platform_core.registrations.appointments import label
-from platform_core.registrations.models import AppointmentSlot, Registration
 
 HEADER = "Đăng ký thủ tục qua Zalo"
 BUTTON = "Điền mẫu đăng ký"

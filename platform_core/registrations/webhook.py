@@ -44,7 +44,7 @@ MAX_ERROR = 300
 
 class UrlRefused(ValueError):
     def __init__(self, message):
-        super().__init__(str(message))
+        super().__init__("refused")
         self.message = message
 
 

@@ -22,8 +22,8 @@ def test_papers_are_read_one_a_line_or_separated_by_semicolons_without_list_mark
 
 
 def test_an_import_sets_the_papers_and_the_export_imports_back_unchanged(admin_client, tenant_a):
-    preview = upload(admin_client, BASE + "import",
-                     "code,required_documents\n1.004222,Tờ khai đăng ký thường trú; Giấy tờ chứng minh chỗ ở hợp pháp\n")
+    papers = "Tờ khai đăng ký thường trú; Giấy tờ chứng minh chỗ ở hợp pháp"
+    preview = upload(admin_client, BASE + "import", f"code,required_documents\n1.004222,{papers}\n")
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "1 changed" in html
     confirm = re.search(r'<form method="post" action="([^"]+/import/[^"]+)" class="confirm">', html)[1]
