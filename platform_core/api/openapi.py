@@ -251,7 +251,7 @@ def document() -> dict:
         "type": "http", "scheme": "bearer", "description": "an API key of the province (`motcua_live_...`)",
     })
     for name, description, schema in (*ERRORS.values(), EVENT_CONFLICT, NOTICE_CONFLICT, RESULT_CONFLICT,
-                                      RESULT_FORBIDDEN, LINK_CONFLICT):
+                                      RESULT_FORBIDDEN, LINK_CONFLICT, NO_APPOINTMENT):
         spec.components.response(name, {"description": description,
                                         "content": {"application/json": {"schema": schema}}})
     for path, by_method in operations().items():

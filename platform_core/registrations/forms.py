@@ -44,7 +44,7 @@ class RegistrationForm(FlaskForm):
                               validate_choice=False)
 
     @classmethod
-    def asking(cls, fields: list[str], slots: dict[str, list[tuple[str, str]]], **values) -> "RegistrationForm":
+    def asking(cls, fields: list[str], slots: dict[str, list], **values) -> "RegistrationForm":
         """The form with only the fields the procedure asks, and the free appointment slots by day (none: no
         appointment is asked)."""
         form = cls(data=values) if values else cls()

@@ -11,6 +11,7 @@ from flask import abort, flash, g, make_response, redirect, render_template, req
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
+from wtforms.fields.choices import SelectChoice
 
 from platform_core.audit.service import record_event
 from platform_core.auth.constants import ROLE_ADMIN
@@ -64,15 +65,15 @@ def form(token: str):
                            address=service.centre_address())
 
 
-def slot_choices(procedure_code: str, now) -> dict[str, list[tuple[str, str]]]:
+def slot_choices(procedure_code: str, now) -> dict[str, list[SelectChoice]]:
     """The free slots as the form's choices, grouped by day: {"Thứ Hai 28/12/2026": [(id, "08:00–09:00 · còn
     3 chỗ")]}."""
     choices = {}
     for day, slots in groupby(appointments.free_slots(procedure_code, now), key=lambda slot: slot.day):
         slots = list(slots)
         choices[appointments.day_label(day)] = [
-            (str(slot.id), _("%(start)s–%(end)s · %(free)s places left", start=f"{slot.starts_at:%H:%M}",
-                             end=f"{slot.ends_at:%H:%M}", free=slot.free)) for slot in slots]
+            SelectChoice(str(slot.id), _("%(start)s–%(end)s · %(free)s places left", start=f"{slot.starts_at:%H:%M}",
+                                         end=f"{slot.ends_at:%H:%M}", free=slot.free)) for slot in slots]
     return choices
 
 
@@ -197,8 +198,9 @@ def delete_slot(slot_id: str):
 
 def _slots_form() -> SlotsForm:
     form = SlotsForm()
-    offered = [(procedure.code, f"{procedure.name} ({procedure.code})") for procedure, _fields in service.offered()]
-    form.procedure_code.choices = [("", _("Any procedure open to registration")), *offered]
+    offered = [SelectChoice(procedure.code, f"{procedure.name} ({procedure.code})")
+               for procedure, _fields in service.offered()]
+    form.procedure_code.choices = [SelectChoice("", _("Any procedure open to registration")), *offered]
     return form
 
 

@@ -3,7 +3,8 @@ on, and gets a signing secret, shown once and stored encrypted. Each new registr
 JSON by a job (registrations/jobs.py), retried with growing waits, never in the citizen's request; every attempt
 leaves its outcome on a WebhookDelivery row, which the console lists.
 
-Signature (docs/domain.md §6): `X-Motcua-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" with the
+Signature (as the API's description in api/openapi.py tells integrators; personal data: docs/domain.md §6):
+`X-Motcua-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" with the
 secret>`, `X-Motcua-Timestamp` in Unix seconds (the receiver refuses old ones: a replayed request), and
 `X-Motcua-Delivery` the delivery's id (the same on every retry of one registration: the receiver drops
 duplicates by it)."""
