@@ -72,8 +72,8 @@ def slot_choices(procedure_code: str, now) -> dict[str, list[SelectChoice]]:
     for day, slots in groupby(appointments.free_slots(procedure_code, now), key=lambda slot: slot.day):
         slots = list(slots)
         choices[appointments.day_label(day)] = [
-            SelectChoice(str(slot.id), _("%(start)s–%(end)s · %(free)s places left", start=f"{slot.starts_at:%H:%M}",
-                                         end=f"{slot.ends_at:%H:%M}", free=slot.free)) for slot in slots]
+            SelectChoice(str(slot.id), _("%(start)s–%(end)s · %(free)s places left", start=slot.starts_at.strftime(
+                "%H:%M"), end=slot.ends_at.strftime("%H:%M"), free=slot.free)) for slot in slots]
     return choices
 
 
