@@ -18,6 +18,17 @@ def _list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
+def _seconds_list(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """"10,60,300": whole seconds, each at least 1; unset, `default`."""
+    items = _list(name)
+    if not items:
+        return default
+    values = tuple(int(item) for item in items)
+    if any(value < 1 for value in values):
+        raise ValueError(f"{name}: every wait must be at least 1 second")
+    return values
+
+
 def normalise_database_url(url: str) -> str:
     """`postgresql://` means psycopg 3 here (SQLAlchemy would otherwise look for psycopg2)."""
     for prefix in ("postgresql://", "postgres://"):
@@ -106,6 +117,9 @@ def load_settings(instance_path: Path) -> dict:
         # Wrong phone digits on a result's download page (results/views.py), per link and per address: four digits
         # are 10,000 choices, so a link is closed after a few wrong tries.
         "RESULT_DIGITS_RATE_LIMIT": os.environ.get("RESULT_DIGITS_RATE_LIMIT", "5 per hour"),
+        # Seconds between the attempts to POST a registration to a province's webhook (registrations/jobs.py).
+        "REGISTRATION_WEBHOOK_RETRY_SECONDS": _seconds_list("REGISTRATION_WEBHOOK_RETRY_SECONDS",
+                                                            (10, 60, 300, 1800, 3600)),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         # When Redis is unreachable, count in memory (per process) rather than fail the login page.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,

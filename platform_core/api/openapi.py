@@ -54,6 +54,14 @@ The REST API for a province's one-stop software. The API key decides the provinc
   to), oldest first, with their answers. `POST /registrations/{{id}}/acknowledge` marks one taken;
   `POST /registrations/{{id}}/link` ties it to the dossier your software created from it (`POST /dossiers`
   first): the dossier's notices then go to the citizen's Zalo account, and the citizen is told its code.
+  A registration carries the `appointment` (day, start, end) the citizen booked at the one-stop centre, if any;
+  `POST /registrations/{{id}}/appointment/cancel` frees its place and tells the citizen.
+- Instead of fetching, your software can receive each new registration: give a webhook address (https) in the
+  console's Registrations page and keep the secret it shows once. Each registration is POSTed as JSON
+  (`{{"event": "registration.created", "delivery_id": ..., "registration": <as GET returns it>}}`), retried with
+  growing waits until it answers 2xx, with `X-Motcua-Timestamp` (Unix seconds), `X-Motcua-Delivery` (the same on
+  retries) and `X-Motcua-Signature: sha256=<hex>`, the HMAC-SHA256 of `<timestamp>.<body>` with the secret:
+  recompute it over the raw body, compare in constant time, refuse timestamps older than 5 minutes.
 - Notifications made with a `test` key are marked `simulated` and never reach Zalo.
 - Bodies are JSON objects of at most {MAX_BODY // 1024} KiB (a result's multipart upload excepted); unknown keys
   are refused.
@@ -94,6 +102,7 @@ RESULT_CONFLICT = ("ResultNotReady", "The dossier's result is not ready (result_
                    "yet.", ErrorBody)
 RESULT_FORBIDDEN = ("SourceRefused", "The URL is not https, carries credentials, its host is not on the province's "
                     "list of result sources, or it resolves to a private or reserved address.", ErrorBody)
+NO_APPOINTMENT = ("NoAppointment", "The registration has no appointment to cancel.", ErrorBody)
 LINK_CONFLICT = ("RegistrationLinked", "The registration is already linked to another dossier.", ErrorBody)
 NOTICE_CONFLICT = ("NoticeConflict", "The idempotency key (or source_system + source_ref) was already used for a "
                    "notice that says something else; each differing field is named.", ErrorBody)
@@ -204,6 +213,11 @@ def operations() -> dict:
             errors=(400, 401, 404, 409, 413, 422), body=LinkInput, parameters=(REGISTRATION_ID,),
             conflict=LINK_CONFLICT,
         )},
+        "/api/v1/registrations/{registration_id}/appointment/cancel": {"post": operation(
+            "cancel_registration_appointment", "Cancel the registration's appointment: its place is freed and the "
+            "citizen told on Zalo", {200: ("The registration, without its appointment", RegistrationView)},
+            errors=(401, 404, 409), parameters=(REGISTRATION_ID,), conflict=NO_APPOINTMENT,
+        )},
         "/api/v1/notifications/{notification_id}": {"get": operation(
             "get_notification", "A notification and the state of each delivery",
             {200: ("The notification", NotificationView)}, errors=(401, 404),
@@ -237,7 +251,7 @@ def document() -> dict:
         "type": "http", "scheme": "bearer", "description": "an API key of the province (`motcua_live_...`)",
     })
     for name, description, schema in (*ERRORS.values(), EVENT_CONFLICT, NOTICE_CONFLICT, RESULT_CONFLICT,
-                                      RESULT_FORBIDDEN, LINK_CONFLICT):
+                                      RESULT_FORBIDDEN, LINK_CONFLICT, NO_APPOINTMENT):
         spec.components.response(name, {"description": description,
                                         "content": {"application/json": {"schema": schema}}})
     for path, by_method in operations().items():

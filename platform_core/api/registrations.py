@@ -1,7 +1,9 @@
 """Registrations made on Zalo, for the province's one-stop software: `GET /registrations?status=new` (oldest
 first), `POST /registrations/<id>/acknowledge` (taken), `POST /registrations/<id>/link` with the code of the
-dossier it created (the dossier's notices then go to the citizen's Zalo account). Linking a registration
-already linked to another dossier answers 409; a dossier code that is not the province's, 422."""
+dossier it created (the dossier's notices then go to the citizen's Zalo account), `POST
+/registrations/<id>/appointment/cancel` (the place is freed, the citizen told). Linking a registration already
+linked to another dossier answers 409; a dossier code that is not the province's, 422; cancelling when there is
+no appointment, 409."""
 
 from flask import jsonify, request
 
@@ -45,6 +47,15 @@ def link_registration(registration_id: str):
     except service.LinkConflict as conflict:
         db.session.rollback()
         return json_error({"dossier_code": [conflict.message]}), 409
+    db.session.commit()
+    return jsonify(RegistrationView().dump(registration))
+
+
+@api_v1.post("/registrations/<registration_id>/appointment/cancel")
+def cancel_registration_appointment(registration_id: str):
+    registration = _registration(registration_id)
+    if service.cancel_appointment(registration) is None:
+        return json_error({"appointment": ["this registration has no appointment to cancel"]}), 409
     db.session.commit()
     return jsonify(RegistrationView().dump(registration))
 

@@ -20,6 +20,7 @@ _WHOLE_NUMBER = re.compile(r"^\d+$|^\d{1,3}(?:([., ])\d{3})(?:\1\d{3})*$")  # 20
 _TRUE = {"yes", "y", "true", "1", "x", "co"}
 _FALSE = {"no", "n", "false", "0", "khong"}
 MAX_NUMBER = 2_000_000_000
+MAX_DOCUMENTS = 4000
 
 
 class Invalid(ValueError):
@@ -88,6 +89,16 @@ def parse_whole_number(raw: str) -> int:
     return number
 
 
+def parse_documents(raw: str) -> str:
+    """The papers a citizen brings (thành phần hồ sơ): one a line, or separated by ";" as a spreadsheet cell
+    is often written; stored one a line without the list marks people type ("- ", "• ")."""
+    items = [item.strip().lstrip("-•*+ ").strip() for item in re.split(r"[\n;]", raw.replace("\r", "\n"))]
+    text = "\n".join(item for item in items if item)
+    if len(text) > MAX_DOCUMENTS:
+        raise Invalid(_l("Too long: at most %(max)s characters.", max=MAX_DOCUMENTS))
+    return text
+
+
 def parse_code(raw: str) -> str:
     code = raw.upper()
     if len(code) > 40 or not re.match(PROCEDURE_CODE, code):
@@ -120,6 +131,8 @@ COLUMNS = (
            hint=_l("0 if free. Empty: not confirmed (never guess a fee).")),
     Column("fee_note", _l("Fee note"), _text(300)),
     Column("result", _l("Result"), _text(2000)),
+    Column("required_documents", _l("Required documents"), parse_documents,
+           hint=_l("The papers to bring, one per line or separated by “;”.")),
     Column("enabled", _l("Offered"), parse_yes_no,
            hint=_l("yes or no; empty keeps the current setting (yes for a new procedure).")),
 )

@@ -18,5 +18,5 @@ MAX_XLSX_UNPACKED_BYTES = 40 * 1024 * 1024  # a 2 MB zip may unpack to gigabytes
 # What the XLSX reader reads at most, blank rows and cells included: a sheet's declared dimension
 # (`<dimension ref="A1:XFD1048576"/>`) and one far cell would otherwise make it walk 17 billion empty cells.
 MAX_XLSX_ROWS_READ = 2 * MAX_UPLOAD_ROWS
-MAX_XLSX_COLUMNS_READ = 32  # the header's columns (at most 13) and room to report extra cells
+MAX_XLSX_COLUMNS_READ = 32  # the header's columns (at most 14) and room to report extra cells
 PENDING_IMPORT_SECONDS = 30 * 60

@@ -13,7 +13,7 @@ from platform_core.catalogue.models import Procedure
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _WIDTHS = {"code": 14, "name": 60, "field": 28, "agency": 36, "processing_time_note": 24, "fee_note": 30,
-           "result": 40}
+           "result": 40, "required_documents": 50}
 
 
 def to_csv(procedures: list[Procedure]) -> bytes:

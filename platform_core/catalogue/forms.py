@@ -4,14 +4,14 @@ ones an import uses, so a fee or a time is refused with the same words wherever 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from platform_core.catalogue.columns import BY_KEY, CHOICES, as_text, parse_cells
 
 AGENCIES_LIST = "province-agencies"  # the <datalist> of catalogue/_agencies.html: the province's agencies
 EDITABLE = ("agency", "online_level", "processing_time_value", "processing_time_unit", "processing_time_note",
-            "fee_vnd", "fee_note", "enabled")
+            "fee_vnd", "fee_note", "required_documents", "enabled")
 
 
 def _select(key: str, optional: bool = False) -> SelectField:
@@ -31,6 +31,7 @@ class ProcedureForm(FlaskForm):
     processing_time_note = StringField(BY_KEY["processing_time_note"].label)
     fee_vnd = StringField(BY_KEY["fee_vnd"].label)
     fee_note = StringField(BY_KEY["fee_note"].label)
+    required_documents = TextAreaField(BY_KEY["required_documents"].label, render_kw={"rows": 5})
     enabled = BooleanField(_l("Offered to citizens"))
 
     def __init__(self, current: dict, **kwargs):

@@ -36,6 +36,7 @@ def procedure_columns(record: dict) -> dict:
         "fee_note": record["fee_note"],
         "online_level": record["online_level"],
         "result": record["result"],
+        "required_documents": record.get("required_documents"),
         "enabled": record["enabled"],
     }
 

@@ -26,7 +26,13 @@ class Procedure(TenantScoped, db.Model):
     fee_note: Mapped[str | None] = mapped_column(String(300))
     online_level: Mapped[str] = mapped_column(String(16))
     result: Mapped[str | None] = mapped_column(Text)
+    required_documents: Mapped[str | None] = mapped_column(Text)  # thành phần hồ sơ, one paper a line
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     source_checksum: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def document_list(self) -> list[str]:
+        """The required documents as a list (stored one a line, columns.parse_documents)."""
+        return [line for line in (self.required_documents or "").splitlines() if line.strip()]

@@ -20,6 +20,8 @@ class ProcedureSchema(Schema):
     fee_note = fields.String(allow_none=True)
     online_level = fields.String()
     result = fields.String(allow_none=True)
+    required_documents = fields.List(fields.String(), attribute="document_list", metadata={
+        "description": "the papers to bring (thành phần hồ sơ), one item each; empty when not stated"})
     enabled = fields.Boolean()
 
     def _processing_time(self, procedure):

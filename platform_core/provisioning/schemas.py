@@ -102,6 +102,8 @@ class ProcedureSchema(FileSchema):
     fee_vnd = _count(allow_none=True, load_default=None)
     fee_note = _text(300, allow_none=True, load_default=None)
     result = _text(2000, allow_none=True, load_default=None)
+    # The papers to bring, one a line. No default: a file without it loads as before (same checksum).
+    required_documents = _text(4000, allow_none=True)
     enabled = fields.Boolean(load_default=True)
 
 

@@ -24,5 +24,18 @@ STATUS_LABELS = {STATUS_NEW: _l("New"), STATUS_ACKNOWLEDGED: _l("Acknowledged"),
 LINK_HOURS = 24  # the form's link, sent in the chat, opens the form for a day
 EVENT_KIND = "registration_received"  # the citizen's confirmations (received, then linked to a dossier)
 TRIGGER = "dang ky"  # folded: "đăng ký kết hôn", "Đăng ký khai sinh"
-MAX_CHOICES = 5  # procedures listed when a name matches several
+MENU_BUTTONS = 4  # the menu's first procedures as buttons too (Zalo's cards take 4, docs/zalo-oa.md §8)
+MAX_CHOICES = 9  # procedures in the numbered menu (answered by one digit)
 NOTE_LENGTH, ADDRESS_LENGTH = 500, 300
+
+MAX_SLOTS_OFFERED = 60  # the form's choice of appointments: the nearest free ones
+SLOTS_AHEAD_DAYS = 60  # the console makes slots at most this far ahead in one go
+MAX_SLOTS_MADE = 400  # nor more slots than this at once
+MAX_CAPACITY = 500
+
+WEBHOOK_PENDING, WEBHOOK_SENT, WEBHOOK_FAILED = "pending", "sent", "failed"
+WEBHOOK_STATUS_LABELS = {WEBHOOK_PENDING: _l("Sending"), WEBHOOK_SENT: _l("Delivered"), WEBHOOK_FAILED: _l("Failed")}
+WEBHOOK_RETRY_INTERVALS = (10, 60, 300, 1800, 3600)  # seconds between attempts, after the first
+WEBHOOK_TIMEOUT_SECONDS = 10
+WEBHOOK_EVENT = "registration.created"
+SIGNATURE_HEADER, TIMESTAMP_HEADER, EVENT_HEADER = "X-Motcua-Signature", "X-Motcua-Timestamp", "X-Motcua-Event"

@@ -1,10 +1,11 @@
-"""The citizen's registration form (the province chooses which of its fields are asked) and the console's
-empty form that carries the CSRF token of the settings table."""
+"""The citizen's registration form (the province chooses which of its fields are asked, and an appointment is
+asked when the province has free slots for the procedure), the console's empty form that carries the CSRF token
+of its tables and buttons, and the console's forms for appointment slots and the webhook."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from platform_core.registrations.constants import (
     ADDRESS_LENGTH,
@@ -16,6 +17,7 @@ from platform_core.registrations.constants import (
     FIELD_NOTE,
     FIELD_PHONE,
     FIELDS,
+    MAX_CAPACITY,
     NOTE_LENGTH,
 )
 
@@ -36,14 +38,23 @@ class RegistrationForm(FlaskForm):
         REQUIRED, Regexp(r"^\s*0\d{9}\s*$", message=_l("Enter a 10-digit phone number starting with 0."))],
         render_kw={"inputmode": "tel", "autocomplete": "tel"})
     note = TextAreaField(FIELD_LABELS[FIELD_NOTE], validators=[Optional(), Length(max=NOTE_LENGTH)])
+    # Not checked against the choices shown: a place taken since the page was opened is refused by the booking
+    # itself (appointments.book), with the form shown again.
+    appointment = SelectField(_l("Appointment at the one-stop centre"), validators=[REQUIRED], choices=[],
+                              validate_choice=False)
 
     @classmethod
-    def asking(cls, fields: list[str], **values) -> "RegistrationForm":
-        """The form with only the fields the procedure asks."""
+    def asking(cls, fields: list[str], slots: dict[str, list], **values) -> "RegistrationForm":
+        """The form with only the fields the procedure asks, and the free appointment slots by day (none: no
+        appointment is asked)."""
         form = cls(data=values) if values else cls()
         for name in FIELDS:
             if name not in fields:
                 delattr(form, name)
+        if slots:
+            form.appointment.choices = slots
+        else:
+            delattr(form, "appointment")
         return form
 
     def answers(self) -> dict[str, str]:
@@ -54,3 +65,23 @@ class RegistrationForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     """The CSRF token only: the table's checkboxes are read by name (`open`, `fields-<code>`)."""
+
+
+class SlotsForm(FlaskForm):
+    """Make appointment slots: each working day from the first to the last, from a start to an end, cut in slots
+    of a length, each taking `capacity` citizens; for one procedure or ("") any procedure open to registration."""
+
+    procedure_code = SelectField(_l("Procedure"), choices=[], validate_choice=True)
+    first_day = DateField(_l("First day"), validators=[REQUIRED])
+    last_day = DateField(_l("Last day"), validators=[Optional()])
+    starts_at = TimeField(_l("Starting at"), validators=[REQUIRED])
+    ends_at = TimeField(_l("Ending at"), validators=[REQUIRED])
+    minutes = IntegerField(_l("Length of a slot (minutes)"), default=60,
+                           validators=[REQUIRED, NumberRange(min=5, max=600)])
+    capacity = IntegerField(_l("Citizens per slot"), default=5,
+                            validators=[REQUIRED, NumberRange(min=1, max=MAX_CAPACITY)])
+
+
+class WebhookForm(FlaskForm):
+    url = StringField(_l("Webhook address"), validators=[REQUIRED, Length(max=500)],
+                      render_kw={"placeholder": "https://", "inputmode": "url"})

@@ -1,15 +1,25 @@
 """What the citizen reads on Zalo about a registration (Vietnamese whatever the console's language, as every
-message to citizens): the procedure's requirements with the form's link, the choices when a name matches several
-procedures, and the confirmations (received; made into a dossier)."""
+message to citizens): the procedure's requirements (with the documents to bring) and the form's link, the
+numbered menu of procedures, and the confirmations (received, with the appointment; appointment cancelled; made
+into a dossier)."""
+
+import re
+
+from flask_babel import force_locale
 
 from platform_core.bot.answers import fee, processing_time
 from platform_core.catalogue.models import Procedure
 from platform_core.delivery.composed import ComposedButton, ComposedMessage
-from platform_core.registrations.constants import LINK_HOURS
-from platform_core.registrations.models import Registration
+from platform_core.registrations.appointments import label
+from platform_core.registrations.constants import LINK_HOURS, MENU_BUTTONS
+from platform_core.registrations.models import AppointmentSlot, Registration
+from platform_core.text import fit
+from platform_core.zalo.messages import MAX_BUTTON_TITLE
 
 HEADER = "Đăng ký thủ tục qua Zalo"
 BUTTON = "Điền mẫu đăng ký"
+MENU_HEADER = "Chọn thủ tục đăng ký"
+_MENU_LINE = re.compile(r"^(\d+)\. .* \(mã ([^()\s]+)\)$")
 
 
 def requirements(procedure: Procedure, url: str) -> ComposedMessage:
@@ -19,28 +29,68 @@ def requirements(procedure: Procedure, url: str) -> ComposedMessage:
              f"- Phí, lệ phí: {fee(procedure)}"]
     if procedure.result:
         lines.append(f"- Kết quả: {procedure.result}")
+    if procedure.document_list:
+        lines.append("- Giấy tờ cần mang theo:")
+        lines += [f"  + {document}" for document in procedure.document_list]
     lines.append(f"Ông/Bà bấm “{BUTTON}” để đăng ký trước; cán bộ một cửa sẽ liên hệ Ông/Bà để hoàn tất hồ sơ. "
                  f"Liên kết có hiệu lực {LINK_HOURS} giờ.")
     return ComposedMessage(text="\n".join(lines), header=HEADER, buttons=(ComposedButton(BUTTON, url=url),))
 
 
-def choices(procedures: list[Procedure], typed: str | None) -> str:
-    intro = (f"Có nhiều thủ tục phù hợp với “{typed}”." if typed else "Ông/Bà có thể đăng ký các thủ tục sau qua Zalo.")
-    lines = [intro, "Ông/Bà vui lòng gửi “đăng ký” kèm tên thủ tục, ví dụ:"]
-    lines += [f"- đăng ký {procedure.name[:1].lower()}{procedure.name[1:]}" for procedure in procedures]
-    return "\n".join(lines)
+def menu(procedures: list[Procedure], several: str | None = None, not_offered: str | None = None) -> ComposedMessage:
+    """The numbered list of procedures open to registration: the citizen answers with a line's number, or a
+    button (the first MENU_BUTTONS lines), which sends "đăng ký <code>" back."""
+    if not_offered:
+        intro = f"Thủ tục “{not_offered}” chưa nhận đăng ký qua Zalo. Ông/Bà có thể đăng ký các thủ tục sau:"
+    elif several:
+        intro = f"Có nhiều thủ tục phù hợp với “{several}”:"
+    else:
+        intro = "Ông/Bà có thể đăng ký các thủ tục sau qua Zalo:"
+    lines = [intro, *(f"{number}. {procedure.name} (mã {procedure.code})"
+                      for number, procedure in enumerate(procedures, start=1))]
+    lines.append("Ông/Bà trả lời bằng số thứ tự của thủ tục (ví dụ: 1) để xem yêu cầu và nhận mẫu đăng ký.")
+    buttons = tuple(ComposedButton(fit(f"{number}. {procedure.name}", MAX_BUTTON_TITLE),
+                                   reply=f"đăng ký {procedure.code}")
+                    for number, procedure in enumerate(procedures[:MENU_BUTTONS], start=1))
+    return ComposedMessage(text="\n".join(lines), header=MENU_HEADER, buttons=buttons)
 
 
-def not_offered(typed: str, procedures: list[Procedure]) -> str:
-    return "\n".join([f"Thủ tục “{typed}” chưa nhận đăng ký qua Zalo. Ông/Bà có thể đăng ký các thủ tục sau:",
-                      *(f"- {procedure.name}" for procedure in procedures)])
+def menu_codes(message: ComposedMessage) -> list[str]:
+    """The procedure codes of a menu's lines, in order ([] for any other message)."""
+    if message.header != MENU_HEADER:
+        return []
+    return [found[2] for found in map(_MENU_LINE.match, message.text.splitlines()) if found]
 
 
-def received(registration: Registration) -> ComposedMessage:
-    text = (f"Ông/Bà đã đăng ký thủ tục {registration.procedure_name}. Cán bộ một cửa sẽ liên hệ Ông/Bà để hoàn "
-            "tất hồ sơ; khi hồ sơ được tạo, Ông/Bà sẽ nhận thông báo qua Zalo.")
+def menu_out_of_range(count: int) -> str:
+    return f"Ông/Bà vui lòng trả lời một số từ 1 đến {count}, hoặc gửi “đăng ký” để xem lại danh sách thủ tục."
+
+
+def received(registration: Registration, slot: AppointmentSlot | None, address: str | None) -> ComposedMessage:
+    """The appointment first: a transaction card keeps 250 characters of text."""
+    text = f"Ông/Bà đã đăng ký thủ tục {registration.procedure_name}."
+    if slot is not None:
+        place = address or "Trung tâm Phục vụ hành chính công"
+        text += (f" Lịch hẹn: {appointment(slot)} tại {place}; Ông/Bà mang theo giấy tờ tùy thân. Khi hồ sơ được "
+                 "tạo, Ông/Bà sẽ nhận thông báo qua Zalo.")
+    else:
+        text += (" Cán bộ một cửa sẽ liên hệ Ông/Bà để hoàn tất hồ sơ; khi hồ sơ được tạo, Ông/Bà sẽ nhận thông báo "
+                 "qua Zalo.")
     return ComposedMessage(text=text, header="Đã nhận đăng ký", code_label="Mã đăng ký",
                            code=registration.reference, status="Đã nhận", status_colour="blue")
+
+
+def appointment_cancelled(registration: Registration, slot: AppointmentSlot) -> ComposedMessage:
+    text = (f"Lịch hẹn {appointment(slot)} của đăng ký {registration.reference} (thủ tục "
+            f"{registration.procedure_name}) đã được hủy. Ông/Bà có thể đăng ký lại và chọn lịch hẹn khác.")
+    return ComposedMessage(text=text, header="Lịch hẹn đã hủy", code_label="Mã đăng ký",
+                           code=registration.reference, status="Đã hủy lịch hẹn", status_colour="red")
+
+
+def appointment(slot: AppointmentSlot) -> str:
+    """"Thứ Hai 28/12/2026, 08:00–09:00": in Vietnamese, as every message to citizens."""
+    with force_locale("vi"):
+        return label(slot)
 
 
 def linked(registration: Registration) -> ComposedMessage:

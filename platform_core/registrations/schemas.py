@@ -21,6 +21,12 @@ class LinkInput(Schema):
     })
 
 
+class AppointmentView(Schema):
+    day = fields.Date(metadata={"description": "the day at the one-stop centre (YYYY-MM-DD, Vietnam)"})
+    starts_at = fields.Time(format="%H:%M", metadata={"description": "HH:MM, Vietnam time"})
+    ends_at = fields.Time(format="%H:%M", metadata={"description": "HH:MM, Vietnam time"})
+
+
 class RegistrationView(Schema):
     id = fields.UUID()
     reference = fields.String(metadata={"description": "the code the citizen was given (DK-…)"})
@@ -36,6 +42,10 @@ class RegistrationView(Schema):
     created_at = LocalDateTime()
     acknowledged_at = LocalDateTime(allow_none=True)
     linked_at = LocalDateTime(allow_none=True)
+    appointment = fields.Nested(AppointmentView, attribute="slot", allow_none=True, metadata={
+        "description": "the appointment the citizen booked at the one-stop centre; null when none, or cancelled"})
+    appointment_cancelled_at = LocalDateTime(allow_none=True, metadata={
+        "description": "when the appointment was cancelled (its place freed)"})
 
 
 class RegistrationListView(Schema):

@@ -14,7 +14,7 @@ from platform_core.db.types import utcnow
 from platform_core.delivery.outbox import send_composed
 from platform_core.dossiers import service as dossiers
 from platform_core.extensions import db
-from platform_core.registrations import links, messages
+from platform_core.registrations import appointments, jobs, links, messages
 from platform_core.registrations.constants import (
     DEFAULT_FIELDS,
     EVENT_KIND,
@@ -26,7 +26,8 @@ from platform_core.registrations.constants import (
     STATUS_LINKED,
     STATUS_NEW,
 )
-from platform_core.registrations.models import Registration, RegistrationProcedure
+from platform_core.registrations.models import AppointmentSlot, Registration, RegistrationProcedure
+from platform_core.tenancy.models import TenantProfile
 from platform_core.zalo.models import Follower
 
 
@@ -132,20 +133,38 @@ def national_phone(phone: str | None) -> str | None:
     return "0" + phone[3:] if phone and phone.startswith("+84") else phone
 
 
-def submit(token: str, answers: dict[str, str], tenant_id: uuid.UUID) -> Registration:
-    """Store the form and tell the citizen on Zalo that it was received. The link is spent."""
+def submit(token: str, answers: dict[str, str], tenant_id: uuid.UUID,
+           slot_id: uuid.UUID | None = None) -> Registration:
+    """Store the form, with its appointment when one was chosen (appointments.SlotFull when its last place went
+    meanwhile: the caller rolls back), queue it for the province's webhook, and tell the citizen on Zalo that
+    it was received. The link is spent."""
     link, procedure, fields = open_link(tenant_id, token)
     registration = Registration(
         procedure_code=procedure.code, procedure_name=procedure.name, zalo_user_id=link.zalo_user_id,
         status=STATUS_NEW, token_digest=links.digest(token),
     )
     registration.answers = {name: answers[name] for name in fields if answers.get(name)}
+    slot = appointments.book(registration, slot_id, utcnow()) if slot_id else None
     db.session.add(registration)
     db.session.flush()
     record_event("registration_submitted", details={"registration_id": str(registration.id),
-                                                    "procedure_code": procedure.code})
-    _tell(registration, "received", messages.received(registration))
+                                                    "procedure_code": procedure.code, "appointment": bool(slot)})
+    jobs.queue_delivery(registration)
+    _tell(registration, "received", messages.received(registration, slot, centre_address()))
     return registration
+
+
+def centre_address() -> str | None:
+    """Where appointments take place: the address in the province's profile (setup step 1)."""
+    return db.session.scalar(select(TenantProfile.address))
+
+
+def cancel_appointment(registration: Registration, actor=None) -> AppointmentSlot | None:
+    """Free the registration's place and tell the citizen; None when there was no appointment to cancel."""
+    slot = appointments.cancel(registration, actor=actor)
+    if slot is not None:
+        _tell(registration, f"cancelled:{slot.id}", messages.appointment_cancelled(registration, slot))
+    return slot
 
 
 def _tell(registration: Registration, step: str, message) -> None:

@@ -22,7 +22,8 @@ HEADER = ",".join(KEYS)
 BIRTH = {"code": "1.001193", "name": "Đăng ký khai sinh", "field": "Hộ tịch", "level": "xa",
          "agency": "UBND cấp xã", "online_level": "toan_trinh", "processing_time_value": 0,
          "processing_time_unit": "working_day", "processing_time_note": "trong ngày", "fee_vnd": 0,
-         "fee_note": None, "result": "Giấy khai sinh", "enabled": True}
+         "fee_note": None, "result": "Giấy khai sinh", "required_documents": "Tờ khai\nGiấy chứng sinh",
+         "enabled": True}
 CURRENT = {"1.001193": BIRTH}
 
 

@@ -8,8 +8,9 @@ import pytest
 from platform_core.citizens import records as citizen_records
 from platform_core.citizens.consent import citizen
 from platform_core.db.types import utcnow
+from platform_core.delivery.composed import ComposedMessage
 from platform_core.extensions import db
-from platform_core.registrations import bot, links, service
+from platform_core.registrations import bot, links, messages, service
 from platform_core.registrations.models import Registration
 from tests import factories
 from tests.conftest import as_tenant
@@ -69,3 +70,13 @@ def test_answers_are_blanked_after_the_retention_period_and_on_erasure_and_expor
         assert citizen_records.erase(citizen("8002"))["registrations"] == 1
         db.session.expire_all()
         assert db.session.get(Registration, (opened.id, new.id)).answers == {}
+
+
+def test_the_menu_numbers_the_procedures_gives_buttons_to_the_first_four_and_reads_its_codes_back(opened):
+    with as_tenant(opened):
+        procedures = [procedure for procedure, _fields in service.offered()] * 2
+    menu = messages.menu(procedures[:5])
+    assert messages.menu_codes(menu) == [p.code for p in procedures[:5]]
+    assert [button.reply for button in menu.buttons] == [f"đăng ký {p.code}" for p in procedures[:4]]
+    assert all(len(button.title) <= 35 and button.title[0].isdigit() for button in menu.buttons)
+    assert messages.menu_codes(ComposedMessage(text="1. X (mã 1.2)")) == []

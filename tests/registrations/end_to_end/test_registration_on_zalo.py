@@ -13,35 +13,11 @@ from sqlalchemy import text
 
 from platform_core.extensions import db
 from platform_core.zalo.models import Follower
-from tests import factories
-from tests.auth.support import add_membership
 from tests.pipeline.stack import add_province
+from tests.registrations.end_to_end.support import MARRIAGE, chat, console, iso, seed
 
-MARRIAGE = "1.000894"
 CODE = "000.00.24.H04-261221-0001"
 CCCD = "027190001234"
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
-
-
-def seed(stack) -> None:
-    """The marriage procedures of the catalogue and an admin of the province."""
-    with stack.app.app_context(), stack.in_tenant("bac-ninh"):
-        factories.create_procedure(MARRIAGE, "Đăng ký kết hôn", agency="UBND xã Tiên Du", processing_time_value=3,
-                                   processing_time_unit="working_day", fee_vnd=0, result="Giấy chứng nhận kết hôn")
-        factories.create_procedure("1.000893", "Đăng ký kết hôn có yếu tố nước ngoài", processing_time_value=10,
-                                   processing_time_unit="working_day")
-        admin = factories.create_user("admin@bac-ninh.test", full_name="Quản trị Bắc Ninh")
-        add_membership(admin, factories.tenant_by_slug("bac-ninh"), "admin")
-        db.session.commit()
-        db.session.remove()
-
-
-def chat(sandbox, province, citizen, marker: str) -> list:
-    return [message for message in sandbox.messages(oa_id=province.oa_id, user_id=citizen["user_id"])
-            if marker in str(message["body"])]
 
 
 def test_a_registration_made_on_zalo_becomes_a_dossier_whose_notices_reach_the_citizen(stack, zalo_sandbox):
@@ -52,10 +28,8 @@ def test_a_registration_made_on_zalo_becomes_a_dossier_whose_notices_reach_the_c
     stack.start_pump()
 
     # The province opens the procedure to registration, asking five fields.
-    console = httpx.Client(base_url=stack.url, timeout=10)
-    assert console.post("/login", data={"email": "admin@bac-ninh.test",
-                                        "password": factories.DEFAULT_PASSWORD}).status_code == 302
-    saved = console.post("/bac-ninh/admin/registrations/", data={
+    admin = console(stack)
+    saved = admin.post("/bac-ninh/admin/registrations/", data={
         "open": MARRIAGE, f"fields-{MARRIAGE}": ["full_name", "birth_date", "id_number", "address", "phone"]})
     assert saved.status_code == 302
 
@@ -138,5 +112,5 @@ def test_a_registration_made_on_zalo_becomes_a_dossier_whose_notices_reach_the_c
     assert notice["kind"] in ("cs", "transaction") and "Ông/Bà" in str(notice["body"])
     assert CODE in zalo_sandbox.http.get(phone_view).text
 
-    listing = console.get("/bac-ninh/admin/registrations/")
+    listing = admin.get("/bac-ninh/admin/registrations/")
     assert listing.status_code == 200 and registration["reference"] in listing.text and CODE in listing.text
