@@ -2,7 +2,7 @@
 deliveries; the procedures' required documents
 
 Revision ID: 0024
-Revises: 0021
+Revises: 0023
 """
 import sqlalchemy as sa
 from alembic import op
@@ -12,7 +12,7 @@ from platform_core.db.types import EncryptedText, UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0024'
-down_revision = '0021'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
