@@ -12,6 +12,7 @@ file follows its row's transaction both ways (results/storage.py).
 import hashlib
 import hmac
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -47,6 +48,7 @@ from platform_core.results.constants import (
     SOURCE_URL,
 )
 from platform_core.results.models import DossierResult, ResultSettings
+from platform_core.tenancy.service import predecessors_of
 
 RESULT_STATUSES = (RESULT_READY, RETURNED)
 _UNSAFE_NAME = re.compile(r"[^0-9A-Za-z._-]+")
@@ -206,19 +208,29 @@ INVALID, EXPIRED, REMOVED = "invalid", "expired", "removed"
 
 
 def check_link(token: str) -> DossierResult:
+    """The result a link opens in this province. A link a merged province sent before its merge reaches here by
+    its old address's redirect (tenancy/resolution.py), signed for that province: its result moved here with
+    the same id (mergers/rules.py), so tokens of the province's predecessors are read too."""
     tenant = require_tenant()
-    try:
-        result_id = links.read_token(tenant.id, token)
-    except links.ExpiredToken:
-        raise LinkRefused(EXPIRED) from None
-    except links.BadToken:
-        raise LinkRefused(INVALID) from None
+    result_id = _result_id(token, [tenant.id, *(merged.id for merged in predecessors_of(tenant))])
     result = db.session.get(DossierResult, (tenant.id, result_id))
     if result is None:
         raise LinkRefused(INVALID)
     if result.removed_at is not None:
         raise LinkRefused(REMOVED)
     return result
+
+
+def _result_id(token: str, tenant_ids: list) -> uuid.UUID:
+    expired = False
+    for tenant_id in tenant_ids:
+        try:
+            return links.read_token(tenant_id, token)
+        except links.ExpiredToken:
+            expired = True
+        except links.BadToken:
+            continue
+    raise LinkRefused(EXPIRED if expired else INVALID)
 
 
 def fresh_link(result: DossierResult, dossier: Dossier, asked_by: str) -> str:
