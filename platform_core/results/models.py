@@ -39,10 +39,15 @@ class DossierResult(TenantScoped, db.Model):
 
 
 class ResultSettings(TenantScoped, db.Model):
-    """A province's settings for results: the hosts of its own systems a result may be fetched from by URL."""
+    """A province's settings for results: the hosts of its own systems a result may be fetched from by URL, and
+    the ZNS template it registered with Zalo for results (docs/zalo-oa.md §3, "Results by ZNS"): its id and the
+    names of its parameters for the dossier code and for the download link's path."""
 
     __tablename__ = "result_settings"
     __table_args__ = (UniqueConstraint("tenant_id"),)
 
     allowed_hosts: Mapped[list] = mapped_column(JSON, default=list)
+    zns_template_id: Mapped[str | None] = mapped_column(String(32))
+    zns_code_param: Mapped[str | None] = mapped_column(String(64))
+    zns_link_param: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

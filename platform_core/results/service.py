@@ -122,15 +122,21 @@ def _store(dossier: Dossier, content: bytes, file_name: str | None, source: str,
 
 
 def _context(dossier: Dossier, result: DossierResult) -> dict:
-    """What the renderer needs, as values (it runs in a worker): the link is signed when the message is sent."""
+    """What the renderer needs, as values (it runs in a worker): the link is signed when the message is sent.
+    `zns`: the province's ZNS template for results, if it set one (a citizen reachable only by phone)."""
     return {"result_id": str(result.id), "tenant_id": str(require_tenant().id), "code": dossier.code,
-            "file_name": result.file_name, "link_base": _link_base()}
+            "file_name": result.file_name, "link_base": _link_base(), "link_path_base": _link_path_base(),
+            "zns": zns_template()}
+
+
+def _link_path_base() -> str:
+    """The download page's path under PUBLIC_BASE_URL, without its token: `<province>/ket-qua/`."""
+    return f"{require_tenant().slug}/ket-qua/"
 
 
 def _link_base() -> str:
     """The download page's address without its token: `<PUBLIC_BASE_URL>/<province>/ket-qua/`."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return f"{base}/{require_tenant().slug}/ket-qua/"
+    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/{_link_path_base()}"
 
 
 def _current_results(dossier: Dossier) -> list[DossierResult]:
@@ -273,7 +279,7 @@ def download(result: DossierResult, now: datetime | None = None) -> bytes:
 
 
 def allowed_hosts() -> list[str]:
-    settings = db.session.scalar(select(ResultSettings))
+    settings = _settings()
     return list(settings.allowed_hosts or []) if settings else []
 
 
@@ -286,12 +292,51 @@ def set_allowed_hosts(hosts: list[str], actor=None) -> list[str]:
         if not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+", host):
             raise FieldError("hosts", _l("Not a host name: %(host)s", host=host))
     before = allowed_hosts()
-    settings = db.session.scalar(select(ResultSettings)) or ResultSettings()
+    settings = _settings() or ResultSettings()
     settings.allowed_hosts = cleaned
     db.session.add(settings)
     if before != cleaned:
         record_event("result_sources_changed", actor=actor, details={"before": before, "after": cleaned})
     return cleaned
+
+
+# --- the ZNS template for results ---------------------------------------------------------------------------
+
+
+def _settings() -> ResultSettings | None:
+    return db.session.scalar(select(ResultSettings))
+
+
+def zns_template() -> dict | None:
+    """{template_id, code_param, link_param} of the province's ZNS template for results, or None."""
+    settings = _settings()
+    if settings is None or not settings.zns_template_id:
+        return None
+    return {"template_id": settings.zns_template_id, "code_param": settings.zns_code_param,
+            "link_param": settings.zns_link_param}
+
+
+def set_zns_template(template_id: str, code_param: str, link_param: str, actor=None) -> None:
+    """Set (or, with an empty id, clear) the ZNS template for results; audited. The two parameter names are
+    those the template was approved with (docs/zalo-oa.md §3, "Results by ZNS")."""
+    template_id, code_param, link_param = (value.strip() for value in (template_id, code_param, link_param))
+    if template_id and not re.fullmatch(r"\d{1,32}", template_id):
+        raise FieldError("template_id", _l("A ZNS template id is a number, as Zalo's ZNS page shows it."))
+    for field_name, name in (("code_param", code_param), ("link_param", link_param)):
+        if template_id and not re.fullmatch(r"[A-Za-z0-9_]{1,64}", name):
+            raise FieldError(field_name, _l("Write the parameter's name as the template has it (letters, digits "
+                                            "and _), e.g. dossier_code."))
+    if template_id and code_param == link_param:
+        raise FieldError("link_param", _l("The link needs a parameter of its own."))
+    settings = _settings() or ResultSettings(allowed_hosts=[])
+    before = zns_template()
+    settings.zns_template_id = template_id or None
+    settings.zns_code_param = code_param if template_id else None
+    settings.zns_link_param = link_param if template_id else None
+    db.session.add(settings)
+    db.session.flush()
+    if before != zns_template():
+        record_event("result_zns_template_changed", actor=actor, details={"before": before, "after": zns_template()})
 
 
 # --- retention ----------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from platform_core.errors import FieldError
 from platform_core.extensions import db, limiter
 from platform_core.results import service
 from platform_core.results.constants import DIGITS, LINK_HOURS, MAX_MB, REMOVED_LABELS
-from platform_core.results.forms import DigitsForm, SourcesForm
+from platform_core.results.forms import DigitsForm, SourcesForm, ZnsTemplateForm
 from platform_core.tenancy.resolution import tenant_blueprint
 
 results_public_bp = tenant_blueprint("results_public", __name__, url_prefix="/ket-qua")
@@ -93,6 +93,30 @@ def index():
     return _index_page(form)
 
 
+def _zns_form(**given) -> ZnsTemplateForm:
+    current = service.zns_template() or {}
+    return ZnsTemplateForm(**{"template_id": current.get("template_id"), "code_param": current.get("code_param"),
+                              "link_param": current.get("link_param"), **given})
+
+
+@results_admin_bp.post("/zns")
+@admin_required
+def zns():
+    form = ZnsTemplateForm()
+    if form.validate_on_submit():
+        try:
+            service.set_zns_template(form.template_id.data or "", form.code_param.data or "",
+                                     form.link_param.data or "", actor=current_user)
+        except FieldError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors = [str(error.message)]
+        else:
+            db.session.commit()
+            flash(_("The ZNS template for results was saved."), "success")
+            return redirect(url_for(".index"))
+    return _index_page(SourcesForm(hosts="\n".join(service.allowed_hosts())), zns_form=form), 422
+
+
 @results_admin_bp.post("/sources")
 @admin_required
 def sources():
@@ -110,7 +134,9 @@ def sources():
     return _index_page(form), 422
 
 
-def _index_page(form: SourcesForm):
+def _index_page(form: SourcesForm, zns_form: ZnsTemplateForm | None = None):
     can_edit = current_user.has_tenant_role(g.tenant.id, ROLE_ADMIN)
-    return render_template("results/admin.html", form=form, results=service.recent(), can_edit=can_edit,
-                           removed_labels=REMOVED_LABELS, max_mb=MAX_MB)
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return render_template("results/admin.html", form=form, zns_form=zns_form or _zns_form(),
+                           results=service.recent(), can_edit=can_edit, removed_labels=REMOVED_LABELS,
+                           max_mb=MAX_MB, button_url=f"{base}/<link>")
