@@ -28,3 +28,14 @@ class SourcesForm(FlaskForm):
 
     def host_list(self) -> list[str]:
         return [line.strip() for line in (self.hosts.data or "").splitlines() if line.strip()]
+
+
+class ZnsTemplateForm(FlaskForm):
+    """The ZNS template the province registered with Zalo for results; an empty id turns ZNS off for results."""
+
+    template_id = StringField(_l("ZNS template id"), validators=[Length(max=40)],
+                              render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    code_param = StringField(_l("Parameter for the dossier code"), validators=[Length(max=64)],
+                             render_kw={"autocomplete": "off", "placeholder": "dossier_code"})
+    link_param = StringField(_l("Parameter for the link"), validators=[Length(max=64)],
+                             render_kw={"autocomplete": "off", "placeholder": "result_link"})

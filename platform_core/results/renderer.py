@@ -4,7 +4,11 @@
   as a file message (docs/zalo-oa.md §2, §4).
 - Otherwise (a transaction card, for a citizen who interacted within a year): a card with a short-lived signed
   link to the download page, which asks for the last digits of the applicant's phone.
-- Never by ZNS: no approved template carries a link to a file; the result-ready notice already went that way.
+- By ZNS to the applicant's phone (a citizen with no Zalo user id in reach) when the province registered a ZNS
+  template for results and named its parameters on the console: the dossier code and the signed link's path, which
+  the template's button appends to the platform's address (docs/zalo-oa.md §3, "Results by ZNS"). Without one
+  there is no channel for that citizen: the delivery fails saying so, and the citizen, told by the result-ready
+  notice, gets a fresh link by writing the dossier code to the OA (results/bot.py).
 Messages to citizens are Vietnamese whatever the console's language (as every notice).
 """
 
@@ -28,7 +32,20 @@ def enrich(context: Mapping) -> dict:
         content = storage.read(result_id)
     except FileNotFoundError:
         raise ValueError("the result's file was removed (replaced, or past its retention period)") from None
-    return {**context, "content": content, "link": context["link_base"] + token}
+    return {**context, "content": content, "link": context["link_base"] + token,
+            "link_path": context.get("link_path_base", "") + token}
+
+
+def _has_zns(template, context: Mapping) -> bool:
+    return bool((context.get("zns") or {}).get("template_id"))
+
+
+def _zns(template, context: Mapping) -> tuple[str, dict[str, str]]:
+    """(the province's ZNS template for results, {code parameter: dossier code, link parameter: link's path})."""
+    zns = context.get("zns") or {}
+    if not zns.get("template_id"):
+        raise ValueError("no ZNS template for results is set")
+    return zns["template_id"], {zns["code_param"]: context["code"], zns["link_param"]: context["link_path"]}
 
 
 def _message(context: Mapping) -> ComposedMessage:
@@ -43,5 +60,6 @@ RESULT = Renderer(
     text=lambda template, context: cs_text(_message(context)),
     card=lambda template, context: transaction_card(_message(context)),
     attachment=lambda template, context: (context["file_name"], context["content"]),
+    zns=_zns, has_zns=_has_zns,
     enrich=enrich,
 )

@@ -12,6 +12,7 @@ file follows its row's transaction both ways (results/storage.py).
 import hashlib
 import hmac
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -46,6 +47,7 @@ from platform_core.results.constants import (
 )
 from platform_core.results.models import DossierResult
 from platform_core.settings.service import province_settings
+from platform_core.tenancy.service import predecessors_of
 
 RESULT_STATUSES = (RESULT_READY, RETURNED)
 _UNSAFE_NAME = re.compile(r"[^0-9A-Za-z._-]+")
@@ -119,15 +121,21 @@ def _store(dossier: Dossier, content: bytes, file_name: str | None, source: str,
 
 
 def _context(dossier: Dossier, result: DossierResult) -> dict:
-    """What the renderer needs, as values (it runs in a worker): the link is signed when the message is sent."""
+    """What the renderer needs, as values (it runs in a worker): the link is signed when the message is sent.
+    `zns`: the province's ZNS template for results, if it set one (a citizen reachable only by phone)."""
     return {"result_id": str(result.id), "tenant_id": str(require_tenant().id), "code": dossier.code,
-            "file_name": result.file_name, "link_base": _link_base()}
+            "file_name": result.file_name, "link_base": _link_base(), "link_path_base": _link_path_base(),
+            "zns": province_settings().result_zns}
+
+
+def _link_path_base() -> str:
+    """The download page's path under PUBLIC_BASE_URL, without its token: `<province>/ket-qua/`."""
+    return f"{require_tenant().slug}/ket-qua/"
 
 
 def _link_base() -> str:
     """The download page's address without its token: `<PUBLIC_BASE_URL>/<province>/ket-qua/`."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return f"{base}/{require_tenant().slug}/ket-qua/"
+    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/{_link_path_base()}"
 
 
 def _current_results(dossier: Dossier) -> list[DossierResult]:
@@ -205,19 +213,29 @@ INVALID, EXPIRED, REMOVED = "invalid", "expired", "removed"
 
 
 def check_link(token: str) -> DossierResult:
+    """The result a link opens in this province. A link a merged province sent before its merge reaches here by
+    its old address's redirect (tenancy/resolution.py), signed for that province: its result moved here with
+    the same id (mergers/rules.py), so tokens of the province's predecessors are read too."""
     tenant = require_tenant()
-    try:
-        result_id = links.read_token(tenant.id, token)
-    except links.ExpiredToken:
-        raise LinkRefused(EXPIRED) from None
-    except links.BadToken:
-        raise LinkRefused(INVALID) from None
+    result_id = _result_id(token, [tenant.id, *(merged.id for merged in predecessors_of(tenant))])
     result = db.session.get(DossierResult, (tenant.id, result_id))
     if result is None:
         raise LinkRefused(INVALID)
     if result.removed_at is not None:
         raise LinkRefused(REMOVED)
     return result
+
+
+def _result_id(token: str, tenant_ids: list) -> uuid.UUID:
+    expired = False
+    for tenant_id in tenant_ids:
+        try:
+            return links.read_token(tenant_id, token)
+        except links.ExpiredToken:
+            expired = True
+        except links.BadToken:
+            continue
+    raise LinkRefused(EXPIRED if expired else INVALID)
 
 
 def fresh_link(result: DossierResult, dossier: Dossier, asked_by: str) -> str:

@@ -19,7 +19,7 @@ from platform_core.errors import FieldError
 from platform_core.extensions import db, limiter
 from platform_core.results import service
 from platform_core.results.constants import DIGITS, LINK_HOURS, MAX_MB, REMOVED_LABELS
-from platform_core.results.forms import DigitsForm, SourcesForm
+from platform_core.results.forms import DigitsForm, SourcesForm, ZnsTemplateForm
 from platform_core.settings.service import province_settings, save_setting
 from platform_core.tenancy.resolution import tenant_blueprint
 
@@ -94,6 +94,28 @@ def index():
     return _index_page(form)
 
 
+def _zns_form() -> ZnsTemplateForm:
+    """The form for the `result_zns` province setting as saved."""
+    return ZnsTemplateForm(formdata=None, data=province_settings().result_zns or {})
+
+
+@results_admin_bp.post("/zns")
+@admin_required
+def zns():
+    form = ZnsTemplateForm()
+    if form.validate_on_submit():
+        try:
+            save_setting("result_zns", form.data, actor=current_user)
+        except FieldError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors = [str(error.message)]
+        else:
+            db.session.commit()
+            flash(_("The ZNS template for results was saved."), "success")
+            return redirect(url_for(".index"))
+    return _index_page(SourcesForm(hosts="\n".join(province_settings().result_hosts)), zns_form=form), 422
+
+
 @results_admin_bp.post("/sources")
 @admin_required
 def sources():
@@ -111,7 +133,9 @@ def sources():
     return _index_page(form), 422
 
 
-def _index_page(form: SourcesForm):
+def _index_page(form: SourcesForm, zns_form: ZnsTemplateForm | None = None):
     can_edit = current_user.has_tenant_role(g.tenant.id, ROLE_ADMIN)
-    return render_template("results/admin.html", form=form, results=service.recent(), can_edit=can_edit,
-                           removed_labels=REMOVED_LABELS, max_mb=MAX_MB)
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return render_template("results/admin.html", form=form, zns_form=zns_form or _zns_form(),
+                           results=service.recent(), can_edit=can_edit, removed_labels=REMOVED_LABELS,
+                           max_mb=MAX_MB, button_url=f"{base}/<link>")

@@ -108,5 +108,11 @@ def _zns(state: SandboxState, body: dict) -> dict:
     data = body.get("template_data") or {}
     name = template.template_name if template else f"Mẫu {body.get('template_id')}"
     preview = template.preview if template else ""
-    text = _PLACEHOLDER.sub(lambda m: str(data.get(m.group(1), m.group(0))), preview) if preview else ""
-    return {"name": name, "text": text, "rows": [] if text else list(data.items())}
+    text = _filled(preview, data) if preview else ""
+    buttons = [{"title": button.get("title", ""), "url": _filled(str(button.get("content", "")), data)}
+               for button in (template.buttons if template else []) if str(button.get("type")) == "1"]
+    return {"name": name, "text": text, "rows": [] if text else list(data.items()), "buttons": buttons}
+
+
+def _filled(text: str, data: dict) -> str:
+    return _PLACEHOLDER.sub(lambda m: str(data.get(m.group(1), m.group(0))), text)

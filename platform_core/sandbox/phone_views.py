@@ -5,18 +5,44 @@ as the citizen: each one fires the signed webhook Zalo would send (user_send_tex
 user_submit_info, user_seen_message), so the product sees exactly what a real phone would cause.
 """
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+import re
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, send_from_directory, url_for
+from markupsafe import Markup, escape
 
 from platform_core.sandbox import conversation, webhooks
 from platform_core.sandbox.common import state
 from platform_core.sandbox.phones import local_format
 
 phone_bp = Blueprint("sandbox_phone", __name__)
+# The product's vendored Pico (platform_core/static/vendor/README.md), served from where it is: one copy, no
+# symbolic link (a link checked out as a plain file on some systems left the sandbox's pages unstyled).
+PICO_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor" / "pico"
+_URL = re.compile(r"https?://[^\s<>\"“”]+[^\s<>\"“”.,;:!?)\]]")
 
 
 @phone_bp.app_template_filter("local_phone")
 def local_phone(phone: str) -> str:
     return local_format(phone)
+
+
+@phone_bp.app_template_filter("linkify")
+def linkify(text: str) -> Markup:
+    """The text escaped, its web addresses made links that open in a new tab, as Zalo makes them tappable."""
+    parts, last = [], 0
+    for match in _URL.finditer(text or ""):
+        url = match.group(0)
+        parts += [escape(text[last:match.start()]),
+                  Markup('<a href="{0}" target="_blank" rel="noopener">{0}</a>').format(url)]
+        last = match.end()
+    parts.append(escape((text or "")[last:]))
+    return Markup("").join(parts)
+
+
+@phone_bp.get("/vendor/pico.min.css")
+def pico():
+    return send_from_directory(PICO_DIR, "pico.min.css", mimetype="text/css")
 
 
 @phone_bp.get("/")

@@ -85,6 +85,8 @@ def seed_template(state: SandboxState, data: dict) -> Template:
         data["list_params"] = data.pop("listParams")
     if "templateTag" in data:
         data["template_tag"] = data.pop("templateTag")
+    if "listButtons" in data:
+        data["buttons"] = data.pop("listButtons")
     data["template_id"] = str(data["template_id"])
     return state.add_template(**_known(Template, data))
 

@@ -81,6 +81,9 @@ class Template:
     night_restricted: bool = False  # -133 between 22:00 and 06:00
     price: str = "300"
     preview: str = ""  # text with <param> placeholders, for the phone view
+    # listButtons as Zalo's template info gives them: [{type (1: open a URL), title, content}]; a URL button's
+    # content may end in a <param> filled from template_data (docs/zalo-oa.md §3, buttons).
+    buttons: list = field(default_factory=list)
     oa_ids: list = field(default_factory=list)  # empty: usable by every OA
 
 

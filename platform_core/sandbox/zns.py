@@ -161,7 +161,7 @@ def template_info(call: Call) -> Reply:
     if template is None:
         return zalo_error(-109, "Template id is invalid")
     return zalo_ok({"templateId": template.template_id, "templateName": template.template_name,
-                    "status": template.status, "listParams": template.list_params, "listButtons": [],
+                    "status": template.status, "listParams": template.list_params, "listButtons": template.buttons,
                     "timeout": 7200000, "previewUrl": f"{call.host_url}_fake/templates",
                     "templateQuality": "HIGH", "templateTag": template.template_tag, "price": template.price})
 

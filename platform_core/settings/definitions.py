@@ -31,6 +31,7 @@ MIN_RETENTION_DAYS, MAX_RETENTION_DAYS = 30, 3650
 MAX_ALLOWED_HOSTS = 20  # hosts a result may be fetched from (results/fetch.py)
 _HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
 _ZNS_TEMPLATE_ID = re.compile(r"[0-9]{1,40}")  # as notices/rendering.ZNS_TEMPLATE_ID
+_ZNS_PARAM = re.compile(r"[A-Za-z0-9_]{1,64}")  # a parameter's name as a ZNS template declares it
 
 
 def normal_host(host: str) -> str:
@@ -86,6 +87,24 @@ def _rating_zns(value: dict | None) -> dict | None:
     return {"zns_template_id": template_id, "zns_params": dict(params)}
 
 
+def _result_zns(value: dict | None) -> dict | None:
+    """{"template_id", "code_param", "link_param"}: the ZNS template the province registered for results and the
+    names of its parameters for the dossier code and for the download link's path (docs/zalo-oa.md §3, "Results
+    by ZNS"); None (no template) when the id is empty, whatever the names."""
+    value = {key: str((value or {}).get(key) or "").strip() for key in ("template_id", "code_param", "link_param")}
+    if not value["template_id"]:
+        return None
+    if not _ZNS_TEMPLATE_ID.fullmatch(value["template_id"]):
+        raise FieldError("template_id", _l("A ZNS template id is a number, as Zalo's ZNS page shows it."))
+    for name in ("code_param", "link_param"):
+        if not _ZNS_PARAM.fullmatch(value[name]):
+            raise FieldError(name, _l("Write the parameter's name as the template has it (letters, digits and _), "
+                                      "e.g. dossier_code."))
+    if value["code_param"] == value["link_param"]:
+        raise FieldError("link_param", _l("The link needs a parameter of its own."))
+    return value
+
+
 # --- the settings ---------------------------------------------------------------------------------------------
 
 
@@ -114,6 +133,8 @@ class ProvinceSettings:
                                              load=_retention_loaded, audit_action="retention_changed")
     # the hosts of the province's own systems a result may be fetched from by URL (results/, console)
     result_hosts: list[str] = setting(list, _result_hosts, audit_action="result_sources_changed")
+    # the ZNS template for results, for citizens reachable only by phone (results/renderer.py, its console page)
+    result_zns: dict | None = setting(lambda: None, _result_zns, audit_action="result_zns_template_changed")
     # the ZNS rating template, for citizens reachable only by phone (ratings/zns.py, its console page)
     rating_zns: dict | None = setting(lambda: None, _rating_zns, audit_action="rating_zns_template_saved")
 

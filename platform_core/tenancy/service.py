@@ -65,6 +65,20 @@ def successor_of(tenant: Tenant) -> Tenant | None:
     return None if current is tenant else current
 
 
+def predecessors_of(tenant: Tenant) -> list[Tenant]:
+    """The provinces merged into `tenant`, and those merged into them, and so on (successor_of's reverse): what
+    they signed before their merge (result links, docs/domain.md §5.3) now belongs to `tenant`."""
+    found, frontier = [], [tenant.id]
+    seen = {tenant.id}
+    while frontier:
+        merged = db.session.scalars(select(Tenant).where(Tenant.successor_id.in_(frontier))).all()
+        merged = [row for row in merged if row.id not in seen]
+        seen.update(row.id for row in merged)
+        found += merged
+        frontier = [row.id for row in merged]
+    return found
+
+
 def validate_slug(slug: str) -> None:
     if not SLUG_PATTERN.match(slug or "") or len(slug) > 64:
         raise TenantError("slug", "use lower-case letters, digits and single hyphens (e.g. bac-ninh)")

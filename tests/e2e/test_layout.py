@@ -128,6 +128,8 @@ def check_layout(page, viewport: dict, area: str, min_tables: int = 0) -> None:
     """No sideways scrolling, readable tables, icons served, nothing of ours failed; then a screenshot."""
     width = viewport["width"]
     page.wait_for_load_state("load")  # the layout measured is the finished page's, stylesheets and fonts applied
+    empty = page.evaluate("[...document.styleSheets].filter(sheet => !sheet.cssRules.length).map(s => s.href)")
+    assert empty == [], f"{area}: stylesheets without a rule (not CSS, or not served): {empty}"
     assert page.evaluate("document.documentElement.scrollWidth") <= width, (
         f"{area} scrolls sideways at {width}px", page.evaluate(TOO_WIDE, width))
     tables = page.evaluate(TABLE_PROBLEMS, width)

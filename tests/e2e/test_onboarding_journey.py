@@ -216,7 +216,13 @@ def test_a_province_comes_on_board_through_the_web(stack, zalo_sandbox, browser)
     admin.goto(f"/{SLUG}/setup/go-live")
     admin.shot("13-go-live-ready")
     admin.click(vi("Request go-live"))
+    console_link = admin.page.get_by_role("link", name=vi("Go to the console"))
+    console_link.wait_for()  # the request's page, with the way on to the console while the operator decides
     admin.shot("14-go-live-requested")
+    admin.click(vi("Go to the console"), role="link")
+    admin.page.wait_for_url(f"{stack.url}/{SLUG}/admin/")
+    admin.page.get_by_role("heading", name=vi("Overview"), level=1).wait_for()
+    admin.shot("14b-console-in-trial")
 
     # The operator approves; the province is live.
     operator.goto("/operator/go-live")

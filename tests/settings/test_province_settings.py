@@ -22,7 +22,8 @@ def test_a_province_that_saved_nothing_reads_every_default(tenant_a):
     with as_tenant(tenant_a):
         settings = province_settings()
     assert settings == ProvinceSettings()
-    assert (settings.retention_days, settings.result_hosts, settings.rating_zns) == (DEFAULT_RETENTION_DAYS, [], None)
+    assert (settings.retention_days, settings.result_hosts, settings.rating_zns, settings.result_zns) == (
+        DEFAULT_RETENTION_DAYS, [], None, None)
 
 
 def test_every_setting_has_a_default_a_check_an_editor_and_an_audit_event():
@@ -59,6 +60,13 @@ def test_saving_the_same_value_again_records_no_event(tenant_a):
     ("result_hosts", [f"h{n}.gov.vn" for n in range(21)], "hosts"),
     ("rating_zns", {"zns_template_id": "abc", "zns_params": {}}, "zns_template_id"),
     ("rating_zns", {"zns_template_id": "270001", "zns_params": ["ten"]}, "zns_params"),
+    ("result_zns", {"template_id": "mẫu 1", "code_param": "dossier_code", "link_param": "result_link"},
+     "template_id"),
+    ("result_zns", {"template_id": "٢٣٩٠٠١", "code_param": "dossier_code", "link_param": "result_link"},
+     "template_id"),
+    ("result_zns", {"template_id": "239001", "code_param": "mã hồ sơ", "link_param": "result_link"}, "code_param"),
+    ("result_zns", {"template_id": "239001", "code_param": "dossier_code", "link_param": ""}, "link_param"),
+    ("result_zns", {"template_id": "239001", "code_param": "ma_ho_so", "link_param": "ma_ho_so"}, "link_param"),
 ])
 def test_a_value_the_definition_refuses_is_not_saved(tenant_a, key, value, field):
     with as_tenant(tenant_a):

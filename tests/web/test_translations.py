@@ -87,6 +87,14 @@ def test_vietnamese_is_written_with_diacritics():
     assert vi.get("Verification code").string == "Mã xác thực"
 
 
+def test_no_vietnamese_string_is_the_english_one_copied():
+    """`update_catalogues.py` may leave the English as the "translation" (it counts as done for --check): a
+    sentence whose Vietnamese is its own English was never translated (the results page's host hint was)."""
+    copied = [message.id for message in _catalogue("vi") if isinstance(message.id, str) and
+              message.string == message.id and len(re.findall(r"[A-Za-z]{2,}", message.id)) >= 3]
+    assert copied == []
+
+
 def test_templates_have_nothing_the_content_security_policy_would_block():
     """CSP is default-src 'self': no inline scripts (same-origin <script src> is fine), style attributes or
     <style> blocks, no CDN."""
