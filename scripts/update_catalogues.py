@@ -14,6 +14,7 @@ conflict over line numbers; running this again after a merge settles any conflic
 """
 
 import argparse
+import copy
 import json
 import sys
 from datetime import UTC, datetime
@@ -56,7 +57,9 @@ def write(catalog: Catalog, path: Path) -> None:
 
 def updated(lang: str, template: Catalog, extra: dict[str, str]) -> Catalog:
     catalog = read(lang)
-    catalog.update(template, no_fuzzy_matching=True)
+    # a copy: update() adopts the template's new messages as they are, and the en pass below fills them in
+    # with English, which the vi catalogue would then take for Vietnamese
+    catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)
     catalog.obsolete.clear()
     for message in catalog:
         if not message.id:
