@@ -22,6 +22,8 @@ TARGET_LABELS = {
 DETAIL_LABELS = {
     "email": _l("E-mail"), "name": _l("Name"), "reason": _l("Reason"), "code": _l("Code"), "role": _l("Role"),
     "count": _l("Number"), "file_name": _l("File"), "days": _l("Days"), "to": _l("To"), "from": _l("From"),
+    "dossier": _l("Dossier"), "dossier_code": _l("Dossier"), "procedure_code": _l("Procedure"),
+    "reference": _l("Registration code"), "url": _l("Webhook address"),
 }
 
 

@@ -1,5 +1,7 @@
-"""Labels the console shows for audit actions. An action missing here is shown by its name, so a new one
-never breaks the log."""
+"""Labels for audit actions, the "what" of each row of an audit log (console/audit_view.py). Every action the code
+records has one, those of the platform's own log (sign-ins, provinces, merges) included:
+tests/console/test_audit_action_labels.py finds the actions in the source and fails on one missing here. An
+unknown action (an old row) still reads "Other change", so it never breaks the log."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -65,4 +67,46 @@ AUDIT_ACTION_LABELS = {
     "citizen_data_erased": _l("Citizen's contact and chat data erased"),
     "retention_changed": _l("Retention periods changed"),
     "retention_purged": _l("Nightly purge of expired data"),
+    "rating_zns_template_saved": _l("ZNS rating template saved"),
+    "result_sources_changed": _l("Result sources changed"),
+    "result_zns_template_changed": _l("ZNS result template changed"),
+    "result_attached": _l("Result attached to a dossier"),
+    "result_link_sent": _l("Result download link sent to a citizen"),
+    "result_downloaded": _l("Result downloaded by a citizen"),
+    "result_download_refused": _l("Result download refused"),
+    "registration_settings_changed": _l("Procedures open to registration changed"),
+    "registration_submitted": _l("Registration received from a citizen"),
+    "registration_acknowledged": _l("Registration taken by the province's software"),
+    "registration_linked": _l("Registration linked to a dossier"),
+    "registration_answers_viewed": _l("Registration's answers viewed"),
+    "registration_webhook_set": _l("Registration webhook set"),
+    "registration_webhook_secret_rotated": _l("Registration webhook's secret renewed"),
+    "registration_webhook_removed": _l("Registration webhook removed"),
+    "appointment_slots_made": _l("Appointment slots created"),
+    "appointment_slot_deleted": _l("Appointment slot deleted"),
+    "appointment_cancelled": _l("Appointment cancelled"),
+    "data_request_third_party": _l("Citizen's data request passed on to a processor or third party"),
+    "zalo_site_verification_published": _l("Zalo domain verification published"),
+    # the platform's own log (audit/service.py: no province in context, or platform=True)
+    "login_succeeded": _l("Signed in"),
+    "login_failed": _l("Sign-in failed"),
+    "logout": _l("Signed out"),
+    "password_changed": _l("Password changed"),
+    "user_created": _l("User account created"),
+    "totp_enrolled": _l("Two-step verification set up"),
+    "totp_failed": _l("Wrong two-step verification code"),
+    "totp_reset": _l("Two-step verification reset"),
+    "recovery_codes_generated": _l("Recovery codes generated"),
+    "recovery_code_used": _l("Signed in with a recovery code"),
+    "recovery_code_failed": _l("Wrong recovery code"),
+    "demo_password_reset": _l("Demo account's password reset"),
+    "cross_tenant_access": _l("Data of several provinces read by the platform"),
+    "failed_job_requeued": _l("Failed background job queued again"),
+    "tenant_created": _l("Province created"),
+    "tenant_renamed": _l("Province renamed"),
+    "tenant_status_changed": _l("Province status changed"),
+    "tenant_merge_started": _l("Province merge started"),
+    "tenant_merge_resumed": _l("Province merge resumed"),
+    "tenant_merge_finished": _l("Province merge finished"),
+    "tenant_merge_failed": _l("Province merge failed"),
 }

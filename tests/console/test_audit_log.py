@@ -75,3 +75,11 @@ def test_an_event_reads_as_a_sentence_with_codes_ids_and_class_names_kept_aside(
         assert raw not in sentence
     technical = html[html.index("audit-technical"):]
     assert "api_key_created" in technical and "ApiKey" in technical
+
+
+def test_a_result_download_reads_in_vietnamese_with_its_dossier(admin_a, tenant_a):
+    events(tenant_a, "result_downloaded", 1, dossier="H01.29-260101-0001")
+    html = text_of(admin_a.client.get(URL + "?lang=vi"))
+    sentence = html[html.index('class="audit-sentence"'):html.index("audit-technical")]
+    assert "Người dân tải kết quả" in sentence and "<dt>Hồ sơ</dt><dd>H01.29-260101-0001</dd>" in sentence
+    assert "Thay đổi khác" not in html
