@@ -468,6 +468,16 @@ def pump_sample(stack: Stack) -> tuple[float, float]:
     return tree_jiffies(stack.processes["pump"][0].pid) / os.sysconf("SC_CLK_TCK"), time.monotonic()
 
 
+def roles_sample(stack: Stack) -> dict[str, int]:
+    """Jiffies by role: each started process's tree (worker, pump, web), and this process itself (the sandbox's
+    thread and the benchmark's own polling), so that the platform's CPU per message reads apart from the
+    sandbox's."""
+    sample = {name: sum(tree_jiffies(process.pid) for process in group) for name, group in stack.processes.items()}
+    stat = Path(f"/proc/{os.getpid()}/stat").read_text().rsplit(")", 1)[1].split()
+    sample["sandbox and bench"] = int(stat[11]) + int(stat[12])
+    return sample
+
+
 def cpu_busy(before, after, items: int = 0) -> str:
     """The machine's and this benchmark's CPU between two samples, and ours per item (event or message)."""
     if not before or not after or after[0] == before[0]:
@@ -533,6 +543,7 @@ def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args,
         wait_ready(stack, redis_url, args, web=False)
         pump_from = pump_sample(stack)
         drain_from_ms, cpu_drain = time.time() * 1000, cpu_sample()
+    roles_from = roles_sample(stack)
 
     # 2. The quiet province's notices while that backlog drains.
     at_probe = len(sandbox_sends(sandbox, backlog_oas))
@@ -556,6 +567,8 @@ def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args,
     drained = clock.left() > 0
     cpu_end = cpu_sample()
     pump_cpu = tuple(end - start for start, end in zip(pump_from, pump_sample(stack), strict=True))
+    roles_end = roles_sample(stack)
+    roles = {name: roles_end[name] - roles_from.get(name, 0) for name in roles_end}
 
     # 4. Figures.
     report(args, Figures(
@@ -563,7 +576,7 @@ def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args,
         sends=sandbox_sends(sandbox, backlog_oas | quiet_oas), slugs=slugs, quiet=quiet, poster=poster,
         accepted=accepted, expected=expected, post_seconds=post_seconds, posted_ms=posted_ms, at_probe=at_probe,
         ceiling=ceiling, narrow=narrow, drained=drained, drain_from_ms=drain_from_ms,
-        cpu=(cpu_start, cpu_posted, cpu_drain, cpu_end), pump_cpu=pump_cpu))
+        cpu=(cpu_start, cpu_posted, cpu_drain, cpu_end), pump_cpu=pump_cpu, roles=roles))
 
 
 def limit_provinces(stack: Stack, provinces: dict, per_minute: int) -> None:
@@ -605,6 +618,7 @@ class Figures:
     drain_from_ms: float
     cpu: tuple
     pump_cpu: tuple  # (CPU seconds, seconds) of the pump's process, the one leader, from its first tick on
+    roles: dict  # jiffies by role over the drain (with --sequential; else from the posting's start)
 
 
 def report(args, f: Figures) -> None:
@@ -677,6 +691,10 @@ def targets(args, f: Figures, sent_ms: list) -> None:
     print(f"  delivered {rate:,.0f} msg/s                      target >= {TARGETS['sqlite']:,} (PostgreSQL "
           f">= {TARGETS['postgresql']:,})")
     print(f"  CPU per delivered message {ours_ms / after:.2f} ms       target <= 0.75 ms")
+    tick = os.sysconf("SC_CLK_TCK")
+    print("    by process: " + ", ".join(f"{name} {jiffies / tick * 1000 / after:.2f} ms"
+                                        for name, jiffies in sorted(f.roles.items()))
+          + ("" if args.sequential else " (from the posting's start: the web's share is the API's)"))
     minus_32 = sum(1 for slug in f.slugs for row in f.rows[slug] if row.error_code == -32)
     if args.per_minute:
         shares = []

@@ -102,7 +102,7 @@ def load_settings(instance_path: Path) -> dict:
         "ZALO_SANDBOX_URL": None if environment == "production" else os.environ.get("ZALO_SANDBOX_URL") or None,
         "ZALO_WEBHOOK_MAX_AGE_SECONDS": int(os.environ.get("ZALO_WEBHOOK_MAX_AGE_SECONDS", 3 * 3600)),
         # Zalo calls in flight per delivery job (a bounded thread pool; 1 sends one message at a time).
-        "DELIVERY_SEND_THREADS": int(os.environ.get("DELIVERY_SEND_THREADS", 50)),
+        "DELIVERY_CALLS_IN_FLIGHT": int(os.environ.get("DELIVERY_CALLS_IN_FLIGHT", 256)),
         # Messages per day and message class for a province not yet live (delivery/trial.py).
         "TRIAL_DAILY_CAP": int(os.environ.get("TRIAL_DAILY_CAP", 50)),
         # Hours (Vietnam time, "start-end", end excluded) policy news is planned into: Zalo's promotion window

@@ -70,7 +70,7 @@ SCREENS = (
     ("citizens", citizens_screen.write_refusal, citizens_screen.refusal, citizens_screen.EXPLANATIONS, 20),
 )
 # The same screens' batch forms, for the sender's batches (a few queries for hundreds of deliveries).
-SCREEN_BATCH_FORMS = {"citizens": citizens_screen.refusals}
+SCREEN_BATCH_FORMS = {"trial": trial.refusals, "citizens": citizens_screen.refusals}
 
 # Listeners of a recorded dossier event, in this order: the citizen's notice, then the rating invitation.
 DOSSIER_EVENT_LISTENERS = (notify_dossier_event, rating_invitations.invite_on_return)

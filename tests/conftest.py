@@ -134,10 +134,10 @@ def make_test_config(database_urls: dict, redis_url: str, instance_path: Path) -
 
 @pytest.fixture(scope="session")
 def app_config(database_urls, redis_url, tmp_path_factory) -> dict:
-    # Each test holds one connection (db_session): a delivery job's sending threads would share it, so this
-    # in-process app sends one message at a time. Worker processes (tests/pipeline) use the threaded default.
+    # The in-process app sends one message at a time over httpx, so a test reads the sandbox's requests in the
+    # batch's order; worker processes (tests/pipeline) and tests/delivery/test_batch.py use calls in flight.
     return make_test_config(database_urls, redis_url, tmp_path_factory.mktemp("instance")) | {
-        "DELIVERY_SEND_THREADS": 1}
+        "DELIVERY_CALLS_IN_FLIGHT": 1}
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,9 @@
    heartbeat go, delivery/heartbeat.py, and sends the rest again within seconds); the recipients' follower
    records; the pinned template versions (kept per process by (tenant, template id, version): a version never
    changes); the screens' answers for every route of every row. Then the access token, read once.
-2. Send in waves, with no transaction open during a call: each recipient's next message side by side on a
-   thread pool over httpx's shared sync client (docs/architecture.md, performance notes), so a citizen's
+2. Send in waves, with no transaction open during a call: each recipient's next message side by side, up to
+   `DELIVERY_CALLS_IN_FLIGHT` calls in flight on one event loop (zalo/async_calls.py: the same synchronous
+   sending code in greenlets, aiohttp underneath; docs/architecture.md, performance notes), so a citizen's
    messages keep their order. An auth error stops that recipient's queue; the token is refreshed once for the
    batch (zalo/tokens.py, under its lock) and the stopped queues are sent again.
 3. Record each wave, in one transaction: its outcomes in one executemany UPDATE by primary key, and receipts
@@ -17,14 +18,14 @@ rows (tests/delivery/test_batch.py counts them).
 
 import logging
 from collections import Counter, OrderedDict
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
+from platform_core.db.session import SCOPED_BY_CALLER
 from platform_core.db.types import utcnow
 from platform_core.delivery import heartbeat, routing, sender
 from platform_core.delivery.constants import PENDING, SENDING, SENT
@@ -69,8 +70,9 @@ def deliver(claim_token: str) -> dict:
 
 @contextmanager
 def _objects_kept_across_commits():
-    """The batch's rows stay loaded through the prepare commit, so the send reads no attribute back from the
-    database; the session is restored for whatever runs next in this worker."""
+    """What the batch loaded (a first template version made for it, say) stays loaded through the prepare
+    commit, so that the sends read no attribute back from the database; the session is restored for whatever
+    runs next in this worker."""
     session = db.session()
     before = session.expire_on_commit
     session.expire_on_commit = False
@@ -92,25 +94,29 @@ def _claim_for_sending(claim_token: str, now) -> list[Delivery]:
             .values(state=SENDING, attempts=Delivery.attempts + 1, sending_started_at=now)
             .execution_options(synchronize_session=False)
         )
-        for row in rows:  # what the UPDATE wrote, without reading it back
-            _set_committed(row, state=SENDING, attempts=row.attempts + 1, sending_started_at=now)
     return rows
-
-
-def _set_committed(row, **values) -> None:
-    for name, value in values.items():
-        set_committed_value(row, name, value)
 
 
 def _prepare(rows: list[Delivery], now) -> list[tuple]:
     followers = routing.followers_of(rows)
     templates = _pinned_templates(rows)
-    items = [(row, sender.prepare(row, now, followers, templates)) for row in rows]
+    _detach(rows)
+    for row in rows:  # what the claim's UPDATE wrote, without reading it back
+        row.state, row.attempts, row.sending_started_at = SENDING, row.attempts + 1, now
+    current: dict = {}  # the versions in use, asked once per kind for the batch's first attempts
+    items = [(row, sender.prepare(row, now, followers, templates, current)) for row in rows]
     sender.screen(items)
-    for row in rows:  # their changes (pinned versions, then the outcome) are written by `_record`, in bulk
-        _settle(row)
     db.session.commit()  # a first template version, if one was created; no transaction open from here
     return items
+
+
+def _detach(rows: list[Delivery]) -> None:
+    """Take the batch's rows and their notifications out of the session: from here on they are values the
+    send changes in memory and `_record` writes in bulk, never flushed one by one, never expired by a commit."""
+    for row in rows:
+        db.session.expunge(row)
+        if row.notification in db.session:
+            db.session.expunge(row.notification)
 
 
 def _pinned_templates(rows: list[Delivery]) -> dict:
@@ -133,28 +139,19 @@ def _pinned_templates(rows: list[Delivery]) -> dict:
 
 def _send_all(items: list[tuple], client, token, now) -> None:
     queues = _by_recipient(items)
-    with _mapper(min(current_app.config["DELIVERY_SEND_THREADS"], len(queues))) as map_:
-        stopped = _waves(queues, map_, client, token, now, refreshed=False)
-        if not stopped:
-            return
-        try:
-            token = refresh_access_token(client, stale_token=token)  # once for the batch, under the tenant's lock
-        except (ZaloNotConnected, ZaloError) as error:
-            for row, _ in (item for queue in stopped for item in queue):
-                _refresh_failed(row, error, now)
-            _record([row for queue in stopped for row, _ in queue])
-            return
-        _waves(stopped, map_, client, token, now, refreshed=True)
-
-
-@contextmanager
-def _mapper(threads: int):
-    """`map` over a thread pool of `threads` (httpx's client is thread-safe), or in this thread for one."""
-    if threads <= 1:
-        yield map
+    side_by_side = current_app.config["DELIVERY_CALLS_IN_FLIGHT"] > 1
+    map_ = client.side_by_side if side_by_side else (lambda fn, items: list(map(fn, items)))
+    stopped = _waves(queues, map_, client, token, now, refreshed=False)
+    if not stopped:
         return
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="zalo-send") as pool:
-        yield pool.map
+    try:
+        token = refresh_access_token(client, stale_token=token)  # once for the batch, under the tenant's lock
+    except (ZaloNotConnected, ZaloError) as error:
+        for row, _ in (item for queue in stopped for item in queue):
+            _refresh_failed(row, error, now)
+        _record([row for queue in stopped for row, _ in queue])
+        return
+    _waves(stopped, map_, client, token, now, refreshed=True)
 
 
 def _waves(queues: list[list[tuple]], map_, client, token, now, refreshed: bool) -> list[list[tuple]]:
@@ -201,10 +198,15 @@ RECORDED = ("state", "attempts", "next_attempt_at", "claim_token", "channel", "c
             "template_id", "template_version", "sent_at", "provider_message_id", "error_code", "error_message")
 
 
-def _settle(row) -> None:
-    """Take `row`'s in-memory changes as written, so that no flush sends an UPDATE of its own for it."""
-    for name in RECORDED:
-        set_committed_value(row, name, getattr(row, name))
+@cache
+def _record_statement():
+    """One Core UPDATE by primary key for executemany, built once: the ORM's bulk UPDATE by primary key costs
+    several times as much per row. Scoped by hand: every row's tenant id is in its WHERE."""
+    table = Delivery.__table__
+    return (update(table)
+            .where(table.c.tenant_id == bindparam("key_tenant_id"), table.c.id == bindparam("key_id"))
+            .values({name: bindparam(f"new_{name}") for name in (*RECORDED, "updated_at")})
+            .execution_options(**{SCOPED_BY_CALLER: True}))
 
 
 def _record(rows: list[Delivery]) -> None:
@@ -213,12 +215,9 @@ def _record(rows: list[Delivery]) -> None:
     if not rows:
         return
     now = utcnow()
-    changes = [{"tenant_id": row.tenant_id, "id": row.id, "updated_at": now,
-                **{name: getattr(row, name) for name in RECORDED}} for row in rows]
-    for row in rows:
-        _settle(row)
-        set_committed_value(row, "updated_at", now)
-    db.session.execute(update(Delivery), changes)
+    changes = [{"key_tenant_id": row.tenant_id, "key_id": row.id, "new_updated_at": now,
+                **{f"new_{name}": getattr(row, name) for name in RECORDED}} for row in rows]
+    db.session.execute(_record_statement(), changes)
     sent_ids = [row.provider_message_id for row in rows if row.state == SENT and row.provider_message_id]
     if sent_ids:
         for receipt in db.session.scalars(select(MessageReceipt).where(MessageReceipt.message_id.in_(sent_ids))):

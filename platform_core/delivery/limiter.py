@@ -1,10 +1,12 @@
 """A GCRA rate limiter in Redis (one Lua call, Redis's own clock).
 
 GCRA keeps one number per bucket, the theoretical arrival time (TAT). A request is allowed when it would not
-push the TAT more than `burst` emission intervals into the future. A grant request names one or more buckets
-and is granted what every one of them allows (the OA's bucket, and for bulk its own cap as well); a whole
-tick's requests go in one script call and are served in the order given, so the transactional requests listed
-first take from a shared OA bucket before bulk sees what is left (docs/zalo-oa.md §7: the limit is per app).
+push the TAT more than `burst` emission intervals into the future. A request can name a minimum: granted less,
+it is granted nothing and takes nothing (`gathering`: a backlog is served a second's worth at a time). A grant
+request names one or more buckets and is granted what every one of them allows (the OA's bucket, and for bulk
+its own cap as well); a whole tick's requests go in one script call and are served in the order given, so the
+transactional requests listed first take from a shared OA bucket before bulk sees what is left
+(docs/zalo-oa.md §7: the limit is per app).
 
 Times are milliseconds as floats (60,000 / 3,500 is not a whole number); only the key's expiry, which Redis
 wants whole, is rounded up.
@@ -29,8 +31,8 @@ local function tat_of(i)
 end
 local results, pos = {}, 2
 for r = 1, tonumber(ARGV[1]) do
-  local wanted, count = tonumber(ARGV[pos]), tonumber(ARGV[pos + 1])
-  pos = pos + 2
+  local wanted, minimum, count = tonumber(ARGV[pos]), tonumber(ARGV[pos + 1]), tonumber(ARGV[pos + 2])
+  pos = pos + 3
   local buckets, granted = {}, wanted
   for b = 1, count do
     local i, interval, tolerance = tonumber(ARGV[pos]), tonumber(ARGV[pos + 1]), tonumber(ARGV[pos + 2])
@@ -40,13 +42,15 @@ for r = 1, tonumber(ARGV[1]) do
     if room < granted then granted = room end
     buckets[b] = {i, interval, tolerance}
   end
-  if granted < 0 then granted = 0 end
+  if granted < minimum then granted = 0 end
   local retry_after = 0
   for _, bucket in ipairs(buckets) do
     local i, interval, tolerance = bucket[1], bucket[2], bucket[3]
     tats[i] = tats[i] + granted * interval
     if granted > 0 then expiry[i] = tolerance end
-    local wait = tats[i] + interval - tolerance - now
+    local needed = 1  -- the next request's worth: the minimum when this one waited for it
+    if granted == 0 then needed = math.max(minimum, 1) end
+    local wait = tats[i] + needed * interval - tolerance - now
     if granted < wanted and wait > retry_after then retry_after = wait end
   end
   results[r] = {granted, math.ceil(retry_after)}
@@ -77,6 +81,16 @@ class Bucket:
 class Request:
     buckets: tuple[Bucket, ...]
     wanted: int
+    minimum: int = 1  # less than this is granted as nothing (and takes nothing): the request waits for more
+
+
+def gathering(buckets: Sequence[Bucket], wanted: int) -> int:
+    """The least worth granting to a backlog: a second of the tightest bucket's rate (never above its burst,
+    which no grant can exceed), or everything wanted when that is less. A backlogged OA is then served in
+    batches of about a second's worth instead of a tick's, so a delivery job's fixed cost is spread over
+    several times the messages (issue 11); a quiet OA's one or two messages are still granted at once."""
+    second = min(min(bucket.burst, -(-bucket.per_minute // 60)) for bucket in buckets)
+    return max(1, min(wanted, second))
 
 
 @dataclass(frozen=True)
@@ -100,7 +114,7 @@ def acquire_many(requests: Sequence[Request]) -> list[Grant]:
     keys: dict[str, int] = {}
     args: list = [len(requests)]
     for request in requests:
-        args += [max(request.wanted, 0), len(request.buckets)]
+        args += [max(request.wanted, 0), max(request.minimum, 0), len(request.buckets)]
         for bucket in request.buckets:
             index = keys.setdefault(bucket.key, len(keys) + 1)
             args += [index, repr(bucket.interval_ms), repr(bucket.tolerance_ms)]

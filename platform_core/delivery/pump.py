@@ -46,7 +46,7 @@ from platform_core.db.tenant_context import require_tenant
 from platform_core.db.types import utcnow
 from platform_core.delivery import jobs
 from platform_core.delivery.constants import CLASS_BULK, CLASS_TX, MESSAGE_CLASSES, PENDING, SENDING
-from platform_core.delivery.limiter import Request, acquire_many, count_daily, daily_key, daily_remaining
+from platform_core.delivery.limiter import Request, acquire_many, count_daily, daily_key, daily_remaining, gathering
 from platform_core.delivery.models import Delivery
 from platform_core.delivery.policy import buckets_for, limits_of_all
 from platform_core.delivery.sweeper import STALE_CLAIM
@@ -58,7 +58,7 @@ from platform_core.tenancy.models import Tenant
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = {CLASS_TX: 20, CLASS_BULK: 50}
+BATCH_SIZE = {CLASS_TX: 100, CLASS_BULK: 100}  # above a second's worth at Zalo's 4,000/min (limiter.gathering)
 MAX_INFLIGHT_BATCHES = 2
 JOB_FOR_CLASS = {CLASS_TX: jobs.deliver_transactional, CLASS_BULK: jobs.deliver_bulk}
 LEADER_KEY = "motcua:delivery-pump:leader"
@@ -170,8 +170,9 @@ def _grants(work: list[Work], limits: dict, now) -> list[Grant]:
                                  if (cap := limits[entry.tenant_id][entry.message_class].daily_cap) is not None})
     wanted = [min(entry.due, BATCH_SIZE[entry.message_class],
                   remaining.get(_today(entry.tenant_id, entry.message_class, now), entry.due)) for entry in asking]
-    answers = acquire_many([Request(buckets_for(entry.tenant_id, entry.message_class, limits[entry.tenant_id]), n)
-                            for entry, n in zip(asking, wanted, strict=True)])
+    buckets = [buckets_for(entry.tenant_id, entry.message_class, limits[entry.tenant_id]) for entry in asking]
+    answers = acquire_many([Request(bucket_set, n, gathering(bucket_set, n))
+                            for bucket_set, n in zip(buckets, wanted, strict=True)])
     return [Grant(entry.tenant_id, entry.message_class, answer.granted, uuid.uuid4().hex)
             for entry, answer in zip(asking, answers, strict=True) if answer.granted > 0]
 

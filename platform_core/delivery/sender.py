@@ -74,13 +74,14 @@ def send(delivery, client, now: datetime | None = None) -> str:
     return state
 
 
-def prepare(delivery, now: datetime, followers=None, templates=None) -> Prepared:
+def prepare(delivery, now: datetime, followers=None, templates=None, current=None) -> Prepared:
     """Read what the send needs (in the caller's transaction); pins the template version on a first attempt.
-    `followers` (routing.followers_of) and `templates` (a batch's pinned versions) spare the queries."""
+    `followers` (routing.followers_of), `templates` (a batch's pinned versions) and `current` (a batch's memo
+    of the versions in use, filled here) spare the queries."""
     if delivery.simulated:
         return Prepared()
     renderer = renderer_for(delivery.notification)
-    template = _pinned_template(delivery, renderer, templates)
+    template = _pinned_template(delivery, renderer, templates, current)
     context = delivery.notification.context
     try:
         context = renderer.enrich(context) if renderer.enrich else context
@@ -129,13 +130,18 @@ def send_prepared(delivery, prepared: Prepared, client, token: str | None, now: 
     return delivery.state
 
 
-def _pinned_template(delivery, renderer, templates=None):
+def _pinned_template(delivery, renderer, templates=None, current=None):
     """The template version this delivery uses, chosen on its first attempt and kept for retries; None for
-    kinds whose words travel in the context."""
+    kinds whose words travel in the context. `current` memoises the version in use per renderer and kind, so
+    that a batch of first attempts asks once per kind, not once per row."""
     if renderer.current_template is None:
         return None
     if delivery.template_id is None:
-        template = renderer.current_template(delivery.notification.event_kind)
+        memo = {} if current is None else current
+        key = (renderer.current_template, delivery.notification.event_kind)
+        if key not in memo:
+            memo[key] = renderer.current_template(delivery.notification.event_kind)
+        template = memo[key]
         delivery.template_id, delivery.template_version = template.id, template.version
         return template
     key = (delivery.tenant_id, delivery.template_id, delivery.template_version)

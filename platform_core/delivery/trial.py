@@ -98,6 +98,14 @@ def refusal(delivery, route: routing.Route) -> str | None:
     return None if allowed else REFUSED
 
 
+def refusals(pairs: list[tuple]) -> list[str | None]:
+    """`refusal` for a batch of (delivery, route) pairs: a live tenant's status is read once for the batch, and
+    only a restricted tenant's recipients (a few, under the trial cap) are looked up one by one."""
+    if all(delivery.simulated for delivery, _ in pairs) or not is_restricted():
+        return [None] * len(pairs)
+    return [refusal(delivery, route) for delivery, route in pairs]
+
+
 def _followers(user_id: str | None, phone: str | None) -> list[Follower]:
     conditions = [column == value for column, value in ((Follower.zalo_user_id, user_id),
                                                         (Follower.phone_e164, phone)) if value]

@@ -1,7 +1,9 @@
 """The Zalo HTTP client: OAuth v4, OA messages v3, ZNS and the read endpoints, stateless.
 
 One `ZaloClient` per process wraps one `httpx.Client` (keep-alive, bounded pool), which worker threads share
-safely; it never touches the database: the token store passes tokens in and stores what comes back.
+safely, and for a delivery batch's many calls in flight an aiohttp session per sending thread
+(`side_by_side`, zalo/async_calls.py); it never touches the database: the token store passes tokens in and
+stores what comes back.
 
 Every call goes through `_call`, which sends, times, parses and classifies:
 - the token travels in a header named `access_token`, the app secret in `secret_key`, with underscores and
@@ -20,6 +22,8 @@ and duration at debug level: never a token, a secret or a full phone number.
 
 import json
 import logging
+import os
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +33,7 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 
 from platform_core.zalo.articles import Article, BroadcastTarget, broadcast_message
+from platform_core.zalo.async_calls import DEFAULT_IN_FLIGHT, CallRunner, runs_async
 from platform_core.zalo.errors import (
     Family,
     RateLimit,
@@ -176,18 +181,34 @@ class ZaloClient:
     """Thread-safe; make one per process (`from_config(app.config)`) and `close()` it at shutdown."""
 
     def __init__(self, oauth_url: str, openapi_url: str, business_url: str,
-                 timeout: httpx.Timeout = DEFAULT_TIMEOUT, limits: httpx.Limits = DEFAULT_LIMITS):
+                 timeout: httpx.Timeout = DEFAULT_TIMEOUT, limits: httpx.Limits = DEFAULT_LIMITS,
+                 in_flight: int = DEFAULT_IN_FLIGHT):
         self.oauth_url = oauth_url.rstrip("/")
         self.openapi_url = openapi_url.rstrip("/")
         self.business_url = business_url.rstrip("/")
         self._http = httpx.Client(timeout=timeout, limits=limits, follow_redirects=False)
+        self._in_flight = in_flight
+        self._local = threading.local()  # this thread's CallRunner (async_calls.py), made on first use
+        self._runners: list[CallRunner] = []
 
     @classmethod
     def from_config(cls, config: Mapping, **kwargs) -> "ZaloClient":
+        kwargs.setdefault("in_flight", config.get("DELIVERY_CALLS_IN_FLIGHT", DEFAULT_IN_FLIGHT))
         return cls(config["ZALO_OAUTH_URL"], config["ZALO_OPENAPI_URL"], config["ZALO_BUSINESS_URL"], **kwargs)
 
     def close(self) -> None:
         self._http.close()
+        for runner in self._runners:
+            runner.close()
+
+    def side_by_side(self, fn, items) -> list:
+        """[fn(item) for item in items] with the Zalo calls they make in flight together (up to `in_flight`):
+        each runs in a greenlet on this thread's event loop and its calls go over aiohttp (async_calls.py)."""
+        runner = getattr(self._local, "runner", None)
+        if runner is None or runner.pid != os.getpid():
+            runner = self._local.runner = CallRunner(self._in_flight)
+            self._runners.append(runner)
+        return runner.map(fn, items)
 
     def __enter__(self) -> "ZaloClient":
         return self
@@ -410,7 +431,10 @@ class ZaloClient:
             _log_call(method, url, response, code, started)
 
     def _send(self, family: Family, method: str, url: str, headers: dict, request_kwargs: dict) -> httpx.Response:
+        runner = getattr(self._local, "runner", None)
         try:
+            if runner is not None and runner.running and runs_async(request_kwargs):
+                return runner.request(method, url, headers, request_kwargs.get("params"), request_kwargs.get("json"))
             return self._http.request(method, url, headers=headers, **request_kwargs)
         except httpx.TimeoutException as exc:
             raise ZaloTransportError(family, f"timed out ({type(exc).__name__})") from exc

@@ -14,6 +14,7 @@ from platform_core.delivery.models import Delivery
 from platform_core.delivery.outbox import send_composed, send_reply
 from platform_core.extensions import db
 from platform_core.zalo.models import Follower
+from tests import factories
 from tests.conftest import as_tenant
 from tests.zalo.conftest import connect_to_sandbox, sandbox  # noqa: F401 - the fixture
 
@@ -29,6 +30,17 @@ def queue_mixed(tenant, sandbox, seeded, count: int, prefix: str) -> None:  # no
                                           code=f"PA-{n}"),
                           event_kind="feedback_ack", idempotency_key=f"{prefix}-ack-{n}",
                           zalo_user_id=user["user_id"])
+        db.session.flush()
+
+
+def queue_dossier_notices(tenant, sandbox, seeded, count: int, prefix: str) -> None:  # noqa: F811
+    """`count` dossiers received for citizens who wrote to the OA today: one templated transaction card each,
+    the template's first version made by the first batch that needs it."""
+    with as_tenant(tenant):  # the seeded provinces have procedure 1.004222 (factories.DOSSIER_DEFAULTS)
+        for n, user_id in enumerate(sandbox.add_users(seeded.app_id, count, last_interaction="now")):
+            db.session.add(Follower(zalo_user_id=user_id, last_interaction_at=datetime.now(UTC)))
+            applicant = {"name": f"Công dân {n}", "phone": f"09{n:08d}", "zalo_user_id": user_id}
+            factories.create_dossier(f"H01.{prefix}-{n:04d}", applicant=applicant)
         db.session.flush()
 
 
@@ -75,3 +87,19 @@ def test_an_expired_token_is_refreshed_once_for_the_batch(app, sandbox, tenant_a
     assert len(sandbox.requests(path_contains="access_token")) == 1
     with as_tenant(tenant_a):
         assert db.session.scalar(select(func.count()).select_from(Delivery).where(Delivery.state == SENT)) == 10
+
+
+def test_dossier_notices_sent_side_by_side_cost_the_same_statements_whatever_their_number(
+        app, monkeypatch, sandbox, tenant_a, tenant_b):  # noqa: F811
+    """The production path: templated notices, the version in use pinned once per kind, the screens asked once
+    for the batch, and the calls in flight together on the event loop (zalo/async_calls.py)."""
+    monkeypatch.setitem(app.config, "DELIVERY_CALLS_IN_FLIGHT", 64)
+    small_seeded, _ = connect_to_sandbox(tenant_a, sandbox)
+    large_seeded, _ = connect_to_sandbox(tenant_b, sandbox)
+    queue_dossier_notices(tenant_a, sandbox, small_seeded, 3, "small")
+    queue_dossier_notices(tenant_b, sandbox, large_seeded, 30, "large")
+    small, small_states = statements_to_send(tenant_a, app)
+    large, large_states = statements_to_send(tenant_b, app)
+    assert small_states == {SENT: 3} and large_states == {SENT: 30}
+    assert large == small, f"{small} statements for 3 notices, {large} for 30"
+    assert len(sandbox.requests(path_contains="/oa/message/")) == 33  # one call each, none repeated

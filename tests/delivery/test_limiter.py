@@ -2,7 +2,7 @@
 
 import uuid
 
-from platform_core.delivery.limiter import Bucket, Request, acquire, acquire_many
+from platform_core.delivery.limiter import Bucket, Request, acquire, acquire_many, gathering
 
 
 def key() -> str:
@@ -57,3 +57,19 @@ def test_requests_are_served_in_order_from_a_shared_bucket(app):
     grants = acquire_many([Request((shared,), 3), Request((shared,), 3)])
     assert [grant.granted for grant in grants] == [3, 1]
     assert grants[1].retry_after_ms > 0
+
+
+def test_less_than_the_minimum_is_granted_as_nothing_and_takes_nothing(app):
+    bucket = Bucket(key(), per_minute=600, burst=10)  # 10 a second, 10 at once
+    assert acquire_many([Request((bucket,), wanted=5)])[0].granted == 5  # 5 left in the bucket
+    waiting = acquire_many([Request((bucket,), wanted=50, minimum=10)])[0]
+    assert waiting.granted == 0 and waiting.retry_after_ms > 0
+    assert acquire_many([Request((bucket,), wanted=50)])[0].granted in (5, 6)  # the 5 are still there
+
+
+def test_a_backlog_gathers_a_second_of_the_tightest_rate_and_a_quiet_oa_what_it_has():
+    oa, bulk = Bucket("oa", per_minute=4000, burst=100), Bucket("bulk", per_minute=600, burst=20)
+    assert gathering((oa,), wanted=100) == 67  # Zalo's 4,000/min: a second's worth
+    assert gathering((oa, bulk), wanted=100) == 10  # bulk's own cap is the tighter
+    assert gathering((Bucket("b", per_minute=6000, burst=5),), wanted=100) == 5  # never above the burst
+    assert gathering((oa,), wanted=2) == 2  # a quiet OA's two messages go at once

@@ -31,10 +31,11 @@ def claimed(tenant) -> int:
 def test_a_tick_claims_one_batch_per_tenant_and_queues_it_with_the_tenant(tenant_a, tenant_b):
     queue = open_queue(QUEUE_ZALO_TX)
     queue.empty()
-    queue_replies(tenant_a, 30)
+    batch = pump.BATCH_SIZE["tx"]  # the default limits' burst (100) allows a whole batch at once
+    queue_replies(tenant_a, batch + 10)
     queue_replies(tenant_b, 5)
-    assert pump.tick() == {"tx": 25}
-    assert (claimed(tenant_a), claimed(tenant_b)) == (20, 5)
+    assert pump.tick() == {"tx": batch + 5}
+    assert (claimed(tenant_a), claimed(tenant_b)) == (batch, 5)
     owners = sorted(job.meta["tenant_id"] for job in queue.jobs)
     assert owners == sorted([str(tenant_a.id), str(tenant_b.id)])
     queue.empty()
@@ -78,9 +79,15 @@ def test_one_tick_claims_for_every_due_tenant_in_the_same_few_statements(tenant_
         queue.empty()
 
 
+def never_binding_limits(tenant) -> None:
+    with as_tenant(tenant):
+        set_limits("tx", per_minute=4000, burst=10**6)
+
+
 def test_in_flight_batches_are_capped_per_tenant(tenant_a):
     open_queue(QUEUE_ZALO_TX).empty()
-    queue_replies(tenant_a, 100)
+    never_binding_limits(tenant_a)
+    queue_replies(tenant_a, 3 * pump.BATCH_SIZE["tx"])
     pump.tick()
     pump.tick()
     assert pump.tick() == {}
@@ -165,12 +172,13 @@ def test_the_pump_does_not_write_an_audit_row_per_tick(tenant_a, db_session):
 
 def test_orphaned_claims_do_not_stall_the_tenant(tenant_a):
     open_queue(QUEUE_ZALO_TX).empty()
-    queue_replies(tenant_a, 100)
+    never_binding_limits(tenant_a)
+    queue_replies(tenant_a, 3 * pump.BATCH_SIZE["tx"])
     pump.tick()
     pump.tick()  # two batches in flight: the cap
     assert pump.tick() == {}
     later = utcnow() + timedelta(minutes=3)  # their worker died: the claims are now older than STALE_CLAIM
-    assert pump.tick(now=later) == {"tx": 20}
+    assert pump.tick(now=later) == {"tx": pump.BATCH_SIZE["tx"]}
     open_queue(QUEUE_ZALO_TX).empty()
 
 
@@ -180,7 +188,7 @@ def test_a_limit_that_does_not_divide_a_minute_still_serves_the_tenant(tenant_a)
     with as_tenant(tenant_a):
         set_limits("tx", per_minute=3500, burst=100)
     queue_replies(tenant_a, 30)
-    assert pump.tick() == {"tx": pump.BATCH_SIZE["tx"]}
+    assert pump.tick() == {"tx": 30}
     open_queue(QUEUE_ZALO_TX).empty()
 
 
@@ -255,3 +263,4 @@ def test_a_running_pump_exits_promptly_on_sigterm(app_config, redis_url, tmp_pat
             process.kill()
             process.wait(timeout=10)
         leader.delete(pump.LEADER_KEY)
+

@@ -111,7 +111,7 @@ def test_test_keys_stay_simulated_in_trial_and_never_reach_zalo(sandbox, provinc
     assert dossier.applicant_phone and delivery.state == "pending"
     run_pipeline(tenant_a)
     with as_tenant(tenant_a):
-        db.session.refresh(delivery)
+        delivery = db.session.get(Delivery, (tenant_a.id, delivery.id))  # the batch worked on its own copy
     assert delivery.state == "sent" and delivery.provider_message_id.startswith("simulated-")
     assert sandbox.requests(path_contains="/message") == []
 

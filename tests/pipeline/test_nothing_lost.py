@@ -63,7 +63,7 @@ EVENTS = ({"status": "supplement_required", "missing_documents": ["Báº£n sao Giá
 KINDS = ["received", "supplement_required", "result_ready", "returned", "rating_invitation"]
 DOSSIERS_BEFORE, DOSSIERS_WHILE_REDIS_IS_DOWN = 450, 50  # x 5 notifications: 2,500 in all
 WORKERS = 3
-WAVE_WIDTH = BATCH_SIZE[CLASS_TX]  # the most a job has in flight at once (DELIVERY_SEND_THREADS is 50)
+WAVE_WIDTH = BATCH_SIZE[CLASS_TX]  # the most a job has in flight at once (a batch; DELIVERY_CALLS_IN_FLIGHT is more)
 QUIET = 1.5  # seconds without any change in the delivery table or the queues before sweeping
 DONE = (SENT, DELIVERED, SEEN)
 

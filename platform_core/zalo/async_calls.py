@@ -1,0 +1,103 @@
+"""Many Zalo calls in flight from plain synchronous code: aiohttp on an event loop, reached through greenlets.
+
+Why: a delivery batch sends hundreds of messages at Zalo's 50 ms or so per call. httpx's sync client on a thread
+pool pays about a millisecond of CPU per call in its pure-Python connection pool and HTTP parser, plus a thread
+per call in flight; `httpx.AsyncClient` stalls under concurrency (docs/architecture.md, performance notes).
+aiohttp (already the sandbox's server) costs a fraction of that per call. But the code that decides what to
+send (routes, fallbacks, the error taxonomy in zalo/client.py and delivery/sender.py) is synchronous and shared
+with every other caller, and a second, async copy of it would be a twin to keep in step.
+
+So the sync code runs unchanged inside greenlets on an event loop (the technique SQLAlchemy's asyncio extension
+uses, through its `greenlet_spawn` and `await_`): `CallRunner.map(fn, items)` runs `fn(item)` for every item
+side by side, each in a greenlet; when one reaches `ZaloClient._send`, `await_` hands the aiohttp call to the
+loop and switches to the next greenlet. Outside `map` (web requests, CLI, tests that send one message at a
+time) the runner is not running and the client uses httpx as before.
+
+One runner per process and thread that sends, made on first use and remade after a fork; its event loop runs
+only while `map` runs, in the caller's thread. Only JSON bodies and query strings go this way; uploads (a
+multipart file) keep httpx even inside `map`, holding the loop for their duration (they are rare: results).
+"""
+
+import asyncio
+import json
+import os
+
+import aiohttp
+import httpx
+from sqlalchemy.util import await_, greenlet_spawn
+
+DEFAULT_IN_FLIGHT = 256
+
+
+class CallRunner:
+    """An event loop and an aiohttp session for one process and thread (see the module's docstring)."""
+
+    def __init__(self, in_flight: int = DEFAULT_IN_FLIGHT, connect_timeout: float = 5, read_timeout: float = 10):
+        self.pid = os.getpid()
+        self.in_flight = in_flight
+        self.loop = _new_loop()
+        self.timeout = aiohttp.ClientTimeout(total=connect_timeout + read_timeout, connect=connect_timeout,
+                                             sock_read=read_timeout)
+        self.session: aiohttp.ClientSession | None = None
+        self.running = False  # within `map`: the client's calls made from its greenlets go on the loop
+
+    def map(self, fn, items) -> list:
+        """[fn(item) for item in items], run side by side (at most `in_flight` calls at once), in order. An
+        exception raised by one is raised once all have finished, so none is left half-done."""
+        self.running = True
+        try:
+            results = self.loop.run_until_complete(self._gather(fn, list(items)))
+        finally:
+            self.running = False
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return results
+
+    async def _gather(self, fn, items: list) -> list:
+        if self.session is None:
+            connector = aiohttp.TCPConnector(limit=self.in_flight, limit_per_host=self.in_flight, ttl_dns_cache=300)
+            self.session = aiohttp.ClientSession(connector=connector, timeout=self.timeout, auto_decompress=True)
+        return await asyncio.gather(*(greenlet_spawn(fn, item) for item in items), return_exceptions=True)
+
+    def request(self, method: str, url: str, headers: dict, params: dict | None, body: object) -> httpx.Response:
+        """From inside `map`: one call on the loop, waited for by switching to the other greenlets. The answer
+        comes back as an httpx.Response, so that the client reads every answer the same way. Transport failures
+        raise httpx's exceptions, which the client already classifies."""
+        return await_(self._request(method, url, headers, params, body))
+
+    async def _request(self, method: str, url: str, headers: dict, params, body) -> httpx.Response:
+        data = None
+        if body is not None:
+            data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+            headers = {**headers, "Content-Type": "application/json"}
+        try:
+            async with self.session.request(method, url, headers=headers, params=params, data=data,
+                                            allow_redirects=False) as answer:
+                content = await answer.read()
+                return httpx.Response(answer.status, headers=answer.raw_headers, content=content)
+        except TimeoutError as error:
+            raise httpx.ReadTimeout(str(error) or "timed out") from error
+        except aiohttp.ClientError as error:
+            raise httpx.ConnectError(str(error) or type(error).__name__) from error
+
+    def close(self) -> None:
+        if self.pid != os.getpid() or self.loop.is_closed():
+            return  # a forked child's copy: the parent owns the sockets
+        if self.session is not None:
+            self.loop.run_until_complete(self.session.close())
+        self.loop.close()
+
+
+def runs_async(request_kwargs: dict) -> bool:
+    """Whether a call made inside `CallRunner.map` can go on the loop: a JSON body or none (not a form, not an
+    upload)."""
+    return set(request_kwargs) <= {"json", "params"}
+
+
+def _new_loop() -> asyncio.AbstractEventLoop:
+    try:
+        import uvloop
+    except ImportError:  # uvloop has no Windows build; the default loop is slower, not different
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
