@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from platform_core.auth.permissions import admin_required, officer_required
+from platform_core.db.sqlite import begin_read_only
 from platform_core.db.types import utcnow
 from platform_core.extensions import csrf, db
 from platform_core.tenancy.constants import SERVED_STATUSES
@@ -56,7 +57,11 @@ VERIFICATION_FILE_HEADERS = {"Content-Security-Policy": "default-src 'none'; san
 @zalo_public_bp.post("/webhook/<tenant_slug>")
 def webhook(tenant_slug: str):
     """Answer within milliseconds (Zalo wants 200 in < 2 s): verify, store the raw event in one transaction,
-    answer. Nothing else happens in the request: the intake claims stored events in batches (zalo/intake.py)."""
+    answer. Nothing else happens in the request: the intake claims stored events in batches (zalo/intake.py).
+    The look-ups and the check read without a write lock (SQLite: while event batches write, only the insert
+    waits its turn)."""
+    db.session.commit()
+    begin_read_only(db.session)
     tenant = find_by_slug(tenant_slug)
     if tenant is None or tenant.status not in SERVED_STATUSES:
         return {"errors": {"tenant": ["unknown province"]}}, 404
@@ -71,6 +76,7 @@ def webhook(tenant_slug: str):
     except webhooks.WebhookRejected as rejected:
         log.info("zalo webhook rejected: %s", rejected, extra={"tenant_id": str(tenant.id)})
         return {"errors": {"signature": [str(rejected)]}}, 401
+    db.session.commit()
     event = webhooks.store_event(raw_body, body, from_zns=request.headers.get(webhooks.ZNS_SERVER_HEADER) == "ZNS")
     db.session.commit()
     return {"received": True, "duplicate": event is None}
