@@ -83,7 +83,8 @@ def tick(rotation: int = 0, now=None) -> int:
 
 
 def _lanes(now) -> list[tuple]:
-    """(tenant id, waiting per lane..., busy per lane...) for every served tenant, read without a write lock."""
+    """(tenant id, oldest waiting event per lane..., busy per lane...) for every served tenant, read without a
+    write lock."""
     db.session.commit()
     with cross_tenant(INTAKE_ACCESS, audit=False):
         begin_read_only(db.session)
@@ -94,7 +95,8 @@ def _lanes(now) -> list[tuple]:
 
 @cache
 def _lanes_statement():
-    waiting = [exists().where(*_waiting_in(lane), _unclaimed()).correlate(Tenant) for lane in range(LANES)]
+    waiting = [select(ZaloEvent.received_at).where(*_waiting_in(lane), _unclaimed()).order_by(ZaloEvent.received_at)
+               .limit(1).correlate(Tenant).scalar_subquery() for lane in range(LANES)]
     busy = [exists().where(*_waiting_in(lane), ZaloEvent.claimed_at > bindparam("stale_before")).correlate(Tenant)
             for lane in range(LANES)]
     return select(Tenant.id, *waiting, *busy).where(Tenant.status.in_(SERVED_STATUSES))
@@ -112,8 +114,9 @@ def _unclaimed():
 
 
 def _grants(rows: list[tuple], rotation: int) -> list[Grant]:
-    """Each tenant's free lanes with events waiting, up to MAX_BUSY_LANES at work; queued round-robin (every
-    tenant's first batch, then every tenant's second), the tenants in an order that rotates every tick."""
+    """Each tenant's free lanes with events waiting, oldest waiting first (no lane starves behind busier ones),
+    up to MAX_BUSY_LANES at work; queued round-robin (every tenant's first batch, then every tenant's second),
+    the tenants in an order that rotates every tick."""
     rows = sorted(rows, key=lambda row: row[0])
     if rows:
         start = rotation % len(rows)
@@ -121,7 +124,7 @@ def _grants(rows: list[tuple], rotation: int) -> list[Grant]:
     per_tenant = []
     for tenant_id, *flags in rows:
         waiting, busy = flags[:LANES], flags[LANES:]
-        free = [lane for lane in range(LANES) if waiting[lane] and not busy[lane]]
+        free = sorted((lane for lane in range(LANES) if waiting[lane] and not busy[lane]), key=lambda n: waiting[n])
         per_tenant.append([Grant(tenant_id, lane, uuid.uuid4().hex)
                            for lane in free[:max(0, MAX_BUSY_LANES - sum(map(bool, busy)))]])
     return [grant for round_ in range(MAX_BUSY_LANES) for grants in per_tenant if round_ < len(grants)

@@ -172,3 +172,23 @@ def test_provinces_are_queued_round_robin(client, connected_a, tenant_a, tenant_
     assert sorted(owners[:2]) == sorted([str(tenant_a.id), str(tenant_b.id)])  # Đà Nẵng is not behind Bắc Ninh
     assert owners.count(str(tenant_a.id)) == intake.MAX_BUSY_LANES
     open_queue(QUEUE_ZALO_EVENTS).empty()
+
+
+def test_the_lanes_waiting_longest_are_claimed_first(connected_a, tenant_a):
+    """A province's busiest lanes do not keep its other citizens waiting: free lanes go oldest event first."""
+    open_queue(QUEUE_ZALO_EVENTS).empty()
+    users = {}
+    for n in range(200):  # one citizen per lane
+        users.setdefault(intake.lane_of(f"lane-user-{n}"), f"lane-user-{n}")
+    assert len(users) == intake.LANES
+    start = utcnow() - timedelta(minutes=10)
+    with as_tenant(tenant_a):
+        for age, lane in enumerate(sorted(users, reverse=True)):  # the highest lane has the oldest event
+            db.session.add(ZaloEvent(event_key=f"old-{lane}", event_name="user_send_text", raw_body="{}",
+                                     zalo_user_id=users[lane], lane=lane, received_at=start + timedelta(seconds=age)))
+        db.session.flush()
+    intake.tick()
+    with as_tenant(tenant_a):
+        claimed = set(db.session.scalars(select(ZaloEvent.lane).where(ZaloEvent.claim_token.is_not(None))))
+    assert claimed == set(sorted(users, reverse=True)[:intake.MAX_BUSY_LANES])
+    open_queue(QUEUE_ZALO_EVENTS).empty()
