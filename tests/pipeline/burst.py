@@ -109,6 +109,9 @@ def run_burst(stack, sandbox, redis_url: str, events: int, deadline_seconds: flo
             db.session.remove()
     connection = redis.Redis.from_url(redis_url)
     start_pipeline(stack, connection)
+    sweeps, watching = set(), threading.Event()
+    watcher = threading.Thread(target=_watch_sweeps, args=(redis_url, sweeps, watching))
+    watcher.start()
     work = [(slug, users[slug][n // len(BURST_SLUGS) // 2 % len(users[slug])], n % 2) for n in range(events)
             for slug in [BURST_SLUGS[n // 2 % len(BURST_SLUGS)]]]
     figures = Figures(events=events, started_at=time.time())
@@ -129,7 +132,9 @@ def run_burst(stack, sandbox, redis_url: str, events: int, deadline_seconds: flo
         figures.stored, figures.waiting, figures.failed = (figures.stored + stored, figures.waiting + waiting,
                                                            figures.failed + failed)
         figures.out_of_order += _out_of_order(stack, slug)
-    figures.sweeps = [ended for _, _, ended in _finished(connection, QUEUE_MAINTENANCE, SWEEP)]
+    watching.set()
+    watcher.join()
+    figures.sweeps = sorted(sweeps)
     figures.batches = [(result["processed"] + result["failed"], ended - started)
                        for result, started, ended in _finished(connection, QUEUE_ZALO_EVENTS, EVENT_BATCH_JOB)]
     connection.close()
@@ -214,6 +219,16 @@ def _out_of_order(stack, slug: str) -> int:
             disordered.add(user)
         last[user] = processed
     return len(disordered)
+
+
+def _watch_sweeps(redis_url: str, ended: set, stop: threading.Event) -> None:
+    """Collect the end times of finished sweeps every second until `stop` (RQ keeps a sweep's result 60 s
+    only, so reading them at the end would miss the earlier ones)."""
+    connection = redis.Redis.from_url(redis_url)
+    while not stop.wait(1.0):
+        ended.update(moment for _, _, moment in _finished(connection, QUEUE_MAINTENANCE, SWEEP))
+    ended.update(moment for _, _, moment in _finished(connection, QUEUE_MAINTENANCE, SWEEP))
+    connection.close()
 
 
 def _finished(connection, queue: str, func_name: str) -> list[tuple]:
