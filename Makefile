@@ -95,6 +95,8 @@ bench: install
 	$(BIN)/python bench/pump_tick.py
 	$(BIN)/python bench/delivery.py
 	$(BIN)/python bench/broadcast_plan.py
+	$(BIN)/python bench/webhook_intake.py
+	$(BIN)/python bench/webhook_burst.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis test-artifacts

@@ -17,7 +17,7 @@ from platform_core.citizens import bot as citizens_bot
 from platform_core.citizens import records as citizen_records
 from platform_core.citizens import screen as citizens_screen
 from platform_core.db import cross_tenant, rotation
-from platform_core.delivery import receipts, trial
+from platform_core.delivery import pump, receipts, trial
 from platform_core.delivery.renderers import register_renderer
 from platform_core.delivery.screens import register_screen
 from platform_core.dossiers.service import on_event_recorded
@@ -41,6 +41,7 @@ from platform_core.results.constants import EVENT_KIND as RESULT_KIND
 from platform_core.results.renderer import RESULT as RESULT_MESSAGE
 from platform_core.tenancy import service as tenancy_service
 from platform_core.zalo import events as zalo_events
+from platform_core.zalo import intake as zalo_intake
 from platform_core.zalo import staff_link
 
 # What the OA does with a citizen's text: asked in this order (lower first); the first that answers wins and
@@ -107,6 +108,7 @@ def register_hooks() -> None:
         on_event_recorded(listener)
     zalo_events.on_followed(welcome.send_welcome)
     zalo_events.on_receipt(receipts.apply_receipt)
+    pump.on_tick(zalo_intake.tick, on_start=zalo_intake.start)  # the pump's leader claims webhook events too
     receipts.on_delivery_seen(officials_bot.mark_notice_read)
     staff_link.on_linked(officials_service.send_waiting)
     on_forwarded(officials_forwarding.notify_forwarded, audience=officials_forwarding.audience_size)

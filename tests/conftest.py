@@ -231,8 +231,7 @@ def fresh_rate_limits(db_session):
     if db_session is None:
         return
     connection = get_redis()
-    for key in [*connection.scan_iter("motcua:rl:*"), *connection.scan_iter("motcua:daily:*"),
-                *connection.scan_iter("motcua:zalo-events:*")]:  # a province's queued event drain, likewise
+    for key in [*connection.scan_iter("motcua:rl:*"), *connection.scan_iter("motcua:daily:*")]:
         connection.delete(key)
 
 

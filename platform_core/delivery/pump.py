@@ -19,6 +19,7 @@ not finished, so one province's backlog never queues ahead of another province's
 import logging
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -64,6 +65,13 @@ JOB_FOR_CLASS = {CLASS_TX: jobs.deliver_transactional, CLASS_BULK: jobs.deliver_
 LEADER_KEY = "motcua:delivery-pump:leader"
 PUMP_ACCESS = "delivery pump: count and claim every tenant's due deliveries, every tick"
 SQLITE_GRANTS_PER_STATEMENT = 200  # SQLite allows 500 terms in a compound SELECT
+# Other intakes the leader claims for every tick, registered in wiring.py (the webhook events, zalo/intake.py):
+# (called once when the pump starts, called every tick with the rotation).
+_companions: list[tuple[Callable[[], object], Callable[[int], object]]] = []
+
+
+def on_tick(tick_hook: Callable[[int], object], on_start: Callable[[], object]) -> None:
+    _companions.append((on_start, tick_hook))
 
 
 @dataclass(frozen=True)
@@ -271,10 +279,14 @@ def run(stop, interval: float = 0.2, once: bool = False) -> None:
     me, rotation = uuid.uuid4().hex, 0
     record_standing_access(PUMP_ACCESS)
     db.session.commit()
+    for on_start, _ in _companions:
+        on_start()
     while not stop.is_set():
         try:
             if _lead(me):
                 tick(rotation)
+                for _, companion in _companions:
+                    companion(rotation)
                 rotation += 1
         except redis.RedisError as error:
             log.warning("pump: Redis unavailable (%s); deliveries stay in the database", error)

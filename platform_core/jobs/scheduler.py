@@ -28,7 +28,6 @@ TICK_SECONDS = 1.0
 # (dotted path of a @job function with cross_tenant=True, seconds between runs)
 PERIODIC_JOBS = (
     ("platform_core.zalo.jobs.refresh_expiring_tokens", 600),
-    ("platform_core.zalo.jobs.requeue_stale_events", 60),
     ("platform_core.zalo.jobs.import_followers_everywhere", 3600),  # works at 03:00 in Vietnam
     ("platform_core.delivery.jobs.sweep", 5),  # a dead worker's batch goes on within seconds
     ("platform_core.feedback.jobs.flag_overdue_feedback_everywhere", 900),

@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from platform_core.tenancy.cli_support import tenant_argument_context
-from platform_core.zalo import jobs, service
+from platform_core.zalo import intake, jobs, service
 from platform_core.zalo.errors import ZaloError
 from platform_core.zalo.tokens import ZaloNotConnected
 
@@ -92,8 +92,9 @@ def refresh_tokens_command():
 
 @zalo_cli.command("requeue-events")
 def requeue_events_command():
-    """Queue webhook events that were stored but never processed (e.g. while Redis was down)."""
-    click.echo(f"queued {jobs.requeue_stale_events()} event(s)")
+    """Claim and queue the webhook events waiting now (the delivery pump does this every tick)."""
+    intake.start()  # the cross-tenant access, audited
+    click.echo(f"queued {intake.tick()} event(s)")
 
 
 def _describe(error: ZaloError) -> str:

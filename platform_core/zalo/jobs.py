@@ -1,5 +1,5 @@
-"""Background work for the Zalo connection: event processing, token refresh, the event sweep, importing the
-OA's existing followers (on connecting, from the console, nightly)."""
+"""Background work for the Zalo connection: event processing (the batches zalo/intake.py claims), token
+refresh, importing the OA's existing followers (on connecting, from the console, nightly)."""
 
 import logging
 import uuid
@@ -10,13 +10,12 @@ from sqlalchemy import select
 
 from platform_core.clock import VIETNAM
 from platform_core.db.cross_tenant import cross_tenant
-from platform_core.db.tenant_context import current_tenant_id, tenant_context
+from platform_core.db.tenant_context import tenant_context
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
-from platform_core.jobs.connection import get_redis
 from platform_core.jobs.decorators import job
 from platform_core.jobs.fanout import ACTIVE_STATUSES
-from platform_core.jobs.queues import QUEUE_DEFAULT, QUEUE_MAINTENANCE
+from platform_core.jobs.queues import QUEUE_DEFAULT, QUEUE_MAINTENANCE, QUEUE_ZALO_EVENTS
 from platform_core.tenancy.models import Tenant
 from platform_core.tenancy.service import ref
 from platform_core.zalo import events, follower_import
@@ -27,13 +26,12 @@ from platform_core.zalo.models import ZaloConnection, ZaloEvent
 from platform_core.zalo.tokens import refresh_access_token
 
 log = logging.getLogger(__name__)
-STALE_EVENT_SECONDS = 120
 NIGHTLY_IMPORT_HOUR = 3  # Vietnam time: the OA is quiet, and the 02:00 retention purge is done
 
 
 @job(queue=QUEUE_DEFAULT, timeout=60, retries=3, retry_intervals=(10, 60, 300))
 def process_event(event_id: str) -> str:
-    """One event, retried by RQ when it fails (the events a drain could not process come here)."""
+    """One event, retried by RQ when it fails (the events a batch could not process come here)."""
     event = db.session.scalar(select(ZaloEvent).where(ZaloEvent.id == uuid.UUID(event_id)))
     if event is None:
         return "missing"
@@ -45,7 +43,7 @@ def _process(event: ZaloEvent) -> str:
         status = events.process(event)
         db.session.commit()
     except Exception as error:
-        # Keep the failure visible on the event (operators see it; the requeue sweep skips it).
+        # Keep the failure visible on the event (operators see it; the intake does not claim it again).
         db.session.rollback()
         event.error = f"{type(error).__name__}: {error}"[:1000]
         db.session.commit()
@@ -53,71 +51,30 @@ def _process(event: ZaloEvent) -> str:
     return status
 
 
-# --- fair processing across provinces -----------------------------------------------------------------------
-#
-# Events are processed by a drain job per province, never more than one of them waiting in the queue: a drain
-# takes a batch of its province's oldest events, then goes to the back of the queue if more are waiting. A
-# burst of 10,000 events from one province then delays another province's citizen by one batch per province
-# ahead of it, not by the whole burst (one job per event, first in first out, made a Đà Nẵng citizen wait 366 s
-# behind Bắc Ninh's backlog; issue 12 item 7). Deliveries are fair the same way, by the pump's claim.
+# --- batches claimed by the intake (zalo/intake.py) -----------------------------------------------------------
 
-EVENT_BATCH = 20
-DRAIN_QUEUED_SECONDS = 300  # a drain lost with its worker blocks new ones this long at most (the sweep retries)
-DRAIN_RUNNING_SECONDS = 600  # the drain job's timeout
-
-
-def schedule_events(tenant_id: uuid.UUID | None = None) -> bool:
-    """Queue the drain of the province's events (the current tenant's by default), unless one is already
-    waiting; returns whether one was queued."""
-    tenant_id = tenant_id or current_tenant_id()
-    connection = get_redis()
-    if not connection.set(_drain_queued_key(tenant_id), "1", nx=True, ex=DRAIN_QUEUED_SECONDS):
-        return False
-    try:
-        drain_events.enqueue(tenant_id=tenant_id)
-    except Exception:
-        connection.delete(_drain_queued_key(tenant_id))
-        raise
-    return True
-
-
-@job(queue=QUEUE_DEFAULT, timeout=DRAIN_RUNNING_SECONDS)
-def drain_events() -> int:
-    """Process up to EVENT_BATCH of this province's waiting events, oldest first; returns how many."""
-    tenant_id = current_tenant_id()
-    connection = get_redis()
-    connection.delete(_drain_queued_key(tenant_id))  # from now on a new event queues the next drain
-    running = connection.lock(f"motcua:zalo-events:draining:{tenant_id}", timeout=DRAIN_RUNNING_SECONDS)
-    if not running.acquire(blocking=False):
-        return 0  # another drain of this province is at work; it queues the next one if events remain
-    try:
-        batch = db.session.scalars(_waiting_events().limit(EVENT_BATCH)).all()
-        for event in batch:
-            _process_or_hand_to_retries(event)
-        more = db.session.scalar(select(_waiting_events().exists()))
-        db.session.commit()
-    finally:
-        running.release()
-    if more:
-        schedule_events(tenant_id)
-    return len(batch)
-
-
-def _waiting_events():
-    return (select(ZaloEvent).where(ZaloEvent.status == EVENT_RECEIVED, ZaloEvent.error.is_(None))
-            .order_by(ZaloEvent.received_at, ZaloEvent.id))
-
-
-def _process_or_hand_to_retries(event: ZaloEvent) -> None:
-    try:
-        _process(event)
-    except Exception:  # noqa: BLE001 - recorded on the event; RQ retries it on its own from here
-        log.warning("zalo event failed; retried on its own", extra={"event_id": str(event.id)})
-        process_event.enqueue(str(event.id))
-
-
-def _drain_queued_key(tenant_id: uuid.UUID) -> str:
-    return f"motcua:zalo-events:drain-queued:{tenant_id}"
+@job(queue=QUEUE_ZALO_EVENTS, timeout=300)
+def process_events(claim_token: str) -> dict:
+    """Process the batch of the province's events claimed with `claim_token`, oldest first (a citizen's events
+    in the order they came), each in its own savepoint and all in one commit: a burst costs a job and a commit
+    per batch, not per event. An event that fails is rolled back alone, keeps its error and goes to RQ's
+    retries (`process_event`); the others commit. Events claimed again since (a stale claim) are not here."""
+    batch = db.session.scalars(select(ZaloEvent).where(ZaloEvent.claim_token == claim_token,
+                                                       ZaloEvent.status == EVENT_RECEIVED, ZaloEvent.error.is_(None))
+                               .order_by(ZaloEvent.received_at, ZaloEvent.id)).all()
+    failed = []
+    for event in batch:
+        try:
+            with db.session.begin_nested():
+                events.process(event)
+        except Exception as error:  # noqa: BLE001 - recorded on the event; RQ retries it on its own from here
+            event.error = f"{type(error).__name__}: {error}"[:1000]
+            failed.append(event.id)
+            log.warning("zalo event failed; retried on its own", extra={"event_id": str(event.id)})
+    db.session.commit()
+    for event_id in failed:
+        process_event.enqueue(str(event_id))
+    return {"processed": len(batch) - len(failed), "failed": len(failed)}
 
 
 @job(queue=QUEUE_MAINTENANCE, timeout=600, cross_tenant=True)
@@ -140,22 +97,6 @@ def refresh_expiring_tokens() -> int:
             except ZaloError as error:
                 log.warning("proactive refresh failed: %s", error.code, extra={"tenant_id": str(tenant.id)})
     return refreshed
-
-
-@job(queue=QUEUE_MAINTENANCE, timeout=300, cross_tenant=True)
-def requeue_stale_events() -> int:
-    """Events stored while Redis was down (or whose job was lost) are processed late, not never."""
-    cutoff = utcnow() - timedelta(seconds=STALE_EVENT_SECONDS)
-    with cross_tenant("zalo: requeue webhook events left unprocessed"):
-        stale = db.session.execute(
-            select(ZaloEvent.tenant_id, ZaloEvent.id)
-            .where(ZaloEvent.status == EVENT_RECEIVED, ZaloEvent.error.is_(None), ZaloEvent.received_at <= cutoff)
-            .limit(1000)
-        ).all()
-        db.session.commit()
-    for tenant_id in {tenant_id for tenant_id, _ in stale}:
-        schedule_events(tenant_id)
-    return len(stale)
 
 
 @job(queue=QUEUE_MAINTENANCE, timeout=3600)

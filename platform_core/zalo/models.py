@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -123,6 +124,8 @@ class ZaloEvent(TenantScoped, db.Model):
     __table_args__ = (
         UniqueConstraint("tenant_id", "event_key"),
         Index("ix_zalo_event_tenant_received", "tenant_id", "received_at"),  # reports' period filters, purge
+        # The intake's claim (zalo/intake.py): a lane's waiting events, oldest first.
+        Index("ix_zalo_event_waiting", "tenant_id", "status", "lane", "received_at"),
     )
 
     event_key: Mapped[str] = mapped_column(String(200))
@@ -134,6 +137,10 @@ class ZaloEvent(TenantScoped, db.Model):
     error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # zalo/intake.py: a citizen's events always share a lane, and a lane has one batch at work at a time.
+    lane: Mapped[int] = mapped_column(SmallInteger, default=0)
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class MessageReceipt(TenantScoped, db.Model):

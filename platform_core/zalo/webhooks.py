@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from platform_core.extensions import db
 from platform_core.zalo.constants import GROUP_CHAT_PREFIXES
+from platform_core.zalo.intake import lane_of
 from platform_core.zalo.models import ZaloConnection, ZaloEvent
 
 SIGNATURE_HEADER = "X-ZEvent-Signature"
@@ -130,7 +131,7 @@ def store_event(raw_body: bytes, body: dict, from_zns: bool) -> ZaloEvent | None
     # No look-up first: the unique key (tenant, event_key) refuses a duplicate, inside a savepoint.
     event = ZaloEvent(
         event_key=identity.key, event_name=str(body.get("event_name", ""))[:60], zalo_user_id=identity.user_id,
-        raw_body=raw_body.decode("utf-8", errors="replace"), from_zns=from_zns,
+        raw_body=raw_body.decode("utf-8", errors="replace"), from_zns=from_zns, lane=lane_of(identity.user_id),
     )
     try:
         with db.session.begin_nested():
