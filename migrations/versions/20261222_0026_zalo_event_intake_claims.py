@@ -2,7 +2,7 @@
 leader claims a lane's waiting events in batches and hands each batch to one job (issue 11 item 4).
 
 Revision ID: 0026
-Revises: 0021
+Revises: 0024
 """
 import sqlalchemy as sa
 from alembic import op
@@ -11,7 +11,7 @@ import platform_core
 
 # revision identifiers, used by Alembic.
 revision = '0026'
-down_revision = '0021'
+down_revision = '0024'
 branch_labels = None
 depends_on = None
 
