@@ -63,13 +63,18 @@ def statements_to_send(tenant, app) -> tuple[int, dict]:
     return len(seen), states
 
 
+def small_and_large_batches(app, sandbox, tenant_a, tenant_b, queue, small_count: int, large_count: int):  # noqa: F811
+    """`queue` `small_count` citizens' messages for tenant A and `large_count` for tenant B, each province on its
+    own sandbox OA, then send each tenant's as one batch: ((statements, states) of A, (statements, states) of B)."""
+    for tenant, count, prefix in ((tenant_a, small_count, "small"), (tenant_b, large_count, "large")):
+        seeded, _ = connect_to_sandbox(tenant, sandbox)
+        queue(tenant, sandbox, seeded, count, prefix)
+    return statements_to_send(tenant_a, app), statements_to_send(tenant_b, app)
+
+
 def test_a_batch_issues_the_same_statements_whatever_its_size(app, sandbox, tenant_a, tenant_b):  # noqa: F811
-    small_seeded, _ = connect_to_sandbox(tenant_a, sandbox)
-    large_seeded, _ = connect_to_sandbox(tenant_b, sandbox)
-    queue_mixed(tenant_a, sandbox, small_seeded, 2, "small")
-    queue_mixed(tenant_b, sandbox, large_seeded, 20, "large")
-    small, small_states = statements_to_send(tenant_a, app)
-    large, large_states = statements_to_send(tenant_b, app)
+    (small, small_states), (large, large_states) = small_and_large_batches(app, sandbox, tenant_a, tenant_b,
+                                                                           queue_mixed, 2, 20)
     assert small_states == {SENT: 4} and large_states == {SENT: 40}
     assert large == small, f"{small} statements for 4 rows, {large} for 40"
     with as_tenant(tenant_b):
@@ -94,12 +99,8 @@ def test_dossier_notices_sent_side_by_side_cost_the_same_statements_whatever_the
     """The production path: templated notices, the version in use pinned once per kind, the screens asked once
     for the batch, and the calls in flight together on the event loop (zalo/async_calls.py)."""
     monkeypatch.setitem(app.config, "DELIVERY_CALLS_IN_FLIGHT", 64)
-    small_seeded, _ = connect_to_sandbox(tenant_a, sandbox)
-    large_seeded, _ = connect_to_sandbox(tenant_b, sandbox)
-    queue_dossier_notices(tenant_a, sandbox, small_seeded, 3, "small")
-    queue_dossier_notices(tenant_b, sandbox, large_seeded, 30, "large")
-    small, small_states = statements_to_send(tenant_a, app)
-    large, large_states = statements_to_send(tenant_b, app)
+    (small, small_states), (large, large_states) = small_and_large_batches(app, sandbox, tenant_a, tenant_b,
+                                                                           queue_dossier_notices, 3, 30)
     assert small_states == {SENT: 3} and large_states == {SENT: 30}
     assert large == small, f"{small} statements for 3 notices, {large} for 30"
     assert len(sandbox.requests(path_contains="/oa/message/")) == 33  # one call each, none repeated
