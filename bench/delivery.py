@@ -53,14 +53,14 @@ from flask_migrate import upgrade  # noqa: E402
 from rq import Worker  # noqa: E402
 from sqlalchemy import and_, select  # noqa: E402
 
+from bench.support import redis_and_sandbox  # noqa: E402
 from platform_core import create_app  # noqa: E402
 from platform_core.delivery.models import Delivery, Notification  # noqa: E402
 from platform_core.delivery.outbox import send_reply  # noqa: E402
 from platform_core.delivery.policy import set_limits  # noqa: E402
 from platform_core.delivery.pump import LEADER_KEY  # noqa: E402
 from platform_core.extensions import db  # noqa: E402
-from platform_core.jobs.embedded_redis import free_port, start_server  # noqa: E402
-from platform_core.sandbox.server import SandboxServer  # noqa: E402
+from platform_core.jobs.embedded_redis import free_port  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.conftest import TEST_ENCRYPTION_KEY, make_test_config  # noqa: E402
 from tests.pipeline.stack import REPO_ROOT, Stack, add_province  # noqa: E402
@@ -383,14 +383,8 @@ def main() -> None:
     replies = args.replies or not templates_available()
     with tempfile.TemporaryDirectory(prefix="motcua-bench-delivery-") as tmp, contextlib.ExitStack() as cleanup:
         workdir = Path(tmp)
-        redis_process, redis_url = start_server(workdir / "redis")
-        cleanup.callback(stop_redis, redis_process)
-        server = SandboxServer(quiet=True).start()
-        cleanup.callback(server.stop)
-        sandbox = ZaloSandbox(server)
-        cleanup.callback(sandbox.http.close)
+        redis_url, sandbox = redis_and_sandbox(cleanup, workdir, args.latency_ms)
         try:
-            sandbox.settings(latency_ms=args.latency_ms, receipt_delay_ms=None, echo_sends=False)
             stack = build(workdir, redis_url, sandbox, free_port())
             cleanup.callback(stop_stack, stack)
             run(stack, sandbox, workdir, redis_url, args, replies, clock)
@@ -405,15 +399,6 @@ def stop_stack(stack: Stack) -> None:
     stop_processes(stack)
     with stack.app.app_context():
         db.engine.dispose()
-
-
-def stop_redis(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
 
 
 class Clock:
