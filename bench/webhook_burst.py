@@ -19,12 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.delivery import stop_redis  # noqa: E402
-from platform_core.jobs.embedded_redis import start_server  # noqa: E402
-from platform_core.sandbox.server import SandboxServer  # noqa: E402
+from bench.support import redis_and_sandbox  # noqa: E402
 from tests.pipeline.burst import run_burst  # noqa: E402
 from tests.pipeline.stack import running_stack, stack_database  # noqa: E402
-from tests.zalo_sandbox_fixtures import ZaloSandbox  # noqa: E402
 
 
 def main() -> None:
@@ -38,13 +35,7 @@ def main() -> None:
     dialect = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     with tempfile.TemporaryDirectory(prefix="motcua-bench-burst-") as tmp, contextlib.ExitStack() as cleanup:
         workdir = Path(tmp)
-        redis_process, redis_url = start_server(workdir / "redis")
-        cleanup.callback(stop_redis, redis_process)
-        server = SandboxServer(quiet=True).start()
-        cleanup.callback(server.stop)
-        sandbox = ZaloSandbox(server)
-        cleanup.callback(sandbox.http.close)
-        sandbox.settings(latency_ms=args.latency_ms, receipt_delay_ms=None, echo_sends=False)
+        redis_url, sandbox = redis_and_sandbox(cleanup, workdir, args.latency_ms)
         database = cleanup.enter_context(stack_database(workdir))
         stack = cleanup.enter_context(running_stack(workdir, redis_url, sandbox, database))
         figures = run_burst(stack, sandbox, redis_url, args.events - args.events % 2, args.max_seconds)

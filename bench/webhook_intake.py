@@ -38,13 +38,12 @@ from bench.delivery import (  # noqa: E402
     percentile,
     start_delivery,
     start_web,
-    stop_redis,
     stop_stack,
     wait_ready,
 )
 from bench.dossier_intake import children_cpu  # noqa: E402
-from platform_core.jobs.embedded_redis import free_port, start_server  # noqa: E402
-from platform_core.sandbox.server import SandboxServer  # noqa: E402
+from bench.support import redis_and_sandbox  # noqa: E402
+from platform_core.jobs.embedded_redis import free_port  # noqa: E402
 from platform_core.zalo.webhooks import expected_signature  # noqa: E402
 from tests.pipeline.stack import add_province  # noqa: E402
 from tests.zalo_sandbox_fixtures import ZaloSandbox  # noqa: E402
@@ -143,13 +142,7 @@ def main() -> None:
     load_start = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="motcua-bench-webhook-") as tmp, contextlib.ExitStack() as cleanup:
         workdir = Path(tmp)
-        redis_process, redis_url = start_server(workdir / "redis")
-        cleanup.callback(stop_redis, redis_process)
-        server = SandboxServer(quiet=True).start()
-        cleanup.callback(server.stop)
-        sandbox = ZaloSandbox(server)
-        cleanup.callback(sandbox.http.close)
-        sandbox.settings(latency_ms=args.latency_ms, receipt_delay_ms=None, echo_sends=False)
+        redis_url, sandbox = redis_and_sandbox(cleanup, workdir, args.latency_ms)
         stack = build(workdir, redis_url, sandbox, free_port())
         cleanup.callback(stop_stack, stack)
         provinces = [add_province(stack, sandbox, f"bench-{n + 1}", f"Tỉnh Bench {n + 1}") for n in range(args.tenants)]
