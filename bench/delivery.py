@@ -3,8 +3,8 @@
 Starts everything it needs and stops it at the end: the bundled Redis, the Zalo sandbox (in a thread, with
 --latency-ms on every Zalo call), a temporary SQLite database (with DATABASE_URL=postgresql://..., a fresh
 database on that server, used as the runtime role under row-level security) with N live provinces (each
-connected to its own sandbox OA with citizens) plus one quiet province, the web app under gunicorn (2 sync workers, as `make run`),
-K `flask worker` processes and one `flask delivery pump`. Then:
+connected to its own sandbox OA with citizens) plus one quiet province, the web app under gunicorn (2 sync
+workers, as `make run`), K `flask worker` processes and one `flask delivery pump`. Then:
 
 1. the sandbox's own ceiling: direct POSTs to /openapi/v3.0/oa/message/cs from a separate process, many in
    flight and then K in flight (the pipeline's senders), for a few seconds each;
