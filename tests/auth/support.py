@@ -59,3 +59,12 @@ def save_recovery_codes(client, page: str = "/account/recovery-codes/new") -> st
     """Read the new codes on `page`, confirm they are saved; returns where that leads."""
     assert len(recovery_codes_on(client.get(page).get_data(as_text=True))) == 10
     return client.post(page, data={"saved": "y"}).headers["Location"]
+
+
+def signed_in_english(app, email: str):
+    """A client of its own, signed in as `email`, with the English UI (pages asserted by their English words)."""
+    client = isolated_client(app)
+    sign_in(client, email)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    return client

@@ -10,16 +10,9 @@ from platform_core.audit.models import AuditEvent
 from platform_core.catalogue.models import Procedure
 from platform_core.extensions import db
 from tests import factories
-from tests.auth.support import add_membership, isolated_client, sign_in
+from tests.auth.support import add_membership
+from tests.auth.support import signed_in_english as signed_in
 from tests.conftest import as_tenant
-
-
-def signed_in(app, email: str):
-    client = isolated_client(app)
-    sign_in(client, email)
-    with client.session_transaction() as session:
-        session["lang"] = "en"
-    return client
 
 
 @pytest.fixture

@@ -11,19 +11,13 @@ from platform_core.extensions import db
 from platform_core.registrations import appointments, links, service
 from platform_core.registrations.models import AppointmentSlot, RegistrationWebhook
 from tests import factories
-from tests.auth.support import isolated_client, sign_in
+from tests.auth.support import signed_in_english as signed_in
 from tests.conftest import as_tenant
 
 MARRIAGE = "9.000894"
 ADMIN = "/bac-ninh/admin/registrations/"
 
 
-def signed_in(app, email: str):
-    client = isolated_client(app)
-    sign_in(client, email)
-    with client.session_transaction() as session:
-        session["lang"] = "en"
-    return client
 
 
 @pytest.fixture
