@@ -31,7 +31,6 @@ it takes about 70 s. Prints figures, asserts nothing.
 import argparse
 import contextlib
 import itertools
-import json
 import logging
 import os
 import platform
@@ -52,9 +51,11 @@ import httpx  # noqa: E402
 import redis  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from rq import Worker  # noqa: E402
-from sqlalchemy import and_, select  # noqa: E402
+from sqlalchemy import and_, func, select  # noqa: E402
 
-from bench.support import redis_and_sandbox  # noqa: E402
+from bench.sandbox_ceiling import TARGET as SANDBOX_TARGET  # noqa: E402
+from bench.sandbox_ceiling import measure_ceiling  # noqa: E402
+from bench.support import redis_and_sandbox_process  # noqa: E402
 from platform_core import create_app  # noqa: E402
 from platform_core.delivery.models import Delivery, Notification  # noqa: E402
 from platform_core.delivery.outbox import send_reply  # noqa: E402
@@ -68,40 +69,8 @@ from tests.pipeline.stack import REPO_ROOT, Stack, add_province, stack_database 
 from tests.zalo_sandbox_fixtures import ZaloSandbox  # noqa: E402
 
 PROCEDURE = "1.004222"  # the one procedure add_province gives every province
-CITIZENS = 40  # per province; dossiers go to them in turn
 PROBE_EVENTS = 10
 WEB_WORKERS = 2
-
-CEILING_CLIENT = r"""
-import json, sys, threading, time
-import httpx
-url, token, user_id, threads, seconds = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
-body = json.dumps({"recipient": {"user_id": user_id}, "message": {"text": "Hồ sơ của bạn đã được tiếp nhận."}})
-headers = {"access_token": token, "Content-Type": "application/json"}
-ok, bad = [0] * threads, [0] * threads
-barrier = threading.Barrier(threads + 1)
-def loop(i):
-    with httpx.Client(timeout=30) as client:
-        client.post(url, content=body, headers=headers)  # connect (not counted)
-        barrier.wait()
-        while time.perf_counter() < stop_at:
-            answer = client.post(url, content=body, headers=headers)
-            if answer.status_code == 200 and answer.json().get("error") == 0:
-                ok[i] += 1
-            else:
-                bad[i] += 1
-workers = [threading.Thread(target=loop, args=(i,)) for i in range(threads)]
-for worker in workers:
-    worker.start()
-stop_at = float("inf")
-barrier.wait()
-start = time.perf_counter()
-stop_at = start + seconds
-for worker in workers:
-    worker.join()
-print(json.dumps({"ok": sum(ok), "errors": sum(bad), "seconds": time.perf_counter() - start}))
-"""
-
 
 # --- processes ------------------------------------------------------------------------------------------------
 
@@ -195,8 +164,7 @@ def build(workdir: Path, redis_url: str, sandbox: ZaloSandbox, port: int, postgr
 
 
 def add_citizens(sandbox: ZaloSandbox, province, count: int) -> list[str]:
-    return [sandbox.add_user(province.app_id, display_name=f"Công dân {n:03d}", phone=f"09{n:08d}",
-                             last_interaction="now")["user_id"] for n in range(count)]
+    return sandbox.add_users(province.oa_id, count, last_interaction="now")
 
 
 def test_key(stack: Stack, slug: str) -> str:
@@ -238,25 +206,6 @@ def _answers(url: str) -> bool:
         return httpx.get(url, timeout=2).status_code == 200
     except httpx.HTTPError:
         return False
-
-
-# --- the sandbox's ceiling ------------------------------------------------------------------------------------
-
-def measure_ceiling(sandbox: ZaloSandbox, in_flight: list[int], seconds: float) -> list[dict]:
-    """Direct cs sends from a separate process (this one hosts the sandbox: a client here would share its GIL),
-    to an OA of its own without a rate limit; one measurement per entry of `in_flight`."""
-    app = sandbox.add_app("bench-ceiling")
-    sandbox.set_rate_limit(10**9, app_id=app.app_id)
-    token = sandbox.mint_tokens(app.app_id)["access_token"]
-    user = sandbox.add_user(app.app_id, display_name="Trần Thị Bình", last_interaction="now")["user_id"]
-    results = []
-    for threads in in_flight:
-        output = subprocess.run(  # noqa: S603
-            [sys.executable, "-c", CEILING_CLIENT, f"{sandbox.openapi_url}/v3.0/oa/message/cs", token, user,
-             str(threads), str(seconds)], capture_output=True, text=True, timeout=seconds + 60, check=True)
-        result = json.loads(output.stdout)
-        results.append(result | {"rate": result["ok"] / result["seconds"]})
-    return results
 
 
 # --- posting --------------------------------------------------------------------------------------------------
@@ -318,10 +267,22 @@ class Poster:
 # --- what reached the sandbox ---------------------------------------------------------------------------------
 
 def sandbox_sends(sandbox: ZaloSandbox, oa_ids: set[str]) -> dict[str, int]:
-    """message_id -> sent_ms (the sandbox's clock, which follows real time), for these OAs. Read under the
-    sandbox's lock, in memory: polling over HTTP would take the sandbox's time."""
-    with sandbox.state.lock:
-        return {m.message_id: m.sent_ms for m in sandbox.state.messages.values() if m.oa_id in oa_ids}
+    """message_id -> sent_ms (the sandbox's clock, which follows real time), for these OAs: one control call per
+    OA, made once the drain is over (the sandbox is a process of its own)."""
+    return {m["message_id"]: m["sent_ms"] for oa_id in oa_ids for m in sandbox.messages(oa_id=oa_id)}
+
+
+def unsent(stack: Stack, slugs: list[str]) -> int:
+    """The provinces' deliveries not yet sent or given up (pending or sending), one count per province, each in
+    its tenant context: how the drain is followed without polling the sandbox."""
+    left = 0
+    with stack.app.app_context():
+        for slug in slugs:
+            with stack.in_tenant(slug):
+                left += db.session.scalar(select(func.count()).select_from(Delivery)
+                                          .where(Delivery.state.in_(("pending", "sending"))))
+        db.session.remove()
+    return left
 
 
 def delivery_rows(stack: Stack, slug: str) -> list:
@@ -369,8 +330,9 @@ def main() -> None:
                         help="budget for the whole run (setup, ceiling, posting, draining); stops draining then")
     parser.add_argument("--clients", type=int, default=4, help="client threads posting dossiers")
     parser.add_argument("--pump-interval", type=float, default=0.2, help="`flask delivery pump --interval`")
-    parser.add_argument("--ceiling-seconds", type=float, default=3.0, help="per ceiling measurement")
-    parser.add_argument("--ceiling-threads", type=int, default=32, help="requests in flight for the ceiling")
+    parser.add_argument("--citizens", type=int, default=200, help="per province; its dossiers go to them in turn")
+    parser.add_argument("--ceiling-seconds", type=float, default=3.0, help="the sandbox's ceiling is measured so long")
+    parser.add_argument("--ceiling-in-flight", type=int, default=256, help="calls in flight for the ceiling")
     parser.add_argument("--per-minute", type=int, default=None,
                         help="every province's OA limit (transactional and bulk), e.g. 4000: Zalo's per app")
     parser.add_argument("--simple", action="store_true", help="`flask worker --simple` (no fork per job)")
@@ -379,24 +341,44 @@ def main() -> None:
                              "the drain alone; the latencies then include that wait)")
     parser.add_argument("--replies", action="store_true",
                         help="simulated dossier notices, and bot replies as the Zalo traffic (the fallback)")
+    parser.add_argument("--naive", action="store_true",
+                        help="then the same run again as the one-RQ-job-per-message baseline (DELIVERY_BATCH_SIZE=1: "
+                             "every claim a batch of one), with --naive-events dossiers per province, and the ratio")
+    parser.add_argument("--naive-events", type=int, default=20, help="dossiers per province in the baseline run")
     args = parser.parse_args()
 
-    clock = Clock(args.max_seconds)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped from outside: still clean up (finally)
     replies = args.replies or not templates_available()
+    clock = Clock(args.max_seconds)
+    delivered = one_pass(args, replies, clock, naive=False)
+    print(f"took {clock.elapsed():.0f} s in all")
+    if args.naive:
+        print("\n--naive: the same pipeline, one RQ job per message (DELIVERY_BATCH_SIZE=1)")
+        naive_args = argparse.Namespace(**vars(args) | {"events": args.naive_events})
+        clock = Clock(args.max_seconds)
+        baseline = one_pass(naive_args, replies, clock, naive=True)
+        print(f"took {clock.elapsed():.0f} s in all")
+        ratio = delivered / baseline if delivered and baseline else float("nan")
+        print(f"batch engine vs one-job-per-message baseline: {delivered:,.0f} / {baseline:,.1f} msg/s = "
+              f"{ratio:,.1f}x   target >= 100x")
+
+
+def one_pass(args, replies: bool, clock, naive: bool) -> float | None:
+    """One whole run on a fresh stack (its own Redis, sandbox and database); returns messages/s delivered."""
     with tempfile.TemporaryDirectory(prefix="motcua-bench-delivery-") as tmp, contextlib.ExitStack() as cleanup:
         workdir = Path(tmp)
-        redis_url, sandbox = redis_and_sandbox(cleanup, workdir, args.latency_ms)
+        redis_url, sandbox = redis_and_sandbox_process(cleanup, workdir, args.latency_ms)
         postgres = cleanup.enter_context(stack_database(workdir))  # None unless DATABASE_URL=postgresql://...
         try:
             stack = build(workdir, redis_url, sandbox, free_port(), postgres)
+            if naive:
+                stack.env["DELIVERY_BATCH_SIZE"] = "1"
             cleanup.callback(stop_stack, stack)
-            run(stack, sandbox, workdir, redis_url, args, replies, clock)
+            return run(stack, sandbox, workdir, redis_url, args, replies, clock)
         except Exception:
             for log in sorted(workdir.glob("*.log")):
                 print(f"--- {log.name} (end) ---\n{log.read_text(errors='replace')[-2000:]}", file=sys.stderr)
             raise
-    print(f"took {clock.elapsed():.0f} s in all")
 
 
 def stop_stack(stack: Stack) -> None:
@@ -457,13 +439,13 @@ def pump_sample(stack: Stack) -> tuple[float, float]:
     return tree_jiffies(stack.processes["pump"][0].pid) / os.sysconf("SC_CLK_TCK"), time.monotonic()
 
 
-def roles_sample(stack: Stack) -> dict[str, int]:
+def roles_sample(stack: Stack, sandbox_pid: int) -> dict[str, int]:
     """Jiffies by role: each started process's tree (worker, pump, web), and this process itself (the sandbox's
-    thread and the benchmark's own polling), so that the platform's CPU per message reads apart from the
-    sandbox's."""
+    polling) and the sandbox's process, so that the platform's CPU per message reads apart from the sandbox's."""
     sample = {name: sum(tree_jiffies(process.pid) for process in group) for name, group in stack.processes.items()}
     stat = Path(f"/proc/{os.getpid()}/stat").read_text().rsplit(")", 1)[1].split()
-    sample["sandbox and bench"] = int(stat[11]) + int(stat[12])
+    sample["bench"] = int(stat[11]) + int(stat[12])
+    sample["sandbox"] = tree_jiffies(sandbox_pid)
     return sample
 
 
@@ -477,11 +459,11 @@ def cpu_busy(before, after, items: int = 0) -> str:
 
 
 def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args, replies: bool,
-        clock: Clock) -> None:
+        clock: Clock) -> float | None:
     slugs = [f"bench-{n + 1}" for n in range(args.tenants)]
     quiet = "bench-quiet"
     provinces = {slug: add_province(stack, sandbox, slug, f"Tỉnh Bench {slug[6:]}") for slug in [*slugs, quiet]}
-    citizens = {slug: add_citizens(sandbox, province, CITIZENS) for slug, province in provinces.items()}
+    citizens = {slug: add_citizens(sandbox, province, args.citizens) for slug, province in provinces.items()}
     keys = {slug: test_key(stack, slug) if replies else province.api_key for slug, province in provinces.items()}
     if args.per_minute:
         limit_provinces(stack, provinces, args.per_minute)
@@ -498,10 +480,12 @@ def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args,
               "(simulated notices,\n  nothing sent) and the Zalo traffic is bot replies queued with "
               "outbox.send_reply (consultation texts)")
 
-    ceiling, narrow = measure_ceiling(sandbox, [args.ceiling_threads, args.workers], args.ceiling_seconds)
-    print(f"sandbox ceiling, direct cs sends from another process: {ceiling['rate']:,.0f} msg/s with "
-          f"{args.ceiling_threads} in flight; {narrow['rate']:,.0f} msg/s with {args.workers} in flight "
-          f"(errors: {ceiling['errors'] + narrow['errors']})")
+    ceiling = measure_ceiling(sandbox.base_url, args.ceiling_in_flight, args.ceiling_seconds,
+                              sandbox_pid=sandbox.server.pid)
+    print(f"sandbox ceiling (one asyncio process; aiohttp client in another): {ceiling['rate']:,.0f} calls/s with "
+          f"{args.ceiling_in_flight} in flight, target >= {SANDBOX_TARGET:,}; {ceiling['sandbox_cpu_ms_per_call']:.3f} "
+          f"ms of sandbox CPU per call (one free core: {1000 / ceiling['sandbox_cpu_ms_per_call']:,.0f} calls/s); "
+          f"errors {ceiling['errors'] or 0}")
 
     start_web(stack, workdir)
     if not args.sequential:
@@ -516,7 +500,7 @@ def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args,
         for slug in slugs:
             number = next(serial)
             items.append((slug, keys[slug], dossier_body(f"H{slug[6:]}.BENCH-{number:06d}",
-                                                         citizens[slug][n % CITIZENS], number)))
+                                                         citizens[slug][n % args.citizens], number)))
     poster, cpu_start = Poster(stack.url), cpu_sample()
     post_seconds = poster.post_all(items, args.clients, clock.deadline)
     posted_ms, cpu_posted = time.time() * 1000, cpu_sample()
@@ -532,10 +516,10 @@ def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args,
         wait_ready(stack, redis_url, args, web=False)
         pump_from = pump_sample(stack)
         drain_from_ms, cpu_drain = time.time() * 1000, cpu_sample()
-    roles_from = roles_sample(stack)
+    roles_from = roles_sample(stack, sandbox.server.pid)
 
     # 2. The quiet province's notices while that backlog drains.
-    at_probe = len(sandbox_sends(sandbox, backlog_oas))
+    at_probe = unsent(stack, slugs)
     with httpx.Client(timeout=30) as client:
         for n in range(PROBE_EVENTS):
             number = next(serial)
@@ -546,25 +530,20 @@ def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args,
             time.sleep(0.1)
 
     # 3. Drain, within the budget (or until no row is left to send, should some fail for good).
-    checked = time.monotonic()
-    while clock.left() > 0 and len(sandbox_sends(sandbox, backlog_oas | quiet_oas)) < expected + PROBE_EVENTS:
-        time.sleep(0.25)
-        if time.monotonic() - checked > 3:
-            checked = time.monotonic()
-            if not any(row.state in ("pending", "sending") for slug in provinces for row in delivery_rows(stack, slug)):
-                break
+    while clock.left() > 0 and unsent(stack, [*slugs, quiet]):
+        time.sleep(0.5)
     drained = clock.left() > 0
     cpu_end = cpu_sample()
     pump_cpu = tuple(end - start for start, end in zip(pump_from, pump_sample(stack), strict=True))
-    roles_end = roles_sample(stack)
+    roles_end = roles_sample(stack, sandbox.server.pid)
     roles = {name: roles_end[name] - roles_from.get(name, 0) for name in roles_end}
 
     # 4. Figures.
-    report(args, Figures(
+    return report(args, Figures(
         rows={slug: delivery_rows(stack, slug) for slug in [*slugs, quiet]},
         sends=sandbox_sends(sandbox, backlog_oas | quiet_oas), slugs=slugs, quiet=quiet, poster=poster,
         accepted=accepted, expected=expected, post_seconds=post_seconds, posted_ms=posted_ms, at_probe=at_probe,
-        ceiling=ceiling, narrow=narrow, drained=drained, drain_from_ms=drain_from_ms,
+        ceiling=ceiling, drained=drained, drain_from_ms=drain_from_ms,
         cpu=(cpu_start, cpu_posted, cpu_drain, cpu_end), pump_cpu=pump_cpu, roles=roles))
 
 
@@ -572,9 +551,14 @@ def limit_provinces(stack: Stack, provinces: dict, per_minute: int) -> None:
     for slug in provinces:
         with stack.app.app_context(), stack.in_tenant(slug):
             for message_class in ("tx", "bulk"):
-                set_limits(message_class, per_minute=per_minute, burst=max(per_minute // 40, 1))
+                set_limits(message_class, per_minute=per_minute, burst=burst_for(per_minute))
             db.session.commit()
             db.session.remove()
+
+
+def burst_for(per_minute: int) -> int:
+    """The burst `--per-minute` gives every province: 1.5 s of its rate."""
+    return max(per_minute // 40, 1)
 
 
 def queue_replies(stack: Stack, slugs: list[str], citizens: dict, count: int, prefix: str = "bench") -> float:
@@ -582,7 +566,7 @@ def queue_replies(stack: Stack, slugs: list[str], citizens: dict, count: int, pr
     for slug in slugs:
         with stack.app.app_context(), stack.in_tenant(slug):
             for n in range(count):
-                send_reply(citizens[slug][n % CITIZENS], f"Hồ sơ của bạn đã được tiếp nhận ({prefix} {n}).",
+                send_reply(citizens[slug][n % len(citizens[slug])], f"Hồ sơ của bạn đã được tiếp nhận ({prefix} {n}).",
                            idempotency_key=f"{prefix}-{slug}-{n}")
             db.session.commit()
             db.session.remove()
@@ -600,9 +584,8 @@ class Figures:
     expected: int
     post_seconds: float
     posted_ms: float
-    at_probe: int
+    at_probe: int  # the others' messages still to send when the quiet province's began
     ceiling: dict
-    narrow: dict
     drained: bool
     drain_from_ms: float
     cpu: tuple
@@ -610,7 +593,8 @@ class Figures:
     roles: dict  # jiffies by role over the drain (with --sequential; else from the posting's start)
 
 
-def report(args, f: Figures) -> None:
+def report(args, f: Figures) -> float | None:
+    """Prints the figures; returns messages/s delivered, first to last send."""
     latencies, sent_ms, created_ms, states, channels, errors = [], [], [], {}, {}, {}
     for slug in f.slugs:
         for row in f.rows[slug]:
@@ -650,9 +634,6 @@ def report(args, f: Figures) -> None:
         if after:
             print(f"  after the posting: {len(after) / max((last - f.drain_from_ms) / 1000, 1e-3):,.1f} msg/s "
                   f"({cpu_busy(*f.cpu[2:], len(after))})")
-        print(f"  {rate / f.narrow['rate']:.0%} of what the sandbox does with {args.workers} requests in flight "
-              f"({f.narrow['rate']:,.0f} msg/s), one request per worker (a worker's send threads overlap only "
-              f"different citizens)")
         print(f"  from the first notice created: {len(sent_ms) / ((last - min(created_ms)) / 1000):,.1f} msg/s")
     print(f"  notice created -> sent at the sandbox: {latency_line(latencies)}"
           + ("  (includes the wait for the pipeline to start)" if args.sequential else ""))
@@ -661,8 +642,9 @@ def report(args, f: Figures) -> None:
     for key, count in sorted(errors.items(), key=lambda kv: -kv[1])[:5]:
         print(f"    {count} x error {key}")
     targets(args, f, sent_ms)
-    print(f"quiet province: {PROBE_EVENTS} notices posted 0.1 s apart with {f.expected - f.at_probe} messages of "
+    print(f"quiet province: {PROBE_EVENTS} notices posted 0.1 s apart with {f.at_probe} messages of "
           f"the others still to send: {latency_line(probe)}; states {probe_states}")
+    return len(sent_ms) / ((max(sent_ms) - min(sent_ms)) / 1000) if len(sent_ms) >= 2 else None
 
 
 def dialect_name() -> str:
@@ -690,15 +672,17 @@ def targets(args, f: Figures, sent_ms: list) -> None:
           + ("" if args.sequential else " (from the posting's start: the web's share is the API's)"))
     minus_32 = sum(1 for slug in f.slugs for row in f.rows[slug] if row.error_code == -32)
     if args.per_minute:
-        shares = []
+        shares, burst = [], burst_for(args.per_minute)
         for slug in f.slugs:
             mine = sorted(f.sends[row.provider_message_id] for row in f.rows[slug]
                           if row.provider_message_id in f.sends)
-            if len(mine) >= 2:
-                shares.append(len(mine) / ((mine[-1] - mine[0]) / 1000) / (args.per_minute / 60))
+            if len(mine) > 2 * burst:  # the first burst goes at once: the rate is what follows it
+                shares.append((len(mine) - burst) / ((mine[-1] - mine[0]) / 1000) / (args.per_minute / 60))
         if shares:
-            print(f"  per-province rate vs its limit: min {min(shares):.0%}, median "
-                  f"{sorted(shares)[len(shares) // 2]:.0%}   target >= 95 %")
+            print(f"  per-province rate vs its limit, after the first burst of {burst}: min {min(shares):.0%}, "
+                  f"median {sorted(shares)[len(shares) // 2]:.0%}   target >= 95 %")
+        else:
+            print(f"  per-province rate vs its limit: n/a (a province needs more than twice its burst of {burst})")
     print(f"  -32 (Zalo's rate limit) answers: {minus_32}          target 0")
     pump_seconds, alive = f.pump_cpu
     print(f"  the pump (one leader, from its first tick): {pump_seconds * 1000 / len(sent_ms):.2f} ms CPU per "

@@ -17,20 +17,18 @@ For a profile, run it under py-spy (the send threads included):
 import argparse
 import logging
 import os
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import httpx  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
+from bench.support import SandboxProcess, stop_redis  # noqa: E402
 from platform_core import create_app  # noqa: E402
 from platform_core.db.tenant_context import tenant_context  # noqa: E402
 from platform_core.db.types import utcnow  # noqa: E402
@@ -39,44 +37,13 @@ from platform_core.delivery.constants import CLASS_TX  # noqa: E402
 from platform_core.dossiers.schemas import DossierInput  # noqa: E402
 from platform_core.dossiers.service import create_dossier  # noqa: E402
 from platform_core.extensions import db  # noqa: E402
-from platform_core.jobs.embedded_redis import free_port, start_server  # noqa: E402
+from platform_core.jobs.embedded_redis import start_server  # noqa: E402
 from tests.conftest import make_test_config  # noqa: E402
 from tests.migrated_sqlite import migrated_sqlite  # noqa: E402
-from tests.pipeline.stack import REPO_ROOT, Stack, add_province  # noqa: E402
+from tests.pipeline.stack import Stack, add_province  # noqa: E402
 from tests.zalo_sandbox_fixtures import ZaloSandbox  # noqa: E402
 
 PROCEDURE = "1.004222"  # the procedure add_province gives every province
-
-
-class SandboxProcess:
-    """`python -m platform_core.sandbox` in a process of its own, driven through ZaloSandbox's control calls."""
-
-    def __init__(self, latency_ms: int):
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "platform_core.sandbox", "--port", str(self.port),
-             "--latency-ms", str(latency_ms)], cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.state = SimpleNamespace(apps={})  # no in-memory view across processes: ids are taken as OA ids
-        deadline = time.monotonic() + 30
-        while not self._answers():
-            if time.monotonic() > deadline:
-                raise RuntimeError("the sandbox did not start within 30 s")
-            time.sleep(0.1)
-
-    def _answers(self) -> bool:
-        try:
-            return httpx.get(f"{self.base_url}/_fake/apps", timeout=1).status_code < 500
-        except httpx.HTTPError:
-            return False
-
-    def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 def main() -> None:
@@ -98,8 +65,7 @@ def main() -> None:
             run(args, workdir, redis_url, sandbox_process)
         finally:
             sandbox_process.stop()
-            redis_process.terminate()
-            redis_process.wait(timeout=10)
+            stop_redis(redis_process)
 
 
 def run(args, workdir: Path, redis_url: str, sandbox_process: SandboxProcess) -> None:

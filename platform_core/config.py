@@ -101,8 +101,11 @@ def load_settings(instance_path: Path) -> dict:
         # one click (zalo/sandbox_oa.py). Ignored in production.
         "ZALO_SANDBOX_URL": None if environment == "production" else os.environ.get("ZALO_SANDBOX_URL") or None,
         "ZALO_WEBHOOK_MAX_AGE_SECONDS": int(os.environ.get("ZALO_WEBHOOK_MAX_AGE_SECONDS", 3 * 3600)),
-        # Zalo calls in flight per delivery job (a bounded thread pool; 1 sends one message at a time).
+        # Zalo calls in flight per delivery job (zalo/async_calls.py; 1 sends one message at a time over httpx).
         "DELIVERY_CALLS_IN_FLIGHT": int(os.environ.get("DELIVERY_CALLS_IN_FLIGHT", 256)),
+        # The most rows the pump claims for one delivery job: above a second's worth at Zalo's 4,000/min
+        # (delivery/limiter.gathering). 1 is the one-job-per-message baseline `bench/delivery.py --naive` runs.
+        "DELIVERY_BATCH_SIZE": int(os.environ.get("DELIVERY_BATCH_SIZE", 100)),
         # Messages per day and message class for a province not yet live (delivery/trial.py).
         "TRIAL_DAILY_CAP": int(os.environ.get("TRIAL_DAILY_CAP", 50)),
         # Hours (Vietnam time, "start-end", end excluded) policy news is planned into: Zalo's promotion window

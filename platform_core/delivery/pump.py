@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import redis
+from flask import current_app
 from sqlalchemy import (
     ARRAY,
     Integer,
@@ -59,7 +60,6 @@ from platform_core.tenancy.models import Tenant
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = {CLASS_TX: 100, CLASS_BULK: 100}  # above a second's worth at Zalo's 4,000/min (limiter.gathering)
 MAX_INFLIGHT_BATCHES = 2
 JOB_FOR_CLASS = {CLASS_TX: jobs.deliver_transactional, CLASS_BULK: jobs.deliver_bulk}
 LEADER_KEY = "motcua:delivery-pump:leader"
@@ -117,7 +117,8 @@ def due_work(now) -> tuple[list[Work], dict]:
     db.session.commit()  # end whatever came before: this transaction only reads
     with cross_tenant(PUMP_ACCESS, audit=False):
         begin_read_only(db.session)
-        rows = db.session.execute(_due_work(), {"now": now, "stale_before": now - STALE_CLAIM}).all()
+        rows = db.session.execute(_due_work(), {"now": now, "stale_before": now - STALE_CLAIM,
+                                                "batch_size": batch_size()}).all()
         work = [Work(tenant_id, cls, due[n], inflight[n]) for tenant_id, _, due, inflight in map(_split, rows)
                 for n, cls in enumerate(MESSAGE_CLASSES) if due[n]]
         limits = limits_of_all({tenant_id: status != STATUS_LIVE for tenant_id, status, due, _ in map(_split, rows)
@@ -146,7 +147,7 @@ def _due(message_class: str):
     """The tenant's due rows of the class, counted up to a batch (the scan stops there: ix_delivery_due)."""
     rows = (select(literal(1)).where(Delivery.tenant_id == Tenant.id, Delivery.message_class == message_class,
                                      *_claimable(bindparam("now")))
-            .limit(BATCH_SIZE[message_class]).correlate(Tenant).subquery())
+            .limit(bindparam("batch_size")).correlate(Tenant).subquery())
     return select(func.count()).select_from(rows).scalar_subquery()
 
 
@@ -176,13 +177,18 @@ def _grants(work: list[Work], limits: dict, now) -> list[Grant]:
     asking = [entry for entry in work if entry.inflight < MAX_INFLIGHT_BATCHES]
     remaining = daily_remaining({_today(entry.tenant_id, entry.message_class, now): cap for entry in asking
                                  if (cap := limits[entry.tenant_id][entry.message_class].daily_cap) is not None})
-    wanted = [min(entry.due, BATCH_SIZE[entry.message_class],
+    wanted = [min(entry.due, batch_size(),
                   remaining.get(_today(entry.tenant_id, entry.message_class, now), entry.due)) for entry in asking]
     buckets = [buckets_for(entry.tenant_id, entry.message_class, limits[entry.tenant_id]) for entry in asking]
     answers = acquire_many([Request(bucket_set, n, gathering(bucket_set, n))
                             for bucket_set, n in zip(buckets, wanted, strict=True)])
     return [Grant(entry.tenant_id, entry.message_class, answer.granted, uuid.uuid4().hex)
             for entry, answer in zip(asking, answers, strict=True) if answer.granted > 0]
+
+
+def batch_size() -> int:
+    """The most rows one delivery job is given (DELIVERY_BATCH_SIZE, the same for both classes)."""
+    return current_app.config["DELIVERY_BATCH_SIZE"]
 
 
 def _today(tenant_id, message_class: str, now) -> str:

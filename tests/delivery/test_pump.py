@@ -31,7 +31,7 @@ def claimed(tenant) -> int:
 def test_a_tick_claims_one_batch_per_tenant_and_queues_it_with_the_tenant(tenant_a, tenant_b):
     queue = open_queue(QUEUE_ZALO_TX)
     queue.empty()
-    batch = pump.BATCH_SIZE["tx"]  # the default limits' burst (100) allows a whole batch at once
+    batch = pump.batch_size()  # the default limits' burst (100) allows a whole batch at once
     queue_replies(tenant_a, batch + 10)
     queue_replies(tenant_b, 5)
     assert pump.tick() == {"tx": batch + 5}
@@ -87,11 +87,11 @@ def never_binding_limits(tenant) -> None:
 def test_in_flight_batches_are_capped_per_tenant(tenant_a):
     open_queue(QUEUE_ZALO_TX).empty()
     never_binding_limits(tenant_a)
-    queue_replies(tenant_a, 3 * pump.BATCH_SIZE["tx"])
+    queue_replies(tenant_a, 3 * pump.batch_size())
     pump.tick()
     pump.tick()
     assert pump.tick() == {}
-    assert claimed(tenant_a) == pump.MAX_INFLIGHT_BATCHES * pump.BATCH_SIZE["tx"]
+    assert claimed(tenant_a) == pump.MAX_INFLIGHT_BATCHES * pump.batch_size()
     open_queue(QUEUE_ZALO_TX).empty()
 
 
@@ -173,12 +173,12 @@ def test_the_pump_does_not_write_an_audit_row_per_tick(tenant_a, db_session):
 def test_orphaned_claims_do_not_stall_the_tenant(tenant_a):
     open_queue(QUEUE_ZALO_TX).empty()
     never_binding_limits(tenant_a)
-    queue_replies(tenant_a, 3 * pump.BATCH_SIZE["tx"])
+    queue_replies(tenant_a, 3 * pump.batch_size())
     pump.tick()
     pump.tick()  # two batches in flight: the cap
     assert pump.tick() == {}
     later = utcnow() + timedelta(minutes=3)  # their worker died: the claims are now older than STALE_CLAIM
-    assert pump.tick(now=later) == {"tx": pump.BATCH_SIZE["tx"]}
+    assert pump.tick(now=later) == {"tx": pump.batch_size()}
     open_queue(QUEUE_ZALO_TX).empty()
 
 

@@ -43,9 +43,8 @@ from sqlalchemy import func, select
 
 from platform_core.db.types import utcnow
 from platform_core.delivery import sweeper
-from platform_core.delivery.constants import CLASS_TX, DELIVERED, FAILED, PENDING, SEEN, SENDING, SENT
+from platform_core.delivery.constants import DELIVERED, FAILED, PENDING, SEEN, SENDING, SENT
 from platform_core.delivery.models import Delivery, Notification
-from platform_core.delivery.pump import BATCH_SIZE
 from platform_core.dossiers.models import Dossier
 from platform_core.extensions import db
 from platform_core.jobs.queues import ALL_QUEUES
@@ -63,7 +62,6 @@ EVENTS = ({"status": "supplement_required", "missing_documents": ["Báº£n sao Giá
 KINDS = ["received", "supplement_required", "result_ready", "returned", "rating_invitation"]
 DOSSIERS_BEFORE, DOSSIERS_WHILE_REDIS_IS_DOWN = 450, 50  # x 5 notifications: 2,500 in all
 WORKERS = 3
-WAVE_WIDTH = BATCH_SIZE[CLASS_TX]  # the most a job has in flight at once (a batch; DELIVERY_CALLS_IN_FLIGHT is more)
 QUIET = 1.5  # seconds without any change in the delivery table or the queues before sweeping
 DONE = (SENT, DELIVERED, SEEN)
 
@@ -310,7 +308,8 @@ def test_nothing_is_lost_when_workers_the_pump_and_redis_crash(stack, private_re
     # sweeper: at most one wave per worker (a worker runs one job, and a job's wave is recorded when it ends).
     assert None not in duplicates, f"a message at the sandbox that no delivery asked for; {report}"
     assert all(row.attempts >= 2 for row in duplicates), report
-    assert len(duplicates) <= pipeline.worker_crashes * WORKERS * WAVE_WIDTH, report
+    wave_width = pipeline.stack.app.config["DELIVERY_BATCH_SIZE"]  # the most a job has in flight at once
+    assert len(duplicates) <= pipeline.worker_crashes * WORKERS * wave_width, report
 
 
 def body_key(message: dict) -> str:
