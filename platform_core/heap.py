@@ -1,0 +1,23 @@
+"""The processes that serve (gunicorn's workers, `flask worker`, the delivery pump) settle their heap once the app
+is built, so that Python's cyclic garbage collector stops walking it again and again.
+
+Why: the collector walks every tracked object of the generations it collects. Once the app is built a process
+holds a few hundred thousand long-lived objects (modules, the app, SQLAlchemy's mappers and statement caches),
+and the ORM work of a delivery batch allocates enough to set off a full collection every few batches.
+`bench/delivery_batch.py` found 42 % of a worker's CPU in the collector, most of it in three full collections
+(docs/architecture.md, performance notes). `gc.freeze()` moves what exists now into a permanent generation the
+collector skips, and a larger first threshold makes the young collections rarer; garbage made later is collected
+as before.
+"""
+
+import gc
+
+YOUNG_THRESHOLD = 20_000  # allocations between young collections (CPython's default: 700)
+
+
+def settle() -> None:
+    """Collect once, freeze the survivors, and make young collections rarer."""
+    gc.collect()
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_THRESHOLD, middle, old)
