@@ -1,20 +1,26 @@
 """Dossier notifications end to end: REST API -> outbox -> pump -> RQ workers -> the Zalo sandbox.
 
-Starts everything it needs and stops it at the end: the bundled Redis, the Zalo sandbox (in a thread, with
---latency-ms on every Zalo call), a temporary SQLite database (with DATABASE_URL=postgresql://..., a fresh
-database on that server, used as the runtime role under row-level security) with N live provinces (each
-connected to its own sandbox OA with citizens) plus one quiet province, the web app under gunicorn (2 sync
-workers, as `make run`), K `flask worker` processes and one `flask delivery pump`. Then:
+Starts everything it needs and stops it at the end: the bundled Redis, the Zalo sandbox (`python -m
+platform_core.sandbox`, a process of its own, --latency-ms on every Zalo call), a temporary SQLite database
+(with DATABASE_URL=postgresql://..., a fresh database on that server, used as the runtime role under row-level
+security) with N live provinces (each connected to its own sandbox OA with --citizens citizens) plus one quiet
+province, the web app under gunicorn (2 sync workers, as `make run`), K `flask worker` processes and one `flask
+delivery pump`. Then:
 
-1. the sandbox's own ceiling: direct POSTs to /openapi/v3.0/oa/message/cs from a separate process, many in
-   flight and then K in flight (the pipeline's senders), for a few seconds each;
+1. the sandbox's own ceiling: direct POSTs to /openapi/v3.0/oa/message/cs from an aiohttp client in another
+   process, 256 in flight, next to the 3,000 calls/s the delivery figures need (bench/sandbox_ceiling.py);
 2. M dossiers per province through POST /api/v1/dossiers (status `received`: one notice each), from several
-   client threads, the provinces interleaved; the pipeline runs meanwhile;
-3. once they are in, 10 dossiers for the quiet province while the others' backlog drains;
-4. waits until every notice is at the sandbox (or the time is up) and prints: events/s accepted by the API,
-   messages/s delivered (the sandbox's send timestamps) and as a fraction of the sandbox's ceiling, p50/p99
-   from the notification's creation (same transaction as the dossier) to the sandbox recording the send,
-   and the same for the quiet province's 10 notices.
+   client threads, the provinces interleaved; the pipeline runs meanwhile (or after, with --sequential);
+   with --bulk N, also N policy-news deliveries per province (a planned broadcast, bulk class);
+3. 10 dossiers for the quiet province while the others' backlog drains (with --bulk, 10 for every province
+   too, once a tenth of the backlog is out);
+4. waits until every notice is at the sandbox (or the time is up) and prints, each next to issue 11's target:
+   dossiers/s accepted by the API, messages/s delivered (the sandbox's send timestamps), CPU per message by
+   process, each province's rate against its limit, -32 answers, p50/p99 from the notification's creation
+   (same transaction as the dossier) to the sandbox recording the send, and with --bulk the news's rate and
+   the transactional notices' latency while it drained.
+With --naive the same run follows with DELIVERY_BATCH_SIZE=1 (one RQ job per message, the baseline), and the
+ratio is printed.
 
 If the message templates (platform_core/notices/templates.py) cannot be imported, or with --replies, the
 dossiers are posted with a `test` API key (simulated notices: same API and outbox writes, nothing sent) and
@@ -22,10 +28,10 @@ the Zalo traffic is bot replies queued through outbox.send_reply instead; the ou
 
 The CPU figures (machine busy vs this benchmark's process tree, from /proc) tell whether something else on the
 machine took a share. --max-seconds bounds the whole run up to the end of the drain (then it reports what got
-through and says NOT DRAINED); stopping the processes adds a few seconds. With the defaults on a 2-core machine
-it takes about 70 s. Prints figures, asserts nothing.
+through and says NOT DRAINED); stopping the processes adds a few seconds. Prints figures, asserts nothing.
 
     python bench/delivery.py [--tenants 3] [--events 300] [--workers 2] [--latency-ms 50] [--max-seconds 100]
+        [--per-minute 4000] [--sequential] [--bulk N] [--naive]
 """
 
 import argparse
@@ -51,18 +57,23 @@ import httpx  # noqa: E402
 import redis  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from rq import Worker  # noqa: E402
-from sqlalchemy import and_, func, select  # noqa: E402
+from sqlalchemy import and_, func, insert, select  # noqa: E402
 
 from bench.sandbox_ceiling import TARGET as SANDBOX_TARGET  # noqa: E402
 from bench.sandbox_ceiling import measure_ceiling  # noqa: E402
 from bench.support import redis_and_sandbox_process  # noqa: E402
 from platform_core import create_app  # noqa: E402
+from platform_core.broadcasts.planning import NEWS_EVENT  # noqa: E402
+from platform_core.db.session import SCOPED_BY_CALLER  # noqa: E402
+from platform_core.delivery.composed import ComposedMessage  # noqa: E402
+from platform_core.delivery.constants import CLASS_BULK  # noqa: E402
 from platform_core.delivery.models import Delivery, Notification  # noqa: E402
 from platform_core.delivery.outbox import send_reply  # noqa: E402
 from platform_core.delivery.policy import set_limits  # noqa: E402
 from platform_core.delivery.pump import LEADER_KEY  # noqa: E402
 from platform_core.extensions import db  # noqa: E402
 from platform_core.jobs.embedded_redis import free_port  # noqa: E402
+from platform_core.zalo.models import Follower  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.conftest import TEST_ENCRYPTION_KEY, make_test_config  # noqa: E402
 from tests.pipeline.stack import REPO_ROOT, Stack, add_province, stack_database  # noqa: E402
@@ -164,7 +175,7 @@ def build(workdir: Path, redis_url: str, sandbox: ZaloSandbox, port: int, postgr
 
 
 def add_citizens(sandbox: ZaloSandbox, province, count: int) -> list[str]:
-    return sandbox.add_users(province.oa_id, count, last_interaction="now")
+    return sandbox.add_users(province.oa_id, count, last_interaction="now", is_follower=True)
 
 
 def test_key(stack: Stack, slug: str) -> str:
@@ -286,12 +297,13 @@ def unsent(stack: Stack, slugs: list[str]) -> int:
 
 
 def delivery_rows(stack: Stack, slug: str) -> list:
-    """(state, provider_message_id, notification created_at, delivery sent_at, error) of the province's rows,
+    """(state, provider_message_id, notification created_at, delivery sent_at, error, channel, class) of the
+    province's rows,
     read in its tenant context (a cross-tenant read would write an audit row)."""
     with stack.app.app_context(), stack.in_tenant(slug):
         rows = db.session.execute(
             select(Delivery.state, Delivery.provider_message_id, Notification.created_at, Delivery.sent_at,
-                   Delivery.error_code, Delivery.error_message, Delivery.channel)
+                   Delivery.error_code, Delivery.error_message, Delivery.channel, Delivery.message_class)
             .join(Notification, and_(Notification.tenant_id == Delivery.tenant_id,
                                      Notification.id == Delivery.notification_id))
         ).all()
@@ -341,6 +353,9 @@ def main() -> None:
                              "the drain alone; the latencies then include that wait)")
     parser.add_argument("--replies", action="store_true",
                         help="simulated dossier notices, and bot replies as the Zalo traffic (the fallback)")
+    parser.add_argument("--bulk", type=int, default=0,
+                        help="N policy-news deliveries per province (a planned broadcast) queued with the dossiers; "
+                             "then transactional notices in those provinces while the news drains")
     parser.add_argument("--naive", action="store_true",
                         help="then the same run again as the one-RQ-job-per-message baseline (DELIVERY_BATCH_SIZE=1: "
                              "every claim a batch of one), with --naive-events dossiers per province, and the ratio")
@@ -463,7 +478,8 @@ def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args,
     slugs = [f"bench-{n + 1}" for n in range(args.tenants)]
     quiet = "bench-quiet"
     provinces = {slug: add_province(stack, sandbox, slug, f"Tỉnh Bench {slug[6:]}") for slug in [*slugs, quiet]}
-    citizens = {slug: add_citizens(sandbox, province, args.citizens) for slug, province in provinces.items()}
+    citizens = {slug: add_citizens(sandbox, province, max(args.citizens, args.bulk))
+                for slug, province in provinces.items()}
     keys = {slug: test_key(stack, slug) if replies else province.api_key for slug, province in provinces.items()}
     if args.per_minute:
         limit_provinces(stack, provinces, args.per_minute)
@@ -510,6 +526,12 @@ def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args,
         expected = args.tenants * args.events
         seconds = queue_replies(stack, slugs, citizens, args.events)
         print(f"  ({expected} bot replies queued straight into the outbox in {seconds:.1f} s)")
+    if args.bulk:
+        sandbox.settings(promotion_daily_cap=10**9)  # the province's cap is the platform's business, not measured
+        seconds = queue_news(stack, slugs, citizens, args.bulk)
+        expected += args.tenants * args.bulk
+        print(f"  ({args.tenants * args.bulk} policy-news deliveries queued straight into the outbox in "
+              f"{seconds:.1f} s)")
     drain_from_ms, cpu_drain = posted_ms, cpu_posted
     if args.sequential:
         start_delivery(stack, workdir, args)
@@ -518,16 +540,23 @@ def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args,
         drain_from_ms, cpu_drain = time.time() * 1000, cpu_sample()
     roles_from = roles_sample(stack, sandbox.server.pid)
 
-    # 2. The quiet province's notices while that backlog drains.
-    at_probe = unsent(stack, slugs)
+    # 2. The quiet province's notices while that backlog drains (with --bulk, every province's too, once a tenth
+    # of the backlog is out: the drain's steady state, not the workers' first jobs).
+    if args.bulk:
+        backlog = unsent(stack, slugs)
+        wait_until(lambda: unsent(stack, slugs) <= 0.9 * backlog, max(clock.left(), 1), "a tenth of the backlog",
+                   interval=0.25)
+    at_probe, probe_from_ms = unsent(stack, slugs), time.time() * 1000
     with httpx.Client(timeout=30) as client:
         for n in range(PROBE_EVENTS):
-            number = next(serial)
-            if replies:
-                queue_replies(stack, [quiet], citizens, 1, prefix=f"probe-{n}")
-            poster.post_one(client, quiet, keys[quiet],
-                            dossier_body(f"HQ.BENCH-{number:06d}", citizens[quiet][n], number))
+            for slug in [quiet, *(slugs if args.bulk else [])]:
+                number = next(serial)
+                if replies:
+                    queue_replies(stack, [slug], citizens, 1, prefix=f"probe-{n}")
+                poster.post_one(client, slug, keys[slug],
+                                dossier_body(f"H{slug[6:]}.PROBE-{number:06d}", citizens[slug][n], number))
             time.sleep(0.1)
+    expected += len(slugs) * PROBE_EVENTS if args.bulk else 0
 
     # 3. Drain, within the budget (or until no row is left to send, should some fail for good).
     while clock.left() > 0 and unsent(stack, [*slugs, quiet]):
@@ -543,6 +572,7 @@ def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args,
         rows={slug: delivery_rows(stack, slug) for slug in [*slugs, quiet]},
         sends=sandbox_sends(sandbox, backlog_oas | quiet_oas), slugs=slugs, quiet=quiet, poster=poster,
         accepted=accepted, expected=expected, post_seconds=post_seconds, posted_ms=posted_ms, at_probe=at_probe,
+        probe_from_ms=probe_from_ms,
         ceiling=ceiling, drained=drained, drain_from_ms=drain_from_ms,
         cpu=(cpu_start, cpu_posted, cpu_drain, cpu_end), pump_cpu=pump_cpu, roles=roles))
 
@@ -554,6 +584,31 @@ def limit_provinces(stack: Stack, provinces: dict, per_minute: int) -> None:
                 set_limits(message_class, per_minute=per_minute, burst=burst_for(per_minute))
             db.session.commit()
             db.session.remove()
+
+
+def queue_news(stack: Stack, slugs: list[str], citizens: dict, count: int) -> float:
+    """A planned broadcast per province: `count` citizens known as followers, one policy-news notification (a
+    promotion, bulk) and a delivery to each of them, written with one executemany each (broadcasts/planning.py
+    writes them set-based too), the tenant's id given by hand."""
+    started = time.perf_counter()
+    message = ComposedMessage(text="Tỉnh triển khai dịch vụ công trực tuyến toàn trình cho 50 thủ tục mới.",
+                              header="Tin chính sách", promotion=True)
+    for slug in slugs:
+        with stack.app.app_context(), stack.in_tenant(slug):
+            notification = Notification(event_kind=NEWS_EVENT, message_class=CLASS_BULK,
+                                        idempotency_key=f"bench-news-{slug}", context=message.to_context())
+            db.session.add(notification)
+            db.session.flush()
+            now = datetime.now(UTC)
+            db.session.execute(insert(Follower).execution_options(**{SCOPED_BY_CALLER: True}), [
+                {"tenant_id": notification.tenant_id, "zalo_user_id": user, "is_follower": True, "followed_at": now,
+                 "last_interaction_at": now} for user in citizens[slug][:count]])
+            db.session.execute(insert(Delivery).execution_options(**{SCOPED_BY_CALLER: True}), [
+                {"tenant_id": notification.tenant_id, "notification_id": notification.id,
+                 "message_class": CLASS_BULK, "recipient_zalo_user_id": user} for user in citizens[slug][:count]])
+            db.session.commit()
+            db.session.remove()
+    return time.perf_counter() - started
 
 
 def burst_for(per_minute: int) -> int:
@@ -585,6 +640,7 @@ class Figures:
     post_seconds: float
     posted_ms: float
     at_probe: int  # the others' messages still to send when the quiet province's began
+    probe_from_ms: float
     ceiling: dict
     drained: bool
     drain_from_ms: float
@@ -647,6 +703,20 @@ def report(args, f: Figures) -> float | None:
     return len(sent_ms) / ((max(sent_ms) - min(sent_ms)) / 1000) if len(sent_ms) >= 2 else None
 
 
+def bulk_while_transactional(f: Figures) -> None:
+    """With --bulk: the transactional notices posted while the news drained, and the news's own rate."""
+    bulk = sorted(f.sends[row.provider_message_id] for slug in f.slugs for row in f.rows[slug]
+                  if row.message_class == CLASS_BULK and row.provider_message_id in f.sends)
+    probes = [f.sends[row.provider_message_id] - epoch_ms(row.created_at) for slug in f.slugs for row in f.rows[slug]
+              if row.message_class != CLASS_BULK and row.provider_message_id in f.sends
+              and epoch_ms(row.created_at) >= f.probe_from_ms]
+    if len(bulk) >= 2:
+        print(f"  bulk (policy news) drained at {len(bulk) / ((bulk[-1] - bulk[0]) / 1000):,.0f} msg/s "
+              f"({len(bulk)} messages)   target >= 1,500")
+    print(f"  transactional notices created -> sent while the news drained: {latency_line(probes)}   "
+          f"target p99 <= 1 s")
+
+
 def dialect_name() -> str:
     return "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite (WAL)"
 
@@ -684,6 +754,8 @@ def targets(args, f: Figures, sent_ms: list) -> None:
         else:
             print(f"  per-province rate vs its limit: n/a (a province needs more than twice its burst of {burst})")
     print(f"  -32 (Zalo's rate limit) answers: {minus_32}          target 0")
+    if args.bulk:
+        bulk_while_transactional(f)
     pump_seconds, alive = f.pump_cpu
     print(f"  the pump (one leader, from its first tick): {pump_seconds * 1000 / len(sent_ms):.2f} ms CPU per "
           f"delivered message, {pump_seconds / alive:.0%} of a core over {alive:.0f} s, "

@@ -37,6 +37,7 @@ from platform_core.delivery.constants import CLASS_TX  # noqa: E402
 from platform_core.dossiers.schemas import DossierInput  # noqa: E402
 from platform_core.dossiers.service import create_dossier  # noqa: E402
 from platform_core.extensions import db  # noqa: E402
+from platform_core.heap import settle  # noqa: E402
 from platform_core.jobs.embedded_redis import start_server  # noqa: E402
 from tests.conftest import make_test_config  # noqa: E402
 from tests.migrated_sqlite import migrated_sqlite  # noqa: E402
@@ -83,6 +84,7 @@ def run(args, workdir: Path, redis_url: str, sandbox_process: SandboxProcess) ->
     with app.app_context():
         for province in provinces:
             seed(province, sandbox, args.citizens, args.rows * args.rounds)
+        settle()  # as a worker does once its app is built (platform_core/heap.py)
         print(f"bench/delivery_batch.py: SQLite (WAL), bundled Redis, sandbox in its own process at "
               f"{args.latency_ms} ms; {args.provinces} provinces x {args.rows} notices, one batch each; "
               f"load average {os.getloadavg()[0]:.1f}")
