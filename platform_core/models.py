@@ -12,12 +12,12 @@ from platform_core.feedback.models import Feedback, FeedbackAttachment, Feedback
 from platform_core.mergers.models import TenantMerge
 from platform_core.notices.models import MessageTemplate
 from platform_core.officials.models import InternalNotice, OfficialProfile
-from platform_core.onboarding.models import GoLiveRequest, Invitation, SetupProgress
+from platform_core.onboarding.models import GoLiveRequest, Invitation, ProvinceLogo, SetupProgress
 from platform_core.ratings.models import Rating, RatingInvitation
 from platform_core.registrations.models import Registration, RegistrationProcedure
 from platform_core.results.models import DossierResult
 from platform_core.settings.models import ProvinceSetting
-from platform_core.tenancy.models import Province, Tenant, TenantHistory, TenantProfile, TenantSlugAlias
+from platform_core.tenancy.models import Province, Tenant, TenantHistory, TenantSlugAlias
 from platform_core.zalo.models import (
     DataSubjectRequest,
     Follower,
@@ -57,6 +57,7 @@ __all__ = [
     "Procedure",
     "PromotionLedger",
     "Province",
+    "ProvinceLogo",
     "ProvinceSetting",
     "RatePolicy",
     "Rating",
@@ -69,7 +70,6 @@ __all__ = [
     "Tenant",
     "TenantMerge",
     "TenantHistory",
-    "TenantProfile",
     "TenantSlugAlias",
     "User",
     "ZaloConnection",

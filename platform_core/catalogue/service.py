@@ -11,7 +11,7 @@ from platform_core.catalogue.columns import KEYS
 from platform_core.catalogue.importer import NEW, Plan
 from platform_core.catalogue.models import Procedure
 from platform_core.extensions import db
-from platform_core.tenancy.models import TenantProfile
+from platform_core.settings.service import province_settings
 from platform_core.text import fold
 
 
@@ -48,9 +48,7 @@ def fields() -> list[str]:
 
 def province_agencies() -> list[str]:
     """The agencies the province listed in its profile (setup step 1), offered when an agency is typed."""
-    profile = db.session.scalar(select(TenantProfile))
-    names = [item.get("name") for item in (profile.agencies if profile else None) or []]
-    return [name for name in names if name]
+    return [item["name"] for item in province_settings().agencies]
 
 
 def values_of(procedure: Procedure) -> dict:

@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 from platform_core.console.constants import AUDIT_ACTION_LABELS
 
-# The kinds of thing an event is about, by the class the audit service records (audit/service.py).
+# The kinds of thing an event is about, by the class the audit service records (audit/service.py); TenantProfile
+# names the province profile's table in the events recorded before migration 0027 made it province settings.
 TARGET_LABELS = {
     "ApiKey": _l("API key"), "Broadcast": _l("Policy news"), "DataSubjectRequest": _l("Data request"),
     "Invitation": _l("Invitation"), "ZaloConnection": _l("Zalo connection"), "Feedback": _l("Feedback"),

@@ -5,7 +5,6 @@ feedback is 404 like one that does not exist)."""
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from platform_core.auth.permissions import officer_required
 from platform_core.db.types import utcnow
@@ -23,7 +22,7 @@ from platform_core.feedback.constants import (
     STATUS_LABELS,
 )
 from platform_core.feedback.forms import ActionForm, InboxFilterForm, SubmissionForm
-from platform_core.tenancy.models import TenantProfile
+from platform_core.settings.service import province_settings
 from platform_core.tenancy.resolution import tenant_blueprint
 from platform_core.web.paging import page_number
 
@@ -142,5 +141,4 @@ def _render_detail(feedback, failed=None, error=None):
 
 
 def _agency_names() -> list[str]:
-    profile = db.session.scalar(select(TenantProfile))
-    return [agency.get("name") for agency in (profile.agencies if profile else []) if agency.get("name")]
+    return [agency["name"] for agency in province_settings().agencies]

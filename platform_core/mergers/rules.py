@@ -101,7 +101,7 @@ RULES: dict[str, Rule] = {
     "province_setting": Rule(STAY, _SETTING),
     "registration_procedure": Rule(STAY, _SETTING),
     "registration_webhook": Rule(STAY, "the merged province's integration stops, as its API keys do"),
-    "tenant_profile": Rule(STAY, _SETTING),
+    "province_logo": Rule(STAY, _SETTING),
     "rate_policy": Rule(STAY, _SETTING),
     "setup_progress": Rule(STAY, _SETTING),
     "guest_list_entry": Rule(STAY, "the merged province's trial guest list"),

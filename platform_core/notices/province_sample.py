@@ -8,15 +8,15 @@ from platform_core.catalogue.models import Procedure
 from platform_core.catalogue.service import get_procedure
 from platform_core.extensions import db
 from platform_core.notices.rendering import SAMPLE_CONTEXT
-from platform_core.tenancy.models import Tenant, TenantProfile
+from platform_core.settings.service import province_settings
+from platform_core.tenancy.models import Tenant
 from platform_core.zalo.connection import connected_oa_name
 
 
 def province_values(tenant: Tenant) -> dict:
-    profile = db.session.scalar(select(TenantProfile))
     values = {"ten_tinh": tenant.name, "dia_danh": tenant.place_name,
               "ten_oa": connected_oa_name() or tenant.place_name,  # as notices/context.py names it in real messages
-              "co_quan": _an_agency(profile) or tenant.name}
+              "co_quan": _an_agency() or tenant.name}
     procedure = get_procedure(SAMPLE_CONTEXT["ma_thu_tuc"]) or _first_procedure()
     if procedure is not None:
         values |= {"ten_thu_tuc": procedure.name, "ma_thu_tuc": procedure.code}
@@ -28,6 +28,6 @@ def _first_procedure() -> Procedure | None:
     return db.session.scalars(select(Procedure).where(Procedure.enabled.is_(True)).order_by(Procedure.code)).first()
 
 
-def _an_agency(profile: TenantProfile | None) -> str | None:
-    agencies = [item.get("name") for item in (profile.agencies if profile else None) or [] if item.get("name")]
-    return agencies[0] if agencies else None
+def _an_agency() -> str | None:
+    agencies = province_settings().agencies
+    return agencies[0]["name"] if agencies else None

@@ -1,66 +1,61 @@
 """Forms of the invitation and of setup steps 1 (profile) and 2 (administrator account)."""
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import Length, ValidationError
 
 from platform_core.auth.forms import NewPasswordForm, full_name_field, totp_code_field
-from platform_core.auth.service import EMAIL_PATTERN, MAX_EMAIL_LENGTH
+from platform_core.auth.service import MAX_EMAIL_LENGTH
 from platform_core.onboarding import profile as profiles
+from platform_core.settings.definitions import (
+    MAX_ADDRESS,
+    MAX_CONTACT_NAME,
+    MAX_DISPLAY_NAME,
+    MAX_PHONE,
+    AgencyError,
+)
+from platform_core.web.forms import setting_check
 
-PHONE_PATTERN = re.compile(r"^\+?[\d\s().-]{8,20}$")
-
-PROFILE_PROBLEM_MESSAGES = {
-    profiles.NO_LEVEL: _l("Line %(line)s: end it with | and the level: tinh, xa, nganh_doc or bo."),
-    profiles.BAD_NAME: _l("Line %(line)s: the agency's name is missing or longer than 200 characters."),
-    profiles.TOO_MANY: _l("List at most 100 agencies."),
+LOGO_PROBLEM_MESSAGES = {
     profiles.TOO_LARGE: _l("The logo is larger than 512 KB. Choose a smaller image."),
     profiles.NOT_AN_IMAGE: _l("The logo must be a PNG, JPEG or WebP image."),
 }
 
 
-def profile_problem(error: profiles.ProfileError) -> str:
-    return str(PROFILE_PROBLEM_MESSAGES[error.problem]) % {"line": error.line}
-
-
 class ProfileForm(FlaskForm):
+    """The texts are checked as the province settings they are (settings/definitions.py, `setting_check`)."""
+
     display_name = StringField(
-        _l("Name shown to citizens"),
-        validators=[DataRequired(_l("Enter the name citizens will see.")), Length(max=200)],
-        render_kw={"autocomplete": "organization"},
+        _l("Name shown to citizens"), validators=[setting_check("display_name")],
+        render_kw={"autocomplete": "organization", "maxlength": MAX_DISPLAY_NAME, "required": True},
     )
     agencies = TextAreaField(
         _l("Agencies"),
         validators=[Length(max=30000)],
         render_kw={"rows": 8, "spellcheck": "false"},
     )
-    contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=120)],
-                               render_kw={"autocomplete": "name"})
+    contact_name = StringField(_l("Contact person"), validators=[setting_check("contact_name")],
+                               render_kw={"autocomplete": "name", "maxlength": MAX_CONTACT_NAME})
     contact_email = StringField(
-        _l("Contact e-mail"),
-        validators=[Optional(), Length(max=MAX_EMAIL_LENGTH),
-                    Regexp(EMAIL_PATTERN, message=_l("Enter an e-mail address like name@example.gov.vn."))],
-        render_kw={"type": "email", "autocomplete": "email", "spellcheck": "false"},
+        _l("Contact e-mail"), validators=[setting_check("contact_email")],
+        render_kw={"type": "email", "autocomplete": "email", "spellcheck": "false", "maxlength": MAX_EMAIL_LENGTH},
     )
     contact_phone = StringField(
-        _l("Contact phone"),
-        validators=[Optional(), Regexp(PHONE_PATTERN, message=_l("Enter a phone number, e.g. 0222 3822 123."))],
-        render_kw={"type": "tel", "autocomplete": "tel"},
+        _l("Contact phone"), validators=[setting_check("contact_phone")],
+        render_kw={"type": "tel", "autocomplete": "tel", "maxlength": MAX_PHONE},
     )
-    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)],
-                          render_kw={"autocomplete": "street-address"})
+    address = StringField(_l("Address"), validators=[setting_check("address")],
+                          render_kw={"autocomplete": "street-address", "maxlength": MAX_ADDRESS})
     logo = FileField(_l("Logo"), render_kw={"accept": "image/png,image/jpeg,image/webp"})
     remove_logo = BooleanField(_l("Remove the current logo"))
 
     def validate_agencies(self, field) -> None:
         try:
             self.parsed_agencies = profiles.parse_agencies(field.data)
-        except profiles.ProfileError as error:
-            raise ValidationError(profile_problem(error)) from error
+        except AgencyError as error:
+            raise ValidationError(str(error.message)) from error
 
     def validate_logo(self, field) -> None:
         upload = field.data
@@ -71,21 +66,11 @@ class ProfileForm(FlaskForm):
         try:
             self.parsed_logo = profiles.read_logo(data)
         except profiles.ProfileError as error:
-            raise ValidationError(profile_problem(error)) from error
+            raise ValidationError(LOGO_PROBLEM_MESSAGES[error.problem]) from error
 
     def profile_values(self) -> dict:
-        return {
-            "display_name": self.display_name.data.strip(),
-            "agencies": self.parsed_agencies,
-            "contact_name": _blank_to_none(self.contact_name.data),
-            "contact_email": _blank_to_none(self.contact_email.data),
-            "contact_phone": _blank_to_none(self.contact_phone.data),
-            "address": _blank_to_none(self.address.data),
-        }
-
-
-def _blank_to_none(text: str | None) -> str | None:
-    return (text or "").strip() or None
+        """The settings the step saves, as typed: each setting trims its text, a blank is "not given"."""
+        return {name: self[name].data for name in profiles.PROFILE_FIELDS} | {"agencies": self.parsed_agencies}
 
 
 class AdminAccountForm(NewPasswordForm):

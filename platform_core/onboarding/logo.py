@@ -6,7 +6,7 @@ as anything else; the CSP forbids everything should it be opened on its own.
 
 from flask import abort, make_response, request
 
-from platform_core.onboarding.profile import current_profile
+from platform_core.onboarding.profile import current_logo
 from platform_core.tenancy.resolution import tenant_blueprint
 
 tenant_logo_bp = tenant_blueprint("tenant_logo", __name__)
@@ -14,11 +14,11 @@ tenant_logo_bp = tenant_blueprint("tenant_logo", __name__)
 
 @tenant_logo_bp.get("/logo")
 def logo():
-    profile = current_profile()
-    if profile is None or profile.logo is None:
+    saved = current_logo()
+    if saved is None:
         abort(404)
-    response = make_response(profile.logo)
-    response.headers["Content-Type"] = profile.logo_content_type
+    response = make_response(saved.data)
+    response.headers["Content-Type"] = saved.content_type
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "public, max-age=300"

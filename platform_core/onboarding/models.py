@@ -1,9 +1,9 @@
-"""Invitations (single-use links), a tenant's setup progress, and its go-live requests."""
+"""Invitations (single-use links), a tenant's setup progress, its logo, and its go-live requests."""
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platform_core.db.base import TenantScoped
@@ -44,6 +44,19 @@ class SetupProgress(TenantScoped, db.Model):
     completed_steps: Mapped[list] = mapped_column(JSON, default=list)
     test_notification_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     templates_reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ProvinceLogo(TenantScoped, db.Model):
+    """The logo the province uploaded in setup step 1 (onboarding/profile.py), served at /<slug>/logo (logo.py).
+    A file, not a province setting: settings are read whole for every request that needs one, and an image of up
+    to 512 KB has no place in them (docs/architecture.md, "A new province setting")."""
+
+    __tablename__ = "province_logo"
+    __table_args__ = (UniqueConstraint("tenant_id"),)
+
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    content_type: Mapped[str] = mapped_column(String(40))  # as web/images.image_type told it from the first bytes
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

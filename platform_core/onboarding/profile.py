@@ -1,5 +1,7 @@
 """The province profile (setup step 1): prefilled from the registry (tenants/<slug>/tenant.yaml), then the
-province's own. Agencies are edited as text, one per line (`name | level`), so the page needs no script.
+province's own: its name, agencies and contacts are province settings (settings/definitions.py), its logo a file of
+its own (models.ProvinceLogo). Agencies are edited as text, one per line (`name | level`), so the page needs no
+script.
 """
 
 import unicodedata
@@ -10,31 +12,28 @@ from sqlalchemy import select
 from platform_core.audit.service import record_event
 from platform_core.errors import FieldError
 from platform_core.extensions import db
-from platform_core.provisioning.schemas import AGENCY_LEVELS
-from platform_core.tenancy.models import Province, Tenant, TenantProfile
+from platform_core.onboarding.models import ProvinceLogo
+from platform_core.settings.definitions import check_agencies
+from platform_core.settings.service import province_settings, save_settings
+from platform_core.tenancy.models import Province, Tenant
 from platform_core.web.images import image_type
 
-MAX_AGENCIES = 100
-MAX_AGENCY_NAME = 200
 LOGO_MAX_BYTES = 512 * 1024
 LOGO_TYPES = ("image/png", "image/jpeg", "image/webp")
 PROFILE_FIELDS = ("display_name", "agencies", "contact_name", "contact_email", "contact_phone", "address")
 
 
 class ProfileError(FieldError):
-    """A profile value refused: `field` names the form field, `problem` (PROBLEMS) says why, `line` where."""
+    """A logo refused: `field` names the form field, `problem` (PROBLEMS) says why. (The other fields are province
+    settings, refused by their definitions: settings/definitions.py.)"""
 
-    def __init__(self, field: str, problem: str, line: int | None = None):
-        super().__init__(field, PROBLEMS[problem] + (f" (line {line})" if line else ""))
+    def __init__(self, field: str, problem: str):
+        super().__init__(field, PROBLEMS[problem])
         self.problem = problem
-        self.line = line
 
 
-NO_LEVEL, BAD_NAME, TOO_MANY, TOO_LARGE, NOT_AN_IMAGE = "no_level", "bad_name", "too_many", "too_large", "not_image"
+TOO_LARGE, NOT_AN_IMAGE = "too_large", "not_image"
 PROBLEMS = {  # English, for logs and tests; the form shows translated texts for the same codes
-    NO_LEVEL: f"end the line with | and a level ({', '.join(AGENCY_LEVELS)})",
-    BAD_NAME: f"give a name of 1 to {MAX_AGENCY_NAME} characters",
-    TOO_MANY: f"at most {MAX_AGENCIES} agencies",
     TOO_LARGE: f"the file is larger than {LOGO_MAX_BYTES // 1024} KB",
     NOT_AN_IMAGE: "the file is not a PNG, JPEG or WebP image",
 }
@@ -46,9 +45,11 @@ class Logo:
     content_type: str
 
 
-def current_profile() -> TenantProfile | None:
-    """The tenant-in-context's saved profile."""
-    return db.session.scalar(select(TenantProfile))
+def saved_values() -> dict | None:
+    """The profile the tenant in context saved (its settings, settings/definitions.py), or None before the first
+    save: the name citizens see is then not given yet."""
+    settings = province_settings()
+    return None if settings.display_name is None else {name: getattr(settings, name) for name in PROFILE_FIELDS}
 
 
 def prefilled(tenant: Tenant, contact_name: str | None = None, contact_email: str | None = None) -> dict:
@@ -65,34 +66,21 @@ def prefilled(tenant: Tenant, contact_name: str | None = None, contact_email: st
     }
 
 
-def values(profile: TenantProfile) -> dict:
-    return {name: getattr(profile, name) for name in PROFILE_FIELDS}
-
-
-def save(values_: dict, logo: Logo | None = None, remove_logo: bool = False, actor=None,
-         invitation=None) -> TenantProfile:
-    """Create or update the profile of the tenant in context; audited with the names of the changed fields
-    (and, before the first admin account exists, the invitation whose holder made the change)."""
-    profile = current_profile()
-    created = profile is None
+def save(values: dict, logo: Logo | None = None, remove_logo: bool = False, actor=None, invitation=None) -> None:
+    """Store the profile of the tenant in context (its settings, all checked before any is stored: FieldError) and
+    its logo; audited as one change with the names of the changed fields (and, before the first admin account
+    exists, the invitation whose holder made the change)."""
+    created = saved_values() is None
+    changed = save_settings({name: values[name] for name in PROFILE_FIELDS}, actor)
     if created:
-        profile = TenantProfile(display_name=values_["display_name"], agencies=[])
-        db.session.add(profile)
-    changed = [name for name in PROFILE_FIELDS if created or getattr(profile, name) != values_[name]]
-    for name in PROFILE_FIELDS:
-        setattr(profile, name, values_[name])
-    if logo is not None:
-        profile.logo, profile.logo_content_type = logo.data, logo.content_type
+        changed = list(PROFILE_FIELDS)
+    if _store_logo(logo, remove_logo):
         changed.append("logo")
-    elif remove_logo and profile.logo is not None:
-        profile.logo, profile.logo_content_type = None, None
-        changed.append("logo")
-    db.session.flush()
     details = {"fields": changed}
     if invitation is not None:
         details |= {"invitation_id": str(invitation.id), "email": invitation.email}
-    record_event("profile_created" if created else "profile_updated", actor=actor, target=profile, details=details)
-    return profile
+    record_event("profile_created" if created else "profile_updated", actor=actor, details=details)
+    db.session.flush()
 
 
 # --- agencies as text -----------------------------------------------------------------------------------------
@@ -102,21 +90,16 @@ def agencies_text(agencies: list[dict]) -> str:
 
 
 def parse_agencies(text: str) -> list[dict]:
-    """`name | level` lines (blank lines skipped); ProfileError names the first bad line."""
-    agencies = []
+    """`name | level` lines (blank lines skipped), checked as the setting checks them (settings/definitions.py):
+    AgencyError names the first bad line."""
+    agencies, lines = [], []
     for number, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip():
             continue
         name, separator, level = line.rpartition("|")
-        name, level = name.strip(), _level_key(level)
-        if not separator or level not in AGENCY_LEVELS:
-            raise ProfileError("agencies", NO_LEVEL, number)
-        if not name or len(name) > MAX_AGENCY_NAME:
-            raise ProfileError("agencies", BAD_NAME, number)
-        agencies.append({"name": name, "level": level})
-    if len(agencies) > MAX_AGENCIES:
-        raise ProfileError("agencies", TOO_MANY)
-    return agencies
+        agencies.append({"name": name.strip(), "level": _level_key(level) if separator else None})
+        lines.append(number)
+    return check_agencies(agencies, lines)
 
 
 def _level_key(text: str) -> str:
@@ -126,6 +109,31 @@ def _level_key(text: str) -> str:
 
 
 # --- logo ----------------------------------------------------------------------------------------------------
+
+def current_logo() -> ProvinceLogo | None:
+    """The tenant-in-context's logo, image included."""
+    return db.session.scalar(select(ProvinceLogo))
+
+
+def has_logo() -> bool:
+    """Whether the tenant in context has a logo, without reading the image."""
+    return db.session.scalar(select(ProvinceLogo.id)) is not None
+
+
+def _store_logo(logo: Logo | None, remove: bool) -> bool:
+    """Keep the new logo, or remove the saved one; True when the logo changed."""
+    if logo is None and not remove:
+        return False
+    saved = current_logo()
+    if logo is not None:
+        saved = saved or ProvinceLogo()
+        saved.data, saved.content_type = logo.data, logo.content_type
+        db.session.add(saved)
+        return True
+    if saved is not None:
+        db.session.delete(saved)
+    return saved is not None
+
 
 def read_logo(data: bytes) -> Logo:
     """The upload as a Logo if it is a PNG, JPEG or WebP image of at most LOGO_MAX_BYTES; else ProfileError."""

@@ -8,6 +8,7 @@ Unknown keys are rejected (marshmallow's default), so a typo cannot be silently 
 from marshmallow import ValidationError, fields, missing, validate, validates_schema
 
 from platform_core.catalogue.constants import PROCEDURE_CODE
+from platform_core.settings.definitions import AGENCY_LEVELS
 from platform_core.tenancy.constants import UNIT_TYPES
 from platform_core.tenancy.files import QUOTED, FileSchema
 from platform_core.tenancy.service import SLUG_PATTERN
@@ -18,7 +19,6 @@ PHONE = r"^\+84\d{9,10}$"
 LEVELS = ("tinh", "xa", "trung_uong")
 ONLINE_LEVELS = ("toan_trinh", "mot_phan", "khong")
 TIME_UNITS = ("working_day", "day", "hour")
-AGENCY_LEVELS = ("tinh", "xa", "nganh_doc", "bo")
 
 
 

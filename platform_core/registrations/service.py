@@ -27,7 +27,7 @@ from platform_core.registrations.constants import (
     STATUS_NEW,
 )
 from platform_core.registrations.models import AppointmentSlot, Registration, RegistrationProcedure
-from platform_core.tenancy.models import TenantProfile
+from platform_core.settings.service import province_settings
 from platform_core.zalo.models import Follower
 
 
@@ -156,7 +156,7 @@ def submit(token: str, answers: dict[str, str], tenant_id: uuid.UUID,
 
 def centre_address() -> str | None:
     """Where appointments take place: the address in the province's profile (setup step 1)."""
-    return db.session.scalar(select(TenantProfile.address))
+    return province_settings().address
 
 
 def cancel_appointment(registration: Registration, actor=None) -> AppointmentSlot | None:

@@ -15,6 +15,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from platform_core.auth.constants import ROLE_ADMIN
+from platform_core.auth.service import EMAIL_PATTERN, MAX_EMAIL_LENGTH
 from platform_core.errors import FieldError
 
 # --- the vocabulary the definitions below check against -------------------------------------------------------
@@ -32,6 +33,15 @@ MAX_ALLOWED_HOSTS = 20  # hosts a result may be fetched from (results/fetch.py)
 _HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
 _ZNS_TEMPLATE_ID = re.compile(r"[0-9]{1,40}")  # as notices/rendering.ZNS_TEMPLATE_ID
 _ZNS_PARAM = re.compile(r"[A-Za-z0-9_]{1,64}")  # a parameter's name as a ZNS template declares it
+
+# The province's profile (setup step 1, onboarding/profile.py); tenants/<slug>/tenant.yaml gives agencies the same
+# levels (provisioning/schemas.py)
+AGENCY_LEVELS = ("tinh", "xa", "nganh_doc", "bo")
+MAX_AGENCIES, MAX_AGENCY_NAME = 100, 200
+MAX_DISPLAY_NAME, MAX_CONTACT_NAME, MAX_ADDRESS = 200, 120, 300
+MAX_PHONE = 21  # a + and 20 digits or separators, as PHONE_PATTERN
+PHONE_PATTERN = re.compile(r"^\+?[\d\s().-]{8,20}$")
+NO_LEVEL, BAD_NAME, TOO_MANY = "no_level", "bad_name", "too_many"  # what is wrong with a list of agencies
 
 
 def normal_host(host: str) -> str:
@@ -105,6 +115,61 @@ def _result_zns(value: dict | None) -> dict | None:
     return value
 
 
+def _text(key: str, limit: int, pattern: re.Pattern | None = None, wrong=None, blank=None):
+    """A line of text, trimmed. None is "not given" (the default); a blank is None too, unless `blank` says why the
+    setting needs a value. Longer than `limit`, or not matching `pattern`, is refused (with `wrong`)."""
+    def clean(value) -> str | None:
+        if value is None:
+            return None
+        text = str(value).strip()
+        if not text and blank is not None:
+            raise FieldError(key, blank)
+        if len(text) > limit:
+            raise FieldError(key, _l("Write at most %(count)d characters.", count=limit))
+        if text and pattern is not None and not pattern.match(text):
+            raise FieldError(key, wrong)
+        return text or None
+    return clean
+
+
+class AgencyError(FieldError):
+    """A list of agencies refused: `problem` (NO_LEVEL, BAD_NAME, TOO_MANY) says why, `line` which entry (from 1;
+    the line of the setup form's text, onboarding/profile.parse_agencies)."""
+
+    def __init__(self, problem: str, line: int | None = None):
+        super().__init__("agencies", _agency_refusal(problem, line))
+        self.problem, self.line = problem, line
+
+
+def _agency_refusal(problem: str, line: int | None):
+    if problem == NO_LEVEL:
+        return _l("Line %(line)s: end it with | and the level: tinh, xa, nganh_doc or bo.", line=line)
+    if problem == BAD_NAME:
+        return _l("Line %(line)s: the agency's name is missing or longer than 200 characters.", line=line)
+    return _l("List at most 100 agencies.")
+
+
+def check_agencies(agencies: list[dict], lines: list[int] | None = None) -> list[dict]:
+    """`agencies` ({"name", "level"}) if every one has a level of AGENCY_LEVELS and a name of 1 to MAX_AGENCY_NAME
+    characters, and there are at most MAX_AGENCIES; else AgencyError naming the first bad one by its number in
+    `lines` (by default its place in the list)."""
+    for line, agency in zip(lines or range(1, len(agencies) + 1), agencies, strict=True):
+        if agency["level"] not in AGENCY_LEVELS:
+            raise AgencyError(NO_LEVEL, line)
+        if not agency["name"] or len(agency["name"]) > MAX_AGENCY_NAME:
+            raise AgencyError(BAD_NAME, line)
+    if len(agencies) > MAX_AGENCIES:
+        raise AgencyError(TOO_MANY)
+    return agencies
+
+
+def _agencies(value: list) -> list[dict]:
+    """[{"name": ..., "level": ...}], names trimmed (check_agencies)."""
+    items = [item if isinstance(item, dict) else {} for item in value or []]
+    return check_agencies([{"name": str(item.get("name") or "").strip(), "level": item.get("level")}
+                           for item in items])
+
+
 # --- the settings ---------------------------------------------------------------------------------------------
 
 
@@ -137,6 +202,26 @@ class ProvinceSettings:
     result_zns: dict | None = setting(lambda: None, _result_zns, audit_action="result_zns_template_changed")
     # the ZNS rating template, for citizens reachable only by phone (ratings/zns.py, its console page)
     rating_zns: dict | None = setting(lambda: None, _rating_zns, audit_action="rating_zns_template_saved")
+
+    # The province's profile: what it says about itself (setup step 1, onboarding/profile.py, which prefills it
+    # from tenants/<slug>/tenant.yaml and records one audit event for the step). Its logo is a file, not a
+    # setting: onboarding/models.ProvinceLogo.
+    # the name citizens see (None until the province gives one: its registered name stands in)
+    display_name: str | None = setting(lambda: None, _text("display_name", MAX_DISPLAY_NAME,
+                                                           blank=_l("Enter the name citizens will see.")),
+                                       audit_action="profile_updated")
+    # its agencies, [{"name": ..., "level": one of AGENCY_LEVELS}] (catalogue, feedback, the notices' sample)
+    agencies: list[dict] = setting(list, _agencies, audit_action="profile_updated")
+    # its contact for citizens; the address is where appointments take place (registrations/)
+    contact_name: str | None = setting(lambda: None, _text("contact_name", MAX_CONTACT_NAME),
+                                       audit_action="profile_updated")
+    contact_email: str | None = setting(lambda: None, _text(
+        "contact_email", MAX_EMAIL_LENGTH, EMAIL_PATTERN, _l("Enter an e-mail address like name@example.gov.vn.")),
+        audit_action="profile_updated")
+    contact_phone: str | None = setting(lambda: None, _text(
+        "contact_phone", MAX_PHONE, PHONE_PATTERN, _l("Enter a phone number, e.g. 0222 3822 123.")),
+        audit_action="profile_updated")
+    address: str | None = setting(lambda: None, _text("address", MAX_ADDRESS), audit_action="profile_updated")
 
 
 SETTINGS: dict[str, Setting] = {item.name: item.metadata["setting"] for item in fields(ProvinceSettings)}

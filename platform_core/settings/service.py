@@ -41,22 +41,48 @@ def save_setting(key: str, value, actor=None):
     """Store `key`'s new value (cleaned: FieldError when refused) and audit the change; returns the value stored.
     `actor` None is the platform itself (CLI, provisioning); a user must be allowed by the setting's editor."""
     definition = SETTINGS[key]
-    _check_editor(definition, actor)
-    cleaned = definition.clean(value)
     before = getattr(province_settings(), key)
-    row = db.session.scalar(select(ProvinceSetting).where(ProvinceSetting.key == key)) or ProvinceSetting(key=key)
-    if definition.secret:
-        row.value, row.secret_value = None, json.dumps(cleaned)
-    else:
-        row.value = cleaned
-    row.updated_by_id = getattr(actor, "id", None)
-    db.session.add(row)
+    cleaned = _store({key: value}, actor)[key]
     if cleaned != before:
         record_event(definition.audit_action, actor=actor, details=_change(definition, before, cleaned))
+    _flush()
+    return cleaned
+
+
+def save_settings(values: dict, actor=None) -> list[str]:
+    """Store several settings that one form edits together (the setup wizard's profile step): every value is
+    checked before any is stored, so a refusal (FieldError) stores none. Returns the names of those that changed,
+    in the order given; the caller records the form's change as one audit event, where save_setting records one
+    per setting."""
+    before = province_settings()
+    stored = _store(values, actor)
+    _flush()
+    return [key for key, value in stored.items() if value != getattr(before, key)]
+
+
+def _store(values: dict, actor) -> dict:
+    """Check the editor and clean every value, then add their rows to the session; the cleaned values."""
+    for key in values:
+        _check_editor(SETTINGS[key], actor)
+    cleaned = {key: SETTINGS[key].clean(value) for key, value in values.items()}
+    saved = db.session.scalars(select(ProvinceSetting).where(ProvinceSetting.key.in_(list(cleaned))))
+    rows = {row.key: row for row in saved}
+    for key, value in cleaned.items():
+        row = rows.get(key) or ProvinceSetting(key=key)
+        if SETTINGS[key].secret:
+            row.value, row.secret_value = None, json.dumps(value)
+        else:
+            row.value = value
+        row.updated_by_id = getattr(actor, "id", None)
+        db.session.add(row)
+    return cleaned
+
+
+def _flush() -> None:
+    """Write the rows (and the audit event) under the tenant in context; the next read sees the new values."""
     db.session.flush()
     if has_request_context():
         g.pop(_CACHE, None)
-    return cleaned
 
 
 def _loaded(definition: Setting, row: ProvinceSetting):

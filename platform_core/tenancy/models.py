@@ -3,10 +3,10 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, LargeBinary, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from platform_core.db.base import Global, TenantScoped
+from platform_core.db.base import Global
 from platform_core.db.types import UTCDateTime, utcnow
 from platform_core.extensions import db
 from platform_core.tenancy.constants import STATUS_INVITED, UNIT_NAMES_VI
@@ -85,20 +85,3 @@ class TenantSlugAlias(Global, db.Model):
 
     slug: Mapped[str] = mapped_column(String(64))
     tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("tenant.id"), index=True)
-
-
-class TenantProfile(TenantScoped, db.Model):
-    """What the province says about itself (setup wizard step 1), prefilled from tenants/<slug>/tenant.yaml."""
-
-    __tablename__ = "tenant_profile"
-    __table_args__ = (UniqueConstraint("tenant_id"),)
-
-    display_name: Mapped[str] = mapped_column(String(200))
-    agencies: Mapped[list] = mapped_column(JSON, default=list)  # [{"name": ..., "level": "tinh" | "xa"}]
-    contact_name: Mapped[str | None] = mapped_column(String(120))
-    contact_email: Mapped[str | None] = mapped_column(String(254))
-    contact_phone: Mapped[str | None] = mapped_column(String(20))
-    address: Mapped[str | None] = mapped_column(String(300))
-    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
-    logo_content_type: Mapped[str | None] = mapped_column(String(40))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -6,8 +6,7 @@ import re
 import pytest
 
 from platform_core.catalogue.constants import PAGE_SIZE
-from platform_core.extensions import db
-from platform_core.tenancy.models import TenantProfile
+from platform_core.settings.service import save_setting
 from tests import factories
 from tests.auth.support import csrf_token_from
 from tests.catalogue.conftest import events_of, procedures_of
@@ -223,9 +222,8 @@ def test_a_post_with_the_pages_csrf_token_works(admin_client, tenant_a, csrf_on)
 
 def test_the_agency_is_picked_from_the_provinces_agencies_or_typed(admin_client, tenant_a):
     with as_tenant(tenant_a):
-        db.session.add(TenantProfile(display_name="Trung tâm PVHCC tỉnh Bắc Ninh", agencies=[
-            {"name": "Công an tỉnh Bắc Ninh", "level": "tinh"}, {"name": "UBND xã Yên Phong", "level": "xa"}]))
-        db.session.flush()
+        save_setting("agencies", [
+            {"name": "Công an tỉnh Bắc Ninh", "level": "tinh"}, {"name": "UBND xã Yên Phong", "level": "xa"}])
     html = admin_client.get("/bac-ninh/admin/procedures/1.004222").get_data(as_text=True)
     assert re.search(r'<input[^>]*id="agency"[^>]*list="province-agencies"', html) or \
         re.search(r'<input[^>]*list="province-agencies"[^>]*id="agency"', html)

@@ -9,9 +9,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from platform_core.catalogue import pending
-from platform_core.extensions import db
 from platform_core.jobs.connection import get_redis
-from platform_core.tenancy.models import TenantProfile
+from platform_core.settings.service import save_setting
 from tests.catalogue.conftest import events_of, procedures_of, upload
 from tests.conftest import CANARY, as_tenant
 
@@ -271,9 +270,8 @@ def test_malformed_tokens_find_nothing(admin_client, token):
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_the_sample_file_uses_the_provinces_agencies_and_imports_as_it_is(admin_client, tenant_a, file_format):
     with as_tenant(tenant_a):
-        db.session.add(TenantProfile(display_name="Trung tâm PVHCC tỉnh Bắc Ninh", agencies=[
-            {"name": "UBND phường Kinh Bắc", "level": "xa"}, {"name": "UBND xã Yên Phong", "level": "xa"}]))
-        db.session.flush()
+        save_setting("agencies", [
+            {"name": "UBND phường Kinh Bắc", "level": "xa"}, {"name": "UBND xã Yên Phong", "level": "xa"}])
     assert f'href="/bac-ninh/admin/procedures/import/sample.{file_format}"' in _text(admin_client.get(IMPORT))
     response = admin_client.get(f"{IMPORT}/sample.{file_format}")
     assert response.status_code == 200

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from platform_core.extensions import db
 from platform_core.onboarding.models import SetupProgress
 from platform_core.provisioning import starting_catalogue
-from platform_core.tenancy.models import TenantProfile
+from platform_core.settings.service import save_setting
 from tests import factories
 from tests.catalogue.conftest import events_of, procedures_of, signed_in, upload
 from tests.conftest import CANARY, as_tenant
@@ -209,9 +209,8 @@ def test_a_province_admins_own_step_shows_no_other_provinces_procedures(app, ten
 
 def test_agencies_are_offered_from_the_provinces_profile(admin, province):
     with as_tenant(province):
-        db.session.add(TenantProfile(display_name="Trung tâm PVHCC tỉnh An Giang", agencies=[
-            {"name": "Công an tỉnh An Giang", "level": "tinh"}]))
-        db.session.flush()
+        save_setting("agencies", [
+            {"name": "Công an tỉnh An Giang", "level": "tinh"}])
     html = _text(admin.get(STEP))
     agency_inputs = re.findall(r'<input class="field__input" id="agency-[^"]+"[^>]*>', html)
     assert agency_inputs and all('list="province-agencies"' in tag for tag in agency_inputs)

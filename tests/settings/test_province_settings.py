@@ -13,7 +13,7 @@ from platform_core.extensions import db
 from platform_core.settings import service
 from platform_core.settings.definitions import DEFAULT_RETENTION_DAYS, SETTINGS, ProvinceSettings, setting
 from platform_core.settings.models import ProvinceSetting
-from platform_core.settings.service import SettingRefused, province_settings, save_setting
+from platform_core.settings.service import SettingRefused, province_settings, save_setting, save_settings
 from tests import factories
 from tests.conftest import as_tenant
 
@@ -67,6 +67,15 @@ def test_saving_the_same_value_again_records_no_event(tenant_a):
     ("result_zns", {"template_id": "239001", "code_param": "mã hồ sơ", "link_param": "result_link"}, "code_param"),
     ("result_zns", {"template_id": "239001", "code_param": "dossier_code", "link_param": ""}, "link_param"),
     ("result_zns", {"template_id": "239001", "code_param": "ma_ho_so", "link_param": "ma_ho_so"}, "link_param"),
+    ("display_name", "   ", "display_name"),
+    ("display_name", "x" * 201, "display_name"),
+    ("agencies", [{"name": "Sở Y tế", "level": "huyen"}], "agencies"),
+    ("agencies", [{"name": " ", "level": "tinh"}], "agencies"),
+    ("agencies", ["Sở Y tế"], "agencies"),
+    ("agencies", [{"name": f"Cơ quan {n}", "level": "xa"} for n in range(101)], "agencies"),
+    ("contact_email", "pvhcc-at-hanoi", "contact_email"),
+    ("contact_phone", "gọi tôi", "contact_phone"),
+    ("address", "x" * 301, "address"),
 ])
 def test_a_value_the_definition_refuses_is_not_saved(tenant_a, key, value, field):
     with as_tenant(tenant_a):
@@ -121,6 +130,32 @@ def test_a_request_reads_the_settings_once_until_one_is_saved(app, tenant_a):
             db.event.remove(db.engine, "before_cursor_execute", listen)
     assert first is second and reads == 1
     assert third.result_hosts == ["ketqua.bacninh.gov.vn"]
+
+
+def test_the_profile_texts_are_trimmed_and_a_blank_is_not_given(tenant_a):
+    with as_tenant(tenant_a):
+        save_setting("contact_phone", " 0222 3822 123 ")
+        save_setting("address", "   ")
+        save_setting("agencies", [{"name": " Sở Y tế ", "level": "tinh", "one_stop_centre": True}])
+        settings = province_settings()
+    assert (settings.contact_phone, settings.address) == ("0222 3822 123", None)
+    assert settings.agencies == [{"name": "Sở Y tế", "level": "tinh"}]
+
+
+def test_settings_saved_together_store_all_or_none_and_name_those_that_changed(tenant_a):
+    with as_tenant(tenant_a):
+        save_setting("address", "Số 1 Lý Thái Tổ")
+        with pytest.raises(FieldError) as refused:
+            save_settings({"display_name": "Trung tâm PVHCC", "contact_email": "not an address"})
+        assert refused.value.field == "contact_email"
+        assert province_settings().display_name is None  # the valid one was not stored either
+        changed = save_settings({"address": "Số 1 Lý Thái Tổ", "display_name": "Trung tâm PVHCC",
+                                 "contact_email": "pvhcc@bacninh.gov.vn"})
+        settings = province_settings()
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "profile_updated")).all()
+    assert changed == ["display_name", "contact_email"]
+    assert (settings.display_name, settings.contact_email) == ("Trung tâm PVHCC", "pvhcc@bacninh.gov.vn")
+    assert len(events) == 1  # save_setting's own; the form that saves several records its event itself
 
 
 @dataclasses.dataclass(frozen=True)

@@ -15,10 +15,10 @@ from platform_core.onboarding.views import onboarding_bp
 @onboarding_bp.route("/profile", methods=["GET", "POST"])
 @holder_or_admin_required
 def profile():
-    saved = profiles.current_profile()
+    saved = profiles.saved_values()
     invitation = None if is_tenant_admin() else setup_invitation()
     if saved is not None:
-        start = profiles.values(saved)
+        start = saved
     elif invitation is not None:
         start = profiles.prefilled(g.tenant, invitation.contact_name, invitation.email)
     else:
@@ -32,5 +32,5 @@ def profile():
         db.session.commit()
         return redirect(wizard.step_url(wizard.next_step(STEP_PROFILE)))
     return wizard.render_step(STEP_PROFILE, "onboarding/profile.html", form=form, code=g.tenant.code,
-                              has_logo=saved is not None and saved.logo is not None,
+                              has_logo=profiles.has_logo(),
                               registry_agencies=bool(profiles.prefilled(g.tenant)["agencies"]))

@@ -15,8 +15,8 @@ from platform_core.auth.permissions import admin_required
 from platform_core.extensions import db
 from platform_core.onboarding import wizard
 from platform_core.onboarding.constants import STEP_ZALO
-from platform_core.onboarding.profile import current_profile
 from platform_core.onboarding.views import onboarding_bp
+from platform_core.settings.service import province_settings
 from platform_core.zalo import oauth_flow, sandbox_oa, site_verification
 from platform_core.zalo.connection import get_connection, get_or_create_connection, masked_view, save_credentials
 from platform_core.zalo.constants import STATUS_CONNECTED
@@ -73,9 +73,8 @@ def _through_zalo(credentials: dict):
 def _sandbox_app(form: SandboxConnectForm) -> dict | None:
     """The province's app in the Zalo sandbox (made on the first click, named as the profile names the OA, the
     admin its follower); None with the problem on the form when the sandbox does not answer."""
-    profile = current_profile()
     try:
-        app = sandbox_oa.provide_app(g.tenant.slug, (profile and profile.display_name) or g.tenant.name,
+        app = sandbox_oa.provide_app(g.tenant.slug, province_settings().display_name or g.tenant.name,
                                      current_user.full_name)
     except sandbox_oa.SandboxUnreachable:
         form.form_errors.append(_("The Zalo sandbox at %(url)s does not answer. Is “make run” still running?",
