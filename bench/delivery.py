@@ -297,13 +297,14 @@ def unsent(stack: Stack, slugs: list[str]) -> int:
 
 
 def delivery_rows(stack: Stack, slug: str) -> list:
-    """(state, provider_message_id, notification created_at, delivery sent_at, error, channel, class) of the
-    province's rows,
+    """(state, provider_message_id, notification created_at, delivery sent_at, error, channel, class, claimed
+    at, sending started at) of the province's rows,
     read in its tenant context (a cross-tenant read would write an audit row)."""
     with stack.app.app_context(), stack.in_tenant(slug):
         rows = db.session.execute(
             select(Delivery.state, Delivery.provider_message_id, Notification.created_at, Delivery.sent_at,
-                   Delivery.error_code, Delivery.error_message, Delivery.channel, Delivery.message_class)
+                   Delivery.error_code, Delivery.error_message, Delivery.channel, Delivery.message_class,
+                   Delivery.claimed_at, Delivery.sending_started_at)
             .join(Notification, and_(Notification.tenant_id == Delivery.tenant_id,
                                      Notification.id == Delivery.notification_id))
         ).all()
@@ -707,14 +708,29 @@ def bulk_while_transactional(f: Figures) -> None:
     """With --bulk: the transactional notices posted while the news drained, and the news's own rate."""
     bulk = sorted(f.sends[row.provider_message_id] for slug in f.slugs for row in f.rows[slug]
                   if row.message_class == CLASS_BULK and row.provider_message_id in f.sends)
-    probes = [f.sends[row.provider_message_id] - epoch_ms(row.created_at) for slug in f.slugs for row in f.rows[slug]
-              if row.message_class != CLASS_BULK and row.provider_message_id in f.sends
-              and epoch_ms(row.created_at) >= f.probe_from_ms]
+    rows = [row for slug in f.slugs for row in f.rows[slug] if row.message_class != CLASS_BULK
+            and row.provider_message_id in f.sends and epoch_ms(row.created_at) >= f.probe_from_ms]
+    probes = [f.sends[row.provider_message_id] - epoch_ms(row.created_at) for row in rows]
     if len(bulk) >= 2:
         print(f"  bulk (policy news) drained at {len(bulk) / ((bulk[-1] - bulk[0]) / 1000):,.0f} msg/s "
               f"({len(bulk)} messages)   target >= 1,500")
     print(f"  transactional notices created -> sent while the news drained: {latency_line(probes)}   "
           f"target p99 <= 1 s")
+    if rows:
+        print("    where it waited, p50 / p99: " + "; ".join(
+            f"{name} {percentile(values, 0.5) / 1000:.2f} s / {percentile(values, 0.99) / 1000:.2f} s"
+            for name, values in waits(rows, f.sends).items() if values))
+
+
+def waits(rows: list, sends: dict) -> dict[str, list[float]]:
+    """Milliseconds each row spent in each stage: waiting for the pump's claim, in the queue until a worker
+    started its batch, and sending."""
+    timed = [row for row in rows if row.claimed_at and row.sending_started_at]
+    return {
+        "created -> claimed (pump)": [epoch_ms(r.claimed_at) - epoch_ms(r.created_at) for r in timed],
+        "claimed -> sending (queue, worker)": [epoch_ms(r.sending_started_at) - epoch_ms(r.claimed_at) for r in timed],
+        "sending -> at the sandbox": [sends[r.provider_message_id] - epoch_ms(r.sending_started_at) for r in timed],
+    }
 
 
 def dialect_name() -> str:
