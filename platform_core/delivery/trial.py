@@ -94,16 +94,21 @@ def refusal(delivery, route: routing.Route) -> str | None:
     """At send time: the reason this route may not be used in trial, or None."""
     if delivery.simulated or not is_restricted():
         return None
-    allowed = may_receive(phone=delivery.recipient_phone) if route.channel == ZNS else may_receive(route.user_id)
-    return None if allowed else REFUSED
+    return _route_refusal(delivery, route)
 
 
 def refusals(pairs: list[tuple]) -> list[str | None]:
-    """`refusal` for a batch of (delivery, route) pairs: a live tenant's status is read once for the batch, and
+    """`refusal` for a batch of (delivery, route) pairs: the tenant's status is read once for the batch, and
     only a restricted tenant's recipients (a few, under the trial cap) are looked up one by one."""
     if all(delivery.simulated for delivery, _ in pairs) or not is_restricted():
         return [None] * len(pairs)
-    return [refusal(delivery, route) for delivery, route in pairs]
+    return [None if delivery.simulated else _route_refusal(delivery, route) for delivery, route in pairs]
+
+
+def _route_refusal(delivery, route: routing.Route) -> str | None:
+    """For a restricted tenant: whether the address the route would use may receive."""
+    allowed = may_receive(phone=delivery.recipient_phone) if route.channel == ZNS else may_receive(route.user_id)
+    return None if allowed else REFUSED
 
 
 def _followers(user_id: str | None, phone: str | None) -> list[Follower]:
