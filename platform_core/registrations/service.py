@@ -159,12 +159,22 @@ def centre_address() -> str | None:
     return db.session.scalar(select(TenantProfile.address))
 
 
-def cancel_appointment(registration: Registration, actor=None) -> AppointmentSlot | None:
+def cancel_appointment(registration: Registration, actor=None, by_citizen: bool = False) -> AppointmentSlot | None:
     """Free the registration's place and tell the citizen; None when there was no appointment to cancel."""
-    slot = appointments.cancel(registration, actor=actor)
+    slot = appointments.cancel(registration, actor=actor, by_citizen=by_citizen)
     if slot is not None:
         _tell(registration, f"cancelled:{slot.id}", messages.appointment_cancelled(registration, slot))
     return slot
+
+
+def upcoming_appointments(zalo_user_id: str, now: datetime) -> list[Registration]:
+    """The citizen's registrations (by their Zalo user id, in this province) with an appointment still to come,
+    the soonest first: the ones they may cancel on Zalo."""
+    booked = db.session.scalars(select(Registration).where(Registration.zalo_user_id == zalo_user_id,
+                                                           Registration.slot_id.is_not(None)))
+    coming = [registration for registration in booked
+              if registration.slot is not None and appointments.starts(registration.slot) > now]
+    return sorted(coming, key=lambda registration: appointments.starts(registration.slot))
 
 
 def _tell(registration: Registration, step: str, message) -> None:
