@@ -16,6 +16,15 @@ FIELD_LABELS = {
 FIELDS = tuple(FIELD_LABELS)
 DEFAULT_FIELDS = (FIELD_NAME, FIELD_PHONE)
 
+# Whether a procedure's form asks for an appointment at the one-stop centre (when there are free slots for it).
+APPOINTMENT_NONE, APPOINTMENT_OPTIONAL, APPOINTMENT_REQUIRED = "none", "optional", "required"
+APPOINTMENT_MODES = {
+    APPOINTMENT_NONE: _l("No appointment"),
+    APPOINTMENT_OPTIONAL: _l("Appointment optional"),
+    APPOINTMENT_REQUIRED: _l("Appointment required"),
+}
+DEFAULT_APPOINTMENT = APPOINTMENT_OPTIONAL
+
 STATUS_NEW, STATUS_ACKNOWLEDGED, STATUS_LINKED = "new", "acknowledged", "linked"
 STATUSES = (STATUS_NEW, STATUS_ACKNOWLEDGED, STATUS_LINKED)
 STATUS_LABELS = {STATUS_NEW: _l("New"), STATUS_ACKNOWLEDGED: _l("Acknowledged"),

@@ -16,6 +16,7 @@ from platform_core.dossiers import service as dossiers
 from platform_core.extensions import db
 from platform_core.registrations import appointments, jobs, links, messages
 from platform_core.registrations.constants import (
+    DEFAULT_APPOINTMENT,
     DEFAULT_FIELDS,
     EVENT_KIND,
     FIELD_ADDRESS,
@@ -58,9 +59,10 @@ def settings() -> dict[str, list[str]]:
     return {row.procedure_code: row.fields for row in db.session.scalars(select(RegistrationProcedure))}
 
 
-def save_settings(wanted: dict[str, list[str]], actor=None) -> None:
-    """Open exactly the procedures of `wanted` to registration, each with its fields (in FIELDS' order);
-    audited with what changed."""
+def save_settings(wanted: dict[str, list[str]], actor=None, appointment: dict[str, str] | None = None) -> None:
+    """Open exactly the procedures of `wanted` to registration, each with its fields (in FIELDS' order) and
+    whether its form asks for an appointment (`appointment`, by code: a procedure it does not name keeps its
+    choice, or takes DEFAULT_APPOINTMENT when it is opened); audited with what changed."""
     current = {row.procedure_code: row for row in db.session.scalars(select(RegistrationProcedure))}
     changed = {}
     for code, row in current.items():
@@ -69,14 +71,27 @@ def save_settings(wanted: dict[str, list[str]], actor=None) -> None:
             changed[code] = None
     for code, fields in wanted.items():
         ordered = [name for name in FIELDS if name in fields] or list(DEFAULT_FIELDS)
-        row = current.get(code) or RegistrationProcedure(procedure_code=code, fields=[])
-        if row.fields != ordered:
-            row.fields = ordered
-            changed[code] = ordered
+        row = current.get(code) or RegistrationProcedure(procedure_code=code, fields=[],
+                                                         appointment=DEFAULT_APPOINTMENT)
+        mode = (appointment or {}).get(code, row.appointment)
+        if (row.fields, row.appointment) != (ordered, mode):
+            row.fields, row.appointment = ordered, mode
+            changed[code] = {"fields": ordered, "appointment": mode}
         db.session.add(row)
     db.session.flush()
     if changed:
         record_event("registration_settings_changed", actor=actor, details={"procedures": changed})
+
+
+def appointment_mode(procedure_code: str) -> str:
+    found = db.session.scalar(select(RegistrationProcedure.appointment)
+                              .where(RegistrationProcedure.procedure_code == procedure_code))
+    return found or DEFAULT_APPOINTMENT
+
+
+def appointment_modes() -> dict[str, str]:
+    """Procedure code -> whether its form asks for an appointment (constants.APPOINTMENT_MODES)."""
+    return {row.procedure_code: row.appointment for row in db.session.scalars(select(RegistrationProcedure))}
 
 
 def offered() -> list[tuple[Procedure, list[str]]]:
