@@ -29,6 +29,7 @@ from platform_core.registrations.constants import (
 )
 from platform_core.registrations.models import AppointmentSlot, Registration, RegistrationProcedure
 from platform_core.tenancy.models import TenantProfile
+from platform_core.tenancy.service import read_signed
 from platform_core.zalo.models import Follower
 
 
@@ -116,9 +117,11 @@ def form_url(tenant, procedure_code: str, zalo_user_id: str) -> str:
 
 
 def open_link(tenant_id: uuid.UUID, token: str) -> tuple[links.FormLink, Procedure, list[str]]:
-    """The link's citizen and procedure with its fields; LinkRefused when it cannot be used."""
+    """The link's citizen and procedure with its fields; LinkRefused when it cannot be used. A link a province
+    merged into this one sent before the merge opens here (its old address redirects: tenancy/resolution.py),
+    for a procedure this province takes registrations for."""
     try:
-        link = links.read_token(tenant_id, token)
+        link = read_signed(tenant_id, lambda signer: links.read_token(signer, token), links.BadToken)
     except links.ExpiredToken:
         raise LinkRefused(EXPIRED) from None
     except links.BadToken:
