@@ -29,7 +29,7 @@ def test_each_registration_reaches_the_provinces_receiver_signed_and_failures_sh
     assert refused.status_code == 422 and "https://" in refused.text
     saved = admin.post("/bac-ninh/admin/registrations/webhook", data={"url": receiver.url})
     assert saved.status_code == 200
-    secret = re.search(r'<code id="webhook-secret">([^<]+)</code>', saved.text)[1]
+    secret = re.search(r'<code id="webhook-secret"[^>]*>([^<]+)</code>', saved.text)[1]
     page = admin.get("/bac-ninh/admin/registrations/webhook")
     assert receiver.url in page.text and secret not in page.text
 
