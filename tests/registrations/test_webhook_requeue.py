@@ -28,11 +28,18 @@ MARRIAGE = "9.000894"
 
 @pytest.fixture(autouse=True)
 def empty_default_queue(app):
-    """Jobs other tests queued and never ran must not run here (nor ours after)."""
+    """Jobs other tests queued and never ran must not run here (nor ours after, retries waiting included)."""
     queue = open_queue(QUEUE_DEFAULT)
-    queue.empty()
+    _empty(queue)
     yield
+    _empty(queue)
+
+
+def _empty(queue) -> None:
     queue.empty()
+    for registry in (queue.scheduled_job_registry, queue.failed_job_registry):
+        for job_id in registry.get_job_ids():
+            registry.remove(job_id, delete_job=True)
 
 
 def _deliveries(tenant) -> list[WebhookDelivery]:
@@ -62,6 +69,7 @@ def test_a_delivery_committed_with_redis_down_is_queued_by_the_sweep_and_deliver
     sent = isolated_client(app).post(f"/{tenant_a.slug}/dang-ky/{token}", data={"full_name": "Trần Thị Bình"})
     assert sent.status_code == 200 and "DK-" in sent.get_data(as_text=True)
     [delivery] = _deliveries(tenant_a)
+    delivery_id = str(delivery.id)
     assert (delivery.status, delivery.attempts) == (WEBHOOK_PENDING, 0)
 
     monkeypatch.setitem(app.extensions, "motcua_redis", working)  # Redis is back
@@ -74,7 +82,7 @@ def test_a_delivery_committed_with_redis_down_is_queued_by_the_sweep_and_deliver
 
     build_worker(app, [QUEUE_DEFAULT], get_redis(), simple=True).work(burst=True, with_scheduler=False)
     [(headers, _body)] = receiver.requests
-    assert headers["X-Motcua-Delivery"] == str(delivery.id)
+    assert headers["X-Motcua-Delivery"] == delivery_id
     [delivered] = _deliveries(tenant_a)
     assert (delivered.status, delivered.attempts) == (WEBHOOK_SENT, 1)
     assert jobs.requeue_deliveries() == 0
@@ -92,11 +100,12 @@ def test_a_retry_waiting_in_redis_is_left_alone_and_one_lost_keeps_its_count_of_
     _age(tenant_a, 2)
     build_worker(app, [QUEUE_DEFAULT], get_redis(), simple=True).work(burst=True, with_scheduler=False)
     [delivery] = _deliveries(tenant_a)
+    delivery_id = delivery.id
     assert (delivery.status, delivery.attempts) == (WEBHOOK_PENDING, 1)  # refused once, its retry scheduled
     assert jobs.requeue_deliveries() == 0
 
     open_queue(QUEUE_DEFAULT).scheduled_job_registry.remove(
-        f"{tenant_a.id.hex}-registration-webhook-{delivery.id}", delete_job=True)  # Redis lost it
+        f"{tenant_a.id.hex}-registration-webhook-{delivery_id}", delete_job=True)  # Redis lost it
     assert jobs.requeue_deliveries() == 1
     [job] = open_queue(QUEUE_DEFAULT).get_jobs()
     assert job.retries_left == len(app.config["REGISTRATION_WEBHOOK_RETRY_SECONDS"]) - 1
