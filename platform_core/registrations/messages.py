@@ -84,8 +84,9 @@ def received(registration: Registration, slot: AppointmentSlot | None, address: 
 
 def cancel_button(registration: Registration) -> ComposedButton:
     """Sends "hủy lịch hẹn DK-…" back (registrations/bot.py); a consultation text spells it out, since it names
-    the registration whatever the OA sent since."""
-    return ComposedButton(CANCEL_BUTTON, reply=f"{CANCEL_BUTTON.lower()} {registration.reference}", spell_out=True)
+    the registration whatever the OA sent since. A plain "ok" to the confirmation does not press it."""
+    return ComposedButton(CANCEL_BUTTON, reply=f"{CANCEL_BUTTON.lower()} {registration.reference}", spell_out=True,
+                          never_yes=True)
 
 
 def which_appointment(registrations: list[Registration]) -> ComposedMessage:
@@ -95,8 +96,8 @@ def which_appointment(registrations: list[Registration]) -> ComposedMessage:
                for item in registrations),
              "Ông/Bà bấm nút của lịch hẹn muốn hủy, hoặc gửi “hủy lịch hẹn” kèm mã đăng ký (ví dụ: hủy lịch hẹn "
              f"{registrations[0].reference})."]
-    buttons = tuple(ComposedButton(f"Hủy {item.reference}", reply=f"{CANCEL_BUTTON.lower()} {item.reference}")
-                    for item in registrations[:MENU_BUTTONS])
+    buttons = tuple(ComposedButton(f"Hủy {item.reference}", reply=f"{CANCEL_BUTTON.lower()} {item.reference}",
+                                   never_yes=True) for item in registrations[:MENU_BUTTONS])
     return ComposedMessage(text="\n".join(lines), header="Chọn lịch hẹn cần hủy", buttons=buttons)
 
 

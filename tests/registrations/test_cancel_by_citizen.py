@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from platform_core.bot.commands import HANDLED, CitizenMessage
+from platform_core.bot.replies import plain_words, pressed
 from platform_core.clock import local_day
 from platform_core.db.types import utcnow
 from platform_core.delivery.composed import ComposedMessage
@@ -92,9 +93,12 @@ def test_a_past_appointment_is_not_cancelled_and_other_words_are_left_to_the_bot
     assert _writes(tenant_a, "lịch hẹn của tôi") is None
 
 
-def test_the_confirmation_carries_the_cancel_button_only_with_an_appointment(db_session, tenant_a, soon):
+def test_the_cancel_button_comes_with_an_appointment_and_a_plain_yes_does_not_press_it(db_session, tenant_a, soon):
     booked = _book(tenant_a, soon, 8)
     with as_tenant(tenant_a):
         [button] = messages.received(booked, booked.slot, None).buttons
         assert (button.title, button.reply) == ("Hủy lịch hẹn", f"hủy lịch hẹn {booked.reference}")
         assert messages.received(booked, None, None).buttons == ()
+    assert pressed(plain_words("Hủy lịch hẹn"), (button,)) == button
+    for plain_yes in ("ok", "Vâng ạ", "có", "được"):  # to the confirmation: the appointment stays
+        assert pressed(plain_words(plain_yes), (button,)) is None
