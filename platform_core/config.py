@@ -123,6 +123,9 @@ def load_settings(instance_path: Path) -> dict:
         # Seconds between the attempts to POST a registration to a province's webhook (registrations/jobs.py).
         "REGISTRATION_WEBHOOK_RETRY_SECONDS": _seconds_list("REGISTRATION_WEBHOOK_RETRY_SECONDS",
                                                             (10, 60, 300, 1800, 3600)),
+        # Whether the registrations' webhook may point at a private, loopback or reserved address (registrations/
+        # webhook.py refuses them: SSRF). On outside production, where receivers listen on 127.0.0.1.
+        "OUTGOING_WEBHOOK_ALLOW_PRIVATE": _bool("OUTGOING_WEBHOOK_ALLOW_PRIVATE", environment != "production"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         # When Redis is unreachable, count in memory (per process) rather than fail the login page.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,

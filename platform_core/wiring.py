@@ -52,6 +52,7 @@ BOT_COMMANDS = (
     (20, "official_notice_ack", officials_bot.answer_acknowledgement),
     (30, "feedback", feedback_bot.answer),
     (40, "rating", ratings_bot.answer_rating),
+    (45, "appointment_cancel", registrations_bot.answer_cancel),  # "hủy lịch hẹn DK-…": the citizen's own
     (50, "registration", registrations_bot.answer),  # "đăng ký kết hôn": requirements and the form's link
     (60, "result_link", results_bot.answer_with_link),  # a dossier code from its applicant: status and result
 )

@@ -127,6 +127,7 @@ def make_test_config(database_urls: dict, redis_url: str, instance_path: Path) -
         "RATELIMIT_KEY_PREFIX": "motcua-test-limits",
         "WTF_CSRF_ENABLED": False,
         "REQUIRE_2FA": False,
+        "OUTGOING_WEBHOOK_ALLOW_PRIVATE": True,  # receivers listen on 127.0.0.1 (a test turns it off)
         # The rolled-back outer transaction of each test would hold SQLite's write lock for the whole test.
         "SQLITE_IMMEDIATE_TRANSACTIONS": False,
     }

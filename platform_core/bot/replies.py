@@ -5,7 +5,8 @@ The question is the last message the province sent them (delivery/recent.py) whe
 anything else reads the text, a natural answer is turned into what the button would have sent:
 - the button's own title, typed ("hài lòng" for the "Hài lòng" button, "rất hài lòng"), any case or accents;
 - a plain yes ("đồng ý", "có", "ok", "vâng", "ừ", "được"…, with "ạ", "nhé" or punctuation) picks the question's
-  one yes button: the one marked `means_yes` or titled as a yes, or the only reply button there is.
+  one yes button: the one marked `means_yes` or titled as a yes, or the only reply button there is (unless it is
+  marked `never_yes`: "ok" to a confirmation never cancels the appointment it confirms).
 Anything else is left as typed, and the commands and the lookup read it as usual.
 """
 
@@ -45,7 +46,7 @@ def pressed(words: str, buttons: tuple[ComposedButton, ...]) -> ComposedButton |
     yes_buttons = [button for button in replies if button.means_yes or plain_words(button.title) in YES]
     if len(yes_buttons) == 1:
         return yes_buttons[0]
-    return replies[0] if len(replies) == 1 else None
+    return replies[0] if len(replies) == 1 and not replies[0].never_yes else None
 
 
 def plain_words(text: str) -> str:

@@ -82,6 +82,7 @@ AUDIT_ACTION_LABELS = {
     "registration_webhook_set": _l("Registration webhook set"),
     "registration_webhook_secret_rotated": _l("Registration webhook's secret renewed"),
     "registration_webhook_removed": _l("Registration webhook removed"),
+    "registration_webhook_refused": _l("Registration not sent: the webhook's address is private"),
     "appointment_slots_made": _l("Appointment slots created"),
     "appointment_slot_deleted": _l("Appointment slot deleted"),
     "appointment_cancelled": _l("Appointment cancelled"),

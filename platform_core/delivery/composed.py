@@ -34,15 +34,18 @@ OPEN_URL, QUERY_HIDE = "oa.open.url", "oa.query.hide"
 @dataclass(frozen=True)
 class ComposedButton:
     """`url` buttons open a page; `reply` buttons send `reply` back to the OA as if the citizen wrote it.
-    `means_yes` marks the button a plain "có" / "đồng ý" answers (bot/replies.py). `spell_out` shows the reply
-    itself on a consultation text, for a reply that must name its object even after later messages (an
-    official's "XN <code>" for one of several notices re-sent until acknowledged)."""
+    `means_yes` marks the button a plain "có" / "đồng ý" answers (bot/replies.py); `never_yes` one it never
+    answers, even as the message's only button (it undoes something: a citizen's appointment cancelled), so that
+    only its own title typed, or the tap, sends it. `spell_out` shows the reply itself on a consultation text,
+    for a reply that must name its object even after later messages (an official's "XN <code>" for one of
+    several notices re-sent until acknowledged)."""
 
     title: str
     url: str | None = None
     reply: str | None = None
     means_yes: bool = False
     spell_out: bool = False
+    never_yes: bool = False
 
     def to_button(self) -> Button:
         if self.url:

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 
 from rq import Queue, Retry
+from rq.job import JobStatus
 from rq.serializers import JSONSerializer
 
 from platform_core.db.base import new_id
@@ -22,6 +23,7 @@ from platform_core.jobs.connection import get_redis
 from platform_core.jobs.queues import ALL_QUEUES, QUEUE_DEFAULT
 
 TENANT_META_KEY = "tenant_id"
+WAITING = (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED, JobStatus.STARTED)
 CROSS_TENANT_META_KEY = "cross_tenant"
 
 
@@ -64,11 +66,24 @@ def open_queue(name: str) -> Queue:
     return Queue(name, connection=get_redis(), serializer=JSONSerializer)
 
 
-def enqueue_job(func, spec: JobSpec, args, kwargs, tenant_id: uuid.UUID | None):
-    fields = _job_fields(func, spec, args, kwargs, tenant_id)
+def enqueue_job(func, spec: JobSpec, args, kwargs, tenant_id: uuid.UUID | None, job_key: str | None = None):
+    """`job_key` names the job (with its tenant) instead of a random id, so that `is_waiting` can tell later
+    whether it is still queued, scheduled for a retry or running."""
+    fields = _job_fields(func, spec, args, kwargs, tenant_id, job_key)
     return open_queue(spec.queue).enqueue(func, args=args, kwargs=kwargs, job_id=fields["job_id"], meta=fields["meta"],
                                           job_timeout=spec.timeout, result_ttl=spec.result_ttl,
                                           failure_ttl=spec.failure_ttl, retry=fields["retry"])
+
+
+def job_id(tenant_id: uuid.UUID | None, key: str) -> str:
+    return f"{tenant_id.hex if tenant_id else 'platform'}-{key}"
+
+
+def is_waiting(spec: JobSpec, tenant_id: uuid.UUID | None, job_key: str) -> bool:
+    """Whether the job enqueued with `job_key` is still to run or running (queued, scheduled for a retry,
+    deferred, started); False when Redis never had it, lost it, or it ended."""
+    found = open_queue(spec.queue).fetch_job(job_id(tenant_id, job_key))
+    return found is not None and found.get_status(refresh=False) in WAITING
 
 
 def enqueue_many(calls) -> None:
@@ -84,15 +99,14 @@ def enqueue_many(calls) -> None:
     pipe.execute()
 
 
-def _job_fields(func, spec: JobSpec, args, kwargs, tenant_id: uuid.UUID | None) -> dict:
+def _job_fields(func, spec: JobSpec, args, kwargs, tenant_id: uuid.UUID | None, job_key: str | None = None) -> dict:
     """The job's fields as `Queue.prepare_data` names them: the tenant (given, or the one in context) in its id
     and meta."""
     tenant_id = tenant_id or current_tenant_id()
     if tenant_id is None and not spec.cross_tenant:
         raise TenantContextMissing(f"{func.__name__} enqueued without a tenant")
-    owner = tenant_id.hex if tenant_id else "platform"
     return {
-        "func": func, "args": args, "kwargs": kwargs, "job_id": f"{owner}-{new_id().hex}",
+        "func": func, "args": args, "kwargs": kwargs, "job_id": job_id(tenant_id, job_key or new_id().hex),
         "meta": {TENANT_META_KEY: str(tenant_id) if tenant_id else None, CROSS_TENANT_META_KEY: spec.cross_tenant},
         "timeout": spec.timeout, "result_ttl": spec.result_ttl, "failure_ttl": spec.failure_ttl,
         "retry": Retry(max=spec.retries, interval=list(spec.retry_intervals)) if spec.retries else None,

@@ -38,6 +38,7 @@ PERIODIC_JOBS = (
     ("platform_core.broadcasts.jobs.broadcasts_tick_everywhere", 60),
     ("platform_core.apikeys.jobs.write_last_used", 60),
     ("platform_core.mergers.jobs.resume_merges", 60),
+    ("platform_core.registrations.jobs.requeue_deliveries", 60),  # webhook deliveries Redis never got or lost
 )
 
 

@@ -13,6 +13,7 @@ from flask import current_app
 from itsdangerous import BadSignature, Signer
 
 from platform_core.db.tenant_context import require_tenant
+from platform_core.tenancy.service import read_signed
 
 SALT = "motcua.rating"
 SEPARATOR = "."
@@ -31,21 +32,26 @@ class BadToken(Exception):
 
 def make_token(invitation_id: uuid.UUID, nonce: str, dossier_id: uuid.UUID) -> str:
     value = SEPARATOR.join((_short(invitation_id), nonce, _short(dossier_id)))
-    return _signer().sign(value).decode()
+    return _signer(require_tenant().id).sign(value).decode()
 
 
 def read_token(token: str) -> TokenClaims:
-    """The claims of a token signed for the tenant in context, or BadToken."""
+    """The claims of a token signed for the tenant in context, or for a province merged into it (its invitation
+    moved here with its id: a link sent before the merge still rates the dossier), or BadToken."""
+    return read_signed(require_tenant().id, lambda tenant_id: _read(tenant_id, token), BadToken)
+
+
+def _read(tenant_id: uuid.UUID, token: str) -> TokenClaims:
     try:
-        value = _signer().unsign(token.encode()).decode()
+        value = _signer(tenant_id).unsign(token.encode()).decode()
         invitation, nonce, dossier = value.split(SEPARATOR)
         return TokenClaims(_long(invitation), nonce, _long(dossier))
     except (BadSignature, ValueError, UnicodeError):
         raise BadToken from None
 
 
-def _signer() -> Signer:
-    return Signer(current_app.config["SECRET_KEY"], salt=f"{SALT}.{require_tenant().id}")
+def _signer(tenant_id: uuid.UUID) -> Signer:
+    return Signer(current_app.config["SECRET_KEY"], salt=f"{SALT}.{tenant_id}")
 
 
 def _short(value: uuid.UUID) -> str:

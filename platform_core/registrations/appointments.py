@@ -156,8 +156,9 @@ def book(registration: Registration, slot_id: uuid.UUID, now: datetime) -> Appoi
     return slot
 
 
-def cancel(registration: Registration, actor=None) -> AppointmentSlot | None:
-    """Free the registration's place (None when it had no appointment, or it was cancelled already)."""
+def cancel(registration: Registration, actor=None, by_citizen: bool = False) -> AppointmentSlot | None:
+    """Free the registration's place (None when it had no appointment, or it was cancelled already). The audit
+    event says whether the citizen cancelled it on Zalo or the province (console, API)."""
     slot = registration.slot
     if slot is None:
         return None
@@ -166,7 +167,8 @@ def cancel(registration: Registration, actor=None) -> AppointmentSlot | None:
     registration.slot_id, registration.appointment_cancelled_at = None, utcnow()
     db.session.expire(registration, ["slot"])  # viewonly: it does not follow slot_id by itself
     record_event("appointment_cancelled", actor=actor, details={
-        "registration_id": str(registration.id), "day": slot.day.isoformat(), "starts_at": slot.starts_at.isoformat()})
+        "registration_id": str(registration.id), "day": slot.day.isoformat(), "starts_at": slot.starts_at.isoformat(),
+        "by": "citizen" if by_citizen else "province"})
     db.session.flush()
     db.session.refresh(slot)
     return slot

@@ -3,7 +3,14 @@ its folded name (or code) among those the province opened to registration; the a
 from the catalogue (the documents to bring among them) and the form's signed link, tied to the citizen's Zalo
 user id. "đăng ký" alone (the OA's menu item sends it), or a name matching several procedures or none, is
 answered with a numbered menu: buttons for the first ones, and a digit typed in answer picks that line. A
-province that opened none leaves the text to the rest of the bot."""
+province that opened none leaves the text to the rest of the bot.
+
+"hủy lịch hẹn" (the button of the confirmation sends it with the registration's code, "hủy lịch hẹn DK-…")
+cancels an appointment still to come of this citizen (their Zalo user id, in this province): the place is freed
+as when the province cancels it, the citizen is told on Zalo, the audit log says the citizen did it. Without a
+code, the one appointment the citizen has is cancelled, or they are asked which of theirs."""
+
+import re
 
 from platform_core.bot.commands import HANDLED, CitizenMessage
 from platform_core.catalogue.models import Procedure
@@ -13,8 +20,10 @@ from platform_core.delivery.composed import ComposedMessage, is_composed
 from platform_core.delivery.outbox import send_composed
 from platform_core.delivery.recent import last_message_to
 from platform_core.registrations import messages, service
-from platform_core.registrations.constants import EVENT_KIND, MAX_CHOICES, TRIGGER
+from platform_core.registrations.constants import CANCEL_TRIGGER, EVENT_KIND, MAX_CHOICES, TRIGGER
 from platform_core.text import fold
+
+_CANCEL = re.compile(rf"^{CANCEL_TRIGGER}(?: (?:ma )?dk ?-? ?([0-9a-f]{{8}}))?[ .!]*$")
 
 
 def answer(message: CitizenMessage) -> str | None:
@@ -74,3 +83,21 @@ def match(wanted: str, procedures: list[Procedure]) -> list[Procedure]:
     if exact:
         return exact[:1]
     return [p for p in procedures if all(word in f"{names[p.code]} {fold(p.code)}" for word in wanted.split())]
+
+
+def answer_cancel(message: CitizenMessage) -> str | None:
+    found = _CANCEL.match(" ".join(fold(message.text).split()))
+    if found is None:
+        return None
+    reference = f"DK-{found[1].upper()}" if found[1] else None
+    mine = service.upcoming_appointments(message.zalo_user_id, utcnow())
+    if reference:
+        mine = [registration for registration in mine if registration.reference == reference]
+    if not mine:
+        return messages.no_appointment(reference)
+    if len(mine) > 1:
+        send_composed(messages.which_appointment(mine), event_kind=EVENT_KIND, zalo_user_id=message.zalo_user_id,
+                      idempotency_key=message.reply_key)
+        return HANDLED
+    service.cancel_appointment(mine[0], by_citizen=True)  # tells the citizen, as when the province cancels
+    return HANDLED

@@ -16,6 +16,15 @@ FIELD_LABELS = {
 FIELDS = tuple(FIELD_LABELS)
 DEFAULT_FIELDS = (FIELD_NAME, FIELD_PHONE)
 
+# Whether a procedure's form asks for an appointment at the one-stop centre (when there are free slots for it).
+APPOINTMENT_NONE, APPOINTMENT_OPTIONAL, APPOINTMENT_REQUIRED = "none", "optional", "required"
+APPOINTMENT_MODES = {
+    APPOINTMENT_NONE: _l("No appointment"),
+    APPOINTMENT_OPTIONAL: _l("Appointment optional"),
+    APPOINTMENT_REQUIRED: _l("Appointment required"),
+}
+DEFAULT_APPOINTMENT = APPOINTMENT_OPTIONAL
+
 STATUS_NEW, STATUS_ACKNOWLEDGED, STATUS_LINKED = "new", "acknowledged", "linked"
 STATUSES = (STATUS_NEW, STATUS_ACKNOWLEDGED, STATUS_LINKED)
 STATUS_LABELS = {STATUS_NEW: _l("New"), STATUS_ACKNOWLEDGED: _l("Acknowledged"),
@@ -24,6 +33,7 @@ STATUS_LABELS = {STATUS_NEW: _l("New"), STATUS_ACKNOWLEDGED: _l("Acknowledged"),
 LINK_HOURS = 24  # the form's link, sent in the chat, opens the form for a day
 EVENT_KIND = "registration_received"  # the citizen's confirmations (received, then linked to a dossier)
 TRIGGER = "dang ky"  # folded: "đăng ký kết hôn", "Đăng ký khai sinh"
+CANCEL_TRIGGER = "huy lich hen"  # folded: "Hủy lịch hẹn", "hủy lịch hẹn DK-1A2B3C4D" (the confirmation's button)
 MENU_BUTTONS = 4  # the menu's first procedures as buttons too (Zalo's cards take 4, docs/zalo-oa.md §8)
 MAX_CHOICES = 9  # procedures in the numbered menu (answered by one digit)
 NOTE_LENGTH, ADDRESS_LENGTH = 500, 300

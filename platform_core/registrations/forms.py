@@ -1,14 +1,19 @@
-"""The citizen's registration form (the province chooses which of its fields are asked, and an appointment is
-asked when the province has free slots for the procedure), the console's empty form that carries the CSRF token
-of its tables and buttons, and the console's forms for appointment slots and the webhook."""
+"""The citizen's registration form (the province chooses which of its fields are asked, and whether it asks for
+an appointment when there are free slots for the procedure: none, optional or required), the console's empty
+form that carries the CSRF token of its tables and buttons, and the console's forms for appointment slots and
+the webhook."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from platform_core.registrations.constants import (
     ADDRESS_LENGTH,
+    APPOINTMENT_NONE,
+    APPOINTMENT_OPTIONAL,
+    APPOINTMENT_REQUIRED,
     FIELD_ADDRESS,
     FIELD_BIRTH_DATE,
     FIELD_ID_NUMBER,
@@ -44,17 +49,22 @@ class RegistrationForm(FlaskForm):
                               validate_choice=False)
 
     @classmethod
-    def asking(cls, fields: list[str], slots: dict[str, list], **values) -> "RegistrationForm":
-        """The form with only the fields the procedure asks, and the free appointment slots by day (none: no
-        appointment is asked)."""
+    def asking(cls, fields: list[str], slots: dict[str, list], appointment: str = APPOINTMENT_REQUIRED,
+               **values) -> "RegistrationForm":
+        """The form with only the fields the procedure asks and, unless the procedure takes no appointment, the
+        free slots by day (none free: no appointment is asked); an optional appointment may be left unchosen."""
         form = cls(data=values) if values else cls()
         for name in FIELDS:
             if name not in fields:
                 delattr(form, name)
-        if slots:
-            form.appointment.choices = slots
-        else:
+        if not slots or appointment == APPOINTMENT_NONE:
             delattr(form, "appointment")
+        elif appointment == APPOINTMENT_OPTIONAL:
+            form.appointment.choices = {None: [SelectChoice("", _l("No appointment: the desk will contact me"))],
+                                        **slots}
+            form.appointment.validators, form.appointment.flags.required = [Optional()], False
+        else:
+            form.appointment.choices = slots
         return form
 
     def answers(self) -> dict[str, str]:

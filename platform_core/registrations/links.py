@@ -39,7 +39,8 @@ def make_token(tenant_id: uuid.UUID, procedure_code: str, zalo_user_id: str) -> 
 
 
 def read_token(tenant_id: uuid.UUID, token: str) -> FormLink:
-    """What a token signed for this tenant and still fresh names; BadToken or ExpiredToken."""
+    """What a token signed for this tenant and still fresh names; BadToken or ExpiredToken (service.open_link
+    also reads the tokens of the provinces merged into the tenant)."""
     try:
         (code, user_id), issued_at = _serializer(tenant_id).loads(token, max_age=LINK_HOURS * 3600,
                                                                   return_timestamp=True)

@@ -1,7 +1,7 @@
 """What the citizen reads on Zalo about a registration (Vietnamese whatever the console's language, as every
 message to citizens): the procedure's requirements (with the documents to bring) and the form's link, the
-numbered menu of procedures, and the confirmations (received, with the appointment; appointment cancelled; made
-into a dossier)."""
+numbered menu of procedures, and the confirmations (received, with the appointment and its cancel button;
+appointment cancelled; made into a dossier), and the answers to a citizen cancelling on Zalo."""
 
 import re
 
@@ -18,6 +18,7 @@ from platform_core.zalo.messages import MAX_BUTTON_TITLE
 
 HEADER = "Đăng ký thủ tục qua Zalo"
 BUTTON = "Điền mẫu đăng ký"
+CANCEL_BUTTON = "Hủy lịch hẹn"
 MENU_HEADER = "Chọn thủ tục đăng ký"
 _MENU_LINE = re.compile(r"^(\d+)\. .* \(mã ([^()\s]+)\)$")
 
@@ -76,8 +77,35 @@ def received(registration: Registration, slot: AppointmentSlot | None, address: 
     else:
         text += (" Cán bộ một cửa sẽ liên hệ Ông/Bà để hoàn tất hồ sơ; khi hồ sơ được tạo, Ông/Bà sẽ nhận thông báo "
                  "qua Zalo.")
+    buttons = (cancel_button(registration),) if slot is not None else ()
     return ComposedMessage(text=text, header="Đã nhận đăng ký", code_label="Mã đăng ký",
-                           code=registration.reference, status="Đã nhận", status_colour="blue")
+                           code=registration.reference, status="Đã nhận", status_colour="blue", buttons=buttons)
+
+
+def cancel_button(registration: Registration) -> ComposedButton:
+    """Sends "hủy lịch hẹn DK-…" back (registrations/bot.py); a consultation text spells it out, since it names
+    the registration whatever the OA sent since. A plain "ok" to the confirmation does not press it."""
+    return ComposedButton(CANCEL_BUTTON, reply=f"{CANCEL_BUTTON.lower()} {registration.reference}", spell_out=True,
+                          never_yes=True)
+
+
+def which_appointment(registrations: list[Registration]) -> ComposedMessage:
+    """The citizen has several appointments to come: one line and one button each (the first MENU_BUTTONS)."""
+    lines = ["Ông/Bà có các lịch hẹn sau:",
+             *(f"- {item.reference}: {appointment(item.slot)} (thủ tục {item.procedure_name})"
+               for item in registrations),
+             "Ông/Bà bấm nút của lịch hẹn muốn hủy, hoặc gửi “hủy lịch hẹn” kèm mã đăng ký (ví dụ: hủy lịch hẹn "
+             f"{registrations[0].reference})."]
+    buttons = tuple(ComposedButton(f"Hủy {item.reference}", reply=f"{CANCEL_BUTTON.lower()} {item.reference}",
+                                   never_yes=True) for item in registrations[:MENU_BUTTONS])
+    return ComposedMessage(text="\n".join(lines), header="Chọn lịch hẹn cần hủy", buttons=buttons)
+
+
+def no_appointment(reference: str | None) -> str:
+    if reference:
+        return (f"Không tìm thấy lịch hẹn sắp tới nào của Ông/Bà có mã đăng ký {reference}. Ông/Bà kiểm tra lại "
+                "mã trong tin nhắn xác nhận đăng ký.")
+    return "Ông/Bà không có lịch hẹn nào sắp tới để hủy."
 
 
 def appointment_cancelled(registration: Registration, slot: AppointmentSlot) -> ComposedMessage:

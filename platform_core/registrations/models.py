@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 from platform_core.db.base import TenantScoped
 from platform_core.db.types import EncryptedText, UTCDateTime, utcnow
 from platform_core.extensions import db
-from platform_core.registrations.constants import STATUS_NEW, WEBHOOK_PENDING
+from platform_core.registrations.constants import DEFAULT_APPOINTMENT, STATUS_NEW, WEBHOOK_PENDING
 
 
 def reference(registration_id: uuid.UUID) -> str:
@@ -28,6 +28,8 @@ class RegistrationProcedure(TenantScoped, db.Model):
 
     procedure_code: Mapped[str] = mapped_column(String(40))
     fields: Mapped[list] = mapped_column(JSON, default=list)  # constants.FIELDS, in the form's order
+    # constants.APPOINTMENT_MODES: the form offers the free slots (none: never; required: one must be chosen)
+    appointment: Mapped[str] = mapped_column(String(16), default=DEFAULT_APPOINTMENT)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

@@ -16,6 +16,7 @@ from platform_core.dossiers import service as dossiers
 from platform_core.extensions import db
 from platform_core.registrations import appointments, jobs, links, messages
 from platform_core.registrations.constants import (
+    DEFAULT_APPOINTMENT,
     DEFAULT_FIELDS,
     EVENT_KIND,
     FIELD_ADDRESS,
@@ -28,6 +29,7 @@ from platform_core.registrations.constants import (
 )
 from platform_core.registrations.models import AppointmentSlot, Registration, RegistrationProcedure
 from platform_core.settings.service import province_settings
+from platform_core.tenancy.service import read_signed
 from platform_core.zalo.models import Follower
 
 
@@ -58,9 +60,10 @@ def settings() -> dict[str, list[str]]:
     return {row.procedure_code: row.fields for row in db.session.scalars(select(RegistrationProcedure))}
 
 
-def save_settings(wanted: dict[str, list[str]], actor=None) -> None:
-    """Open exactly the procedures of `wanted` to registration, each with its fields (in FIELDS' order);
-    audited with what changed."""
+def save_settings(wanted: dict[str, list[str]], actor=None, appointment: dict[str, str] | None = None) -> None:
+    """Open exactly the procedures of `wanted` to registration, each with its fields (in FIELDS' order) and
+    whether its form asks for an appointment (`appointment`, by code: a procedure it does not name keeps its
+    choice, or takes DEFAULT_APPOINTMENT when it is opened); audited with what changed."""
     current = {row.procedure_code: row for row in db.session.scalars(select(RegistrationProcedure))}
     changed = {}
     for code, row in current.items():
@@ -69,14 +72,27 @@ def save_settings(wanted: dict[str, list[str]], actor=None) -> None:
             changed[code] = None
     for code, fields in wanted.items():
         ordered = [name for name in FIELDS if name in fields] or list(DEFAULT_FIELDS)
-        row = current.get(code) or RegistrationProcedure(procedure_code=code, fields=[])
-        if row.fields != ordered:
-            row.fields = ordered
-            changed[code] = ordered
+        row = current.get(code) or RegistrationProcedure(procedure_code=code, fields=[],
+                                                         appointment=DEFAULT_APPOINTMENT)
+        mode = (appointment or {}).get(code, row.appointment)
+        if (row.fields, row.appointment) != (ordered, mode):
+            row.fields, row.appointment = ordered, mode
+            changed[code] = {"fields": ordered, "appointment": mode}
         db.session.add(row)
     db.session.flush()
     if changed:
         record_event("registration_settings_changed", actor=actor, details={"procedures": changed})
+
+
+def appointment_mode(procedure_code: str) -> str:
+    found = db.session.scalar(select(RegistrationProcedure.appointment)
+                              .where(RegistrationProcedure.procedure_code == procedure_code))
+    return found or DEFAULT_APPOINTMENT
+
+
+def appointment_modes() -> dict[str, str]:
+    """Procedure code -> whether its form asks for an appointment (constants.APPOINTMENT_MODES)."""
+    return {row.procedure_code: row.appointment for row in db.session.scalars(select(RegistrationProcedure))}
 
 
 def offered() -> list[tuple[Procedure, list[str]]]:
@@ -101,9 +117,11 @@ def form_url(tenant, procedure_code: str, zalo_user_id: str) -> str:
 
 
 def open_link(tenant_id: uuid.UUID, token: str) -> tuple[links.FormLink, Procedure, list[str]]:
-    """The link's citizen and procedure with its fields; LinkRefused when it cannot be used."""
+    """The link's citizen and procedure with its fields; LinkRefused when it cannot be used. A link a province
+    merged into this one sent before the merge opens here (its old address redirects: tenancy/resolution.py),
+    for a procedure this province takes registrations for."""
     try:
-        link = links.read_token(tenant_id, token)
+        link = read_signed(tenant_id, lambda signer: links.read_token(signer, token), links.BadToken)
     except links.ExpiredToken:
         raise LinkRefused(EXPIRED) from None
     except links.BadToken:
@@ -159,12 +177,22 @@ def centre_address() -> str | None:
     return province_settings().address
 
 
-def cancel_appointment(registration: Registration, actor=None) -> AppointmentSlot | None:
+def cancel_appointment(registration: Registration, actor=None, by_citizen: bool = False) -> AppointmentSlot | None:
     """Free the registration's place and tell the citizen; None when there was no appointment to cancel."""
-    slot = appointments.cancel(registration, actor=actor)
+    slot = appointments.cancel(registration, actor=actor, by_citizen=by_citizen)
     if slot is not None:
         _tell(registration, f"cancelled:{slot.id}", messages.appointment_cancelled(registration, slot))
     return slot
+
+
+def upcoming_appointments(zalo_user_id: str, now: datetime) -> list[Registration]:
+    """The citizen's registrations (by their Zalo user id, in this province) with an appointment still to come,
+    the soonest first: the ones they may cancel on Zalo."""
+    booked = db.session.scalars(select(Registration).where(Registration.zalo_user_id == zalo_user_id,
+                                                           Registration.slot_id.is_not(None)))
+    coming = [registration for registration in booked
+              if registration.slot is not None and appointments.starts(registration.slot) > now]
+    return sorted(coming, key=lambda registration: appointments.starts(registration.slot))
 
 
 def _tell(registration: Registration, step: str, message) -> None:

@@ -21,6 +21,9 @@ from platform_core.db.types import utcnow
 from platform_core.extensions import db
 from platform_core.registrations import appointments, service, webhook
 from platform_core.registrations.constants import (
+    APPOINTMENT_MODES,
+    APPOINTMENT_NONE,
+    DEFAULT_APPOINTMENT,
     FIELD_LABELS,
     FIELDS,
     STATUS_LABELS,
@@ -41,11 +44,11 @@ def form(token: str):
         link, procedure, fields = service.open_link(g.tenant.id, token)
     except service.LinkRefused as refused:
         return _refused(refused.reason)
-    now = utcnow()
+    now, mode = utcnow(), service.appointment_mode(procedure.code)
     prefilled = service.prefill(link.zalo_user_id) if request.method == "GET" else {}
-    page_form = RegistrationForm.asking(fields, slot_choices(procedure.code, now), **prefilled)
+    page_form = RegistrationForm.asking(fields, slot_choices(procedure.code, now, mode), mode, **prefilled)
     if not page_form.validate_on_submit():
-        return _form_page(page_form, procedure, now, 422 if page_form.errors else 200)
+        return _form_page(page_form, procedure, now, mode, 422 if page_form.errors else 200)
     chosen = page_form.appointment.data if "appointment" in page_form else None
     try:
         registration = service.submit(token, page_form.answers(), g.tenant.id,
@@ -53,10 +56,10 @@ def form(token: str):
         db.session.commit()
     except appointments.SlotFull:
         db.session.rollback()
-        again = RegistrationForm.asking(fields, slot_choices(procedure.code, now))
+        again = RegistrationForm.asking(fields, slot_choices(procedure.code, now, mode), mode)
         if "appointment" in again:
             again.appointment.errors = [_("This time was just taken by someone else: please choose another.")]
-        return _form_page(again, procedure, now, 409)
+        return _form_page(again, procedure, now, mode, 409)
     except IntegrityError:  # the same link sent twice at once: the other one was stored
         db.session.rollback()
         return _refused(service.USED)
@@ -65,10 +68,12 @@ def form(token: str):
                            address=service.centre_address())
 
 
-def slot_choices(procedure_code: str, now) -> dict[str, list[SelectChoice]]:
+def slot_choices(procedure_code: str, now, mode: str) -> dict[str, list[SelectChoice]]:
     """The free slots as the form's choices, grouped by day: {"Thứ Hai 28/12/2026": [(id, "08:00–09:00 · còn
-    3 chỗ")]}."""
+    3 chỗ")]}; none for a procedure that takes no appointment."""
     choices = {}
+    if mode == APPOINTMENT_NONE:
+        return choices
     for day, slots in groupby(appointments.free_slots(procedure_code, now), key=lambda slot: slot.day):
         slots = list(slots)
         choices[appointments.day_label(day)] = [
@@ -77,8 +82,9 @@ def slot_choices(procedure_code: str, now) -> dict[str, list[SelectChoice]]:
     return choices
 
 
-def _form_page(page_form: RegistrationForm, procedure, now, status: int):
-    all_taken = "appointment" not in page_form and appointments.has_slots(procedure.code, now)
+def _form_page(page_form: RegistrationForm, procedure, now, mode: str, status: int):
+    all_taken = (mode != APPOINTMENT_NONE and "appointment" not in page_form
+                 and appointments.has_slots(procedure.code, now))
     return render_template("registrations/form.html", form=page_form, procedure=procedure, tenant=g.tenant,
                            all_taken=all_taken), status
 
@@ -105,7 +111,11 @@ def save():
     procedures = {procedure.code for procedure in list_procedures(enabled=True)}
     wanted = {code: request.form.getlist(f"fields-{code}") for code in request.form.getlist("open")
               if code in procedures}
-    service.save_settings(wanted, actor=current_user)
+    modes = {code: request.form[f"appointment-{code}"] for code in wanted if f"appointment-{code}" in request.form}
+    if any(mode not in APPOINTMENT_MODES for mode in modes.values()):
+        flash(_("Choose whether each procedure asks for an appointment among the choices offered."), "error")
+        return _index_page(form), 400
+    service.save_settings(wanted, actor=current_user, appointment=modes)
     db.session.commit()
     flash(_("The procedures open to registration on Zalo were saved."), "success")
     return redirect(url_for(".index"))
@@ -114,7 +124,8 @@ def save():
 def _index_page(form: SettingsForm):
     return render_template(
         "registrations/admin.html", form=form, procedures=list_procedures(enabled=True), chosen=service.settings(),
-        field_labels=FIELD_LABELS, fields=FIELDS, registrations=service.registrations(limit=50, newest_first=True),
+        field_labels=FIELD_LABELS, fields=FIELDS, modes=service.appointment_modes(), mode_labels=APPOINTMENT_MODES,
+        default_mode=DEFAULT_APPOINTMENT, registrations=service.registrations(limit=50, newest_first=True),
         status_labels=STATUS_LABELS, can_edit=_can_edit(), failed=webhook.deliveries(limit=1, failed_only=True))
 
 

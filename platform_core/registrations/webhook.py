@@ -7,7 +7,13 @@ Signature (as the API's description in api/openapi.py tells integrators; persona
 `X-Motcua-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" with the
 secret>`, `X-Motcua-Timestamp` in Unix seconds (the receiver refuses old ones: a replayed request), and
 `X-Motcua-Delivery` the delivery's id (the same on every retry of one registration: the receiver drops
-duplicates by it)."""
+duplicates by it).
+
+Never to the platform's own network (SSRF): the address must be public when the province saves it and again
+when each delivery is sent (resolved, every address checked, the connection made to the checked one:
+platform_core/outbound.py); a refused send fails the delivery at once and is audited. The
+OUTGOING_WEBHOOK_ALLOW_PRIVATE setting lifts the check for development and tests, whose receivers listen on
+127.0.0.1."""
 
 import hashlib
 import hmac
@@ -23,6 +29,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from platform_core import outbound
 from platform_core.audit.service import record_event
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
@@ -50,7 +57,8 @@ class UrlRefused(ValueError):
 
 
 def check_url(url: str) -> str:
-    """An https address, or http to this machine outside production (a receiver in development and tests)."""
+    """An https address, or http to this machine outside production (a receiver in development and tests), whose
+    host is not, and does not resolve to, a private address (unless OUTGOING_WEBHOOK_ALLOW_PRIVATE)."""
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname or parts.username or parts.password:
@@ -59,16 +67,27 @@ def check_url(url: str) -> str:
         raise UrlRefused(_l("The address must start with https:// (http only to this machine, in development)."))
     if len(url) > 500:
         raise UrlRefused(_l("Too long: at most %(max)s characters.", max=500))
+    try:
+        _address(url)
+    except ValueError:
+        raise UrlRefused(_l("The address has an invalid port.")) from None
+    except outbound.Unresolvable:  # not yet in the DNS, perhaps: each send resolves it and checks again
+        pass
+    except outbound.NotPublic as refused:
+        raise UrlRefused(_l("%(host)s is a private, loopback, link-local or reserved address: give the public "
+                            "address of your one-stop software.", host=refused.host)) from None
     return url
 
 
 def _is_local(host: str) -> bool:
-    if host in LOCAL_HOSTS:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    address = outbound.literal_address(host)
+    return host in LOCAL_HOSTS or (address is not None and ipaddress.ip_address(address).is_loopback)
+
+
+def _address(url: str) -> str:
+    """The checked address the webhook's host resolves to (outbound.HostRefused, or ValueError for a bad port)."""
+    return outbound.resolve(urlsplit(url).hostname, outbound.port_of(url),
+                            allow_private=current_app.config["OUTGOING_WEBHOOK_ALLOW_PRIVATE"])
 
 
 # --- the province's settings --------------------------------------------------------------------------------
@@ -150,28 +169,52 @@ def get_delivery(delivery_id: str) -> WebhookDelivery | None:
 
 
 def attempt(delivery: WebhookDelivery, payload: dict, last_try: bool) -> bool:
-    """POST the payload, signed with the webhook's current secret; the outcome is written on the delivery
-    (failed for good on the last try). True when the receiver answered 2xx."""
+    """POST the payload, signed with the webhook's current secret, to the address its host resolves to now (a
+    private one fails the delivery at once, audited); the outcome is written on the delivery (failed for good on
+    the last try). True when the receiver answered 2xx."""
     hook = current()
     delivery.attempts += 1
     delivery.last_attempt_at = utcnow()
     if hook is None:
         delivery.status, delivery.last_error = WEBHOOK_FAILED, "no webhook configured any more"
         return False
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     try:
-        answer = httpx.post(hook.url, content=body, headers=signed_headers(hook.secret, body, str(delivery.id)),
-                            timeout=WEBHOOK_TIMEOUT_SECONDS, follow_redirects=False)
-        delivery.last_status_code = answer.status_code
-        error = None if answer.is_success else f"HTTP {answer.status_code}"
-    except httpx.HTTPError as failure:
-        delivery.last_status_code, error = None, type(failure).__name__
+        error = _post(hook, delivery, payload)
+    except outbound.NotPublic as refused:
+        _refuse(delivery, hook.url, refused.host)
+        return False
     if error is None:
         delivery.status, delivery.delivered_at, delivery.last_error = WEBHOOK_SENT, utcnow(), None
         return True
     delivery.last_error = error[:MAX_ERROR]
     delivery.status = WEBHOOK_FAILED if last_try else WEBHOOK_PENDING
     return False
+
+
+def _post(hook: RegistrationWebhook, delivery: WebhookDelivery, payload: dict) -> str | None:
+    """The error of one POST (None: taken). The connection goes to the address that was checked."""
+    try:
+        request = outbound.pinned(hook.url, _address(hook.url))
+    except outbound.Unresolvable as failure:
+        delivery.last_status_code = None
+        return f"the host {failure.host} cannot be resolved"
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    headers = {**signed_headers(hook.secret, body, str(delivery.id)), **request.headers}
+    try:
+        with httpx.Client(timeout=WEBHOOK_TIMEOUT_SECONDS, follow_redirects=False, trust_env=False) as client:
+            answer = client.post(request.url, content=body, headers=headers, extensions=request.extensions)
+    except httpx.HTTPError as failure:
+        delivery.last_status_code = None
+        return type(failure).__name__
+    delivery.last_status_code = answer.status_code
+    return None if answer.is_success else f"HTTP {answer.status_code}"
+
+
+def _refuse(delivery: WebhookDelivery, url: str, host: str) -> None:
+    delivery.status, delivery.last_status_code = WEBHOOK_FAILED, None
+    delivery.last_error = f"refused: {host} resolves to a private or reserved address"[:MAX_ERROR]
+    record_event("registration_webhook_refused", details={
+        "delivery_id": str(delivery.id), "registration_id": str(delivery.registration_id), "url": url})
 
 
 def signed_headers(secret: str, body: bytes, delivery_id: str, now: float | None = None) -> dict[str, str]:

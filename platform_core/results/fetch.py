@@ -1,22 +1,20 @@
 """Fetching a result by URL from one of the province's own systems, never from an arbitrary address (SSRF):
 
 - the URL must be https, without credentials, and its host on the province's allow-list (a console setting);
-- the host is resolved once, and every address it resolves to must be public (no loopback, private, link-local,
-  reserved or multicast address); the connection then goes to that checked address (the name is kept for the
-  Host header and TLS), so a second resolution cannot lead elsewhere;
+- the host is resolved once, and every address it resolves to must be public; the connection then goes to that
+  checked address (platform_core/outbound.py, shared with the registrations' webhook);
 - no redirect is followed; the answer must be 200, at most MAX_BYTES, and all of it within
   FETCH_TIMEOUT_SECONDS.
 A URL the province does not allow (scheme, credentials, host off the list, a private address) is a
 SourceRefused (the API answers 403); a source that fails to give the file is a FieldError on `url` (422).
 """
 
-import ipaddress
-import socket
 import time
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import httpx
 
+from platform_core import outbound
 from platform_core.errors import FieldError
 from platform_core.results.constants import FETCH_TIMEOUT_SECONDS, MAX_BYTES, MAX_MB
 from platform_core.settings.definitions import normal_host
@@ -26,8 +24,6 @@ SCHEMES = ("https",)
 
 class SourceRefused(FieldError):
     """The URL is not one the province allows results to be fetched from."""
-
-DEFAULT_PORTS = {"https": 443, "http": 80}
 
 
 def fetch(url: str, allowed_hosts: list[str]) -> bytes:
@@ -41,43 +37,24 @@ def fetch(url: str, allowed_hosts: list[str]) -> bytes:
         raise SourceRefused("url", f"the host {host or '(none)'} is not on this province's list of result "
                                    "sources (console: Electronic results)")
     try:
-        port = parts.port or DEFAULT_PORTS[parts.scheme]
+        port = outbound.port_of(url)
     except ValueError:
         raise FieldError("url", "has an invalid port") from None
-    address = public_address(host, port)
-    pinned = urlunsplit((parts.scheme, _netloc(address, port), parts.path or "/", parts.query, ""))
-    return _download(pinned, parts.netloc.rpartition("@")[2], host)
-
-
-def public_address(host: str, port: int) -> str:
-    """The first address `host` resolves to, when every one of them is public."""
     try:
-        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
+        address = outbound.resolve(host, port)
+    except outbound.Unresolvable:
         raise FieldError("url", f"the host {host} cannot be resolved") from None
-    addresses = [info[4][0] for info in found]
-    if not addresses or not all(is_public(address) for address in addresses):
-        raise SourceRefused("url", f"the host {host} resolves to a private or reserved address")
-    return addresses[0]
+    except outbound.NotPublic:
+        raise SourceRefused("url", f"the host {host} resolves to a private or reserved address") from None
+    return _download(outbound.pinned(url, address))
 
 
-def is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
-def _netloc(address: str, port: int) -> str:
-    return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
-
-
-def _download(url: str, host_header: str, host: str) -> bytes:
+def _download(request: outbound.Pinned) -> bytes:
     deadline = time.monotonic() + FETCH_TIMEOUT_SECONDS
     try:
         with httpx.Client(timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=False, trust_env=False) as client, \
-                client.stream("GET", url, headers={"Host": host_header, "Accept": "application/pdf"},
-                              extensions={"sni_hostname": host}) as response:
+                client.stream("GET", request.url, headers={**request.headers, "Accept": "application/pdf"},
+                              extensions=request.extensions) as response:
             if response.status_code != 200:
                 raise FieldError("url", f"the source answered HTTP {response.status_code} (redirects are not "
                                         "followed)")

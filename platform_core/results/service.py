@@ -12,7 +12,6 @@ file follows its row's transaction both ways (results/storage.py).
 import hashlib
 import hmac
 import re
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -47,7 +46,7 @@ from platform_core.results.constants import (
 )
 from platform_core.results.models import DossierResult
 from platform_core.settings.service import province_settings
-from platform_core.tenancy.service import predecessors_of
+from platform_core.tenancy.service import read_signed
 
 RESULT_STATUSES = (RESULT_READY, RETURNED)
 _UNSAFE_NAME = re.compile(r"[^0-9A-Za-z._-]+")
@@ -217,25 +216,18 @@ def check_link(token: str) -> DossierResult:
     its old address's redirect (tenancy/resolution.py), signed for that province: its result moved here with
     the same id (mergers/rules.py), so tokens of the province's predecessors are read too."""
     tenant = require_tenant()
-    result_id = _result_id(token, [tenant.id, *(merged.id for merged in predecessors_of(tenant))])
+    try:
+        result_id = read_signed(tenant.id, lambda tenant_id: links.read_token(tenant_id, token), links.BadToken)
+    except links.ExpiredToken:
+        raise LinkRefused(EXPIRED) from None
+    except links.BadToken:
+        raise LinkRefused(INVALID) from None
     result = db.session.get(DossierResult, (tenant.id, result_id))
     if result is None:
         raise LinkRefused(INVALID)
     if result.removed_at is not None:
         raise LinkRefused(REMOVED)
     return result
-
-
-def _result_id(token: str, tenant_ids: list) -> uuid.UUID:
-    expired = False
-    for tenant_id in tenant_ids:
-        try:
-            return links.read_token(tenant_id, token)
-        except links.ExpiredToken:
-            expired = True
-        except links.BadToken:
-            continue
-    raise LinkRefused(EXPIRED if expired else INVALID)
 
 
 def fresh_link(result: DossierResult, dossier: Dossier, asked_by: str) -> str:

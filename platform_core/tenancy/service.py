@@ -65,11 +65,12 @@ def successor_of(tenant: Tenant) -> Tenant | None:
     return None if current is tenant else current
 
 
-def predecessors_of(tenant: Tenant) -> list[Tenant]:
-    """The provinces merged into `tenant`, and those merged into them, and so on (successor_of's reverse): what
-    they signed before their merge (result links, docs/domain.md §5.3) now belongs to `tenant`."""
-    found, frontier = [], [tenant.id]
-    seen = {tenant.id}
+def predecessors_of(tenant_id: uuid.UUID) -> list[Tenant]:
+    """The provinces merged into the tenant, and those merged into them, and so on (successor_of's reverse): what
+    they signed before their merge (result, rating and registration links, docs/domain.md §5.3) now belongs to
+    the tenant."""
+    found, frontier = [], [tenant_id]
+    seen = {tenant_id}
     while frontier:
         merged = db.session.scalars(select(Tenant).where(Tenant.successor_id.in_(frontier))).all()
         merged = [row for row in merged if row.id not in seen]
@@ -77,6 +78,23 @@ def predecessors_of(tenant: Tenant) -> list[Tenant]:
         found += merged
         frontier = [row.id for row in merged]
     return found
+
+
+def read_signed(tenant_id: uuid.UUID, read: Callable[[uuid.UUID], object], bad: type[Exception]):
+    """`read(signer_id)` of a token signed under a salt naming a province: for the tenant, then for each province
+    merged into it, so that links sent before a merge keep working in the successor (docs/domain.md §5.3). `bad`
+    (a signature that is not that province's) tries the next; any other refusal (an expired token: its signature
+    was verified) is final. `bad` when no province's signature verifies."""
+    try:
+        return read(tenant_id)
+    except bad:
+        pass
+    for merged in predecessors_of(tenant_id):
+        try:
+            return read(merged.id)
+        except bad:
+            continue
+    raise bad
 
 
 def validate_slug(slug: str) -> None:

@@ -10,6 +10,7 @@ import time
 
 import pytest
 from rq import Queue, Worker
+from rq.scheduler import SCHEDULER_LOCKING_KEY_TEMPLATE
 
 from platform_core.jobs.connection import get_redis
 from platform_core.jobs.queues import QUEUE_DEFAULT
@@ -39,6 +40,9 @@ def make_run_workers(tmp_path, redis_url):
     for process in processes:
         process.wait(timeout=30)
     Queue(QUEUE_DEFAULT, connection=get_redis()).empty()
+    # Killed, their schedulers left their locks for a minute: a later test's worker would schedule no retry.
+    for lock in get_redis().scan_iter(SCHEDULER_LOCKING_KEY_TEMPLATE % "*"):
+        get_redis().delete(lock)
 
 
 def _wait_until_registered(pids: set[int], timeout: float = 60) -> None:

@@ -43,7 +43,7 @@ def test_a_notice_goes_to_the_officials_linked_zalo_with_an_acknowledge_button(t
     assert context["header"] == "Văn bản đến cần xử lý"
     assert "Công văn 123/UBND" in context["text"] and "tham mưu" in context["text"]
     assert context["buttons"] == [{"title": "Đã nhận", "url": None, "reply": f"XN {notice.ack_code}",
-                                   "means_yes": False, "spell_out": True}]
+                                   "means_yes": False, "spell_out": True, "never_yes": False}]
 
 
 def test_a_meeting_says_when_and_where(tenant_a, official_a):

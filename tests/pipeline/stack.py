@@ -211,7 +211,7 @@ def build_stack(workdir: Path, redis_url: str, sandbox, database: dict | None = 
     env = os.environ | zalo | {
         "DATABASE_URL": database["runtime"], "REDIS_URL": redis_url, "SECRET_KEY": "test-secret-key",
         "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEY, "MOTCUA_INSTANCE_PATH": str(workdir / "instance"),
-        "PUBLIC_BASE_URL": url,
+        "PUBLIC_BASE_URL": url, "OUTGOING_WEBHOOK_ALLOW_PRIVATE": "1",
     }
     stack = Stack(app=app, url=url, env=env, server=server)
     threading.Thread(target=server.serve_forever, name="stack-web", daemon=True).start()

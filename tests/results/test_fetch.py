@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from platform_core import outbound
 from platform_core.results import fetch
 from platform_core.results.constants import MAX_BYTES
 from platform_core.settings.service import save_setting
@@ -67,7 +68,7 @@ def put_url(client, headers, url):
 def test_a_result_is_fetched_from_an_allowed_host_at_the_address_that_was_checked(client, tenant_a, key_a, source,
                                                                                    monkeypatch):
     checked = []
-    monkeypatch.setattr(fetch, "is_public", lambda address: checked.append(address) or True)
+    monkeypatch.setattr(outbound, "is_public", lambda address: checked.append(address) or True)
     response = put_url(client, key_a, f"{source}/ket-qua/1.pdf?ma={CODE}")
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["source"] == "url" and response.get_json()["size"] == len(PDF)
@@ -95,15 +96,15 @@ def test_an_allowed_host_that_resolves_to_a_private_address_is_refused(client, t
                                      "fd00::1", "::ffff:10.0.0.1", "0.0.0.0", "100.64.0.1",  # noqa: S104
                                      "224.0.0.1"])
 def test_private_and_reserved_addresses_are_not_public(address):
-    assert not fetch.is_public(address)
+    assert not outbound.is_public(address)
 
 
 def test_public_addresses_are(monkeypatch):
-    assert fetch.is_public("203.113.130.1") and fetch.is_public("2001:4860:4860::8888")
+    assert outbound.is_public("203.113.130.1") and outbound.is_public("2001:4860:4860::8888")
 
 
 def test_redirects_are_not_followed_and_size_is_bounded(client, tenant_a, key_a, source, monkeypatch):
-    monkeypatch.setattr(fetch, "is_public", lambda address: True)
+    monkeypatch.setattr(outbound, "is_public", lambda address: True)
     moved = put_url(client, key_a, f"{source}/moved.pdf")
     assert moved.status_code == 422 and "HTTP 302" in moved.get_json()["errors"]["url"][0]
     huge = put_url(client, key_a, f"{source}/huge.pdf")
