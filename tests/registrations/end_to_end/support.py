@@ -1,5 +1,6 @@
 """What the end-to-end registration tests share: the marriage procedures and an admin of the province, the
-console signed in, the citizen's messages in the sandbox, a form link made as the bot makes it."""
+province running with a worker and the pump, the console signed in, the citizen's messages in the sandbox, a
+form link made as the bot makes it."""
 
 from datetime import UTC, datetime
 
@@ -9,6 +10,7 @@ from platform_core.extensions import db
 from platform_core.registrations import service
 from tests import factories
 from tests.auth.support import add_membership
+from tests.pipeline.stack import add_province
 
 MARRIAGE = "1.000894"
 
@@ -29,6 +31,17 @@ def seed(stack, **marriage) -> None:
         add_membership(admin, factories.tenant_by_slug("bac-ninh"), "admin")
         db.session.commit()
         db.session.remove()
+
+
+def running_province(stack, sandbox, **marriage):
+    """Bắc Ninh connected to its sandbox OA (receipts after 100 ms), seeded, with a worker and the pump running;
+    returns the province (tests/pipeline/stack.add_province)."""
+    province = add_province(stack, sandbox, "bac-ninh", "Bắc Ninh")
+    sandbox.settings(receipt_delay_ms=100, echo_sends=False)
+    seed(stack, **marriage)
+    stack.start_workers(1)
+    stack.start_pump()
+    return province
 
 
 def console(stack) -> httpx.Client:

@@ -14,8 +14,7 @@ from platform_core.clock import VIETNAM
 from platform_core.extensions import db
 from platform_core.registrations.models import AppointmentSlot
 from platform_core.workdays.calendar import calendar_for
-from tests.pipeline.stack import add_province
-from tests.registrations.end_to_end.support import MARRIAGE, chat, console, form_link, seed
+from tests.registrations.end_to_end.support import MARRIAGE, chat, console, form_link, running_province
 
 RACERS = 6
 
@@ -36,11 +35,7 @@ def slots(stack) -> dict[str, AppointmentSlot]:
 
 
 def test_the_last_place_goes_to_one_citizen_and_a_booked_appointment_reaches_zalo_and_the_api(stack, zalo_sandbox):
-    province = add_province(stack, zalo_sandbox, "bac-ninh", "Bắc Ninh")
-    zalo_sandbox.settings(receipt_delay_ms=100, echo_sends=False)
-    seed(stack, required_documents="Tờ khai đăng ký kết hôn\nCăn cước của hai bên")
-    stack.start_workers(1)
-    stack.start_pump()
+    province = running_province(stack, zalo_sandbox, required_documents="Tờ khai đăng ký kết hôn\nCăn cước của hai bên")
     admin = console(stack)
     assert admin.post("/bac-ninh/admin/registrations/", data={
         "open": MARRIAGE, f"fields-{MARRIAGE}": ["full_name", "phone"]}).status_code == 302

@@ -11,8 +11,7 @@ from sqlalchemy import select
 
 from platform_core.audit.models import AuditEvent
 from platform_core.registrations.models import AppointmentSlot
-from tests.pipeline.stack import add_province
-from tests.registrations.end_to_end.support import MARRIAGE, chat, console, form_link, seed
+from tests.registrations.end_to_end.support import MARRIAGE, chat, console, form_link, running_province
 from tests.registrations.end_to_end.test_appointments import next_working_day
 
 
@@ -30,11 +29,7 @@ def book(stack, citizen: dict, name: str, slot_id: str) -> str:
 
 
 def test_a_citizen_cancels_their_own_appointment_from_zalo_and_no_one_elses(stack, zalo_sandbox):
-    province = add_province(stack, zalo_sandbox, "bac-ninh", "Bắc Ninh")
-    zalo_sandbox.settings(receipt_delay_ms=100, echo_sends=False)
-    seed(stack)
-    stack.start_workers(1)
-    stack.start_pump()
+    province = running_province(stack, zalo_sandbox)
     admin = console(stack)
     assert admin.post("/bac-ninh/admin/registrations/", data={
         "open": MARRIAGE, f"fields-{MARRIAGE}": ["full_name", "phone"]}).status_code == 302

@@ -13,19 +13,14 @@ from sqlalchemy import text
 
 from platform_core.extensions import db
 from platform_core.zalo.models import Follower
-from tests.pipeline.stack import add_province
-from tests.registrations.end_to_end.support import MARRIAGE, chat, console, iso, seed
+from tests.registrations.end_to_end.support import MARRIAGE, chat, console, iso, running_province
 
 CODE = "000.00.24.H04-261221-0001"
 CCCD = "027190001234"
 
 
 def test_a_registration_made_on_zalo_becomes_a_dossier_whose_notices_reach_the_citizen(stack, zalo_sandbox):
-    province = add_province(stack, zalo_sandbox, "bac-ninh", "Bắc Ninh")
-    zalo_sandbox.settings(receipt_delay_ms=100, echo_sends=False)
-    seed(stack)
-    stack.start_workers(1)
-    stack.start_pump()
+    province = running_province(stack, zalo_sandbox)
 
     # The province opens the procedure to registration, asking five fields.
     admin = console(stack)
