@@ -9,7 +9,9 @@ import redis
 from sqlalchemy import select
 
 from platform_core.clock import VIETNAM
+from platform_core.db import batch_facts
 from platform_core.db.cross_tenant import cross_tenant
+from platform_core.db.sqlite import begin_read_only
 from platform_core.db.tenant_context import tenant_context
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
@@ -57,24 +59,47 @@ def _process(event: ZaloEvent) -> str:
 def process_events(claim_token: str) -> dict:
     """Process the batch of the province's events claimed with `claim_token`, oldest first (a citizen's events
     in the order they came), each in its own savepoint and all in one commit: a burst costs a job and a commit
-    per batch, not per event. An event that fails is rolled back alone, keeps its error and goes to RQ's
-    retries (`process_event`); the others commit. Events claimed again since (a stale claim) are not here."""
-    batch = db.session.scalars(select(ZaloEvent).where(ZaloEvent.claim_token == claim_token,
-                                                       ZaloEvent.status == EVENT_RECEIVED, ZaloEvent.error.is_(None))
-                               .order_by(ZaloEvent.received_at, ZaloEvent.id)).all()
-    failed = []
-    for event in batch:
-        try:
-            with db.session.begin_nested():
-                events.process(event)
-        except Exception as error:  # noqa: BLE001 - recorded on the event; RQ retries it on its own from here
-            event.error = f"{type(error).__name__}: {error}"[:1000]
-            failed.append(event.id)
-            log.warning("zalo event failed; retried on its own", extra={"event_id": str(event.id)})
-    db.session.commit()
+    per batch, not per event. What the events read is read first for all of them (`_read_batch`), so a batch
+    costs the same reads however many events it holds. An event that fails is rolled back alone, keeps its
+    error and goes to RQ's retries (`process_event`); the others commit. Events claimed again since (a stale
+    claim) are not here."""
+    with batch_facts.batch(db.session()):
+        batch = _read_batch(claim_token)
+        failed = [event.id for event in batch if not _process_in_batch(event)]
+        db.session.commit()
     for event_id in failed:
         process_event.enqueue(str(event_id))
     return {"processed": len(batch) - len(failed), "failed": len(failed)}
+
+
+def _read_batch(claim_token: str) -> list[ZaloEvent]:
+    """The claimed events and what handling them reads (zalo/events.py `load_batch`), in a read-only
+    transaction: on SQLite the write lock, which the webhook's inserts wait for, is held only while the
+    batch writes, not while it reads."""
+    db.session.commit()
+    begin_read_only(db.session)
+    batch = db.session.scalars(select(ZaloEvent).where(ZaloEvent.claim_token == claim_token,
+                                                       ZaloEvent.status == EVENT_RECEIVED, ZaloEvent.error.is_(None))
+                               .order_by(ZaloEvent.received_at, ZaloEvent.id)).all()
+    events.load_batch(batch)
+    db.session.commit()
+    return batch
+
+
+def _process_in_batch(event: ZaloEvent) -> bool:
+    """Process `event` in its savepoint; False when it failed (its error recorded). The batch's facts about its
+    citizen are forgotten once it ran (their next event reads afresh), and all of them after a failure."""
+    try:
+        with db.session.begin_nested():
+            events.process(event)
+    except Exception as error:  # noqa: BLE001 - recorded on the event; RQ retries it on its own from here
+        batch_facts.forget()
+        event.error = f"{type(error).__name__}: {error}"[:1000]
+        log.warning("zalo event failed; retried on its own", extra={"event_id": str(event.id)})
+        return False
+    if event.zalo_user_id:
+        batch_facts.forget(event.zalo_user_id)
+    return True
 
 
 @job(queue=QUEUE_MAINTENANCE, timeout=600, cross_tenant=True)
