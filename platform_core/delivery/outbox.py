@@ -10,6 +10,7 @@ A batch of events that will answer with known keys reads which exist at once (`r
 from sqlalchemy import select
 
 from platform_core.db import batch_facts
+from platform_core.db.base import new_id
 from platform_core.delivery import recent, screens
 from platform_core.delivery.composed import ComposedMessage
 from platform_core.delivery.constants import CLASS_TX, CS, PENDING
@@ -89,12 +90,13 @@ def _existing(idempotency_key: str) -> Notification | None:
 
 
 def _write(notification: Notification, **delivery_fields) -> Notification:
-    """Add `notification` and its one delivery, screened (delivery/screens.py)."""
+    """Add `notification` and its one delivery, screened (delivery/screens.py). Nothing is flushed here: a batch
+    of events writes its answers in one flush (zalo/jobs.py)."""
+    notification.id = notification.id or new_id()
     db.session.add(notification)
     batch_facts.remember(WRITTEN, {notification.idempotency_key: notification})
     if delivery_fields.get("recipient_zalo_user_id"):
         batch_facts.forget(delivery_fields["recipient_zalo_user_id"], recent.LAST_MESSAGE)
-    db.session.flush()
     delivery = Delivery(notification_id=notification.id, message_class=notification.message_class,
                         simulated=notification.simulated, state=PENDING, **delivery_fields)  # a screen may fail it
     db.session.add(delivery)

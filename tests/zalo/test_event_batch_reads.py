@@ -11,6 +11,7 @@ from platform_core.citizens import consent
 from platform_core.citizens.constants import CONFIRMATION_KIND, METHOD_ZALO_CHAT
 from platform_core.citizens.requests import stop
 from platform_core.citizens.screen import STOPPED
+from platform_core.db.tenant_context import TenantRef, tenant_context
 from platform_core.delivery.constants import PENDING
 from platform_core.delivery.models import Delivery, Notification
 from platform_core.extensions import db
@@ -38,9 +39,11 @@ def statements_of(tenant, token: str) -> list[str]:
     def count(conn, cursor, statement, parameters, context, executemany):
         seen.append(statement)
 
+    ref = TenantRef(tenant.id, tenant.slug)
+    db.session.expunge_all()  # as in a worker: nothing of the test's stays loaded (the tenant row, say)
     sa_event.listen(db.engine, "before_cursor_execute", count)
     try:
-        with as_tenant(tenant):
+        with tenant_context(ref):
             result = jobs.process_events(token)
     finally:
         sa_event.remove(db.engine, "before_cursor_execute", count)
