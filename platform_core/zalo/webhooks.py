@@ -142,6 +142,6 @@ def store_event(raw_body: bytes, body: dict, from_zns: bool) -> bool:
         event_name=str(body.get("event_name", ""))[:60], zalo_user_id=identity.user_id,
         raw_body=raw_body.decode("utf-8", errors="replace"), from_zns=from_zns, lane=lane_of(identity.user_id),
         status=EVENT_RECEIVED, received_at=utcnow(),
-    ).on_conflict_do_nothing(index_elements=["tenant_id", "event_key"])
+    ).on_conflict_do_nothing(index_elements=["tenant_id", "event_key"]).returning(ZaloEvent.id)
         .execution_options(**{SCOPED_BY_CALLER: True}))  # the tenant in context, written by hand above
-    return db.session.execute(statement).rowcount == 1
+    return db.session.execute(statement).first() is not None
