@@ -34,6 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
 from bench.delivery import (  # noqa: E402
     build,
@@ -47,7 +48,10 @@ from bench.delivery import (  # noqa: E402
 )
 from bench.dossier_intake import children_cpu  # noqa: E402
 from bench.support import redis_and_sandbox  # noqa: E402
+from platform_core.delivery.models import Delivery, Notification  # noqa: E402
+from platform_core.delivery.outbox import BOT_REPLY  # noqa: E402
 from platform_core.jobs.embedded_redis import free_port  # noqa: E402
+from platform_core.zalo.models import ZaloEvent  # noqa: E402
 from platform_core.zalo.webhooks import expected_signature  # noqa: E402
 from tests.pipeline.stack import add_province, stack_database  # noqa: E402
 from tests.zalo_sandbox_fixtures import ZaloSandbox  # noqa: E402
@@ -179,6 +183,7 @@ def main() -> None:
         sent = answers(sandbox, oa_ids)
         background_cpu = background_seconds(stack) - background_cpu
         load_end = os.getloadavg()
+        stages = where_the_wait_goes(stack, provinces)
 
     print(f"bench/webhook_intake.py: {args.tenants} provinces, gunicorn 2 sync workers, {args.workers} `flask "
           f"worker`, pump every {args.pump_interval} s, {dialect_name()}, bundled Redis, sandbox latency "
@@ -190,10 +195,29 @@ def main() -> None:
                    TARGET_BURST_MS))
     print(answer_line("steady", steady, sent))
     print(answer_line("burst", burst, sent))
+    for stage, waits in stages.items():
+        if waits:
+            print(f"  {stage}: p50 {percentile(waits, 0.5):.2f} s, p99 {percentile(waits, 0.99):.2f} s")
     events = max(1, len(steady) + len(burst))
     print(f"  CPU per event: web {web_cpu / events * 1000:.2f} ms, workers and pump "
           f"{background_cpu / events * 1000:.2f} ms (the bot's batches and the answers' delivery); {len(sent)} of "
           f"{expected} citizens answered")
+
+
+def where_the_wait_goes(stack, provinces) -> dict[str, list[float]]:
+    """For every answered event, in seconds, read from the database: stored to processed (the intake's claim,
+    the queue, the bot's batch), and the answer written to sent (the pump's claim, the queue, the sender)."""
+    processing, delivering = [], []
+    for province in provinces:
+        with stack.reading(province.slug) as session:
+            processing += [(done - stored).total_seconds() for stored, done in session.execute(
+                select(ZaloEvent.received_at, ZaloEvent.processed_at).where(ZaloEvent.processed_at.is_not(None)))]
+            delivering += [(sent - written).total_seconds() for written, sent in session.execute(
+                select(Notification.created_at, Delivery.sent_at)
+                .join(Delivery, Delivery.notification_id == Notification.id)
+                .where(Notification.event_kind == BOT_REPLY, Delivery.sent_at.is_not(None)))]
+    return {"event stored -> processed (intake, queue, bot)": processing,
+            "answer written -> sent (pump, queue, sender)": delivering}
 
 
 def background_seconds(stack) -> float:
