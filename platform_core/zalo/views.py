@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from platform_core.auth.permissions import admin_required, officer_required
-from platform_core.db.sqlite import begin_promptly, begin_read_only
+from platform_core.db.sqlite import begin_read_only, write_promptly
 from platform_core.db.types import utcnow
 from platform_core.extensions import csrf, db
 from platform_core.tenancy.constants import SERVED_STATUSES
@@ -82,8 +82,7 @@ def webhook(tenant_slug: str):
     except webhooks.WebhookRejected as rejected:
         log.info("zalo webhook rejected: %s", rejected, extra={"tenant_id": str(tenant.id)})
         return {"errors": {"signature": [str(rejected)]}}, 401
-    db.session.commit()
-    begin_promptly(db.session)  # SQLite: the insert takes the write lock as soon as a batch's slice commits
+    write_promptly(db.session)  # SQLite: the insert takes the write lock as soon as a batch's slice commits
     stored = webhooks.store_event(raw_body, body, from_zns=request.headers.get(webhooks.ZNS_SERVER_HEADER) == "ZNS")
     db.session.commit()
     return {"received": True, "duplicate": not stored}
