@@ -11,9 +11,10 @@ A fact must stay true while it is used. The rules that keep it so:
   makes the writer `forget` the facts it changes (a consent granted, a phone shared);
 - a citizen's facts are forgotten once one of their events has run (`forget(citizen)`), so a citizen's later
   events in the same batch read afresh, exactly as before: per-citizen order sees every earlier write;
-- after an event fails (its savepoint rolled back, objects it created gone), every fact is forgotten.
-Facts about other citizens may be as old as the batch's start: their events are in other lanes, processed
-concurrently, so no order between citizens was ever promised (zalo/intake.py).
+- after an event fails (the writes rolled back, objects they created gone), every fact is forgotten.
+What one citizen's event writes about another citizen may not be seen by the other's event in the same batch:
+no order between two citizens was ever promised (their events may be in different lanes, processed
+concurrently, zalo/intake.py).
 """
 
 from collections.abc import Callable, Iterator
