@@ -1,7 +1,8 @@
 """Webhook acknowledgements and the bot's answers, with the whole pipeline running (issue 11 item 4).
 
 Starts the bundled Redis, the Zalo sandbox (in a thread, --latency-ms on every Zalo call), a temporary SQLite
-database with N live provinces connected to their sandbox OAs, gunicorn (2 sync workers, as `make run`),
+database (with DATABASE_URL=postgresql://..., a fresh database on that server, as bench/delivery.py) with N live
+provinces connected to their sandbox OAs, gunicorn (2 sync workers, as `make run`),
 K `flask worker` and the `flask delivery pump` (whose leader also claims the stored events, zalo/intake.py).
 Then, with signed `user_send_text` events ("xin chào": the bot answers each with a consultation message):
 
@@ -13,7 +14,8 @@ Then, with signed `user_send_text` events ("xin chào": the bot answers each wit
 Prints the acknowledgement p50/p99 of each phase and the bot's answer p50/p99 (from the POST to the sandbox
 recording the reply) next to issue 11's targets (ack p99 <= 20 ms at 8 connections, <= 100 ms in a 2,000-citizen
 burst; answer p99 <= 2 s), the web processes' CPU per event, and the machine's load average (the machine is
-shared: a loaded machine shows for what it is). Prints figures, asserts nothing.
+shared: a loaded machine shows for what it is), and the CPU per event of the web processes and of the workers
+and the pump (the bot's batches; steadier than wall time on a shared machine). Prints figures, asserts nothing.
 
     python bench/webhook_intake.py [--tenants 3] [--seconds 10] [--burst 2000] [--workers 2] [--latency-ms 50]
 """
@@ -32,20 +34,26 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
 from bench.delivery import (  # noqa: E402
     build,
+    dialect_name,
     percentile,
     start_delivery,
     start_web,
     stop_stack,
+    tree_jiffies,
     wait_ready,
 )
 from bench.dossier_intake import children_cpu  # noqa: E402
 from bench.support import redis_and_sandbox  # noqa: E402
+from platform_core.delivery.models import Delivery, Notification  # noqa: E402
+from platform_core.delivery.outbox import BOT_REPLY  # noqa: E402
 from platform_core.jobs.embedded_redis import free_port  # noqa: E402
+from platform_core.zalo.models import ZaloEvent  # noqa: E402
 from platform_core.zalo.webhooks import expected_signature  # noqa: E402
-from tests.pipeline.stack import add_province  # noqa: E402
+from tests.pipeline.stack import add_province, stack_database  # noqa: E402
 from tests.zalo_sandbox_fixtures import ZaloSandbox  # noqa: E402
 
 TARGET_STEADY_MS, TARGET_BURST_MS, TARGET_ANSWER_S = 20, 100, 2.0
@@ -143,7 +151,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="motcua-bench-webhook-") as tmp, contextlib.ExitStack() as cleanup:
         workdir = Path(tmp)
         redis_url, sandbox = redis_and_sandbox(cleanup, workdir, args.latency_ms)
-        stack = build(workdir, redis_url, sandbox, free_port())
+        postgres = cleanup.enter_context(stack_database(workdir))  # None unless DATABASE_URL=postgresql://...
+        stack = build(workdir, redis_url, sandbox, free_port(), postgres)
         cleanup.callback(stop_stack, stack)
         provinces = [add_province(stack, sandbox, f"bench-{n + 1}", f"Tỉnh Bench {n + 1}") for n in range(args.tenants)]
         apps = [sandbox.state.apps[province.app_id] for province in provinces]
@@ -161,7 +170,7 @@ def main() -> None:
         wait_ready(stack, redis_url, args)
         web = stack.processes["web"][0].pid
 
-        cpu = children_cpu(web)
+        cpu, background_cpu = children_cpu(web), background_seconds(stack)
         steady_seconds = post_all(stack.url, steady, args.connections, args.seconds)
         steady = [c for c in steady if c.status is not None]
         burst_seconds = post_all(stack.url, burst, args.burst_connections)
@@ -172,10 +181,12 @@ def main() -> None:
         while len(answers(sandbox, oa_ids)) < expected and time.monotonic() < deadline:
             time.sleep(0.25)
         sent = answers(sandbox, oa_ids)
+        background_cpu = background_seconds(stack) - background_cpu
         load_end = os.getloadavg()
+        stages = where_the_wait_goes(stack, provinces)
 
     print(f"bench/webhook_intake.py: {args.tenants} provinces, gunicorn 2 sync workers, {args.workers} `flask "
-          f"worker`, pump every {args.pump_interval} s, SQLite (WAL), bundled Redis, sandbox latency "
+          f"worker`, pump every {args.pump_interval} s, {dialect_name()}, bundled Redis, sandbox latency "
           f"{args.latency_ms} ms")
     print(f"  load average {load_start[0]:.1f} at the start, {load_end[0]:.1f} at the end, on {os.cpu_count()} "
           f"cores (the machine is shared: other sessions' load slows every figure)")
@@ -184,8 +195,35 @@ def main() -> None:
                    TARGET_BURST_MS))
     print(answer_line("steady", steady, sent))
     print(answer_line("burst", burst, sent))
-    print(f"  web CPU per event: {web_cpu / max(1, len(steady) + len(burst)) * 1000:.2f} ms; "
-          f"{len(sent)} of {expected} citizens answered")
+    for stage, waits in stages.items():
+        if waits:
+            print(f"  {stage}: p50 {percentile(waits, 0.5):.2f} s, p99 {percentile(waits, 0.99):.2f} s")
+    events = max(1, len(steady) + len(burst))
+    print(f"  CPU per event: web {web_cpu / events * 1000:.2f} ms, workers and pump "
+          f"{background_cpu / events * 1000:.2f} ms (the bot's batches and the answers' delivery); {len(sent)} of "
+          f"{expected} citizens answered")
+
+
+def where_the_wait_goes(stack, provinces) -> dict[str, list[float]]:
+    """For every answered event, in seconds, read from the database: stored to processed (the intake's claim,
+    the queue, the bot's batch), and the answer written to sent (the pump's claim, the queue, the sender)."""
+    processing, delivering = [], []
+    for province in provinces:
+        with stack.reading(province.slug) as session:
+            processing += [(done - stored).total_seconds() for stored, done in session.execute(
+                select(ZaloEvent.received_at, ZaloEvent.processed_at).where(ZaloEvent.processed_at.is_not(None)))]
+            delivering += [(sent - written).total_seconds() for written, sent in session.execute(
+                select(Notification.created_at, Delivery.sent_at)
+                .join(Delivery, Delivery.notification_id == Notification.id)
+                .where(Notification.event_kind == BOT_REPLY, Delivery.sent_at.is_not(None)))]
+    return {"event stored -> processed (intake, queue, bot)": processing,
+            "answer written -> sent (pump, queue, sender)": delivering}
+
+
+def background_seconds(stack) -> float:
+    """CPU seconds of the workers and the pump (with their children), from /proc, while they run."""
+    pids = [process.pid for name in ("worker", "pump") for process in stack.processes.get(name, [])]
+    return sum(tree_jiffies(pid) for pid in pids) / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":

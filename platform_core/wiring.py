@@ -14,6 +14,7 @@ from platform_core.bot import handler as bot_handler
 from platform_core.bot import welcome
 from platform_core.bot.commands import register_command
 from platform_core.citizens import bot as citizens_bot
+from platform_core.citizens import consent as citizens_consent
 from platform_core.citizens import records as citizen_records
 from platform_core.citizens import screen as citizens_screen
 from platform_core.db import cross_tenant, rotation
@@ -59,11 +60,15 @@ BOT_COMMANDS = (
 
 # Zalo webhook events handled outside zalo/ (zalo/events.py handles follow, receipts and shared info itself).
 ZALO_EVENT_HANDLERS = (
-    ("user_send_text", bot_handler.on_citizen_text),
+    (bot_handler.TEXT_EVENT, bot_handler.on_citizen_text),
     ("user_send_image", feedback_bot.on_image),
     ("user_withdraw", citizens_bot.on_user_withdraw),
     (ratings_zns.FEEDBACK_EVENT, ratings_zns.on_user_feedback),
 )
+
+# What a batch of Zalo events will read, read for all its events at once before they run (zalo/events.py
+# reads the followers itself; db/batch_facts.py).
+ZALO_BATCH_LOADERS = (citizens_consent.remember_standings, bot_handler.remember_batch, welcome.remember_batch)
 
 # Who may not be sent a message (delivery/screens.py), asked in `order`: trial first, so that its refusal
 # does not use up the day's cap.
@@ -99,6 +104,8 @@ def register_hooks() -> None:
         register_command(name, command, order=order)
     for event_name, event_handler in ZALO_EVENT_HANDLERS:
         zalo_events.register_handler(event_name, event_handler)
+    for loader in ZALO_BATCH_LOADERS:
+        zalo_events.on_batch(loader)
     for name, at_write, at_send, explanations, order in SCREENS:
         register_screen(name, at_write, at_send, explanations=explanations, order=order,
                         at_send_many=SCREEN_BATCH_FORMS.get(name))

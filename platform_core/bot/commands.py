@@ -33,8 +33,12 @@ class CitizenMessage:
 
     @property
     def reply_key(self) -> str:
-        """The idempotency key of this message's reply (a redelivered event never answers twice)."""
-        return f"bot:{self.event.event_key}"
+        return reply_key(self.event)
+
+
+def reply_key(event: ZaloEvent) -> str:
+    """The idempotency key of the reply to `event` (a redelivered event never answers twice)."""
+    return f"bot:{event.event_key}"
 
 
 Command = Callable[[CitizenMessage], str | None]

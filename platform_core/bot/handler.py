@@ -13,14 +13,25 @@ to the question just sent ("có", "hài lòng") is first read as the button it m
 from dataclasses import dataclass
 
 from platform_core.bot import answers, lookup, phone_link, replies
-from platform_core.bot.commands import HANDLED, CitizenMessage, answer_command
+from platform_core.bot.commands import HANDLED, CitizenMessage, answer_command, reply_key
 from platform_core.bot.parser import BAD_CODE, LOOKUP, MENU, MINE, PROCEDURE, parse
 from platform_core.db.types import utcnow
-from platform_core.delivery.outbox import send_reply
+from platform_core.delivery import recent
+from platform_core.delivery.outbox import remember_keys, send_reply
 from platform_core.zalo import staff_link
 from platform_core.zalo.constants import EVENT_PROCESSED
 from platform_core.zalo.events import touch_interaction
 from platform_core.zalo.models import ZaloEvent
+
+TEXT_EVENT = "user_send_text"
+
+
+def remember_batch(events: list[ZaloEvent]) -> None:
+    """A batch loader (zalo/events.py `on_batch`): whether the texts' answers (and phone cards) were written
+    already, and each writer's last message (bot/replies.py), for every text of the batch at once."""
+    texts = [event for event in events if event.event_name == TEXT_EVENT and event.zalo_user_id]
+    remember_keys({key for event in texts for key in (reply_key(event), phone_link.card_key(reply_key(event)))})
+    recent.remember_last_messages({event.zalo_user_id for event in texts}, utcnow())
 
 
 def on_citizen_text(event: ZaloEvent, body: dict) -> str:

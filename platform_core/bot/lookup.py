@@ -8,11 +8,14 @@ from sqlalchemy import or_, select
 from platform_core.bot.parser import code_key, fold
 from platform_core.catalogue.models import Procedure
 from platform_core.catalogue.service import list_procedures
+from platform_core.db import batch_facts
 from platform_core.db.tenant_context import require_tenant
 from platform_core.dossiers.models import Dossier
 from platform_core.extensions import db
 from platform_core.tenancy.models import Province, Tenant
 from platform_core.zalo.models import Follower, ZaloConnection
+
+DESK = "bot.desk"  # batch facts: tenant id -> Desk
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,13 @@ class Sender:
 
 
 def desk() -> Desk:
-    tenant = db.session.get(Tenant, require_tenant().id)
+    """Read once per batch of events (db/batch_facts.py): it does not change while one runs."""
+    tenant_id = require_tenant().id
+    return batch_facts.recall_or(DESK, tenant_id, lambda: _desk(tenant_id))
+
+
+def _desk(tenant_id) -> Desk:
+    tenant = db.session.get(Tenant, tenant_id)
     profile = _province_profile(tenant.slug)
     connection = db.session.scalar(select(ZaloConnection))
     place = tenant.place_name

@@ -21,4 +21,9 @@ IMAGE_PATH = "/static/apple-touch-icon.png"  # the card shows an image; Motcua's
 def ask_for_phone(message: CitizenMessage, desk: Desk) -> None:
     image_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + IMAGE_PATH
     send_info_request(message.zalo_user_id, TITLE, SUBTITLE.format(oa_name=desk.oa_name), image_url,
-                      idempotency_key=f"{message.reply_key}:phone")
+                      idempotency_key=card_key(message.reply_key))
+
+
+def card_key(reply_key: str) -> str:
+    """The card's idempotency key: the answer's, so the card is never asked twice for one message."""
+    return f"{reply_key}:phone"

@@ -53,6 +53,7 @@ def open_request(kind: str, *, method: str, zalo_user_id: str | None = None, pho
                                  third_party=third_party)
     db.session.add(request)
     db.session.flush()
+    consent.changed(zalo_user_id, phone)
     record_event("data_request_received", actor=actor, target=request, details=_details(request))
     return request
 

@@ -4,19 +4,23 @@ The business change (a dossier event, a bot answer) and its notification commit 
 the pump later claims the deliveries and RQ only moves them to a worker. Redis being down loses nothing.
 Every delivery passes the screens here (delivery/screens.py: a province in trial reaching outside its team and
 guest list, a citizen who stopped their messages) and is refused at once when one says no.
+A batch of events that will answer with known keys reads which exist at once (`remember_keys`).
 """
 
 from sqlalchemy import select
 
-from platform_core.delivery import screens
+from platform_core.db import batch_facts
+from platform_core.db.base import new_id
+from platform_core.delivery import recent, screens
 from platform_core.delivery.composed import ComposedMessage
-from platform_core.delivery.constants import CLASS_TX, CS
+from platform_core.delivery.constants import CLASS_TX, CS, PENDING
 from platform_core.delivery.models import Delivery, Notification
 from platform_core.extensions import db
 
 BOT_REPLY = "bot_reply"
 BOT_INFO_REQUEST = "bot_info_request"
 CHAT_KINDS = (BOT_REPLY, BOT_INFO_REQUEST)  # answers in the conversation: consultation messages only
+WRITTEN = "delivery.notification"  # batch facts: idempotency key -> Notification or None
 
 
 def write(event_kind: str, context: dict, *, idempotency_key: str, zalo_user_id: str | None = None,
@@ -69,16 +73,32 @@ def send_composed(message: ComposedMessage, *, event_kind: str, idempotency_key:
                  phone=phone, message_class=message_class, dossier_id=dossier_id, simulated=simulated)
 
 
+def remember_keys(idempotency_keys: set[str]) -> None:
+    """The notifications already written with these keys (most are not), read at once for a batch."""
+    if not idempotency_keys:
+        return
+    found = {notification.idempotency_key: notification for notification in db.session.scalars(
+        select(Notification).where(Notification.idempotency_key.in_(idempotency_keys)))}
+    batch_facts.remember(WRITTEN, {key: found.get(key) for key in idempotency_keys})
+
+
 def _existing(idempotency_key: str) -> Notification | None:
+    known = batch_facts.recall(WRITTEN, idempotency_key)
+    if known is not batch_facts.MISSING:
+        return known
     return db.session.scalar(select(Notification).where(Notification.idempotency_key == idempotency_key))
 
 
 def _write(notification: Notification, **delivery_fields) -> Notification:
-    """Add `notification` and its one delivery, screened (delivery/screens.py)."""
+    """Add `notification` and its one delivery, screened (delivery/screens.py). Nothing is flushed here: a batch
+    of events writes its answers in one flush (zalo/jobs.py)."""
+    notification.id = notification.id or new_id()
     db.session.add(notification)
-    db.session.flush()
+    batch_facts.remember(WRITTEN, {notification.idempotency_key: notification})
+    if delivery_fields.get("recipient_zalo_user_id"):
+        batch_facts.forget(delivery_fields["recipient_zalo_user_id"], recent.LAST_MESSAGE)
     delivery = Delivery(notification_id=notification.id, message_class=notification.message_class,
-                        simulated=notification.simulated, **delivery_fields)
+                        simulated=notification.simulated, state=PENDING, **delivery_fields)  # a screen may fail it
     db.session.add(delivery)
     screens.refuse_at_write(delivery, notification)
     return notification

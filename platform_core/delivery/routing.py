@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 
 from platform_core.delivery.constants import CS, PROMOTION, TRANSACTION, ZNS
 from platform_core.extensions import db
+from platform_core.zalo.events import known_follower
 from platform_core.zalo.models import Follower
 
 CS_WINDOW = timedelta(days=7)
@@ -51,13 +52,12 @@ def followers_of(deliveries) -> Followers:
 
 def recipient_user_id(delivery, followers: Followers | None = None) -> tuple[str | None, Follower | None]:
     """The citizen's Zalo user id: given on the dossier, or learnt when they shared the same phone. With
-    `followers` (a batch's, read at once) no query is made."""
+    `followers` (a batch's, read at once) no query is made, nor for a follower a batch of events knows."""
     follower = None
     if delivery.recipient_zalo_user_id:
         if followers is not None:
             return delivery.recipient_zalo_user_id, followers.by_user_id.get(delivery.recipient_zalo_user_id)
-        follower = db.session.scalar(select(Follower).where(Follower.zalo_user_id == delivery.recipient_zalo_user_id))
-        return delivery.recipient_zalo_user_id, follower
+        return delivery.recipient_zalo_user_id, known_follower(delivery.recipient_zalo_user_id)
     if delivery.recipient_phone:
         if followers is not None:
             follower = followers.by_phone.get(delivery.recipient_phone)

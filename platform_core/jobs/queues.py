@@ -9,5 +9,6 @@ QUEUE_MAINTENANCE = "maintenance"
 
 ALL_QUEUES = (QUEUE_ZALO_TX, QUEUE_ZALO_EVENTS, QUEUE_ZALO_BULK, QUEUE_DEFAULT, QUEUE_MAINTENANCE)
 
-# Jobs of these queues run in the worker's own process (jobs/worker.py): many small batch jobs a second.
-IN_PROCESS_QUEUES = (QUEUE_ZALO_TX, QUEUE_ZALO_BULK)
+# Jobs of these queues run in the worker's own process (jobs/worker.py): many small batch jobs a second (a
+# burst of webhook events is hundreds of event batches, each answered within the citizen's wait).
+IN_PROCESS_QUEUES = (QUEUE_ZALO_TX, QUEUE_ZALO_EVENTS, QUEUE_ZALO_BULK)

@@ -1,12 +1,14 @@
 """RQ workers that run each job inside the app context and the job's tenant context.
 
-The delivery queues (zalo-tx, zalo-bulk) carry hundreds of jobs a second at Zalo's ceiling: forking a work
-horse for each would cost more than the batch's sends (docs/architecture.md, performance notes: ~90 forked
-no-op jobs/s against ~440 in-process), and every horse would open new database connections and a new Zalo
-client. So `AppWorker` runs those queues' jobs in its own process, keeping the app, its database pool and the
-Zalo client's connection pool from one job to the next, and forks only for the other queues' jobs. Crash safety
+The delivery queues (zalo-tx, zalo-bulk) and the webhook events' batches (zalo-events) carry hundreds of jobs a
+second at Zalo's ceiling or in a burst of citizens' messages: forking a work horse for each would cost more
+than the batch's work (docs/architecture.md, performance notes: ~90 forked no-op jobs/s against ~440
+in-process), and every horse would open new database connections and a new Zalo client. So `AppWorker` runs
+those queues' jobs in its own process, keeping the app, its database pool and the Zalo client's connection pool
+from one job to the next, and forks only for the other queues' jobs. Crash safety
 does not rest on the horse: a killed worker leaves its rows `sending` or claimed, and the sweeper gives them
-back, a `sending` batch within seconds once its heartbeat in Redis is gone (delivery/heartbeat.py, sweeper.py).
+back, a `sending` batch within seconds once its heartbeat in Redis is gone (delivery/heartbeat.py, sweeper.py);
+an event batch's claim is taken again once stale (zalo/intake.py).
 """
 
 import uuid

@@ -26,6 +26,12 @@ def get_connection() -> ZaloConnection | None:
     return db.session.scalar(select(ZaloConnection))
 
 
+def webhook_keys():
+    """What checking a webhook's signature needs of the tenant in context's connection (app id, OA id, the OA
+    secret key), or None: one narrow read that decrypts only the key, not the whole connection."""
+    return db.session.execute(select(ZaloConnection.app_id, ZaloConnection.oa_id, ZaloConnection.oa_secret_key)).first()
+
+
 def connected_oa_name() -> str | None:
     """The OA's name while the tenant in context is connected (messages name it), else None."""
     connection = get_connection()

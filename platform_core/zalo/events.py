@@ -3,6 +3,9 @@
 Handlers are registered per event name; a later feature (the bot) registers its own handler for citizen
 text with `register_handler`, and until one exists such events are kept as `recorded`. Zalo's `user_withdraw`
 (a data-subject request) is handled by citizens/bot.py.
+
+A batch of events (zalo/jobs.py) first asks every batch loader (`on_batch`) to read, for all its events at once,
+what handling them will read (db/batch_facts.py); the follower records are read here.
 """
 
 import json
@@ -12,6 +15,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from platform_core.db import batch_facts
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
 from platform_core.zalo.constants import EVENT_IGNORED, EVENT_PROCESSED, EVENT_RECORDED, GROUP_CHAT_PREFIXES
@@ -24,6 +28,8 @@ Handler = Callable[[ZaloEvent, dict], str]
 _handlers: dict[str, Handler] = {}
 _receipt_listeners: list[Callable[[MessageReceipt], object]] = []
 _follow_listeners: list[Callable[[ZaloEvent], object]] = []
+_batch_loaders: list[Callable[[list[ZaloEvent]], object]] = []
+FOLLOWER = "zalo.follower"  # batch facts: Zalo user id -> Follower or None
 
 
 def on_followed(listener: Callable[[ZaloEvent], object]) -> None:
@@ -44,6 +50,22 @@ def _notify_receipt(receipt: MessageReceipt) -> None:
 
 def register_handler(event_name: str, handler: Handler) -> None:
     _handlers[event_name] = handler
+
+
+def on_batch(loader: Callable[[list[ZaloEvent]], object]) -> None:
+    """`loader(events)` remembers (db/batch_facts.py) what handling `events` will read, in a few queries."""
+    _batch_loaders.append(loader)
+
+
+def load_batch(batch: list[ZaloEvent]) -> None:
+    """Inside `batch_facts.batch()`, before `batch` runs: the followers, then every registered loader."""
+    user_ids = {event.zalo_user_id for event in batch if event.zalo_user_id}
+    if user_ids:
+        found = {follower.zalo_user_id: follower for follower in db.session.scalars(
+            select(Follower).where(Follower.zalo_user_id.in_(user_ids)))}
+        batch_facts.remember(FOLLOWER, {user_id: found.get(user_id) for user_id in user_ids})
+    for loader in _batch_loaders:
+        loader(batch)
 
 
 def process(event: ZaloEvent) -> str:
@@ -68,11 +90,20 @@ def _ignore(event: ZaloEvent, body: dict) -> str:
     return EVENT_IGNORED
 
 
+def known_follower(user_id: str) -> Follower | None:
+    """The follower record of `user_id`, or None (from the batch's facts when it has them)."""
+    follower = batch_facts.recall(FOLLOWER, user_id)
+    if follower is batch_facts.MISSING:
+        follower = db.session.scalar(select(Follower).where(Follower.zalo_user_id == user_id))
+    return follower
+
+
 def follower_for(user_id: str) -> Follower:
-    follower = db.session.scalar(select(Follower).where(Follower.zalo_user_id == user_id))
+    follower = known_follower(user_id)
     if follower is None:
         follower = Follower(zalo_user_id=user_id)
         db.session.add(follower)
+        batch_facts.remember(FOLLOWER, {user_id: follower})
     return follower
 
 
@@ -113,6 +144,7 @@ def _on_submit_info(event: ZaloEvent, body: dict) -> str:
     info = body.get("info") or {}
     follower.shared_info = {k: str(v) for k, v in info.items() if k != "phone" and v not in (None, "")}
     if info.get("phone") not in (None, ""):
+        batch_facts.forget(event.zalo_user_id)  # the phone links the citizen to what was recorded for it
         try:
             follower.phone_e164 = to_e164(str(info["phone"]))  # Zalo sends it as a number (docs/zalo-oa.md §5)
         except PhoneError:

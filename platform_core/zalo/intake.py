@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 LANES = 4
 MAX_BUSY_LANES = 2  # a province's batches at work at once: its share of the workers during its own burst
-EVENT_BATCH = 25  # on SQLite a batch holds the write lock while it runs: small enough not to hold webhooks long
+EVENT_BATCH = 25  # small: another province's citizen may wait behind a busy province's batches (fairness)
 # A claim this old was lost (its job never ran, or its worker died): claimed again. Far above a batch's run and
 # its wait in the queue (a few batches per busy province ahead of it), so that a live batch is not taken twice.
 STALE_CLAIM = timedelta(seconds=60)

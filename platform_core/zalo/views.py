@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from platform_core.auth.permissions import admin_required, officer_required
-from platform_core.db.sqlite import begin_read_only
+from platform_core.db.sqlite import begin_read_only, write_promptly
 from platform_core.db.types import utcnow
 from platform_core.extensions import csrf, db
 from platform_core.tenancy.constants import SERVED_STATUSES
@@ -37,7 +37,13 @@ from platform_core.zalo import (
     staff_link,
     webhooks,
 )
-from platform_core.zalo.connection import get_connection, get_or_create_connection, masked_view, save_credentials
+from platform_core.zalo.connection import (
+    get_connection,
+    get_or_create_connection,
+    masked_view,
+    save_credentials,
+    webhook_keys,
+)
 from platform_core.zalo.constants import CONNECTION_STATUSES, STATUS_CONNECTED, STATUS_NOT_CONNECTED
 from platform_core.zalo.errors import ZaloError
 from platform_core.zalo.forms import ZaloCredentialsForm
@@ -66,7 +72,7 @@ def webhook(tenant_slug: str):
     if tenant is None or tenant.status not in SERVED_STATUSES:
         return {"errors": {"tenant": ["unknown province"]}}, 404
     enter_tenant(tenant)
-    connection = get_connection()
+    connection = webhook_keys()
     if connection is None:
         return {"errors": {"tenant": ["this province has not connected a Zalo OA"]}}, 404
     raw_body = request.get_data(cache=False)
@@ -76,10 +82,10 @@ def webhook(tenant_slug: str):
     except webhooks.WebhookRejected as rejected:
         log.info("zalo webhook rejected: %s", rejected, extra={"tenant_id": str(tenant.id)})
         return {"errors": {"signature": [str(rejected)]}}, 401
+    write_promptly(db.session)  # SQLite: the insert takes the write lock as soon as a batch's slice commits
+    stored = webhooks.store_event(raw_body, body, from_zns=request.headers.get(webhooks.ZNS_SERVER_HEADER) == "ZNS")
     db.session.commit()
-    event = webhooks.store_event(raw_body, body, from_zns=request.headers.get(webhooks.ZNS_SERVER_HEADER) == "ZNS")
-    db.session.commit()
-    return {"received": True, "duplicate": event is None}
+    return {"received": True, "duplicate": not stored}
 
 
 @zalo_site_bp.app_context_processor

@@ -11,12 +11,16 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
+from platform_core.db.base import new_id
+from platform_core.db.session import SCOPED_BY_CALLER
+from platform_core.db.tenant_context import require_tenant
+from platform_core.db.types import utcnow
 from platform_core.extensions import db
-from platform_core.zalo.constants import GROUP_CHAT_PREFIXES
+from platform_core.zalo.constants import EVENT_RECEIVED, GROUP_CHAT_PREFIXES
 from platform_core.zalo.intake import lane_of
-from platform_core.zalo.models import ZaloConnection, ZaloEvent
+from platform_core.zalo.models import ZaloEvent
 
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 ZNS_SERVER_HEADER = "X-ZEvent-Server"
@@ -24,6 +28,7 @@ ZNS_SERVER_HEADER = "X-ZEvent-Server"
 # so the replay window must cover that schedule; duplicates inside it are caught by the event key.
 DEFAULT_MAX_AGE_SECONDS = 3 * 3600
 MAX_CLOCK_SKEW_SECONDS = 300
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class WebhookRejected(Exception):
@@ -41,9 +46,10 @@ def expected_signature(app_id: str, raw_body: bytes, timestamp: str, oa_secret_k
     return hashlib.sha256(app_id.encode() + raw_body + timestamp.encode() + oa_secret_key.encode()).hexdigest()
 
 
-def verify(connection: ZaloConnection, raw_body: bytes, header: str | None, now: datetime,
+def verify(connection, raw_body: bytes, header: str | None, now: datetime,
            max_age_seconds: int = DEFAULT_MAX_AGE_SECONDS) -> dict:
-    """Return the parsed body of a genuine, fresh event for `connection`, or raise WebhookRejected."""
+    """Return the parsed body of a genuine, fresh event for `connection` (its app id, OA id and OA secret key:
+    a ZaloConnection or zalo/connection.py `webhook_keys`), or raise WebhookRejected."""
     if not connection.app_id or not connection.oa_secret_key:
         raise WebhookRejected("this province has no Zalo OA secret key configured")
     if not header or not header.startswith("mac="):
@@ -125,17 +131,17 @@ def _text(value) -> str | None:
     return None if value in (None, "") else str(value)
 
 
-def store_event(raw_body: bytes, body: dict, from_zns: bool) -> ZaloEvent | None:
-    """Store a verified event; None when the same event was stored before (Zalo retries, duplicates)."""
+def store_event(raw_body: bytes, body: dict, from_zns: bool) -> bool:
+    """Store a verified event for the tenant in context in one INSERT; False when the same event was stored
+    before (Zalo retries, duplicates): the unique key (tenant, event_key) refuses it, with no look-up first and
+    no savepoint."""
     identity = identify(body)
-    # No look-up first: the unique key (tenant, event_key) refuses a duplicate, inside a savepoint.
-    event = ZaloEvent(
-        event_key=identity.key, event_name=str(body.get("event_name", ""))[:60], zalo_user_id=identity.user_id,
+    insert = _INSERTS[db.session.get_bind().dialect.name]
+    statement = (insert(ZaloEvent).values(
+        id=new_id(), tenant_id=require_tenant().id, event_key=identity.key,
+        event_name=str(body.get("event_name", ""))[:60], zalo_user_id=identity.user_id,
         raw_body=raw_body.decode("utf-8", errors="replace"), from_zns=from_zns, lane=lane_of(identity.user_id),
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(event)
-    except IntegrityError:
-        return None  # the same event again (Zalo re-sends), or twice at once: stored already
-    return event
+        status=EVENT_RECEIVED, received_at=utcnow(),
+    ).on_conflict_do_nothing(index_elements=["tenant_id", "event_key"]).returning(ZaloEvent.id)
+        .execution_options(**{SCOPED_BY_CALLER: True}))  # the tenant in context, written by hand above
+    return db.session.execute(statement).first() is not None
