@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from platform_core.db.session import objects_kept_across_commits
+
 MISSING = object()  # recall's answer when nothing is remembered (None may be a fact: "no such row")
 
 _facts: ContextVar[dict[str, dict] | None] = ContextVar("motcua_batch_facts", default=None)
@@ -32,12 +34,11 @@ def batch(session) -> Iterator[None]:
     their own (read-only: on SQLite it takes no write lock) and used in the next, so `session`'s objects stay
     loaded through its commits (as if read a moment earlier in the writing one); the session is restored for
     whatever runs next in the worker."""
-    token, expiring = _facts.set({}), session.expire_on_commit
-    session.expire_on_commit = False
+    token = _facts.set({})
     try:
-        yield
+        with objects_kept_across_commits(session):
+            yield
     finally:
-        session.expire_on_commit = expiring
         _facts.reset(token)
 
 

@@ -14,6 +14,8 @@ Listeners, attached to the class so every session the app makes carries them:
   row-level security filters raw SQL as well.
 """
 
+from contextlib import contextmanager
+
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, insert, literal, text
 from sqlalchemy.exc import DBAPIError
@@ -174,3 +176,16 @@ def isolated_session(scoped):
     """A new session of the app's class (so tenant scoping applies), for work that must commit on its own,
     such as storing a refreshed token pair while the caller's transaction is still open."""
     return scoped.session_factory()
+
+
+@contextmanager
+def objects_kept_across_commits(session):
+    """Inside the block `session`'s commits expire nothing: a batch's objects, read once, stay loaded through the
+    commits of its steps instead of being read back (delivery/batch.py, db/batch_facts.py). The session's
+    setting is restored for whatever runs next in the worker."""
+    before = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = before

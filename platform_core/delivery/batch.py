@@ -18,14 +18,13 @@ rows (tests/delivery/test_batch.py counts them).
 
 import logging
 from collections import Counter, OrderedDict
-from contextlib import contextmanager
 from functools import cache
 
 from flask import current_app
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import selectinload
 
-from platform_core.db.session import SCOPED_BY_CALLER
+from platform_core.db.session import SCOPED_BY_CALLER, objects_kept_across_commits
 from platform_core.db.types import utcnow
 from platform_core.delivery import heartbeat, routing, sender
 from platform_core.delivery.constants import PENDING, SENDING, SENT
@@ -47,7 +46,9 @@ def deliver(claim_token: str) -> dict:
     """Send every row still claimed by `claim_token` (the tenant in context). Idempotent: a row no longer
     pending with this token (sent, or returned by the sweeper and claimed again) is skipped."""
     now = utcnow()
-    with _objects_kept_across_commits(), heartbeat.beating(claim_token):
+    # What the batch loaded (a first template version made for it, say) stays loaded through the prepare commit,
+    # so that the sends read no attribute back from the database.
+    with objects_kept_across_commits(db.session()), heartbeat.beating(claim_token):
         rows = _claim_for_sending(claim_token, now)
         if not rows:
             return {}
@@ -66,20 +67,6 @@ def deliver(claim_token: str) -> dict:
         else:
             _send_all(items, client, token, now)
         return dict(Counter(row.state for row in rows))
-
-
-@contextmanager
-def _objects_kept_across_commits():
-    """What the batch loaded (a first template version made for it, say) stays loaded through the prepare
-    commit, so that the sends read no attribute back from the database; the session is restored for whatever
-    runs next in this worker."""
-    session = db.session()
-    before = session.expire_on_commit
-    session.expire_on_commit = False
-    try:
-        yield
-    finally:
-        session.expire_on_commit = before
 
 
 def _claim_for_sending(claim_token: str, now) -> list[Delivery]:
