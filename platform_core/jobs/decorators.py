@@ -87,15 +87,17 @@ def is_waiting(spec: JobSpec, tenant_id: uuid.UUID | None, job_key: str) -> bool
 
 
 def enqueue_many(calls) -> None:
-    """Enqueue `(job function, args, tenant id)` calls in one Redis round trip (the delivery pump's batches),
-    in the order given within each queue."""
-    by_queue: dict[str, list] = {}
-    for func, args, tenant_id in calls:
-        by_queue.setdefault(func.job_spec.queue, []).append(
-            Queue.prepare_data(**_job_fields(func, func.job_spec, args, {}, tenant_id)))
+    """Enqueue `(job function, args, tenant id, at_front)` calls in one Redis round trip (the pumps' batches), in
+    the order given within each queue; those `at_front` go before every job already waiting there (a province
+    with nothing at work does not wait behind the others' backlogs), still in the order given."""
+    by_queue: dict[str, tuple[list, list]] = {}
+    for func, args, tenant_id, at_front in calls:
+        front, back = by_queue.setdefault(func.job_spec.queue, ([], []))
+        (front if at_front else back).append(
+            Queue.prepare_data(**_job_fields(func, func.job_spec, args, {}, tenant_id), at_front=at_front))
     pipe = get_redis().pipeline()
-    for name, job_datas in by_queue.items():
-        open_queue(name).enqueue_many(job_datas, pipeline=pipe)
+    for name, (front, back) in by_queue.items():
+        open_queue(name).enqueue_many([*reversed(front), *back], pipeline=pipe)  # each pushed to the front
     pipe.execute()
 
 

@@ -55,6 +55,7 @@ class Grant:
     tenant_id: uuid.UUID
     lane: int
     token: str
+    idle: bool = False  # the tenant's first batch when none of its lanes is at work: queued at the front
 
 
 def lane_of(zalo_user_id: str | None) -> int:
@@ -78,7 +79,7 @@ def tick(rotation: int = 0, now=None) -> int:
         claimed = claim_all(grants, now)
         db.session.commit()  # committed before the jobs are queued: a lost job's claim goes stale, never lost
     served = [grant for grant in grants if claimed.get(grant.token)]
-    enqueue_many([(jobs.process_events, (grant.token,), grant.tenant_id) for grant in served])
+    enqueue_many([(jobs.process_events, (grant.token,), grant.tenant_id, grant.idle) for grant in served])
     return sum(claimed.values())
 
 
@@ -116,7 +117,8 @@ def _unclaimed():
 def _grants(rows: list[tuple], rotation: int) -> list[Grant]:
     """Each tenant's free lanes with events waiting, oldest waiting first (no lane starves behind busier ones),
     up to MAX_BUSY_LANES at work; queued round-robin (every tenant's first batch, then every tenant's second),
-    the tenants in an order that rotates every tick."""
+    the tenants in an order that rotates every tick, and the first batch of a tenant with no lane at work before
+    the batches already waiting."""
     rows = sorted(rows, key=lambda row: row[0])
     if rows:
         start = rotation % len(rows)
@@ -125,8 +127,9 @@ def _grants(rows: list[tuple], rotation: int) -> list[Grant]:
     for tenant_id, *flags in rows:
         waiting, busy = flags[:LANES], flags[LANES:]
         free = sorted((lane for lane in range(LANES) if waiting[lane] and not busy[lane]), key=lambda n: waiting[n])
-        per_tenant.append([Grant(tenant_id, lane, uuid.uuid4().hex)
-                           for lane in free[:max(0, MAX_BUSY_LANES - sum(map(bool, busy)))]])
+        idle = not any(busy)
+        per_tenant.append([Grant(tenant_id, lane, uuid.uuid4().hex, idle=idle and n == 0)
+                           for n, lane in enumerate(free[:max(0, MAX_BUSY_LANES - sum(map(bool, busy)))])])
     return [grant for round_ in range(MAX_BUSY_LANES) for grants in per_tenant if round_ < len(grants)
             for grant in grants[round_:round_ + 1]]
 

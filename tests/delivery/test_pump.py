@@ -95,6 +95,20 @@ def test_in_flight_batches_are_capped_per_tenant(tenant_a):
     open_queue(QUEUE_ZALO_TX).empty()
 
 
+def test_a_tenant_with_nothing_at_work_is_queued_before_the_batches_waiting(tenant_a, tenant_b):
+    """A quiet province's notice waits for a free worker, not behind the backlogged provinces' batches."""
+    queue = open_queue(QUEUE_ZALO_TX)
+    queue.empty()
+    never_binding_limits(tenant_a)
+    queue_replies(tenant_a, 3 * pump.batch_size())
+    pump.tick()
+    pump.tick()  # tenant_a's two batches wait in the queue
+    queue_replies(tenant_b, 1)
+    pump.tick()
+    assert [job.meta["tenant_id"] for job in queue.jobs] == [str(tenant_b.id), str(tenant_a.id), str(tenant_a.id)]
+    queue.empty()
+
+
 def test_a_paced_tenant_counts_in_flight_batches_not_rows(tenant_a):
     """One-row batches of a paced province must not pile up in the shared queue ahead of other provinces."""
     queue = open_queue(QUEUE_ZALO_TX)

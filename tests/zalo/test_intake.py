@@ -192,3 +192,18 @@ def test_the_lanes_waiting_longest_are_claimed_first(connected_a, tenant_a):
         claimed = set(db.session.scalars(select(ZaloEvent.lane).where(ZaloEvent.claim_token.is_not(None))))
     assert claimed == set(sorted(users, reverse=True)[:intake.MAX_BUSY_LANES])
     open_queue(QUEUE_ZALO_EVENTS).empty()
+
+
+def test_a_province_with_no_batch_at_work_is_queued_before_the_batches_waiting(client, connected_a, tenant_a,
+                                                                                 tenant_b):
+    """Đà Nẵng's citizen waits for a free worker, not behind the batches Bắc Ninh's burst has waiting."""
+    connect(tenant_b)
+    open_queue(QUEUE_ZALO_EVENTS).empty()
+    for n in range(60):
+        post(client, n, user_id=f"83{n:05d}")
+    intake.tick()  # Bắc Ninh's two batches wait in the queue
+    post(client, 1, user_id="8400001", slug="da-nang", oa_id="3003002")
+    intake.tick()
+    owners = [job.meta["tenant_id"] for job in open_queue(QUEUE_ZALO_EVENTS).jobs]
+    assert owners == [str(tenant_b.id), str(tenant_a.id), str(tenant_a.id)]
+    open_queue(QUEUE_ZALO_EVENTS).empty()
