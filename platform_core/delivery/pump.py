@@ -11,9 +11,9 @@ A tick costs the same few statements and Redis round trips however many province
    claimed and committed before the jobs are enqueued: if Redis is down the claims expire and the sweeper gives
    the rows back.
 4. One RQ job per claim token (delivery/batch.py sends it), all enqueued in one pipeline, transactional first
-   and the tenants in an order that rotates every tick; the day's counts in one more. The job of a tenant with
-   nothing of the class at work goes to the front of its queue: a quiet province's notice waits for a free
-   worker, not behind every batch the backlogged provinces have waiting.
+   and the tenants in an order that rotates every tick; the day's counts in one more. The job of a tenant
+   whose grant takes every row it has due (a quiet province's notice or two, not a backlog) goes to the front
+   of its queue: it waits for a free worker, not behind every batch the backlogged provinces have waiting.
 A tenant gets at most one batch per class and tick, and holds at most MAX_INFLIGHT_BATCHES batches claimed but
 not finished, so one province's backlog never queues ahead of another province's fresh notices.
 """
@@ -94,7 +94,7 @@ class Grant:
     message_class: str
     count: int
     token: str
-    idle: bool = False  # nothing of the class at work for the tenant: its job goes before the waiting backlogs
+    caught_up: bool = False  # the grant takes every row the tenant has due: its job goes before the backlogs
 
 
 def tick(rotation: int = 0, now=None) -> dict[str, int]:
@@ -106,7 +106,7 @@ def tick(rotation: int = 0, now=None) -> dict[str, int]:
         claimed = claim_all(grants, now) if grants else {}
         db.session.commit()  # hold no transaction (nor, on SQLite, the write lock) between ticks
     served = [grant for grant in grants if claimed.get(grant.token)]
-    enqueue_many([(JOB_FOR_CLASS[grant.message_class], (grant.token,), grant.tenant_id, grant.idle)
+    enqueue_many([(JOB_FOR_CLASS[grant.message_class], (grant.token,), grant.tenant_id, grant.caught_up)
                   for grant in served])
     count_daily(_daily_counts(served, claimed, limits, now))
     totals = Counter()
@@ -186,7 +186,8 @@ def _grants(work: list[Work], limits: dict, now) -> list[Grant]:
     buckets = [buckets_for(entry.tenant_id, entry.message_class, limits[entry.tenant_id]) for entry in asking]
     answers = acquire_many([Request(bucket_set, n, gathering(bucket_set, n))
                             for bucket_set, n in zip(buckets, wanted, strict=True)])
-    return [Grant(entry.tenant_id, entry.message_class, answer.granted, uuid.uuid4().hex, idle=entry.inflight == 0)
+    return [Grant(entry.tenant_id, entry.message_class, answer.granted, uuid.uuid4().hex,
+                  caught_up=answer.granted >= entry.due and entry.due < batch_size())  # due is counted to a batch
             for entry, answer in zip(asking, answers, strict=True) if answer.granted > 0]
 
 

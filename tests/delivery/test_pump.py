@@ -95,17 +95,19 @@ def test_in_flight_batches_are_capped_per_tenant(tenant_a):
     open_queue(QUEUE_ZALO_TX).empty()
 
 
-def test_a_tenant_with_nothing_at_work_is_queued_before_the_batches_waiting(tenant_a, tenant_b):
-    """A quiet province's notice waits for a free worker, not behind the backlogged provinces' batches."""
+def test_a_tenant_that_is_caught_up_is_queued_before_the_backlogs_waiting(tenant_a, tenant_b):
+    """A quiet province's notices wait for a free worker, not behind the backlogged provinces' batches, even while
+    an earlier notice of theirs is at work."""
     queue = open_queue(QUEUE_ZALO_TX)
     queue.empty()
     never_binding_limits(tenant_a)
     queue_replies(tenant_a, 3 * pump.batch_size())
-    pump.tick()
-    pump.tick()  # tenant_a's two batches wait in the queue
     queue_replies(tenant_b, 1)
-    pump.tick()
-    assert [job.meta["tenant_id"] for job in queue.jobs] == [str(tenant_b.id), str(tenant_a.id), str(tenant_a.id)]
+    pump.tick()  # tenant_a's first batch, and tenant_b's notice, which is all it has
+    queue_replies(tenant_b, 1, prefix="next")
+    pump.tick()  # tenant_a's second batch, and tenant_b's next notice
+    a, b = str(tenant_a.id), str(tenant_b.id)
+    assert [job.meta["tenant_id"] for job in queue.jobs] == [b, b, a, a]
     queue.empty()
 
 
