@@ -74,11 +74,12 @@ def _existing(idempotency_key: str) -> Notification | None:
 
 
 def _write(notification: Notification, **delivery_fields) -> Notification:
-    """Add `notification` and its one delivery, screened (delivery/screens.py)."""
+    """Add `notification` and its one delivery in one flush (the caller may need the notification's id), then
+    screen the delivery (delivery/screens.py). The notification's list of deliveries is the one written, so
+    showing it reads nothing back."""
+    notification.deliveries = [Delivery(message_class=notification.message_class,
+                                        simulated=bool(notification.simulated), **delivery_fields)]
     db.session.add(notification)
     db.session.flush()
-    delivery = Delivery(notification_id=notification.id, message_class=notification.message_class,
-                        simulated=notification.simulated, **delivery_fields)
-    db.session.add(delivery)
-    screens.refuse_at_write(delivery, notification)
+    screens.refuse_at_write(notification.deliveries[0], notification)
     return notification
