@@ -25,9 +25,10 @@ ERASED = N_("The citizen's contact data was erased at their request: this messag
 
 
 def write_refusal(delivery, notification) -> str | None:
-    """At outbox time: the reason this delivery's citizen may not receive it, or None."""
-    user_id, _ = routing.recipient_user_id(delivery)
-    return _reason(notification, user_id, delivery.recipient_phone)
+    """At outbox time: the reason this delivery's citizen may not receive it, or None. The citizen is looked
+    up by both the addresses written (consent.citizen adds the Zalo user id of a follower who shared the
+    phone, which is the one routing.recipient_user_id would find)."""
+    return _reason(notification, delivery.recipient_zalo_user_id, delivery.recipient_phone)
 
 
 def refusal(delivery, route: routing.Route) -> str | None:

@@ -90,15 +90,17 @@ def _existing(idempotency_key: str) -> Notification | None:
 
 
 def _write(notification: Notification, **delivery_fields) -> Notification:
-    """Add `notification` and its one delivery, screened (delivery/screens.py). Nothing is flushed here: a batch
-    of events writes its answers in one flush (zalo/jobs.py)."""
+    """Add `notification` and its one delivery, screened (delivery/screens.py). Nothing is flushed here: the
+    notification's id is given now (the caller may need it), a batch of events writes its answers in one flush
+    (zalo/jobs.py) and a request with its other rows; the notification's list of deliveries is the one written,
+    so showing it reads nothing back."""
     notification.id = notification.id or new_id()
+    delivery = Delivery(notification_id=notification.id, message_class=notification.message_class,  # a screen
+                        simulated=bool(notification.simulated), state=PENDING, **delivery_fields)  # may fail it
+    notification.deliveries = [delivery]
     db.session.add(notification)
     batch_facts.remember(WRITTEN, {notification.idempotency_key: notification})
     if delivery_fields.get("recipient_zalo_user_id"):
         batch_facts.forget(delivery_fields["recipient_zalo_user_id"], recent.LAST_MESSAGE)
-    delivery = Delivery(notification_id=notification.id, message_class=notification.message_class,
-                        simulated=notification.simulated, state=PENDING, **delivery_fields)  # a screen may fail it
-    db.session.add(delivery)
     screens.refuse_at_write(delivery, notification)
     return notification

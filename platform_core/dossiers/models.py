@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from platform_core.db.base import TenantScoped
 from platform_core.db.types import UTCDateTime, utcnow
+from platform_core.delivery.models import Notification
 from platform_core.extensions import db
 from platform_core.text import code_key
 
@@ -51,6 +52,11 @@ class Dossier(TenantScoped, db.Model):
     events: Mapped[list["DossierEvent"]] = relationship(
         back_populates="dossier", order_by="DossierEvent.seq", cascade="all, delete-orphan",
         primaryjoin="and_(Dossier.tenant_id == DossierEvent.tenant_id, Dossier.id == DossierEvent.dossier_id)",
+    )
+    # What the citizen was sent about it (written through the outbox by the events' listeners, never here).
+    notifications: Mapped[list[Notification]] = relationship(
+        viewonly=True, order_by=(Notification.created_at, Notification.id),
+        primaryjoin="and_(Dossier.tenant_id == Notification.tenant_id, Dossier.id == Notification.dossier_id)",
     )
 
 

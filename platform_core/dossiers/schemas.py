@@ -2,7 +2,7 @@
 instants without an offset are refused, naming the field) and what they get back (instants in the
 province's offset, +07:00; statuses as code, name and the Vietnamese label citizens see).
 
-Values worked out from the whole dossier (overdue, its notifications) are declared as ordinary typed fields
+Values worked out from the whole dossier (its appointment, overdue) are declared as ordinary typed fields
 and looked up in `derived`, so the OpenAPI document describes them like any other field.
 """
 
@@ -215,7 +215,6 @@ class DossierView(DerivedSchema):
         "applicant": lambda dossier: dossier,
         "appointment_at": clock.appointment,
         "overdue": clock.overdue,
-        "notifications": service.notifications_of,
     }
 
     code = fields.String()

@@ -10,6 +10,7 @@ already stored (dossiers/idempotency.py).
 from collections.abc import Callable
 
 from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from platform_core.catalogue.models import Procedure
 from platform_core.db.first_writer import first_writer_wins
@@ -42,11 +43,6 @@ def get_dossier(code: str, for_update: bool = False) -> Dossier:
     return dossier
 
 
-def notifications_of(dossier: Dossier) -> list[Notification]:
-    statement = select(Notification).where(Notification.dossier_id == dossier.id)
-    return list(db.session.scalars(statement.order_by(Notification.created_at, Notification.id)))
-
-
 def get_notification(notification_id: str) -> Notification | None:
     """The tenant's notification with this id; None for a malformed id or another tenant's."""
     return one_by_id(Notification, notification_id)
@@ -65,14 +61,21 @@ def dossier_code_of(notification: Notification) -> str | None:
 
 
 def create_dossier(data: dict, simulated: bool = False) -> tuple[Dossier, bool]:
-    """Register a dossier and its first event (`received`, or `submitted` when the body says so)."""
+    """Register a dossier and its first event (`received`, or `submitted` when the body says so).
+
+    A new code, the common case, is not looked up first: the unique constraint finds a repeat
+    (`first_writer_wins`). A body that fails the checks is still answered as the repeat it may be, as if the
+    dossier had been looked up before them."""
     values = _normalised(data)
     wanted = idempotency.creation(values)
-    existing = find_dossier(values["code"])
-    if existing is not None:
+    try:
+        procedure = _enabled_procedure(values["procedure_code"])
+        _check_creation(values)
+    except FieldError:
+        existing = find_dossier(values["code"])
+        if existing is None:
+            raise
         return _same_dossier(existing, wanted), False
-    procedure = _enabled_procedure(values["procedure_code"])
-    _check_creation(values)
 
     checksum = idempotency.checksum(wanted)
     return first_writer_wins(lambda: _insert_dossier(values, procedure, checksum, simulated),
@@ -80,22 +83,32 @@ def create_dossier(data: dict, simulated: bool = False) -> tuple[Dossier, bool]:
 
 
 def _insert_dossier(values: dict, procedure: Procedure, checksum: str, simulated: bool) -> Dossier:
+    """The dossier and its first event in one flush, its collections filled from what this request wrote (a new
+    dossier has no other event or notification, and loading them would cost a query each)."""
     applicant = values["applicant"]
+    first = DossierEvent(
+        seq=1, kind=STATUS_NAMES[values["status"]], to_status=values["status"], occurred_at=values["received_at"],
+        missing_documents=[], request_checksum=checksum,
+    )
     dossier = Dossier(
         code=values["code"], external_id=values.get("external_id"), procedure_id=procedure.id,
         procedure_code=procedure.code, applicant_name=applicant["name"], applicant_phone=applicant["phone"],
         applicant_zalo_user_id=applicant["zalo_user_id"], channel=values.get("channel"), status=values["status"],
         received_at=values["received_at"], due_at=values["due_at"], supplement_paused_seconds=0,
-        request_checksum=checksum,
+        request_checksum=checksum, events=[first],
     )
     db.session.add(dossier)
-    db.session.flush()
-    first = DossierEvent(
-        dossier_id=dossier.id, seq=1, kind=STATUS_NAMES[dossier.status], to_status=dossier.status,
-        occurred_at=dossier.received_at, missing_documents=[], request_checksum=checksum,
-    )
-    _add_event(dossier, first, procedure, simulated)
+    _notify(dossier, first, procedure, simulated)
+    set_committed_value(dossier, "notifications", _written_notifications(dossier))
     return dossier
+
+
+def _written_notifications(dossier: Dossier) -> list[Notification]:
+    """The notifications of a dossier this transaction inserted: the ones in the session, since no other
+    transaction can have written any for it yet."""
+    written = [row for row in db.session.identity_map.values()
+               if isinstance(row, Notification) and row.dossier_id == dossier.id]
+    return sorted(written, key=lambda notification: (notification.created_at, notification.id))
 
 
 def _normalised(data: dict) -> dict:
@@ -220,6 +233,13 @@ def on_event_recorded(listener: Callable[..., object]) -> None:
 def _add_event(dossier: Dossier, event: DossierEvent, procedure: Procedure, simulated: bool) -> None:
     """Store the event and, in the same transaction, what the listeners do with it (`on_event_recorded`)."""
     dossier.events.append(event)
+    _notify(dossier, event, procedure, simulated)
+    db.session.expire(dossier, ["notifications"])  # read again when shown, with the notice just written
+
+
+def _notify(dossier: Dossier, event: DossierEvent, procedure: Procedure, simulated: bool) -> None:
+    """Flush the event (listeners key what they write on its id), then run the listeners and flush what they
+    wrote."""
     db.session.flush()
     for listener in _event_listeners:
         listener(dossier, event, procedure, simulated=simulated)

@@ -53,6 +53,7 @@ def test_the_purge_applies_the_default_periods_and_counts_what_it_did(tenant_a):
     old_and_new(tenant_a, days_old=800)
     with as_tenant(tenant_a):
         counts = purge()
+        db.session.expire_all()  # the purge's bulk UPDATEs leave the rows old_and_new loaded as they were
         events = {e.event_key: e.raw_body for e in db.session.scalars(select(ZaloEvent))}
         followers = {f.zalo_user_id: f for f in db.session.scalars(select(Follower))}
         deliveries = {d.recipient_zalo_user_id for d in db.session.scalars(select(Delivery))}

@@ -44,4 +44,5 @@ def record(code: str, status, occurred_at: str, key: str | None = None, simulate
 
 
 def notifications(code: str = CODE) -> list[Notification]:
-    return service.notifications_of(service.get_dossier(code))
+    statement = select(Notification).where(Notification.dossier_id == service.get_dossier(code).id)
+    return list(db.session.scalars(statement.order_by(Notification.created_at, Notification.id)))

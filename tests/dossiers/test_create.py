@@ -140,23 +140,28 @@ def test_the_same_code_lives_independently_in_two_provinces(tenant_a, tenant_b):
         assert service.get_dossier(CODE).due_at == at(DUE_AT)
 
 
-def test_a_concurrent_creation_of_the_same_code_is_answered_as_a_repeat(in_a, monkeypatch):
-    """Two requests both find no dossier; the unique constraint lets one insert, the other replays it."""
-    first, _ = create()
-    monkeypatch.setattr(service, "find_dossier", _none_once(service.find_dossier))
+def test_a_new_code_is_not_looked_up_first_and_a_repeat_is_found_by_the_unique_constraint(in_a, monkeypatch):
+    """A creation inserts at once; a repeat (or a concurrent creation of the same code) meets the unique
+    constraint and is answered as the winner's repeat, or refused when it differs, writing nothing."""
+    looked_up = []
+    find = service.find_dossier
+    monkeypatch.setattr(service, "find_dossier", lambda code, for_update=False: looked_up.append(code) or find(code))
+    first, created = create()
+    assert created and looked_up == []
     again, created = create()
-    assert again.id == first.id and not created
-    monkeypatch.setattr(service, "find_dossier", _none_once(service.find_dossier))
+    assert again.id == first.id and not created and looked_up == [CODE]
     with pytest.raises(Conflict):
         create(due_at="2026-07-30T17:00:00+07:00")
     assert row_counts(in_a) == {"Dossier": 1, "DossierEvent": 1, "Notification": 1, "Delivery": 1}
 
 
-def _none_once(find):
-    calls = []
-
-    def find_after_a_miss(code, for_update=False):
-        calls.append(code)
-        return None if len(calls) == 1 else find(code, for_update)
-
-    return find_after_a_miss
+def test_a_repeat_is_answered_as_one_though_it_no_longer_passes_the_checks(in_a):
+    """As when the code was looked up before the checks: a repeat of a dossier whose procedure was disabled
+    since is the same dossier, and a different body that fails the checks is a conflict, not a 422."""
+    first, _ = create()
+    db.session.scalar(select(Procedure).where(Procedure.code == "1.004222")).enabled = False
+    again, created = create()
+    assert again.id == first.id and not created
+    with pytest.raises(Conflict) as conflict:
+        create(due_at="2026-07-01T17:00:00+07:00")
+    assert set(conflict.value.errors) == {"due_at"}
