@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import redis
 from werkzeug.serving import make_server
 
 from platform_core import create_app
@@ -196,7 +197,11 @@ class RestartableRedis:
 
 
 def build_stack(workdir: Path, redis_url: str, sandbox, database: dict | None = None) -> Stack:
-    """`database` (as stack_database gives it) defaults to a fresh SQLite file."""
+    """`database` (as stack_database gives it) defaults to a fresh SQLite file. The stack starts on an empty
+    Redis: the tests of one xdist worker share its Redis, and an earlier test's leftovers (a killed pump's leader
+    key, which keeps this stack's pump standing by, jobs whose database is gone, RQ's scheduler locks) must not
+    hold this stack up."""
+    redis.Redis.from_url(redis_url).flushdb()
     if database is None:
         url = migrated_sqlite(workdir / "stack.sqlite3")
         database = {"owner": url, "runtime": url, "dialect": "sqlite"}
