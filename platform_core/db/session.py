@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, insert, literal, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import ORMExecuteState, SessionTransactionOrigin, with_loader_criteria
+from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 
 from platform_core.db.base import TenantScoped
 from platform_core.db.cross_tenant import cross_tenant_reason, note_loaded
@@ -137,18 +137,14 @@ def _apply_database_settings(session, connection) -> None:
 
 @event.listens_for(TenantSession, "after_begin")
 def _set_database_tenant_on_begin(session, transaction, connection) -> None:
-    # A savepoint begins inside a transaction whose settings hold: only a new transaction needs them.
-    if connection.dialect.name == "postgresql" and session.info.get(_RLS_INFO_KEY) != _desired_database_settings():
+    if connection.dialect.name == "postgresql":
         _apply_database_settings(session, connection)
 
 
 @event.listens_for(TenantSession, "after_transaction_end")
 def _forget_database_tenant(session, transaction) -> None:
-    # set_config(..., true) ends with the transaction, and a savepoint rolled back takes back what was set in
-    # it: re-apply on the next statement. A flush's own subtransaction is neither (it sends no SQL of its own):
-    # forgetting there re-sent the setting after every flush.
-    if transaction.origin is not SessionTransactionOrigin.SUBTRANSACTION:
-        session.info.pop(_RLS_INFO_KEY, None)
+    # set_config(..., true) ends with the transaction (or savepoint); re-apply on the next statement.
+    session.info.pop(_RLS_INFO_KEY, None)
 
 
 def resync_scoped_session(scoped) -> None:
@@ -172,9 +168,8 @@ def _sync_database_tenant(session) -> None:
     bind = session.get_bind()
     if bind.dialect.name != "postgresql":
         return
-    connection = session.connection()  # a transaction begun here is given the settings by `after_begin`
     if session.info.get(_RLS_INFO_KEY) != _desired_database_settings():
-        _apply_database_settings(session, connection)
+        _apply_database_settings(session, session.connection())
 
 
 def isolated_session(scoped):
