@@ -4,7 +4,7 @@ reaches the sandbox over HTTP, and an expired token is refreshed once for the wh
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from platform_core.db.types import utcnow
 from platform_core.delivery import batch, pump
@@ -16,6 +16,7 @@ from platform_core.extensions import db
 from platform_core.zalo.models import Follower
 from tests import factories
 from tests.conftest import as_tenant
+from tests.sql_statements import recorded_statements
 from tests.zalo.conftest import connect_to_sandbox, sandbox  # noqa: F401 - the fixture
 
 
@@ -49,17 +50,8 @@ def statements_to_send(tenant, app) -> tuple[int, dict]:
     token = uuid.uuid4().hex
     with as_tenant(tenant):
         pump.claim(token, CLASS_TX, 10_000, utcnow())
-    seen = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        with as_tenant(tenant):
-            states = batch.deliver(token)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+    with recorded_statements(db.engine) as seen, as_tenant(tenant):
+        states = batch.deliver(token)
     return len(seen), states
 
 

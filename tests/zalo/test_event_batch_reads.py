@@ -4,7 +4,6 @@ their earlier events wrote (per-citizen order), exactly as when each event read 
 
 import json
 
-from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from platform_core.citizens import consent
@@ -19,6 +18,7 @@ from platform_core.zalo import intake, jobs
 from platform_core.zalo.models import ZaloEvent
 from platform_core.zalo.webhooks import identify
 from tests.conftest import as_tenant
+from tests.sql_statements import recorded_statements
 from tests.zalo.conftest import now_ms, user_text
 
 
@@ -34,19 +34,10 @@ def claimed_batch(tenant, token: str, messages: list[tuple[str, str]]) -> None:
 
 
 def statements_of(tenant, token: str) -> list[str]:
-    seen = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
     ref = TenantRef(tenant.id, tenant.slug)
     db.session.expunge_all()  # as in a worker: nothing of the test's stays loaded (the tenant row, say)
-    sa_event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        with tenant_context(ref):
-            result = jobs.process_events(token)
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", count)
+    with recorded_statements(db.engine) as seen, tenant_context(ref):
+        result = jobs.process_events(token)
     assert result["failed"] == 0
     return seen
 
