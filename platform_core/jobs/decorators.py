@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 
 from rq import Queue, Retry
-from rq.job import JobStatus
+from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 
 from platform_core.db.base import new_id
@@ -67,7 +67,7 @@ def open_queue(name: str) -> Queue:
 
 
 def enqueue_job(func, spec: JobSpec, args, kwargs, tenant_id: uuid.UUID | None, job_key: str | None = None):
-    """`job_key` names the job (with its tenant) instead of a random id, so that `is_waiting` can tell later
+    """`job_key` names the job (with its tenant) instead of a random id, so that `are_waiting` can tell later
     whether it is still queued, scheduled for a retry or running."""
     fields = _job_fields(func, spec, args, kwargs, tenant_id, job_key)
     return open_queue(spec.queue).enqueue(func, args=args, kwargs=kwargs, job_id=fields["job_id"], meta=fields["meta"],
@@ -79,11 +79,14 @@ def job_id(tenant_id: uuid.UUID | None, key: str) -> str:
     return f"{tenant_id.hex if tenant_id else 'platform'}-{key}"
 
 
-def is_waiting(spec: JobSpec, tenant_id: uuid.UUID | None, job_key: str) -> bool:
-    """Whether the job enqueued with `job_key` is still to run or running (queued, scheduled for a retry,
-    deferred, started); False when Redis never had it, lost it, or it ended."""
-    found = open_queue(spec.queue).fetch_job(job_id(tenant_id, job_key))
-    return found is not None and found.get_status(refresh=False) in WAITING
+def are_waiting(spec: JobSpec, named: list[tuple[uuid.UUID | None, str]]) -> list[bool]:
+    """For each (tenant id, job key), whether the job enqueued with that key is still to run or running (queued,
+    scheduled for a retry, deferred, started); False when Redis never had it, lost it, or it ended. One Redis
+    round trip for all of them."""
+    queue = open_queue(spec.queue)
+    found = Job.fetch_many([job_id(tenant_id, key) for tenant_id, key in named], connection=queue.connection,
+                           serializer=queue.serializer)
+    return [job is not None and job.get_status(refresh=False) in WAITING for job in found]
 
 
 def enqueue_many(calls) -> None:

@@ -19,7 +19,7 @@ from platform_core.db.cross_tenant import cross_tenant, record_standing_access
 from platform_core.db.tenant_context import require_tenant
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
-from platform_core.jobs.decorators import enqueue_job, is_waiting, job
+from platform_core.jobs.decorators import are_waiting, enqueue_job, job
 from platform_core.jobs.queues import QUEUE_DEFAULT, QUEUE_MAINTENANCE
 from platform_core.registrations import webhook
 from platform_core.registrations.constants import WEBHOOK_EVENT, WEBHOOK_PENDING
@@ -91,8 +91,10 @@ def requeue_deliveries() -> int:
             select(WebhookDelivery.id, WebhookDelivery.attempts, WebhookDelivery.tenant_id)
             .where(WebhookDelivery.status == WEBHOOK_PENDING, WebhookDelivery.created_at < now - REQUEUE_AFTER)
             .order_by(WebhookDelivery.created_at).limit(REQUEUE_BATCH)).all()
-        lost = [(str(delivery_id), attempts, tenant_id) for delivery_id, attempts, tenant_id in pending
-                if not is_waiting(post_registration.job_spec, tenant_id, _job_key(str(delivery_id)))]
+        waiting = are_waiting(post_registration.job_spec,
+                              [(tenant_id, _job_key(str(delivery_id))) for delivery_id, _, tenant_id in pending])
+        lost = [(str(delivery_id), attempts, tenant_id) for (delivery_id, attempts, tenant_id), queued
+                in zip(pending, waiting, strict=True) if not queued]
         if lost:
             record_standing_access(ACCESS)
         db.session.commit()
