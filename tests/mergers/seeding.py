@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from platform_core.db.cross_tenant import cross_tenant
 from platform_core.dossiers.models import Dossier, DossierEvent
 from platform_core.extensions import db
+from platform_core.mergers import service as merge_service
 from platform_core.mergers.rules import tenant_tables
 from tests import factories
 from tests.conftest import as_tenant
@@ -64,3 +65,19 @@ def histories(tenant, codes: list[str]) -> dict[str, list[tuple]]:
                 (event.seq, event.kind, event.from_status, event.to_status, event.occurred_at)
                 for event in events]
         return found
+
+
+def run_to_the_end(merge, chunk_size=None, limit=10_000) -> int:
+    """Advance the merge until it ends; returns the steps it took."""
+    steps = 0
+    while merge_service.advance(merge.id, chunk_size):
+        steps += 1
+        assert steps < limit, "the merge does not end"
+    return steps
+
+
+def merged(source, target) -> None:
+    """`source` merged into `target`, from start to end (what the links-after-a-merge tests need first)."""
+    merge = merge_service.start(source, target)
+    db.session.commit()
+    run_to_the_end(merge)

@@ -20,6 +20,7 @@ from tests.mergers.seeding import (
     SHARED_FEEDBACK_CODE,
     histories,
     row_counts,
+    run_to_the_end,
     seed_province,
 )
 
@@ -29,14 +30,6 @@ def seeded(tenant_a, tenant_b):
     codes_a = seed_province(tenant_a, "H24")
     codes_b = seed_province(tenant_b, "H48", dossiers=4)
     return codes_a, codes_b
-
-
-def run_to_the_end(merge, chunk_size=None, limit=10_000) -> int:
-    steps = 0
-    while service.advance(merge.id, chunk_size):
-        steps += 1
-        assert steps < limit, "the merge does not end"
-    return steps
 
 
 def test_every_tenant_table_has_a_rule():

@@ -7,12 +7,11 @@ from sqlalchemy import select
 
 from platform_core.dossiers.service import get_dossier
 from platform_core.extensions import db
-from platform_core.mergers import service as mergers
 from platform_core.ratings import service
 from platform_core.ratings.models import Rating
 from tests.conftest import as_tenant
 from tests.console.support import text_of
-from tests.mergers.test_merge import run_to_the_end
+from tests.mergers.seeding import merged
 from tests.ratings.conftest import invitation_of, returned_dossier
 
 CODE = "H15.50.05.13-260715-0009"
@@ -28,9 +27,7 @@ def test_a_rating_link_sent_before_the_merge_rates_the_dossier_in_the_successor(
     old_link = f"/{tenant_b.slug}/danh-gia/{token}"
     assert client.get(old_link).status_code == 200
 
-    merge = mergers.start(tenant_b, tenant_a)
-    db.session.commit()
-    run_to_the_end(merge)
+    merged(tenant_b, tenant_a)
 
     moved = client.get(old_link)
     assert moved.status_code == 301 and moved.headers["Location"].endswith(f"/{tenant_a.slug}/danh-gia/{token}")

@@ -9,12 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from platform_core.extensions import db
-from platform_core.mergers import service as mergers
 from platform_core.registrations import links, service
 from platform_core.registrations.models import Registration
 from tests import factories
 from tests.conftest import as_tenant
-from tests.mergers.test_merge import run_to_the_end
+from tests.mergers.seeding import merged
 
 MARRIAGE = "9.000894"
 
@@ -33,9 +32,7 @@ def _link(tenant, citizen: str) -> str:
 
 
 def _merge(tenant_b, tenant_a) -> None:
-    merge = mergers.start(tenant_b, tenant_a)
-    db.session.commit()
-    run_to_the_end(merge)
+    merged(tenant_b, tenant_a)
 
 
 def test_a_form_link_sent_before_the_merge_registers_in_the_successor(client, tenant_a, tenant_b, opened):

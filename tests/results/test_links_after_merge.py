@@ -3,11 +3,10 @@ address redirects to its successor, which reads the token signed for the merged 
 that moved there with its id. A token of a province that was not merged into it still answers 404."""
 
 from platform_core.extensions import db
-from platform_core.mergers import service as mergers
 from platform_core.results import links, service
 from tests.conftest import as_tenant
 from tests.console.support import text_of
-from tests.mergers.test_merge import run_to_the_end
+from tests.mergers.seeding import merged
 from tests.results.support import CODE, PDF, ready_dossier, results_of
 
 
@@ -25,9 +24,7 @@ def test_a_link_sent_before_the_merge_opens_the_result_in_the_successor(client, 
     old_link = f"/{tenant_b.slug}/ket-qua/{token}"
     assert client.get(old_link).status_code == 200
 
-    merge = mergers.start(tenant_b, tenant_a)
-    db.session.commit()
-    run_to_the_end(merge)
+    merged(tenant_b, tenant_a)
 
     moved = client.get(old_link)
     assert moved.status_code == 301 and moved.headers["Location"].endswith(f"/{tenant_a.slug}/ket-qua/{token}")
