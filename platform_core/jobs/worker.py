@@ -11,6 +11,7 @@ back, a `sending` batch within seconds once its heartbeat in Redis is gone (deli
 an event batch's claim is taken again once stale (zalo/intake.py).
 """
 
+import traceback
 import uuid
 from contextlib import nullcontext
 
@@ -35,7 +36,14 @@ class AppContextMixin:
     def perform_job(self, job, queue, execution):
         with self.flask_app.app_context():
             try:
-                with self._tenant_context_for(job):
+                try:
+                    tenant = self._tenant_context_for(job)
+                except Exception:  # noqa: BLE001 - a job that cannot start fails like any job
+                    # Raised here, outside RQ's own handling, it would stop a worker that runs jobs in-process (the
+                    # delivery and event queues): one job of a tenant merged away would halt every province's.
+                    self.handle_job_failure(job, queue, exc_string=traceback.format_exc(), execution=execution)
+                    return False
+                with tenant:
                     return super().perform_job(job, queue, execution)
             finally:
                 db.session.remove()

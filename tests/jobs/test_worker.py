@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from platform_core.audit.models import AuditEvent
 from platform_core.db.tenant_context import TenantContextMissing
 from platform_core.jobs.connection import get_redis
+from platform_core.jobs.decorators import enqueue_job
 from tests.conftest import CANARY, TEST_ENCRYPTION_KEY, as_tenant
 from tests.jobs import sample_jobs
 
@@ -105,3 +107,15 @@ def test_delivery_jobs_run_in_the_worker_process_and_keep_its_pools(app_config, 
     assert len({(result["pid"], result["client"], result["engine"]) for result in results}) == 1
     forked = fetch(other).return_value()
     assert forked["parent"] == results[0]["pid"] and forked["pid"] != results[0]["pid"]
+
+
+def test_a_job_of_a_tenant_that_no_longer_exists_fails_without_stopping_the_worker(app_config, tenant_a):
+    """A delivery job runs in the worker's own process: one whose tenant is gone (merged away) must fail like any
+    job, and the worker must go on with the next."""
+    orphan = enqueue_job(sample_jobs.where_is_the_delivery_job, sample_jobs.where_is_the_delivery_job.job_spec,
+                         (), {}, uuid.uuid4())
+    with as_tenant(tenant_a):
+        after = sample_jobs.where_is_the_delivery_job.enqueue()
+    run_worker_until_queues_are_empty(app_config)
+    assert fetch(orphan).get_status() == JobStatus.FAILED
+    assert fetch(after).get_status() == JobStatus.FINISHED
