@@ -83,6 +83,7 @@ def test_officer_turns_on_two_step_verification(site, page, screenshots):
     page.get_by_role("link", name="Bật xác thực hai bước").click()
     qr = page.get_by_role("img", name="Mã QR cho ứng dụng xác thực")
     expect(qr).to_be_visible()
+    page.wait_for_load_state("load")  # a click's navigation is not waited for: measure once app.css is applied
     box = qr.locator("svg").bounding_box()
     assert box["width"] >= 150 and box["height"] >= 150  # big enough for a phone camera
     page.screenshot(path=screenshots / "07-totp-setup-vi.png", full_page=True)
