@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from platform_core.console.constants import AUDIT_ACTION_LABELS
+from platform_core.results.constants import REFUSED_WRONG_DIGITS
+from platform_core.zalo.constants import REFRESH_FAILED
 
 # The kinds of thing an event is about, by the class the audit service records (audit/service.py); TenantProfile
 # names the province profile's table in the events recorded before migration 0027 made it province settings.
@@ -27,6 +29,16 @@ DETAIL_LABELS = {
     "reference": _l("Registration code"), "url": _l("Webhook address"),
 }
 
+# Reasons the code records as codes (auth/service.py, results/service.py), in words; an operator's typed reason
+# is shown as typed. "wrong phone digits" is how result downloads were recorded before the code.
+REASON_LABELS = {
+    "unknown_email": _l("No account has this e-mail"),
+    "wrong_password": _l("Wrong password"),
+    "inactive": _l("The account is deactivated"),
+    REFUSED_WRONG_DIGITS: _l("The last digits of the phone number did not match"),
+    "wrong phone digits": _l("The last digits of the phone number did not match"),
+}
+
 
 @dataclass(frozen=True)
 class AuditLine:
@@ -39,7 +51,7 @@ class AuditLine:
 
 def audit_line(event) -> AuditLine:
     details = event.details or {}
-    facts = [(str(label), _plain(details[key])) for key, label in DETAIL_LABELS.items()
+    facts = [(str(label), _fact(key, details[key])) for key, label in DETAIL_LABELS.items()
              if details.get(key) not in (None, "", [], {})]
     technical = [("action", event.action), *((("target", f"{event.target_type} {event.target_id}"),)
                                              if event.target_type else ()),
@@ -48,6 +60,23 @@ def audit_line(event) -> AuditLine:
     return AuditLine(actor=event.actor_email or _("The system"),
                      what=str(AUDIT_ACTION_LABELS.get(event.action, _l("Other change"))),
                      about=str(about) if about else None, facts=facts, technical=technical)
+
+
+def _fact(key: str, value) -> str:
+    if key == "reason" and isinstance(value, str):
+        return _reason(value)
+    return _plain(value)
+
+
+def _reason(reason: str) -> str:
+    """A recorded reason code in words; a failed token renewal ("refresh failed: <code> <Zalo's message>") says
+    that Zalo refused it, with Zalo's code; anything else is an operator's own words."""
+    if reason in REASON_LABELS:
+        return str(REASON_LABELS[reason])
+    if reason.startswith(f"{REFRESH_FAILED}:"):
+        code = reason.removeprefix(f"{REFRESH_FAILED}:").split()[:1]
+        return _("Zalo did not renew the access token (code %(code)s)", code=code[0] if code else "—")
+    return reason
 
 
 def _plain(value) -> str:

@@ -13,6 +13,7 @@ FILE_NAME_LENGTH = 120
 EVENT_KIND = "dossier_result"  # the notification that carries the file (or its link)
 LINK_HOURS = 72  # a signed link opens the download page for three days after the message is sent
 DIGITS = 4  # the last digits of the applicant's phone asked before a download
+REFUSED_WRONG_DIGITS = "wrong_phone_digits"  # the audited reason a download was refused
 ORPHAN_GRACE_HOURS = 1  # a file without a row is swept once this old: younger, its transaction may still be open
 
 FETCH_TIMEOUT_SECONDS = 10.0  # the whole fetch of a result by URL, connection included

@@ -39,6 +39,7 @@ from platform_core.results.constants import (
     MAX_MB,
     ORPHAN_GRACE_HOURS,
     PDF_MAGIC,
+    REFUSED_WRONG_DIGITS,
     REMOVED_REPLACED,
     REMOVED_RETENTION,
     SOURCE_UPLOAD,
@@ -251,7 +252,7 @@ def digits_match(result: DossierResult, typed: str) -> bool:
 
 def refuse_download(result: DossierResult) -> None:
     record_event("result_download_refused", details={"dossier": dossier_of(result).code, "result": str(result.id),
-                                                     "reason": "wrong phone digits"})
+                                                     "reason": REFUSED_WRONG_DIGITS})
 
 
 def download(result: DossierResult, now: datetime | None = None) -> bytes:
