@@ -4,6 +4,11 @@ province not yet live gets the trial cap on top (delivery/trial.py).
 Zalo meters requests per app, whatever they carry (docs/zalo-oa.md §7), so a tenant's OA has one GCRA bucket
 that transactional and bulk messages share: the transactional policy is the OA's rate (transactional messages
 may use all of it, and are served first), and the bulk policy caps bulk's share of that same bucket.
+
+Served first is not enough while a broadcast drains: the pump grants once a tick, and between ticks the news would
+take every token the bucket refills, so a citizen's notice waited for the next refill behind it. Bulk therefore
+draws on a smaller burst of the OA's bucket than transactional does: the last TX_RESERVE_SHARE of the OA's burst
+is transactional's alone, ready at any moment. The OA's total stays within its rate and burst.
 """
 
 from dataclasses import dataclass
@@ -21,6 +26,8 @@ from platform_core.delivery.constants import (
 from platform_core.delivery.limiter import Bucket, class_key, oa_key
 from platform_core.delivery.models import RatePolicy
 from platform_core.extensions import db
+
+TX_RESERVE_SHARE = 3  # a third of the OA's burst (at least one message) is kept for transactional messages
 
 
 @dataclass(frozen=True)
@@ -59,9 +66,10 @@ def _limits(message_class: str, policy, restricted: bool) -> Limits:
 def buckets_for(tenant_id, message_class: str, limits: dict[str, Limits]) -> tuple[Bucket, ...]:
     """The limiter buckets a grant of `message_class` draws from, given the tenant's limits per class."""
     oa_rate = limits[CLASS_TX]
-    shared = Bucket(oa_key(tenant_id), oa_rate.per_minute, oa_rate.burst)
     if message_class == CLASS_TX:
-        return (shared,)
+        return (Bucket(oa_key(tenant_id), oa_rate.per_minute, oa_rate.burst),)
+    reserve = max(1, oa_rate.burst // TX_RESERVE_SHARE)
+    shared = Bucket(oa_key(tenant_id), oa_rate.per_minute, max(1, oa_rate.burst - reserve))
     own = limits[CLASS_BULK]
     return (shared, Bucket(class_key(tenant_id, message_class), own.per_minute, own.burst))
 
