@@ -5,7 +5,8 @@ The feature fills a `ComposedMessage`; `outbox.send_composed` stores it as the n
 sender turns it into whichever channel reaches the recipient when it is sent:
 - consultation (cs): the text, then the words to answer with and the links to open (cs text has no buttons);
 - transaction: a card with the header, the text, the code row ("Mã phản ánh: PA-…"), the status row and the
-  buttons;
+  buttons; a message whose buttons are its point (`card_first`: a rating invitation, answered by a tap) goes
+  as this card even when a consultation text would reach the citizen (delivery/routing.py `card_first`);
 - promotion (broadcasts only, `promotion=True`): a promotion card with the banner, header, text and buttons;
 - ZNS, only when the feature gives a ready alternative (`zns`: a template Zalo approved for the OA and its
   parameters, rendered when the message is written), for a recipient reachable only by phone (a rating
@@ -77,6 +78,7 @@ class ComposedMessage:
     image_url: str | None = None
     promotion: bool = False
     zns: ZnsAlternative | None = None
+    card_first: bool = False  # the transaction card before a consultation text: the buttons are the point
 
     def to_context(self) -> dict:
         context = asdict(self)
@@ -94,6 +96,10 @@ class ComposedMessage:
 
 def is_composed(context: dict | None) -> bool:
     return bool(context and context.get(COMPOSED_KEY))
+
+
+def wants_card(context: dict | None) -> bool:
+    return is_composed(context) and bool(context.get("card_first"))
 
 
 def has_zns(context: dict | None) -> bool:

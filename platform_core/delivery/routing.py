@@ -84,6 +84,15 @@ def eligible_channels(delivery, has_zns_template: bool, now: datetime,
     return routes
 
 
+def card_first(routes: list[Route]) -> list[Route]:
+    """The transaction card first, then the others in their order: for a message whose buttons are its point (a
+    rating invitation answered by a tap), which a consultation text would carry as words to type. The card costs
+    a transaction message where the text would have used the free replies. Zalo refusing the card as
+    ineligible means the year's window is closed, so the narrower consultation window is too: the fallback
+    goes on to ZNS (`next_route`)."""
+    return sorted(routes, key=lambda route: route.channel != TRANSACTION)
+
+
 def promotion_routes(delivery, followers: Followers | None = None) -> list[Route]:
     """Policy news goes only as a promotion message, and only to a follower (docs/zalo-oa.md §2)."""
     user_id, follower = recipient_user_id(delivery, followers)

@@ -23,6 +23,7 @@ from datetime import datetime, time, timedelta
 from platform_core.clock import VIETNAM
 from platform_core.db.types import utcnow
 from platform_core.delivery import routing, screens
+from platform_core.delivery.composed import wants_card
 from platform_core.delivery.constants import CS, PENDING, PROMOTION, SENT, TRANSACTION, ZNS
 from platform_core.delivery.outbox import CHAT_KINDS
 from platform_core.delivery.receipts import apply_known_receipt
@@ -157,7 +158,8 @@ def _routes(delivery, renderer, template, now, followers=None) -> list[routing.R
         user_id, _ = routing.recipient_user_id(delivery, followers)
         return [routing.Route(delivery.channel, delivery.channel_reason or "", user_id)]
     has_zns = renderer.has_zns(template, delivery.notification.context)
-    return routing.eligible_channels(delivery, has_zns_template=has_zns, now=now, followers=followers)
+    routes = routing.eligible_channels(delivery, has_zns_template=has_zns, now=now, followers=followers)
+    return routing.card_first(routes) if wants_card(delivery.notification.context) else routes
 
 
 def _current_route(delivery, routes):

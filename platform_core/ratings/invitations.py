@@ -8,7 +8,10 @@ delivered online, so "ready" is when the citizen has it. Any other dossier is in
 invited on 9 is not invited again on 10.
 
 The message (a composed message, delivery/composed.py) offers three levels as reply buttons ("DG <code> 5"),
-the full rating page as a link (all five levels, criteria, comment), and says that a digit 1-5 answers too.
+the full rating page as a link (all five levels, criteria, comment), and says that a digit 1-5 answers too. It
+goes as a card with those buttons even to a citizen who wrote to the OA this week, whom a consultation text
+would reach for free: a tap is what gets a rating given (`card_first`), typing the level's words is the
+fallback of a text.
 Where the province has a ZNS rating template (ratings/zns.py), the message carries it as its ZNS form, for a
 citizen reachable only by phone.
 """
@@ -87,7 +90,7 @@ def invitation_message(dossier, procedure, status: int, invitation: RatingInvita
     buttons.append(ComposedButton("Đánh giá chi tiết", url=rating_link(invitation)))
     return ComposedMessage(
         header="Mời đánh giá mức độ hài lòng", text=text, code_label="Mã hồ sơ", code=dossier.code,
-        status=STATUS_LABELS_VI[status], status_colour="green", buttons=tuple(buttons),
+        status=STATUS_LABELS_VI[status], status_colour="green", buttons=tuple(buttons), card_first=True,
     )
 
 

@@ -19,12 +19,14 @@ _PLACEHOLDER = re.compile(r"<(\w+)>")
 
 
 def messages_for(state: SandboxState, user: User) -> list[Message]:
-    """The user's UID conversation plus ZNS sent to their phone (or its hash) by the same OA."""
+    """The user's UID conversation plus ZNS sent to their phone (or its hash) by the same OA, without what the
+    citizen sent by an `oa.query.hide` button (Zalo does not show it)."""
     addresses = {user.user_id}
     if user.phone:
         addresses |= {user.phone, phone_hash(user.phone)}
     with state.lock:
-        found = [m for m in state.messages.values() if m.oa_id == user.oa_id and m.user_id in addresses]
+        found = [m for m in state.messages.values()
+                 if m.oa_id == user.oa_id and m.user_id in addresses and not m.hidden]
     return sorted(found, key=lambda m: (m.sent_ms, m.seq))
 
 

@@ -117,8 +117,10 @@ def send_text(oa_id: str, user_id: str):
 
 @phone_bp.post("/phone/<oa_id>/<user_id>/tap")
 def tap_button(oa_id: str, user_id: str):
-    """An `oa.query.show` / `oa.query.hide` button: Zalo sends its payload back as a user_send_text."""
-    return _act(oa_id, user_id, "user_send_text", text=request.form.get("payload", ""))
+    """An `oa.query.show` / `oa.query.hide` button: Zalo sends its payload back as a user_send_text, shown in the
+    chat as the citizen's message for `show` only (docs/zalo-oa.md §2, button action types)."""
+    return _act(oa_id, user_id, "user_send_text", text=request.form.get("payload", ""),
+                hidden=request.form.get("type") == "oa.query.hide")
 
 
 @phone_bp.post("/phone/<oa_id>/<user_id>/follow")

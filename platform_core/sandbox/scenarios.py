@@ -57,12 +57,13 @@ def _mark_receipts(state: SandboxState, name: str, fields: dict, now: int) -> No
             message.delivery_ms = message.delivery_ms or now
 
 
-def after_event(state: SandboxState, name: str, app: App, user: User | None, body: dict) -> None:
-    """Keep what the citizen 'wrote' in the conversation, for the phone view and conversation tests."""
+def after_event(state: SandboxState, name: str, app: App, user: User | None, body: dict, hidden: bool = False) -> None:
+    """Keep what the citizen 'wrote' in the conversation, for the phone view and conversation tests; `hidden`
+    (an `oa.query.hide` button tapped) is kept but not shown, as Zalo sends it without showing it."""
     if name in events.USER_SEND or name == "user_submit_info":
         state.record_message(message_id=body.get("message", {}).get("msg_id"), oa_id=app.oa_id,
                              user_id=user.user_id, kind="user" if name != "user_submit_info" else "user_info",
-                             body=body.get("message") or body.get("info"), app_id=app.app_id)
+                             body=body.get("message") or body.get("info"), app_id=app.app_id, hidden=hidden)
 
 
 def later(state: SandboxState, delay_s: float, work) -> None:

@@ -112,6 +112,7 @@ class Message:
     delivery_ms: int | None = None
     tracking_id: str = ""
     seq: int = 0  # orders messages sent within the same millisecond
+    hidden: bool = False  # an oa.query.hide button's payload: sent to the OA, not shown in the chat
 
 
 @dataclass

@@ -52,7 +52,7 @@ def emit(state: SandboxState, name: str, app_id: str, fields: dict | None = None
     now = state.clock.now_ms()
     timestamp = str(now - STALE_BY_MS if tamper == "stale_timestamp" else now)
     body = events.build(name, app, user, fields, timestamp)
-    scenarios.after_event(state, name, app, user, body)
+    scenarios.after_event(state, name, app, user, body, hidden=bool(fields.get("hidden")))
     raw, headers = sign(state, app, body, timestamp, tamper)
     if name in ZNS_EVENTS:
         headers["X-ZEvent-Server"] = "ZNS"

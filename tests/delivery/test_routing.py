@@ -91,3 +91,11 @@ def test_fallback_moves_to_the_next_channel_only():
     assert routing.next_route(routes, None).channel == "cs"
     assert routing.next_route(routes, "cs").channel == "transaction"
     assert routing.next_route(routes, "zns") is None
+
+
+def test_a_card_first_message_puts_the_transaction_card_before_the_consultation_text(tenant_a):
+    follower(tenant_a, "u9", is_follower=True, last_interaction_at=NOW - timedelta(days=2))
+    with as_tenant(tenant_a):
+        routes = routing.eligible_channels(delivery("u9", "+84912345678"), has_zns_template=True, now=NOW)
+    assert [route.channel for route in routing.card_first(routes)] == ["transaction", "cs", "zns"]
+    assert routing.next_route(routing.card_first(routes), "transaction").channel == "zns"  # its window is wider

@@ -19,6 +19,7 @@ from tests import factories
 from tests.auth.support import add_membership
 from tests.conftest import as_tenant, make_test_config
 from tests.migrated_sqlite import migrated_sqlite
+from tests.pipeline.stack import running_stack
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -85,6 +86,15 @@ def _seed() -> str:
     secret = admin.totp_secret
     db.session.remove()
     return secret
+
+
+@pytest.fixture
+def stack(tmp_path, redis_url, zalo_sandbox):
+    """A whole Motcua of the test's own (web, and the RQ worker and pump it starts: tests/pipeline/stack.py), for
+    a journey whose messages must leave through the delivery pipeline; forms check CSRF, as in production."""
+    with running_stack(tmp_path, redis_url, zalo_sandbox) as stack:
+        stack.app.config["WTF_CSRF_ENABLED"] = True
+        yield stack
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from tests.e2e import conftest as e2e
 from tests.e2e.conftest import vi
 from tests.e2e.test_layout import LAPTOP, PHONE
 from tests.pipeline.fixtures import db_session  # noqa: F401 - fixtures
-from tests.pipeline.stack import add_province, running_stack
+from tests.pipeline.stack import add_province
 from tests.zalo_sandbox_fixtures import ZaloSandbox
 
 browser = e2e.browser
@@ -26,13 +26,6 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 TITLE = "Làm thủ tục cả sáng thứ Bảy"
 LINK = re.compile(r"https?://\S+/bac-ninh/admin/broadcasts/[0-9a-f-]+")
-
-
-@pytest.fixture
-def stack(tmp_path, redis_url, zalo_sandbox):
-    with running_stack(tmp_path, redis_url, zalo_sandbox) as stack:
-        stack.app.config["WTF_CSRF_ENABLED"] = True
-        yield stack
 
 
 def signed_in(browser, stack, viewport: dict, email: str, start: str = "/login"):

@@ -12,7 +12,7 @@ from tests import factories
 from tests.conftest import as_tenant
 from tests.console.support import admin_a, admin_b, csrf_on, officer_a  # noqa: F401 - shared fixtures
 from tests.dossiers.support import record
-from tests.zalo.conftest import connected_a  # noqa: F401 - fixture
+from tests.zalo.conftest import connected_a, sandbox  # noqa: F401 - fixtures
 
 CITIZEN = "8000077"
 RECEIVED = "2026-07-15T08:30:00+07:00"  # the factory's dossier; due 24/07 17:00

@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 
 from platform_core.citizens import consent
 from platform_core.citizens.constants import METHOD_ZALO_CHAT, PURPOSE_SURVEY
+from platform_core.db.types import utcnow
+from platform_core.delivery import sender
 from platform_core.delivery.composed import ComposedMessage
 from platform_core.delivery.models import Delivery, Notification
 from platform_core.dossiers.errors import TransitionRefused
@@ -14,8 +16,12 @@ from platform_core.extensions import db
 from platform_core.ratings import service
 from platform_core.ratings.constants import EVENT_KIND, INVITATION_LIFETIME, INVITED
 from platform_core.ratings.models import RatingInvitation
+from platform_core.zalo.client_registry import zalo_client
+from platform_core.zalo.models import Follower
+from tests.conftest import as_tenant
 from tests.dossiers.support import record
 from tests.ratings.conftest import CITIZEN, fully_online, invitation_of, returned_dossier
+from tests.zalo.conftest import connect_to_sandbox
 
 CODE = "H15.50.05.13-260715-0001"
 
@@ -50,6 +56,26 @@ def test_the_message_offers_three_levels_in_the_chat_and_the_page_for_the_rest(i
     path = urlsplit(link.url).path
     assert path.startswith("/bac-ninh/danh-gia/")
     assert service.check_link(path.rsplit("/", 1)[1]) == invitation
+
+
+def test_a_citizen_who_wrote_this_week_gets_the_card_to_tap_not_a_text_to_answer(sandbox, tenant_a):
+    """A consultation text (free in the week after the citizen wrote) has no buttons: the invitation goes as the
+    transaction card all the same, its levels sent back by a tap."""
+    seeded, _ = connect_to_sandbox(tenant_a, sandbox)
+    citizen = sandbox.add_user(seeded.app_id, display_name="Nguyễn Văn An", last_interaction="now", is_follower=True)
+    with as_tenant(tenant_a):
+        db.session.add(Follower(zalo_user_id=citizen["user_id"], is_follower=True, last_interaction_at=utcnow()))
+        returned_dossier(CODE, zalo_user_id=citizen["user_id"])
+        [notification] = invitation_notifications()
+        [delivery] = db.session.scalars(select(Delivery).where(Delivery.notification_id == notification.id))
+        delivery.state, delivery.attempts = "sending", 1
+        assert sender.send(delivery, zalo_client()) == "sent"
+    assert (delivery.channel, delivery.fallback_from) == ("transaction", None)
+    [card] = sandbox.messages(oa_id=seeded.oa_id, user_id=citizen["user_id"])
+    buttons = card["body"]["message"]["attachment"]["payload"]["buttons"]
+    assert [(button["type"], button["title"], button["payload"]) for button in buttons[:3]] == [
+        ("oa.query.hide", "Rất hài lòng", f"DG {CODE} 5"), ("oa.query.hide", "Hài lòng", f"DG {CODE} 4"),
+        ("oa.query.hide", "Không hài lòng", f"DG {CODE} 2")]
 
 
 def test_result_ready_invites_only_when_the_result_is_electronic(in_a):

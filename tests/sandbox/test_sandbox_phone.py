@@ -81,6 +81,22 @@ def test_tapping_a_query_button_sends_its_payload(province, citizen, receiver):
     assert json.loads(receiver.bodies()[0])["message"]["text"] == "#tracuu H01-0001"
 
 
+def test_a_hide_buttons_payload_reaches_the_oa_but_not_the_chat(province, citizen, receiver):
+    """Zalo shows an `oa.query.show` button's payload as the citizen's message, an `oa.query.hide` one's not."""
+    card = {**CARD, "buttons": [{"title": "Hài lòng", "type": "oa.query.hide", "payload": "DG H01-0001 4"}]}
+    province.post("openapi", "/v3.0/oa/message/transaction", {"recipient": {"user_id": citizen["user_id"]},
+                                                              "message": {"attachment": {"type": "template",
+                                                                                         "payload": card}}})
+    path = phone_path(province, citizen)
+    assert '<input type="hidden" name="type" value="oa.query.hide">' in page(province, path)
+    for button_type, payload in (("oa.query.hide", "DG H01-0001 4"), ("oa.query.show", "#tracuu H01-0001")):
+        province.sandbox.http.post(path + "/tap", data={"payload": payload, "type": button_type})
+    assert [json.loads(body)["message"]["text"] for body in receiver.bodies()] == ["DG H01-0001 4",
+                                                                                  "#tracuu H01-0001"]
+    chat = page(province, path + "/conversation")
+    assert re.findall(r'class="bubble user[^"]*".*?<div class="text">(.*?)</div>', chat, re.S) == ["#tracuu H01-0001"]
+
+
 def test_follow_unfollow_and_share(province, citizen, receiver):
     http, path = province.sandbox.http, phone_path(province, citizen)
     http.post(path + "/follow", data={"action": "unfollow"})
