@@ -1,13 +1,25 @@
 """`{{ moment | vn_date }}`: the one way a page writes a date. dd/mm/yyyy, with HH:mm for an instant, in
 Vietnam time (UTC+7 all year), whatever the page's language: citizens and officials read dates this way, and
-Babel's locale formats gave "6/12/26" in Vietnamese and "12/6/26" in English."""
+Babel's locale formats gave "6/12/26" in Vietnamese and "12/6/26" in English.
 
+`VnDateField`: the one way a form asks for a date, typed the same way (dd/mm/yyyy)."""
+
+import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Field
+from wtforms.widgets import TextInput
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 DATE_FORMAT = "%d/%m/%Y"
 DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+TYPED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")  # 05/07/2026, 5/7/2026
+ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")  # 2026-07-05: links, query strings, API-like callers
+# The browser's own check before sending (either form); the server's also refuses a day that does not exist.
+INPUT_PATTERN = r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}"
+NOT_A_DATE = _l("Not a valid date: type it as dd/mm/yyyy, for example 31/12/2026.")
 
 
 def vn_date(value: date | datetime | None, time: bool = True) -> str:
@@ -19,3 +31,53 @@ def vn_date(value: date | datetime | None, time: bool = True) -> str:
         local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(VIETNAM)
         return local.strftime(DATETIME_FORMAT if time else DATE_FORMAT)
     return value.strftime(DATE_FORMAT)
+
+
+def parse_date(text: str) -> date | None:
+    """dd/mm/yyyy or d/m/yyyy as a person types it, or yyyy-mm-dd as a link carries it; None for anything else,
+    a day that does not exist (31/02/2026) included."""
+    text = text.strip()
+    if typed := TYPED.fullmatch(text):
+        day, month, year = map(int, typed.groups())
+    elif iso := ISO.fullmatch(text):
+        year, month, day = map(int, iso.groups())
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+class VnDateField(Field):
+    """A date in a text box that shows and takes dd/mm/yyyy (ISO too, for links). Not `<input type="date">`:
+    Chromium shows that in the browser's own locale (mm/dd/yyyy for an English browser), never the product's
+    dd/mm/yyyy. Empty is no date (`data` None): Optional() or InputRequired() decide whether that will do."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, render_kw=None, **kwargs):
+        typing = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "pattern": INPUT_PATTERN, "maxlength": 10,
+                  "autocomplete": "off"}
+        super().__init__(label, validators, render_kw=typing | (render_kw or {}), **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist:
+            return
+        text = valuelist[0].strip()
+        self.data = parse_date(text) if text else None
+        if text and self.data is None:
+            raise ValueError(NOT_A_DATE)
+
+    def _value(self) -> str:
+        """The date as dd/mm/yyyy, whichever way it came; what was typed when it is no date."""
+        if self.data is not None:
+            return self.data.strftime(DATE_FORMAT)
+        return self.raw_data[0] if self.raw_data else ""
+
+    def iso(self) -> str:
+        """The date as a link carries it (yyyy-mm-dd), whichever way it was typed; what was typed when it is no
+        date, so that the linked page refuses it as this one did."""
+        if self.data is not None:
+            return self.data.isoformat()
+        return self._value()
