@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Optional
 
 from platform_core.config import REPO_ROOT
 from platform_core.extensions import db
-from platform_core.web.dates import VnDateField, vn_date
+from platform_core.web.dates import VIETNAM, VnDateField, VnDateTimeField, vn_date
 from tests import factories
 from tests.auth.support import sign_in
 
@@ -102,7 +102,35 @@ def test_it_renders_a_text_box_for_dd_mm_yyyy_with_the_date_so_written():
     assert 'autocomplete="bday"' in str(form.birth())  # a field's own attributes win
 
 
-def test_every_date_field_of_the_product_is_this_one():
+class MomentForm(Form):
+    moment = VnDateTimeField("Moment", validators=[Optional()])
+
+
+@pytest.mark.parametrize("text", ["01/12/2026 08:00", "1/12/2026 8:00", "2026-12-01T08:00", "2026-12-01 08:00"])
+def test_a_moment_is_typed_in_vietnam_time_as_dd_mm_yyyy_hh_mm(text):
+    form = MomentForm(MultiDict({"moment": text}))
+    assert form.validate() and form.moment.data == datetime(2026, 12, 1, 8, 0, tzinfo=VIETNAM)
+    assert form.moment.data.astimezone(UTC).isoformat() == "2026-12-01T01:00:00+00:00"
+    assert form.moment._value() == "01/12/2026 08:00"
+
+
+@pytest.mark.parametrize("text", ["01/12/2026", "31/11/2026 08:00", "01/12/2026 24:00", "01/12/2026 08:60",
+                                  "12/01/2026 8am", "2026-12-01T08:00:00+07:00"])
+def test_anything_else_is_no_moment(app, text):
+    with app.test_request_context("/?lang=vi"):
+        form = MomentForm(MultiDict({"moment": text}))
+        assert not form.validate() and form.moment._value() == text
+        assert [str(error) for error in form.errors["moment"]] == [
+            "Ngày giờ không hợp lệ: nhập theo dạng dd/mm/yyyy hh:mm, ví dụ 31/12/2026 08:30."]
+
+
+def test_a_moment_renders_as_vietnam_time_whatever_its_zone():
+    html = str(MomentForm(data={"moment": datetime(2026, 12, 1, 1, 0, tzinfo=UTC)}).moment())
+    assert 'value="01/12/2026 08:00"' in html and 'placeholder="dd/mm/yyyy hh:mm"' in html
+    assert 'type="text"' in html and 'maxlength="16"' in html
+
+
+def test_every_date_field_of_the_product_is_one_of_these():
     offenders = [str(path.relative_to(REPO_ROOT)) for path in (REPO_ROOT / "platform_core").rglob("*.py")
-                 if re.search(r"\bDateField\b", path.read_text(encoding="utf-8"))]
+                 if re.search(r"\b(DateField|DateTimeField|DateTimeLocalField)\b", path.read_text(encoding="utf-8"))]
     assert offenders == []
