@@ -1,5 +1,6 @@
 """Dates typed as dd/mm/yyyy in a real Chromium whose own language is English, where `<input type="date">`
-would have shown mm/dd/yyyy: an officer filters the deliveries by the day they were created (web/dates.py)."""
+would have shown mm/dd/yyyy: an officer filters the deliveries by the day they were created (web/dates.py).
+Screenshot: test-artifacts/e2e/date-filter-390.png."""
 
 import re
 from datetime import timedelta
@@ -15,7 +16,7 @@ from platform_core.extensions import db
 from platform_core.tenancy.models import Tenant
 from tests import factories
 from tests.conftest import as_tenant
-from tests.e2e.conftest import vi
+from tests.e2e.conftest import ARTIFACTS, vi
 from tests.e2e.test_layout import sign_in
 
 pytestmark = pytest.mark.browser
@@ -64,6 +65,8 @@ def test_a_date_typed_as_dd_mm_yyyy_filters_the_deliveries(site, deliveries, eng
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(RECENT)
     expect(page.get_by_label(vi("From (date created)"))).to_have_value(f"{yesterday:%d/%m/%Y}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the filters fit a phone
+    page.screenshot(path=ARTIFACTS / "date-filter-390.png", full_page=True)
 
     # A day that does not exist passes the browser's pattern; the server says what to type.
     page.get_by_label(vi("From (date created)")).fill("31/02/2026")
