@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -26,6 +25,7 @@ from platform_core.clock import VIETNAM
 from platform_core.db.types import utcnow
 from platform_core.errors import FieldError
 from platform_core.extensions import db
+from platform_core.web.dates import VnDateField
 from platform_core.zalo.articles import AGE_GROUPS
 from platform_core.zalo.messages import MAX_HEADER, PromotionCard
 
@@ -68,8 +68,8 @@ class BroadcastForm(FlaskForm):
     tag = SelectField(_l("Tag"), validate_choice=False)
     procedure_code = SelectField(_l("Procedure"), validate_choice=False)
     communes = StringField(_l("Communes"), description=_l("Separate the names with commas."))
-    send_date = DateField(_l("Send on (optional)"), validators=[Optional()],
-                          description=_l("Leave empty to send it once approved. Vietnam time."))
+    send_date = VnDateField(_l("Send on (optional)"), validators=[Optional()],
+                            description=_l("Leave empty to send it once approved. Vietnam time."))
     send_time = TimeField(_l("At"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):

@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import Form, SearchField, SelectField
-from wtforms.fields import DateField
 from wtforms.validators import Length, Optional
 
 from platform_core.auth.constants import ROLE_ADMIN
@@ -16,6 +15,7 @@ from platform_core.delivery.constants import CHANNEL_LABELS, STATE_LABELS
 from platform_core.delivery.errors_plain import explain
 from platform_core.extensions import db
 from platform_core.tenancy.resolution import tenant_blueprint
+from platform_core.web.dates import VnDateField
 from platform_core.web.forms import options
 from platform_core.web.paging import page_number
 from platform_core.zalo.phone import mask
@@ -30,8 +30,8 @@ class DeliveryFilterForm(Form):
     state = SelectField(_l("State"), choices=options(STATE_LABELS, blank=_l("Any state")), validators=[Optional()])
     channel = SelectField(_l("Channel"), choices=options(CHANNEL_LABELS, blank=_l("Any channel")),
                           validators=[Optional()])
-    date_from = DateField(_l("From (date created)"), validators=[Optional()])
-    date_to = DateField(_l("To (date created)"), validators=[Optional()])
+    date_from = VnDateField(_l("From (date created)"), validators=[Optional()])
+    date_to = VnDateField(_l("To (date created)"), validators=[Optional()])
 
     def filters(self) -> delivery_search.Filters:
         return delivery_search.Filters(query=(self.q.data or "").strip() or None, state=self.state.data or None,

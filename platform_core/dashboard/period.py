@@ -9,11 +9,11 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, SelectField
-from wtforms.fields import DateField
 from wtforms.validators import Optional
 
 from platform_core.clock import VIETNAM
 from platform_core.db.types import utcnow
+from platform_core.web.dates import VnDateField
 from platform_core.web.forms import options
 
 THIS_MONTH, LAST_3_MONTHS, CUSTOM = "month", "3months", "custom"
@@ -65,8 +65,8 @@ class PeriodForm(Form):
     """Above every report (GET: nothing changes, so no CSRF token)."""
 
     period = SelectField(_l("Period"), choices=options(PRESETS), default=THIS_MONTH)
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = VnDateField(_l("From"), validators=[Optional()])
+    date_to = VnDateField(_l("To"), validators=[Optional()])
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -93,9 +93,8 @@ class PeriodForm(Form):
         return preset(self.period.data if self.period.data in PRESETS and not self.errors else THIS_MONTH, now)
 
     def query_args(self) -> dict:
-        """The form's values as URL arguments (for the CSV links)."""
+        """The form's values as URL arguments (for the CSV and XLSX links), dates as yyyy-mm-dd."""
         args = {"period": self.period.data or THIS_MONTH}
         if args["period"] == CUSTOM:
-            args |= {"date_from": self.date_from.raw_data[0] if self.date_from.raw_data else "",
-                     "date_to": self.date_to.raw_data[0] if self.date_to.raw_data else ""}
+            args |= {"date_from": self.date_from.iso(), "date_to": self.date_to.iso()}
         return args

@@ -2,10 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from platform_core.tenancy.constants import UNIT_TYPES
+from platform_core.web.dates import VnDateField
 
 
 class MergeForm(FlaskForm):
@@ -27,4 +28,4 @@ class RenameForm(FlaskForm):
     unit_type = SelectField(_l("Kind"), choices=list(UNIT_TYPES.items()))
     legal_ref = StringField(_l("Legal reference"), validators=[Optional(), Length(max=120)],
                             render_kw={"placeholder": "39/2026/QH16"})
-    effective = DateField(_l("Takes effect on"), validators=[Optional()])
+    effective = VnDateField(_l("Takes effect on"), validators=[Optional()])

@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -14,7 +13,6 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from platform_core.clock import VIETNAM
 from platform_core.officials.constants import (
     KIND_LABELS,
     KIND_MEETING,
@@ -23,6 +21,7 @@ from platform_core.officials.constants import (
     URGENCY_LABELS,
     URGENCY_NORMAL,
 )
+from platform_core.web.dates import VnDateTimeField
 from platform_core.web.forms import options
 
 HOUR_MESSAGE = _l("Enter an hour from 0 to 23.")
@@ -37,14 +36,6 @@ class ProfileForm(FlaskForm):
     active = BooleanField(_l("Receives notices"), default=True)
 
 
-class LocalDateTimeField(DateTimeLocalField):
-    """A datetime-local input read as Vietnam time; `aware` is the instant."""
-
-    @property
-    def aware(self):
-        return self.data.replace(tzinfo=VIETNAM) if self.data else None
-
-
 class NoticeForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=options(KIND_LABELS), validators=[DataRequired()])
     recipients = SelectMultipleField(_l("Officials"), validators=[DataRequired(_l("Choose at least one official."))])
@@ -52,9 +43,9 @@ class NoticeForm(FlaskForm):
     body = TextAreaField(_l("Text"), validators=[Optional(), Length(max=5000)])
     urgency = SelectField(_l("Urgency"), choices=options(URGENCY_LABELS), default=URGENCY_NORMAL)
     secrecy = SelectField(_l("Secrecy"), choices=options(SECRECY_LABELS), default="")
-    starts_at = LocalDateTimeField(_l("Meeting starts at"), validators=[Optional()])
+    starts_at = VnDateTimeField(_l("Meeting starts at"), validators=[Optional()])
     location = StringField(_l("Meeting place"), validators=[Optional(), Length(max=300)])
-    due_at = LocalDateTimeField(_l("To be handled by"), validators=[Optional()])
+    due_at = VnDateTimeField(_l("To be handled by"), validators=[Optional()])
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -67,5 +58,5 @@ class NoticeForm(FlaskForm):
         """What the service takes (as the API's schema loads it)."""
         return {"kind": self.kind.data, "recipients": self.recipients.data, "title": self.title.data.strip(),
                 "body": (self.body.data or "").strip() or None, "urgency": self.urgency.data,
-                "secrecy": self.secrecy.data, "starts_at": self.starts_at.aware,
-                "location": (self.location.data or "").strip() or None, "due_at": self.due_at.aware}
+                "secrecy": self.secrecy.data, "starts_at": self.starts_at.data,
+                "location": (self.location.data or "").strip() or None, "due_at": self.due_at.data}

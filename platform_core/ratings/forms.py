@@ -3,13 +3,14 @@ province's ZNS rating template (admins, with CSRF)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Form, RadioField, SearchField, SelectChoice, SelectField, TextAreaField
+from wtforms import Form, RadioField, SearchField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from platform_core.notices.forms import ZnsFields, translate_errors
 from platform_core.notices.templates import zns_param_lines
 from platform_core.ratings.constants import CRITERIA, SCALE
 from platform_core.ratings.service import MAX_COMMENT
+from platform_core.web.dates import VnDateField
 
 CRITERION_PREFIX = "criterion_"
 LEVELS = [SelectChoice(score, label) for score, label in SCALE.items()]
@@ -49,8 +50,8 @@ for _code, _label in CRITERIA.items():
 class RatingFilterForm(Form):
     """The console page's period and filters; the reports use the period, the list all of them."""
 
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
+    start = VnDateField(_l("From"), validators=[Optional()])
+    end = VnDateField(_l("To"), validators=[Optional()])
     procedure = SearchField(_l("Procedure code"), validators=[Optional(), Length(max=40)])
     score = SelectField(_l("Level"), choices=[SelectChoice("", _l("All levels"))]
                         + [SelectChoice(str(score), label) for score, label in SCALE.items()], default="",

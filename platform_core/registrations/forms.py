@@ -5,7 +5,7 @@ the webhook."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
@@ -25,6 +25,7 @@ from platform_core.registrations.constants import (
     MAX_CAPACITY,
     NOTE_LENGTH,
 )
+from platform_core.web.dates import VnDateField
 
 REQUIRED = InputRequired(message=_l("This field is required."))
 
@@ -32,8 +33,8 @@ REQUIRED = InputRequired(message=_l("This field is required."))
 class RegistrationForm(FlaskForm):
     full_name = StringField(FIELD_LABELS[FIELD_NAME], validators=[REQUIRED, Length(max=200)],
                             render_kw={"autocomplete": "name"})
-    birth_date = DateField(FIELD_LABELS[FIELD_BIRTH_DATE], validators=[REQUIRED],
-                           render_kw={"autocomplete": "bday"})
+    birth_date = VnDateField(FIELD_LABELS[FIELD_BIRTH_DATE], validators=[REQUIRED],
+                             render_kw={"autocomplete": "bday"})
     id_number = StringField(FIELD_LABELS[FIELD_ID_NUMBER], validators=[
         REQUIRED, Regexp(r"^\s*\d{12}\s*$", message=_l("A citizen ID number has 12 digits."))],
         render_kw={"inputmode": "numeric", "maxlength": 12, "autocomplete": "off"})
@@ -82,8 +83,8 @@ class SlotsForm(FlaskForm):
     of a length, each taking `capacity` citizens; for one procedure or ("") any procedure open to registration."""
 
     procedure_code = SelectField(_l("Procedure"), choices=[], validate_choice=True)
-    first_day = DateField(_l("First day"), validators=[REQUIRED])
-    last_day = DateField(_l("Last day"), validators=[Optional()])
+    first_day = VnDateField(_l("First day"), validators=[REQUIRED])
+    last_day = VnDateField(_l("Last day"), validators=[Optional()])
     starts_at = TimeField(_l("Starting at"), validators=[REQUIRED])
     ends_at = TimeField(_l("Ending at"), validators=[REQUIRED])
     minutes = IntegerField(_l("Length of a slot (minutes)"), default=60,

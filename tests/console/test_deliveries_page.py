@@ -1,5 +1,6 @@
 """The deliveries page: search and filters, Zalo errors in plain Vietnamese, an administrator's retry."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from platform_core.delivery import pump
 from platform_core.delivery.constants import CLASS_TX
 from platform_core.delivery.models import Delivery, Notification
 from platform_core.extensions import db
+from platform_core.web.paging import PER_PAGE
 from tests import factories
 from tests.auth.support import csrf_token_from
 from tests.conftest import CANARY, as_tenant
@@ -101,7 +103,25 @@ def test_filters_by_state_channel_and_date(officer_a, failed_a, tenant_a):
 
 def test_a_bad_filter_is_a_form_error_not_a_500(officer_a, failed_a):
     response = officer_a.client.get(URL, query_string={"date_from": "31/02/2026", "state": "exploded"})
-    assert response.status_code == 200 and "field__error" in text_of(response)
+    html = text_of(response)
+    assert response.status_code == 200 and "field__error" in html
+    assert "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy, ví dụ 31/12/2026." in html
+    assert 'value="31/02/2026"' in html  # kept as typed, to be corrected
+
+
+def test_a_date_typed_as_dd_mm_yyyy_filters_and_stays_in_the_pager_links(officer_a, tenant_a):
+    with as_tenant(tenant_a):
+        for number in range(PER_PAGE + 1):
+            factories.create_dossier(f"000.00.24.H04-251128-{number:04d}")
+    today = utcnow().astimezone(VIETNAM).date()
+    first = text_of(officer_a.client.get(URL, query_string={"date_from": f"{today:%d/%m/%Y}"}))
+    assert f'value="{today:%d/%m/%Y}"' in first
+    older = re.search(r'<a rel="next" href="([^"]+)"', first)[1].replace("&amp;", "&")
+    second = text_of(officer_a.client.get(older))
+    assert "field__error" not in second and f'value="{today:%d/%m/%Y}"' in second
+    assert second.count("251128-") == 1  # the one row past the first page, the filter kept
+    tomorrow = text_of(officer_a.client.get(URL, query_string={"date_from": f"{today + timedelta(days=1):%d/%m/%Y}"}))
+    assert "251128-" not in tomorrow
 
 
 def test_another_provinces_deliveries_are_never_listed(admin_a, failed_a, failed_b, admin_b):

@@ -37,6 +37,15 @@ def test_an_officer_sees_every_report_with_its_chart_table_and_csv_link(officer_
     assert "Đăng ký thường trú" in html and "<td>50</td>" in on_time
 
 
+def test_a_period_typed_as_dd_mm_yyyy_is_linked_as_yyyy_mm_dd(officer_a, october):
+    html = text_of(officer_a.client.get(f"{BASE}/?period=custom&date_from=1/10/2026&date_to=31/10/2026"))
+    assert 'value="01/10/2026"' in html and 'value="31/10/2026"' in html  # the boxes show the product's form
+    iso = "period=custom&amp;date_from=2026-10-01&amp;date_to=2026-10-31"
+    assert f'href="{BASE}/on-time.csv?{iso}"' in html and f'href="{BASE}/on-time.xlsx?{iso}"' in html
+    assert f'href="{BASE}/departments?{iso}"' in html
+    assert officer_a.client.get(f"{BASE}/on-time.csv?{iso.replace('&amp;', '&')}").status_code == 200
+
+
 def test_this_month_is_the_default_and_an_empty_period_says_so(officer_a):
     html = text_of(officer_a.client.get(f"{BASE}/?lang=en"))
     assert 'value="month" selected' in html or "selected value=\"month\"" in html

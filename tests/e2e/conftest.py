@@ -31,6 +31,16 @@ with (REPO_ROOT / "platform_core/translations/vi/LC_MESSAGES/messages.po").open(
     _VIETNAMESE = read_po(_po, locale="vi")
 
 
+# The elements that reach past the right edge, to say which one makes a page scroll sideways.
+TOO_WIDE = """width => [...document.querySelectorAll("body *")]
+  .filter(element => element.getBoundingClientRect().right > width)
+  .slice(0, 5)
+  .map(element => {
+    const right = Math.round(element.getBoundingClientRect().right);
+    return `${element.tagName.toLowerCase()}.${element.className} ${right}px`;
+  })"""
+
+
 def vi(msgid: str) -> str:
     """What the Vietnamese page says for `msgid`: the test follows the catalogue, not a copy of its words."""
     return _VIETNAMESE.get(msgid).string

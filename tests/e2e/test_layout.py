@@ -18,7 +18,7 @@ from platform_core.onboarding.invitations import invite_province
 from platform_core.tenancy.models import Tenant
 from tests import factories
 from tests.auth.support import add_membership
-from tests.e2e.conftest import ARTIFACTS, vi
+from tests.e2e.conftest import ARTIFACTS, TOO_WIDE, vi
 from tests.onboarding.conftest import add_province
 
 pytestmark = pytest.mark.browser
@@ -66,16 +66,6 @@ TABLE_PROBLEMS = """(width) => {
   }
   return {checked, problems};
 }"""
-
-
-# The elements that reach past the right edge, to say which one makes a page scroll sideways.
-TOO_WIDE = """width => [...document.querySelectorAll("body *")]
-  .filter(element => element.getBoundingClientRect().right > width)
-  .slice(0, 5)
-  .map(element => {
-    const right = Math.round(element.getBoundingClientRect().right);
-    return `${element.tagName.toLowerCase()}.${element.className} ${right}px`;
-  })"""
 
 
 @pytest.fixture(scope="module")

@@ -106,7 +106,7 @@ def test_registrations_answers_slots_and_webhook_in_the_console(site, registrati
     expect(page.locator("main table")).to_contain_text("1/3")
     day = working_day(10 if width < 768 else 20)
     page.get_by_label(vi("Procedure"), exact=True).select_option(BIRTH)
-    page.get_by_label(vi("First day")).fill(day.isoformat())
+    page.get_by_label(vi("First day")).fill(f"{day:%d/%m/%Y}")  # as a person types it (web/dates.py)
     page.get_by_label(vi("Starting at")).fill("13:30")
     page.get_by_label(vi("Ending at")).fill("15:30")
     page.get_by_label(vi("Length of a slot (minutes)")).fill("60")

@@ -35,7 +35,7 @@ def test_an_admin_sends_a_meeting_notice_from_the_console(site, page, screenshot
     page.get_by_role("button", name="Send notice").click()
     expect(page.get_by_text("Enter when the meeting starts.")).to_be_visible()  # nothing sent yet
 
-    page.get_by_label("Meeting starts at").fill("2026-12-01T08:00")
+    page.get_by_label("Meeting starts at").fill("01/12/2026 08:00")  # as pages write it (web/dates.py)
     page.get_by_label("Meeting place").fill("Phòng họp tầng 2")
     page.screenshot(path=screenshots / "officials-01-new-notice.png", full_page=True)
     page.get_by_role("button", name="Send notice").click()

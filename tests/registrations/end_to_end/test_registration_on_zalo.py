@@ -55,10 +55,12 @@ def test_a_registration_made_on_zalo_becomes_a_dossier_whose_notices_reach_the_c
     assert form.status_code == 200
     assert 'value="Trần Thị Bình"' in form.text and 'value="0987654321"' in form.text
     assert 'value="Số 1 Lý Thái Tổ"' in form.text and 'name="note"' not in form.text
-    refused = browser.post(link, data={"full_name": "Trần Thị Bình", "birth_date": "1995-04-30",
+    assert 'name="birth_date"' in form.text and 'placeholder="dd/mm/yyyy"' in form.text
+    refused = browser.post(link, data={"full_name": "Trần Thị Bình", "birth_date": "30/04/1995",
                                        "id_number": "12345", "address": "Số 1 Lý Thái Tổ", "phone": "0987654321"})
-    assert refused.status_code == 422 and "12" in refused.text
-    sent = browser.post(link, data={"full_name": "Trần Thị Bình", "birth_date": "1995-04-30", "id_number": CCCD,
+    assert refused.status_code == 422 and "12" in refused.text and 'value="30/04/1995"' in refused.text
+    # Typed as a citizen writes it; the province's software reads it as yyyy-mm-dd (below).
+    sent = browser.post(link, data={"full_name": "Trần Thị Bình", "birth_date": "30/4/1995", "id_number": CCCD,
                                     "address": "Số 1 Lý Thái Tổ", "phone": "0987654321"})
     assert sent.status_code == 200 and "DK-" in sent.text
     assert browser.get(link).status_code == 410  # the link submits once
