@@ -41,6 +41,15 @@ TOO_WIDE = """width => [...document.querySelectorAll("body *")]
   })"""
 
 
+def assert_fits(page, width: int, what: str = "the page") -> None:
+    """No sideways scrolling at `width`, measured on the finished page: after a click's navigation the new
+    document can be measured before its stylesheet applies (a 390 px page measured 414 px wide without app.css
+    on a busy machine), so wait for its load first. A failure names the elements that stick out."""
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, (
+        f"{what} scrolls sideways at {width}px", page.evaluate(TOO_WIDE, width))
+
+
 def vi(msgid: str) -> str:
     """What the Vietnamese page says for `msgid`: the test follows the catalogue, not a copy of its words."""
     return _VIETNAMESE.get(msgid).string

@@ -14,7 +14,7 @@ from platform_core.config import REPO_ROOT
 from tests import factories
 from tests.admins_told_support import add_admins, texts
 from tests.e2e import conftest as e2e
-from tests.e2e.conftest import vi
+from tests.e2e.conftest import assert_fits, vi
 from tests.e2e.test_layout import LAPTOP, PHONE
 from tests.pipeline.fixtures import db_session  # noqa: F401 - fixtures
 from tests.pipeline.stack import add_province
@@ -43,7 +43,7 @@ def signed_in(browser, stack, viewport: dict, email: str, start: str = "/login")
 
 
 def shot(page, step: str, viewport: dict) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert_fits(page, viewport["width"])
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"broadcast-approval-{step}-{viewport['width']}.png", full_page=True)
 

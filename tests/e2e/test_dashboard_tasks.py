@@ -22,7 +22,7 @@ from platform_core.feedback.constants import CHANNEL_WEB
 from platform_core.tenancy.models import Tenant
 from tests import factories
 from tests.conftest import as_tenant
-from tests.e2e.conftest import vi
+from tests.e2e.conftest import assert_fits, vi
 from tests.e2e.test_layout import LAPTOP, PHONE, browse, sign_in  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
@@ -60,7 +60,7 @@ def test_the_dashboard_says_what_waits_and_leads_to_it(site, waiting, browse, vi
     expect(tasks.get_by_text("1 tin chính sách đang chờ quản trị viên thứ hai phê duyệt.")).to_be_visible()
     expect(tasks.get_by_text(re.compile(r"\d+ tin nhắn gửi lỗi trong bảy ngày qua\."))).to_be_visible()
     expect(tasks.locator(".task").first).to_contain_text("Kết nối Zalo hiện không gửi được tin nhắn")
-    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert_fits(page, viewport["width"])
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"dashboard-tasks-{viewport['width']}.png", full_page=True)
     tasks.get_by_role("link", name="Xử lý phản ánh quá hạn").click()

@@ -18,7 +18,7 @@ from platform_core.dossiers.models import Dossier
 from platform_core.extensions import db
 from platform_core.ratings.models import Rating
 from tests import factories
-from tests.e2e.conftest import ARTIFACTS, vi
+from tests.e2e.conftest import ARTIFACTS, assert_fits, vi
 from tests.e2e.test_layout import LAPTOP, PHONE
 from tests.e2e.test_sandbox_phone import events_for
 from tests.pipeline.stack import add_province
@@ -75,7 +75,7 @@ def _front_door(page, stack, width: int) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Tỉnh Bắc Ninh")
     expect(page.get_by_role("link", name=vi("Sign in"), exact=True)).to_have_count(0)
     expect(page.get_by_role("img", name=re.compile(r"^Mã QR của .+ trên Zalo$"))).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_fits(page, width)
     page.screenshot(path=ARTIFACTS / f"front-door-home-{width}.png", full_page=True)
 
     page.get_by_label("Tên hoặc mã thủ tục").fill("dang ky thuong tru")
@@ -96,7 +96,7 @@ def _front_door(page, stack, width: int) -> None:
     answer = page.locator(".lookup__text")
     expect(answer).to_contain_text(f"Hồ sơ {CODE}")
     expect(answer).to_contain_text("Người nộp: Nguyễn V** A*")
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_fits(page, width)
     page.screenshot(path=ARTIFACTS / f"front-door-lookup-{width}.png", full_page=True)
 
     page.get_by_role("link", name="Quay lại trang tỉnh Bắc Ninh").click()
@@ -170,6 +170,6 @@ def _scroll_chat_to(bubble) -> None:
 
 def _shot(zalo, step: str, width: int) -> None:
     """The phone view as the citizen sees it: nothing scrolls sideways, the composer on screen."""
-    assert zalo.evaluate("document.documentElement.scrollWidth") <= width
+    assert_fits(zalo, width)
     expect(zalo.get_by_label("Tin nhắn")).to_be_in_viewport()
     zalo.screenshot(path=ARTIFACTS / f"front-door-{step}-{width}.png")

@@ -18,7 +18,7 @@ from platform_core.onboarding.invitations import invite_province
 from platform_core.tenancy.models import Tenant
 from tests import factories
 from tests.auth.support import add_membership
-from tests.e2e.conftest import ARTIFACTS, TOO_WIDE, vi
+from tests.e2e.conftest import ARTIFACTS, assert_fits, vi
 from tests.onboarding.conftest import add_province
 
 pytestmark = pytest.mark.browser
@@ -117,11 +117,9 @@ def sign_in(page, site, email: str) -> None:
 def check_layout(page, viewport: dict, area: str, min_tables: int = 0) -> None:
     """No sideways scrolling, readable tables, icons served, nothing of ours failed; then a screenshot."""
     width = viewport["width"]
-    page.wait_for_load_state("load")  # the layout measured is the finished page's, stylesheets and fonts applied
+    assert_fits(page, width, area)  # waits for the finished page: stylesheets and fonts applied
     empty = page.evaluate("[...document.styleSheets].filter(sheet => !sheet.cssRules.length).map(s => s.href)")
     assert empty == [], f"{area}: stylesheets without a rule (not CSS, or not served): {empty}"
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, (
-        f"{area} scrolls sideways at {width}px", page.evaluate(TOO_WIDE, width))
     tables = page.evaluate(TABLE_PROBLEMS, width)
     assert tables["problems"] == [] and tables["checked"] >= min_tables, (area, width, tables)
     icons = page.eval_on_selector_all("link[rel~=icon]", "links => links.map(link => link.href)")
@@ -151,7 +149,7 @@ def check_menu(page, viewport: dict, area: str, nav_name: str, link_name: str) -
     expect(link).to_be_visible()
     expect(link).to_be_in_viewport()
     expect(page.get_by_role("button", name=vi("Sign out"))).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert_fits(page, viewport["width"])
     page.screenshot(path=ARTIFACTS / f"layout-{area}-menu-{viewport['width']}.png")
     page.keyboard.press("Escape")
     expect(link).to_be_hidden()

@@ -24,7 +24,7 @@ from platform_core.config import REPO_ROOT
 from platform_core.extensions import db
 from platform_core.provisioning import sync
 from tests import factories
-from tests.e2e.conftest import ARTIFACTS, TOO_WIDE, open_menu, vi
+from tests.e2e.conftest import ARTIFACTS, assert_fits, open_menu, vi
 from tests.pipeline.stack import running_stack
 
 pytestmark = pytest.mark.browser
@@ -109,9 +109,7 @@ class Journey:
 
     def shot(self, name: str) -> None:
         """The step's page fits the screen's width; its screenshot keeps the README's names at 1280 px."""
-        self.page.wait_for_load_state("load")
-        assert self.page.evaluate("document.documentElement.scrollWidth") <= self.width, (
-            f"journey step {name} scrolls sideways at {self.width}px", self.page.evaluate(TOO_WIDE, self.width))
+        assert_fits(self.page, self.width, f"journey step {name}")
         self.page.screenshot(path=str(ARTIFACTS / f"journey-{name}{_suffix(self.width)}.png"), full_page=True)
 
     def sign_in(self, email: str, totp_secret: str | None = None) -> None:

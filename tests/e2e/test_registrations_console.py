@@ -21,7 +21,7 @@ from platform_core.tenancy.models import Tenant
 from platform_core.workdays.calendar import calendar_for
 from tests import factories
 from tests.conftest import as_tenant
-from tests.e2e.conftest import vi
+from tests.e2e.conftest import assert_fits, vi
 from tests.e2e.test_layout import LAPTOP, PHONE, browse, check_layout, sign_in  # noqa: F401 - fixture
 from tests.registrations.receiver import Receiver
 
@@ -134,4 +134,4 @@ def test_registrations_answers_slots_and_webhook_in_the_console(site, registrati
     refusal = vi("%(host)s is a private, loopback, link-local or reserved address: give the public address of "
                  "your one-stop software.") % {"host": "10.20.30.40"}
     expect(page.get_by_text(refusal)).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_fits(page, width)

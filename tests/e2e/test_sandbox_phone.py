@@ -15,6 +15,7 @@ from platform_core.extensions import db
 from platform_core.tenancy.models import Tenant
 from platform_core.zalo.connection import get_or_create_connection, save_credentials, store_token_pair
 from platform_core.zalo.models import ZaloEvent
+from tests.e2e.conftest import assert_fits
 
 pytestmark = pytest.mark.browser
 
@@ -148,7 +149,7 @@ def test_the_phone_view_looks_like_a_phone(zalo_sandbox, browser, viewport):
         file_link.click()
     assert Path(download.value.path()).read_bytes() == PDF
     # Usable at this width: nothing scrolls sideways and the composer is on screen.
-    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert_fits(page, viewport["width"])
     expect(page.get_by_label("Tin nhắn")).to_be_in_viewport()
     PHONE_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=PHONE_SCREENSHOTS / f"sandbox-phone-{viewport['width']}.png")

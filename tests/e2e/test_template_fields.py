@@ -19,7 +19,7 @@ from platform_core.notices.rendering import SAMPLE_CONTEXT
 from platform_core.tenancy.models import Tenant
 from tests import factories
 from tests.conftest import as_tenant
-from tests.e2e.conftest import vi
+from tests.e2e.conftest import assert_fits, vi
 from tests.e2e.test_layout import LAPTOP, PASSWORD, PHONE, browse, sign_in  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
@@ -68,7 +68,7 @@ def test_a_field_button_inserts_the_field_at_the_cursor_and_the_preview_fills_it
     picker.get_by_role("button", name="Họ tên người nộp").click()
     expect(chat).to_have_value("Kính gửi Ông/Bà [Họ tên người nộp],\nHồ sơ đã được tiếp nhận.")
     expect(preview.locator(".zbubble")).to_have_text("Kính gửi Ông/Bà Nguyễn Thị Hoa,\nHồ sơ đã được tiếp nhận.")
-    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert_fits(page, viewport["width"])
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"template-fields-{viewport['width']}.png", full_page=True)
 
