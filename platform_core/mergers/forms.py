@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from platform_core.tenancy.constants import UNIT_TYPES
 from platform_core.web.dates import VnDateField
+from platform_core.web.forms import options
 
 
 class MergeForm(FlaskForm):
@@ -25,7 +26,7 @@ class MergeForm(FlaskForm):
 class RenameForm(FlaskForm):
     tenant = SelectField(_l("Province"), validators=[DataRequired(_l("Choose a province."))])
     name = StringField(_l("New name, without “tỉnh” or “thành phố”"), validators=[Optional(), Length(max=120)])
-    unit_type = SelectField(_l("Kind"), choices=list(UNIT_TYPES.items()))
+    unit_type = SelectField(_l("Kind"), choices=options(UNIT_TYPES))
     legal_ref = StringField(_l("Legal reference"), validators=[Optional(), Length(max=120)],
                             render_kw={"placeholder": "39/2026/QH16"})
     effective = VnDateField(_l("Takes effect on"), validators=[Optional()])

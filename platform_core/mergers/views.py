@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from platform_core.auth.permissions import operator_required
 from platform_core.extensions import db
@@ -22,6 +23,7 @@ from platform_core.tenancy.constants import STATUS_MERGED, UNIT_TYPES
 from platform_core.tenancy.models import Tenant
 from platform_core.tenancy.service import TenantError, find_by_slug, rename
 from platform_core.text import by_name
+from platform_core.web.forms import options
 
 RENAME_PREFIX = "rename"  # both forms are on one page: their fields need distinct ids
 mergers_bp = Blueprint("mergers", __name__, url_prefix="/operator/merges")
@@ -37,9 +39,9 @@ def _actor():
     return current_user._get_current_object()
 
 
-def _tenant_choices() -> list[tuple[str, str]]:
+def _tenant_choices() -> list[SelectChoice]:
     tenants = sorted(db.session.scalars(select(Tenant).where(Tenant.status != STATUS_MERGED)), key=by_name)
-    return [("", _("Choose…"))] + [(tenant.slug, f"{tenant.place_name} ({tenant.slug})") for tenant in tenants]
+    return options({tenant.slug: f"{tenant.place_name} ({tenant.slug})" for tenant in tenants}, blank=_("Choose…"))
 
 
 def _forms(merge_form=None, rename_form=None) -> tuple[MergeForm, RenameForm]:
