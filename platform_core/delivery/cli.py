@@ -13,6 +13,7 @@ from platform_core.delivery.constants import CLASS_TX, MESSAGE_CLASSES
 from platform_core.delivery.policy import limits_for, set_limits
 from platform_core.delivery.sweeper import sweep_stale
 from platform_core.extensions import db
+from platform_core.jobs.stack_dumps import dump_stacks_on_sigusr1
 from platform_core.tenancy.cli_support import tenant_argument_context
 
 delivery_cli = AppGroup("delivery", help="The notification pipeline.")
@@ -23,6 +24,7 @@ delivery_cli = AppGroup("delivery", help="The notification pipeline.")
 @click.option("--interval", type=click.FloatRange(min=0.01), default=0.2, show_default=True)
 def pump_command(once, interval):
     """Claim due deliveries and queue them for the workers (run one; a second waits as standby)."""
+    dump_stacks_on_sigusr1()
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())

@@ -6,6 +6,7 @@ from flask.cli import with_appcontext
 
 from platform_core.jobs.connection import get_redis
 from platform_core.jobs.queues import ALL_QUEUES
+from platform_core.jobs.stack_dumps import dump_stacks_on_sigusr1
 from platform_core.jobs.worker import build_worker
 
 
@@ -18,5 +19,6 @@ from platform_core.jobs.worker import build_worker
 @with_appcontext
 def worker_command(queues, burst, simple, with_scheduler):
     """Run an RQ worker (transactional queues first)."""
+    dump_stacks_on_sigusr1()
     worker = build_worker(current_app._get_current_object(), queues or ALL_QUEUES, get_redis(), simple=simple)
     worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")

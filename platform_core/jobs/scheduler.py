@@ -20,6 +20,7 @@ import redis
 from flask.cli import with_appcontext
 
 from platform_core.jobs.connection import get_redis
+from platform_core.jobs.stack_dumps import dump_stacks_on_sigusr1
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ def scheduler_command(once):
         for dotted in enqueue_due(time.time()):  # by hand: a Redis error fails the command
             click.echo(f"enqueued {dotted}")
         return
+    dump_stacks_on_sigusr1()
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())

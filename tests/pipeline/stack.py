@@ -12,6 +12,8 @@ import signal
 import subprocess
 import sys
 import threading
+import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,7 @@ from tests.migrated_postgres import migrated_postgres
 from tests.migrated_sqlite import migrated_sqlite
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+STOP_SECONDS = 30  # a warm shutdown: a worker finishes its batch
 FLASK = str(Path(sys.executable).with_name("flask"))
 
 
@@ -51,22 +54,23 @@ class Stack:
     provinces: dict[str, Province] = field(default_factory=dict)
     processes: dict[str, list] = field(default_factory=dict)
     server: object = None
-    log_dir: Path | None = None  # set it to keep each process's output in <log_dir>/<name>-<n>.log
+    log_dir: Path | None = None  # each process's output goes to <log_dir>/<name>-<n>.log (running_stack sets it)
+    logs: dict[int, Path | None] = field(default_factory=dict)  # by pid
 
     def start(self, name: str, argv: list[str], count: int = 1) -> None:
         for _ in range(count):
-            output = self._log_file(name)
-            process = subprocess.Popen([FLASK, "--app", "wsgi", *argv], cwd=REPO_ROOT, env=self.env,  # noqa: S603
-                                       stdout=output, stderr=output, start_new_session=True)
-            if output is not subprocess.DEVNULL:
-                output.close()
+            log = self._log_path(name)
+            with (open(log, "wb") if log else contextlib.nullcontext(subprocess.DEVNULL)) as output:  # noqa: SIM115
+                process = subprocess.Popen([FLASK, "--app", "wsgi", *argv], cwd=REPO_ROOT, env=self.env,  # noqa: S603
+                                           stdout=output, stderr=output, start_new_session=True)
             self.processes.setdefault(name, []).append(process)
+            self.logs[process.pid] = log
 
-    def _log_file(self, name: str):
+    def _log_path(self, name: str) -> Path | None:
         if self.log_dir is None:
-            return subprocess.DEVNULL
+            return None
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        return open(self.log_dir / f"{name}-{len(list(self.log_dir.glob(f'{name}-*.log')))}.log", "wb")  # noqa: SIM115
+        return self.log_dir / f"{name}-{len(list(self.log_dir.glob(f'{name}-*.log')))}.log"
 
     def start_workers(self, count: int = 1) -> None:
         self.start("worker", ["worker"], count)
@@ -77,12 +81,30 @@ class Stack:
     def kill(self, *names: str, sig=signal.SIGKILL) -> None:
         """Signal every `names` process's group at once, then wait for them all: a warm shutdown takes a worker
         seconds, and they take them side by side."""
-        processes = [process for name in names for process in self.processes.pop(name, [])]
-        for process in processes:
+        processes = [(name, process) for name in names for process in self.processes.pop(name, [])]
+        for _, process in processes:
             if process.poll() is None:
                 os.killpg(process.pid, sig)
-        for process in processes:
-            process.wait(timeout=30)
+        for name, process in processes:
+            try:
+                process.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                self._killed_stuck(name, process)
+
+    def _killed_stuck(self, name: str, process) -> None:
+        """A process that did not stop within STOP_SECONDS: its threads' stacks (jobs/stack_dumps.py, into its
+        log), then SIGKILL. The test goes on, with a warning that carries the stacks: the hang is a defect to
+        find, not the test's subject, and every test after it must still get a stopped stack."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, signal.SIGUSR1)
+            time.sleep(1)  # faulthandler writes at once; a second is plenty
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=STOP_SECONDS)
+        log = self.logs.get(process.pid)
+        stacks = log.read_text(errors="replace")[-6000:] if log and log.exists() else "(no log kept)"
+        warnings.warn(f"{name} (pid {process.pid}) did not stop within {STOP_SECONDS} s of SIGTERM; its stacks:\n"
+                      f"{stacks}", stacklevel=2)
 
     # --- crashes (tests/pipeline/test_nothing_lost.py) ---------------------------------------------------------
 
@@ -239,6 +261,7 @@ def stack_database(workdir: Path) -> Iterator[dict | None]:
 def running_stack(workdir: Path, redis_url: str, sandbox, database: dict | None = None) -> Iterator[Stack]:
     """build_stack, stopped (processes, server, engine) when the block ends."""
     stack = build_stack(workdir, redis_url, sandbox, database)
+    stack.log_dir = workdir / "logs"
     try:
         yield stack
     finally:
