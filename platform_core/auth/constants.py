@@ -13,3 +13,6 @@ TENANT_ROLES = {ROLE_ADMIN: _l("Province administrator"), ROLE_OFFICER: _l("Offi
 TENANT_ROLE_RANK = {ROLE_OFFICER: 1, ROLE_ADMIN: 2}
 
 MIN_PASSWORD_LENGTH = 12
+
+# Why a sign-in was refused, as the login_failed audit event records it (the audit log says it in words).
+LOGIN_UNKNOWN_EMAIL, LOGIN_WRONG_PASSWORD, LOGIN_INACTIVE = "unknown_email", "wrong_password", "inactive"

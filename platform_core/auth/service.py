@@ -13,7 +13,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from platform_core.audit.service import record_event
 from platform_core.auth import passwords, totp
-from platform_core.auth.constants import ROLE_ADMIN, ROLE_OPERATOR, TENANT_ROLES
+from platform_core.auth.constants import (
+    LOGIN_INACTIVE,
+    LOGIN_UNKNOWN_EMAIL,
+    LOGIN_WRONG_PASSWORD,
+    ROLE_ADMIN,
+    ROLE_OPERATOR,
+    TENANT_ROLES,
+)
 from platform_core.auth.models import Membership, User
 from platform_core.db.tenant_context import tenant_context
 from platform_core.db.types import utcnow
@@ -63,11 +70,11 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user(email)
     if user is None:
         _burn_password_check(password)
-        return _login_failed(email, "unknown_email")
+        return _login_failed(email, LOGIN_UNKNOWN_EMAIL)
     if not passwords.verify_password(user.password_hash, password):
-        return _login_failed(email, "wrong_password", user)
+        return _login_failed(email, LOGIN_WRONG_PASSWORD, user)
     if not user.is_active:
-        return _login_failed(email, "inactive", user)
+        return _login_failed(email, LOGIN_INACTIVE, user)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     return user

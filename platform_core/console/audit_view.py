@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from platform_core.auth.constants import LOGIN_INACTIVE, LOGIN_UNKNOWN_EMAIL, LOGIN_WRONG_PASSWORD
 from platform_core.console.constants import AUDIT_ACTION_LABELS
 from platform_core.results.constants import REFUSED_WRONG_DIGITS
-from platform_core.zalo.constants import REFRESH_FAILED
+from platform_core.zalo.tokens import refused_code
 
 # The kinds of thing an event is about, by the class the audit service records (audit/service.py); TenantProfile
 # names the province profile's table in the events recorded before migration 0027 made it province settings.
@@ -32,9 +33,9 @@ DETAIL_LABELS = {
 # Reasons the code records as codes (auth/service.py, results/service.py), in words; an operator's typed reason
 # is shown as typed. "wrong phone digits" is how result downloads were recorded before the code.
 REASON_LABELS = {
-    "unknown_email": _l("No account has this e-mail"),
-    "wrong_password": _l("Wrong password"),
-    "inactive": _l("The account is deactivated"),
+    LOGIN_UNKNOWN_EMAIL: _l("No account has this e-mail"),
+    LOGIN_WRONG_PASSWORD: _l("Wrong password"),
+    LOGIN_INACTIVE: _l("The account is deactivated"),
     REFUSED_WRONG_DIGITS: _l("The last digits of the phone number did not match"),
     "wrong phone digits": _l("The last digits of the phone number did not match"),
 }
@@ -69,14 +70,12 @@ def _fact(key: str, value) -> str:
 
 
 def _reason(reason: str) -> str:
-    """A recorded reason code in words; a failed token renewal ("refresh failed: <code> <Zalo's message>") says
-    that Zalo refused it, with Zalo's code; anything else is an operator's own words."""
+    """A recorded reason code in words; a token renewal Zalo refused (zalo/tokens.py) with Zalo's code; anything
+    else is an operator's own words."""
     if reason in REASON_LABELS:
         return str(REASON_LABELS[reason])
-    if reason.startswith(f"{REFRESH_FAILED}:"):
-        code = reason.removeprefix(f"{REFRESH_FAILED}:").split()[:1]
-        return _("Zalo did not renew the access token (code %(code)s)", code=code[0] if code else "—")
-    return reason
+    code = refused_code(reason)
+    return reason if code is None else _("Zalo did not renew the access token (code %(code)s)", code=code)
 
 
 def _plain(value) -> str:

@@ -8,13 +8,13 @@ the browser's own locale (mm/dd/yyyy, hh:mm AM for an English browser), never th
 
 import re
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field
 from wtforms.widgets import TextInput
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+from platform_core.clock import VIETNAM
+
 DATE_FORMAT = "%d/%m/%Y"
 DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 TYPED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")  # 05/07/2026, 5/7/2026

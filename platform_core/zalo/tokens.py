@@ -31,7 +31,7 @@ from platform_core.zalo.constants import (
     REFRESH_MARGIN_SECONDS,
     STATUS_RECONNECT_NEEDED,
 )
-from platform_core.zalo.errors import ErrorInfo, Family, OAuthError, Outcome, ZaloError
+from platform_core.zalo.errors import ErrorInfo, Family, OAuthError, Outcome, ZaloError, int_or_none
 from platform_core.zalo.models import ZaloConnection
 
 log = logging.getLogger(__name__)
@@ -139,7 +139,7 @@ def _record_unavailable(error: Exception) -> None:
 
 
 def _record_refresh_failure(session, connection: ZaloConnection, error: ZaloError) -> None:
-    connection.last_error = f"{REFRESH_FAILED}: {error.code} {error.message}"[:500]
+    connection.last_error = f"{REFRESH_FAILED}: {error.code} {error.message}"[:500]  # refused_code reads it
     connection.last_error_at = utcnow()
     if not isinstance(error, OAuthError):
         return  # a network failure says nothing about the refresh token
@@ -148,6 +148,15 @@ def _record_refresh_failure(session, connection: ZaloConnection, error: ZaloErro
                 extra=_log_extra())
     if connection.auth_failures >= MAX_AUTH_FAILURES and connection.status != STATUS_RECONNECT_NEEDED:
         flag_reconnect_needed(session, connection)
+
+
+def refused_code(last_error: str | None) -> int | None:
+    """Zalo's error code in a `last_error` that _record_refresh_failure wrote ("refresh failed: -14014 …"); None
+    for anything else (a refresh not done here says the exception's name instead of a code)."""
+    prefix = f"{REFRESH_FAILED}: "
+    if not last_error or not last_error.startswith(prefix):
+        return None
+    return int_or_none(last_error.removeprefix(prefix).split(" ", 1)[0])
 
 
 def flag_reconnect_needed(session, connection: ZaloConnection) -> None:

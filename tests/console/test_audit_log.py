@@ -89,8 +89,10 @@ def test_recorded_reasons_read_in_vietnamese_and_typed_reasons_as_typed(admin_a,
     events(tenant_a, "result_download_refused", 1, dossier="H01.29-260101-0002", reason="wrong_phone_digits")
     events(tenant_a, "zalo_reconnect_needed", 1, reason="refresh failed: -14014 Invalid refresh token")
     events(tenant_a, "tenant_status_changed", 1, reason="Tạm dừng theo yêu cầu của Sở")
+    events(tenant_a, "zalo_reconnect_needed", 1, reason="refresh failed: LockError")  # not done here: no code
     html = text_of(admin_a.client.get(URL + "?lang=vi"))
     assert "<dt>Lý do</dt><dd>Các số cuối của số điện thoại không khớp</dd>" in html
     assert "<dt>Lý do</dt><dd>Zalo không cấp lại access token (mã -14014)</dd>" in html
     assert "<dt>Lý do</dt><dd>Tạm dừng theo yêu cầu của Sở</dd>" in html
+    assert "<dt>Lý do</dt><dd>refresh failed: LockError</dd>" in html
     assert "wrong_phone_digits" not in html.split("audit-technical")[0]

@@ -17,7 +17,7 @@ from platform_core.tenancy.models import Tenant
 from tests import factories
 from tests.conftest import as_tenant
 from tests.e2e.conftest import ARTIFACTS, assert_fits, vi
-from tests.e2e.test_layout import sign_in
+from tests.e2e.test_layout import PHONE, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ def deliveries(site) -> None:
 
 @pytest.fixture
 def english_browser_page(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
+    context = browser.new_context(viewport=PHONE, locale="en-US")
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -65,7 +65,7 @@ def test_a_date_typed_as_dd_mm_yyyy_filters_the_deliveries(site, deliveries, eng
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(RECENT)
     expect(page.get_by_label(vi("From (date created)"))).to_have_value(f"{yesterday:%d/%m/%Y}")
-    assert_fits(page, 390)  # the filters fit a phone
+    assert_fits(page, PHONE["width"])  # the filters fit a phone
     page.screenshot(path=ARTIFACTS / "date-filter-390.png", full_page=True)
 
     # A day that does not exist passes the browser's pattern; the server says what to type.

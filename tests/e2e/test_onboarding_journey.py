@@ -25,6 +25,7 @@ from platform_core.extensions import db
 from platform_core.provisioning import sync
 from tests import factories
 from tests.e2e.conftest import ARTIFACTS, assert_fits, open_menu, vi
+from tests.e2e.test_layout import LAPTOP, PHONE
 from tests.pipeline.stack import running_stack
 
 pytestmark = pytest.mark.browser
@@ -39,8 +40,6 @@ BUDGET_SECONDS = 15 * 60
 # A person's time, estimated generously from what they do: reading a page and typing into a field. The
 # machine's own time is measured too; the person's estimate is what the 15-minute budget is about.
 SECONDS_TO_READ_A_PAGE, SECONDS_TO_FILL_A_FIELD = 20, 10
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture

@@ -95,13 +95,14 @@ class Stack:
         """A process that did not stop within STOP_SECONDS: its threads' stacks (jobs/stack_dumps.py, into its
         log), then SIGKILL. The test goes on, with a warning that carries the stacks: the hang is a defect to
         find, not the test's subject, and every test after it must still get a stopped stack."""
+        log = self.logs.get(process.pid)
         with contextlib.suppress(ProcessLookupError):
             os.kill(process.pid, signal.SIGUSR1)
-            time.sleep(1)  # faulthandler writes at once; a second is plenty
+            if log is not None:
+                _wait_for_dump(log, timeout=5)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=STOP_SECONDS)
-        log = self.logs.get(process.pid)
         stacks = log.read_text(errors="replace")[-6000:] if log and log.exists() else "(no log kept)"
         warnings.warn(f"{name} (pid {process.pid}) did not stop within {STOP_SECONDS} s of SIGTERM; its stacks:\n"
                       f"{stacks}", stacklevel=2)
@@ -255,6 +256,13 @@ def stack_database(workdir: Path) -> Iterator[dict | None]:
         return
     with migrated_postgres(given, workdir / "migrations-instance") as database:
         yield database
+
+
+def _wait_for_dump(log: Path, timeout: float) -> None:
+    """Until faulthandler has written the signalled (main) thread's stack, which it writes last, or `timeout`."""
+    deadline = time.monotonic() + timeout
+    while "Current thread" not in log.read_text(errors="replace") and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 @contextlib.contextmanager

@@ -9,9 +9,10 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Form
 from wtforms.validators import InputRequired, Optional
 
+from platform_core.clock import VIETNAM
 from platform_core.config import REPO_ROOT
 from platform_core.extensions import db
-from platform_core.web.dates import VIETNAM, VnDateField, VnDateTimeField, vn_date
+from platform_core.web.dates import VnDateField, VnDateTimeField, vn_date
 from tests import factories
 from tests.auth.support import sign_in
 
