@@ -17,7 +17,10 @@ rows (tests/delivery/test_batch.py counts them).
 """
 
 import logging
+import uuid
 from collections import Counter, OrderedDict
+from contextlib import ExitStack, nullcontext
+from dataclasses import dataclass
 from functools import cache
 
 from flask import current_app
@@ -25,6 +28,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import selectinload
 
 from platform_core.db.session import SCOPED_BY_CALLER, objects_kept_across_commits
+from platform_core.db.tenant_context import TenantRef, current_tenant_id, require_tenant, tenant_context
 from platform_core.db.types import utcnow
 from platform_core.delivery import heartbeat, routing, sender
 from platform_core.delivery.constants import PENDING, SENDING, SENT
@@ -32,6 +36,7 @@ from platform_core.delivery.models import Delivery
 from platform_core.delivery.receipts import apply_receipt
 from platform_core.delivery.renderers import renderer_for
 from platform_core.extensions import db
+from platform_core.tenancy.service import tenant_refs_by_id
 from platform_core.zalo.client_registry import zalo_client
 from platform_core.zalo.errors import ZaloError
 from platform_core.zalo.models import MessageReceipt
@@ -42,31 +47,80 @@ TEMPLATE_CACHE_SIZE = 4096
 _templates: OrderedDict = OrderedDict()  # (tenant id, template id, version) -> template, this process
 
 
+@dataclass
+class _Batch:
+    """One claimed batch within a send: its tenant, its rows with their prepared messages (none left to send when
+    the OA is not connected), and the access token read for it once (None when every row is simulated)."""
+
+    tenant: TenantRef
+    rows: list[Delivery]
+    items: list[tuple]
+    token: str | None = None
+
+
 def deliver(claim_token: str) -> dict:
     """Send every row still claimed by `claim_token` (the tenant in context). Idempotent: a row no longer
     pending with this token (sent, or returned by the sweeper and claimed again) is skipped."""
+    return _deliver([(require_tenant(), claim_token)], isolated=False)
+
+
+def deliver_wave(claims: list[tuple[uuid.UUID, str]]) -> dict:
+    """Send several provinces' small batches, each `(tenant id, claim token)`, in the same waves: the pump packs a
+    tick's quiet provinces' transactional notices into one job (delivery/pump.py), so that they wait out Zalo
+    once together rather than each in a job of its own behind a broadcast's. Each batch is claimed, prepared and
+    recorded in its own tenant context and sent with its own OA's token; one that fails to prepare (or names a
+    tenant that is gone) is logged and left to the sweeper, and the others go on."""
+    refs = tenant_refs_by_id({tenant_id for tenant_id, _ in claims})
+    return _deliver([(refs[tenant_id], token) for tenant_id, token in claims if tenant_id in refs], isolated=True)
+
+
+def _deliver(claims: list[tuple[TenantRef, str]], isolated: bool) -> dict:
     now = utcnow()
     # What the batch loaded (a first template version made for it, say) stays loaded through the prepare commit,
     # so that the sends read no attribute back from the database.
-    with objects_kept_across_commits(db.session()), heartbeat.beating(claim_token):
+    with ExitStack() as stack:
+        stack.enter_context(objects_kept_across_commits(db.session()))
+        for _, claim_token in claims:
+            stack.enter_context(heartbeat.beating(claim_token))
+        opened = [_open_isolated(tenant, token, now) if isolated else _open(tenant, token, now)
+                  for tenant, token in claims]
+        batches = [batch for batch in opened if batch is not None]
+        _send_all([batch for batch in batches if batch.items], now)
+        return dict(Counter(row.state for batch in batches for row in batch.rows))
+
+
+def _open(tenant: TenantRef, claim_token: str, now) -> _Batch | None:
+    """Claim the rows for sending, prepare them and read the token, in the batch's tenant; None when no row is
+    left. Without a connected OA the rows are put back for later and recorded at once."""
+    with _as(tenant):
         rows = _claim_for_sending(claim_token, now)
         if not rows:
-            return {}
-        items = _prepare(rows, now)
-        client = zalo_client()
+            return None
+        batch = _Batch(tenant, rows, _prepare(rows, now))
         try:
-            token = None if all(row.simulated for row in rows) else current_access_token(client)
+            batch.token = None if all(row.simulated for row in rows) else current_access_token(zalo_client())
         except ZaloNotConnected as error:
-            token, not_connected = None, error
-        else:
-            not_connected = None
-        if not_connected is not None:
-            for row, _ in items:
-                sender._retry_at(row, now + sender.NOT_CONNECTED_RETRY, None, str(not_connected))
+            for row in rows:
+                sender._retry_at(row, now + sender.NOT_CONNECTED_RETRY, None, str(error))
             _record(rows)
-        else:
-            _send_all(items, client, token, now)
-        return dict(Counter(row.state for row in rows))
+            batch.items = []
+        return batch
+
+
+def _open_isolated(tenant: TenantRef, claim_token: str, now) -> _Batch | None:
+    """`_open` for one batch of a wave: its failure is the sweeper's to mend (the claim expires, or the rows
+    marked `sending` lose their heartbeat when the wave ends), not the other provinces'."""
+    try:
+        return _open(tenant, claim_token, now)
+    except Exception:  # noqa: BLE001 - logged with its trace; the batch's rows come back through the sweeper
+        log.exception("delivery wave: the batch %s of tenant %s could not be prepared", claim_token, tenant.slug)
+        db.session.rollback()
+        return None
+
+
+def _as(tenant: TenantRef):
+    """The batch's tenant context (nothing to change when it is already in force: a job of one batch)."""
+    return nullcontext() if current_tenant_id() == tenant.id else tenant_context(tenant)
 
 
 def _claim_for_sending(claim_token: str, now) -> list[Delivery]:
@@ -124,46 +178,75 @@ def _pinned_templates(rows: list[Delivery]) -> dict:
     return _templates
 
 
-def _send_all(items: list[tuple], client, token, now) -> None:
-    queues = _by_recipient(items)
+def _send_all(batches: list[_Batch], now) -> None:
+    client = zalo_client()
     side_by_side = current_app.config["DELIVERY_CALLS_IN_FLIGHT"] > 1
     map_ = client.side_by_side if side_by_side else (lambda fn, items: list(map(fn, items)))
-    stopped = _waves(queues, map_, client, token, now, refreshed=False)
-    if not stopped:
-        return
-    try:
-        token = refresh_access_token(client, stale_token=token)  # once for the batch, under the tenant's lock
-    except (ZaloNotConnected, ZaloError) as error:
-        for row, _ in (item for queue in stopped for item in queue):
-            _refresh_failed(row, error, now)
-        _record([row for queue in stopped for row, _ in queue])
-        return
-    _waves(stopped, map_, client, token, now, refreshed=True)
+    queues = [(batch, queue) for batch in batches for queue in _by_recipient(batch.items)]
+    stopped = _waves(queues, map_, client, now, refreshed=False)
+    again = []
+    for batch, queues in _by_batch(stopped):
+        if _refreshed(batch, queues, client, now):
+            again += [(batch, queue) for queue in queues]
+    if again:
+        _waves(again, map_, client, now, refreshed=True)
 
 
-def _waves(queues: list[list[tuple]], map_, client, token, now, refreshed: bool) -> list[list[tuple]]:
+def _refreshed(batch: _Batch, queues: list[list[tuple]], client, now) -> bool:
+    """Refresh the batch's token once, in its tenant under the tenant's lock (zalo/tokens.py); when that fails,
+    the queues an auth error stopped are recorded as its outcome says."""
+    with _as(batch.tenant):
+        try:
+            batch.token = refresh_access_token(client, stale_token=batch.token)
+        except (ZaloNotConnected, ZaloError) as error:
+            rows = [row for queue in queues for row, _ in queue]
+            for row in rows:
+                _refresh_failed(row, error, now)
+            _record(rows)
+            return False
+    return True
+
+
+def _waves(queues: list[tuple[_Batch, list[tuple]]], map_, client, now, refreshed: bool) -> list[tuple]:
     """Send every recipient's next message side by side, record that wave, and go on with the next one: a
     citizen's messages keep their order, and a worker killed mid-batch leaves at most one wave sent but not
     recorded (sent again by the sweeper: at-least-once). The statements grow with the most messages one
-    recipient has in the batch, not with the batch. Returns the queues an auth error stopped (from the
-    refused row on), to send again after one refresh."""
-    def attempt(item) -> bool:
-        row, prepared = item
+    recipient has in the batch, not with the batch. Returns the (batch, queue) an auth error stopped (from the
+    refused row on), to send again after one refresh of that batch's token."""
+    def attempt(entry) -> bool:
+        batch, (row, prepared) = entry
         try:
-            sender.send_prepared(row, prepared, client, token, now, refreshed)
+            sender.send_prepared(row, prepared, client, batch.token, now, refreshed)
         except sender.NeedsRefresh:
             return False
         return True
 
     stopped, active = [], queues
     while active and heartbeat.may_send():
-        done = list(map_(attempt, [queue[0] for queue in active]))
-        _record([queue[0][0] for queue, ok in zip(active, done, strict=True) if ok])
-        stopped += [queue for queue, ok in zip(active, done, strict=True) if not ok]
-        active = [queue[1:] for queue, ok in zip(active, done, strict=True) if ok and len(queue) > 1]
+        done = list(map_(attempt, [(batch, queue[0]) for batch, queue in active]))
+        outcomes = list(zip(active, done, strict=True))
+        _record_per_tenant([(batch, queue[0][0]) for (batch, queue), ok in outcomes if ok])
+        stopped += [entry for entry, ok in outcomes if not ok]
+        active = [(batch, queue[1:]) for (batch, queue), ok in outcomes if ok and len(queue) > 1]
     if active:  # fenced: the rest stays `sending` for the sweeper (delivery/heartbeat.py)
-        log.warning("delivery batch: heartbeat lost; %d rows left for the sweeper", sum(map(len, active)))
+        log.warning("delivery batch: heartbeat lost; %d rows left for the sweeper",
+                    sum(len(queue) for _, queue in active))
     return stopped
+
+
+def _record_per_tenant(sent: list[tuple[_Batch, Delivery]]) -> None:
+    """Record a wave's rows, each tenant's in its own context and transaction."""
+    for batch, queues in _by_batch([(batch, [row]) for batch, row in sent]):
+        with _as(batch.tenant):
+            _record([row for queue in queues for row in queue])
+
+
+def _by_batch(entries: list[tuple[_Batch, list]]) -> list[tuple[_Batch, list[list]]]:
+    """The entries' lists grouped by their batch, in the order the batches first appear."""
+    grouped: dict[int, tuple[_Batch, list]] = {}
+    for batch, queue in entries:
+        grouped.setdefault(id(batch), (batch, []))[1].append(queue)
+    return list(grouped.values())
 
 
 def _refresh_failed(row, error, now) -> None:

@@ -11,9 +11,10 @@ A tick costs the same few statements and Redis round trips however many province
    claimed and committed before the jobs are enqueued: if Redis is down the claims expire and the sweeper gives
    the rows back.
 4. One RQ job per claim token (delivery/batch.py sends it), all enqueued in one pipeline, transactional first
-   and the tenants in an order that rotates every tick; the day's counts in one more. The job of a tenant
-   whose grant takes every row it has due (a quiet province's notice or two, not a backlog) goes to the front
-   of its queue: it waits for a free worker, not behind every batch the backlogged provinces have waiting.
+   and the tenants in an order that rotates every tick; the day's counts in one more. A grant that takes every
+   row its tenant has due (a quiet province's notice or two, not a backlog) goes to the front of its queue: it
+   waits for a free worker, not behind every batch the backlogged provinces have waiting; the tick's
+   transactional ones are packed into waves (`jobs_for`), so that one worker sends them side by side.
 A tenant gets at most one batch per class and tick, and holds at most MAX_INFLIGHT_BATCHES batches claimed but
 not finished, so one province's backlog never queues ahead of another province's fresh notices.
 """
@@ -106,13 +107,44 @@ def tick(rotation: int = 0, now=None) -> dict[str, int]:
         claimed = claim_all(grants, now) if grants else {}
         db.session.commit()  # hold no transaction (nor, on SQLite, the write lock) between ticks
     served = [grant for grant in grants if claimed.get(grant.token)]
-    enqueue_many([(JOB_FOR_CLASS[grant.message_class], (grant.token,), grant.tenant_id, grant.caught_up)
-                  for grant in served])
+    enqueue_many(jobs_for(served, claimed))
     count_daily(_daily_counts(served, claimed, limits, now))
     totals = Counter()
     for grant in served:
         totals[grant.message_class] += claimed[grant.token]
     return dict(totals)
+
+
+def jobs_for(served: list[Grant], claimed: dict[str, int]) -> list[tuple]:
+    """The enqueue calls for the claimed grants, in their order: one job per grant, except the tick's transactional
+    grants that take every row their province has due (a quiet province's notice or two), which are packed into
+    waves of up to a batch of rows, at the front of the queue. One worker sends a wave's provinces side by side
+    and waits out Zalo once for all of them; one job each waited for a free worker behind the broadcasts'
+    batches (docs/architecture.md, delivery pipeline)."""
+    small = [grant for grant in served if grant.message_class == CLASS_TX and grant.caught_up]
+    calls = [_wave_call(wave) for wave in _packed(small, claimed)]
+    return calls + [(JOB_FOR_CLASS[grant.message_class], (grant.token,), grant.tenant_id, grant.caught_up)
+                    for grant in served if not (grant.message_class == CLASS_TX and grant.caught_up)]
+
+
+def _packed(grants: list[Grant], claimed: dict[str, int]) -> list[list[Grant]]:
+    """The grants in order, cut into waves of at most a batch of claimed rows (a grant is never split)."""
+    waves, rows = [], batch_size()
+    for grant in grants:
+        if rows + claimed[grant.token] > batch_size():
+            waves.append([])
+            rows = 0
+        waves[-1].append(grant)
+        rows += claimed[grant.token]
+    return waves
+
+
+def _wave_call(wave: list[Grant]) -> tuple:
+    """A wave of one province is that province's own job; of several, a job that crosses them (each batch still
+    sent in its own tenant, delivery/batch.deliver_wave)."""
+    if len(wave) == 1:
+        return jobs.deliver_transactional, (wave[0].token,), wave[0].tenant_id, True
+    return jobs.deliver_wave, ([[str(grant.tenant_id), grant.token] for grant in wave],), None, True
 
 
 def due_work(now) -> tuple[list[Work], dict]:

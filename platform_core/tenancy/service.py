@@ -44,6 +44,12 @@ def tenant_ref_by_id(tenant_id: uuid.UUID) -> TenantRef | None:
     return ref(tenant) if tenant else None
 
 
+def tenant_refs_by_id(tenant_ids) -> dict[uuid.UUID, TenantRef]:
+    """The refs of those of `tenant_ids` that exist, in one query."""
+    rows = db.session.execute(select(Tenant.id, Tenant.slug).where(Tenant.id.in_(list(tenant_ids))))
+    return {tenant_id: TenantRef(id=tenant_id, slug=slug) for tenant_id, slug in rows}
+
+
 def find_by_slug(slug: str) -> Tenant | None:
     return db.session.scalar(select(Tenant).where(Tenant.slug == slug))
 

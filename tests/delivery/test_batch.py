@@ -96,3 +96,66 @@ def test_dossier_notices_sent_side_by_side_cost_the_same_statements_whatever_the
     assert small_states == {SENT: 3} and large_states == {SENT: 30}
     assert large == small, f"{small} statements for 3 notices, {large} for 30"
     assert len(sandbox.requests(path_contains="/oa/message/")) == 33  # one call each, none repeated
+
+
+def claimed_batch(tenant) -> str:
+    token = uuid.uuid4().hex
+    with as_tenant(tenant):
+        pump.claim(token, CLASS_TX, 10_000, utcnow())
+    return token
+
+
+def states_of(tenant) -> dict:
+    with as_tenant(tenant):
+        return dict(db.session.execute(select(Delivery.state, func.count()).group_by(Delivery.state)).all())
+
+
+def two_provinces_waiting(sandbox, tenant_a, tenant_b) -> dict:  # noqa: F811
+    """Each province on its own sandbox OA with two citizens' messages waiting: {tenant: its seeded OA}."""
+    provinces = {}
+    for tenant in (tenant_a, tenant_b):
+        seeded, _ = connect_to_sandbox(tenant, sandbox)
+        queue_mixed(tenant, sandbox, seeded, 2, f"wave-{tenant.slug}")
+        provinces[tenant] = seeded
+    return provinces
+
+
+def test_a_wave_sends_each_provinces_batch_with_its_own_oa_and_records_it_in_its_tenant(
+        app, sandbox, tenant_a, tenant_b):  # noqa: F811
+    provinces = two_provinces_waiting(sandbox, tenant_a, tenant_b)
+    claims = [(tenant.id, claimed_batch(tenant)) for tenant in provinces]
+    gone = (uuid.uuid4(), uuid.uuid4().hex)  # a tenant merged away between the claim and the job: skipped
+    assert batch.deliver_wave([*claims, gone]) == {SENT: 8}
+    for tenant, seeded in provinces.items():
+        assert states_of(tenant) == {SENT: 4}
+        with as_tenant(tenant):
+            mine = set(db.session.scalars(select(Follower.zalo_user_id)))
+        received = {message["user_id"] for message in sandbox.messages(oa_id=seeded.oa_id)}
+        assert received == mine, "each province's citizens got their messages from their own OA, and only they"
+
+
+def test_an_expired_token_in_a_wave_is_refreshed_for_its_province_alone(app, sandbox, tenant_a, tenant_b):  # noqa: F811
+    provinces = two_provinces_waiting(sandbox, tenant_a, tenant_b)
+    sandbox.revoke(provinces[tenant_a].app_id, kind="access")
+    sandbox.clear_requests()
+    assert batch.deliver_wave([(tenant.id, claimed_batch(tenant)) for tenant in provinces]) == {SENT: 8}
+    refreshes = sandbox.requests(path_contains="access_token")
+    assert len(refreshes) == 1 and provinces[tenant_a].app_id in str(refreshes[0])
+
+
+def test_a_batch_that_fails_to_prepare_in_a_wave_is_left_to_the_sweeper_and_the_others_go(
+        app, monkeypatch, sandbox, tenant_a, tenant_b):  # noqa: F811
+    provinces = two_provinces_waiting(sandbox, tenant_a, tenant_b)
+    prepare = batch._prepare
+
+    def failing_for_a(rows, now):
+        if rows[0].tenant_id == tenant_a.id:
+            raise RuntimeError("injected: tenant A's prepare fails")
+        return prepare(rows, now)
+
+    monkeypatch.setattr(batch, "_prepare", failing_for_a)
+    assert batch.deliver_wave([(tenant.id, claimed_batch(tenant)) for tenant in provinces]) == {SENT: 4}
+    assert states_of(tenant_b) == {SENT: 4}
+    assert states_of(tenant_a) == {"pending": 4}  # still claimed: the sweeper gives the claim back (test_sweeper)
+    with as_tenant(tenant_a):
+        assert db.session.scalar(select(func.count()).where(Delivery.claim_token.is_not(None))) == 4

@@ -74,9 +74,41 @@ def test_one_tick_claims_for_every_due_tenant_in_the_same_few_statements(tenant_
     # Three queries (the due work, the policies, the claim) with their transactions' begin and commit, and on
     # PostgreSQL the row-level security settings of each transaction.
     assert many == few <= 12, f"{few} statements for 2 tenants, {many} for 8"
-    assert len(open_queue(QUEUE_ZALO_TX).jobs) == 2 + 8 and len(open_queue(QUEUE_ZALO_BULK).jobs) == 2 + 8
+    # Each tenant's notices are all it has due: every tick's transactional grants go as one wave (below).
+    assert len(open_queue(QUEUE_ZALO_TX).jobs) == 1 + 1 and len(open_queue(QUEUE_ZALO_BULK).jobs) == 2 + 8
     for queue in (open_queue(QUEUE_ZALO_TX), open_queue(QUEUE_ZALO_BULK)):
         queue.empty()
+
+
+def test_a_ticks_caught_up_transactional_grants_go_as_one_wave_and_backlogs_as_their_own_jobs(tenant_a, tenant_b):
+    """The quiet provinces' notices are sent side by side by one worker (delivery/batch.deliver_wave), each named
+    with its tenant; a backlog's batch stays a job of its tenant; a wave holds at most a batch of rows."""
+    queue = open_queue(QUEUE_ZALO_TX)
+    queue.empty()
+    quiet = [tenant_b, *(factories.create_tenant(f"tinh-lang-{n}", f"Tỉnh {n}") for n in range(3))]
+    never_binding_limits(tenant_a)
+    queue_replies(tenant_a, pump.batch_size() + 1)
+    for tenant in quiet:
+        queue_replies(tenant, 2)
+    assert pump.tick() == {"tx": pump.batch_size() + 2 * len(quiet)}
+    wave, backlog = queue.jobs
+    assert wave.func_name.endswith("deliver_wave") and wave.meta["tenant_id"] is None
+    assert sorted(tenant_id for tenant_id, _ in wave.args[0]) == sorted(str(tenant.id) for tenant in quiet)
+    with as_tenant(tenant_b):
+        tokens = set(db.session.scalars(select(Delivery.claim_token)))
+    assert tokens == {token for tenant_id, token in wave.args[0] if tenant_id == str(tenant_b.id)}
+    assert backlog.func_name.endswith("deliver_transactional") and backlog.meta["tenant_id"] == str(tenant_a.id)
+    queue.empty()
+
+
+def test_waves_hold_at_most_a_batch_of_rows_and_a_wave_of_one_is_its_tenants_job(app, tenant_a, tenant_b):
+    grants = [pump.Grant(tenant.id, "tx", count, token, caught_up=True)
+              for tenant, count, token in ((tenant_a, 60, "a"), (tenant_b, 30, "b"), (tenant_a, 20, "c"))]
+    calls = pump.jobs_for(grants, {"a": 60, "b": 30, "c": 20})
+    assert [(func.__name__, args, tenant_id) for func, args, tenant_id, _ in calls] == [
+        ("deliver_wave", ([[str(tenant_a.id), "a"], [str(tenant_b.id), "b"]],), None),
+        ("deliver_transactional", ("c",), tenant_a.id)]
+    assert all(at_front for *_, at_front in calls)
 
 
 def never_binding_limits(tenant) -> None:
