@@ -25,6 +25,7 @@ from platform_core.broadcasts.constants import PLAN_CHUNK, SENDING
 from platform_core.broadcasts.hours import Hours, sending_hours, zalo_daily_cap
 from platform_core.broadcasts.models import Broadcast, PromotionLedger
 from platform_core.db.lookup import one_by_id
+from platform_core.db.plans import plan_for_values
 from platform_core.db.session import scoped_for_insert
 from platform_core.db.sql_ids import new_id_sql
 from platform_core.db.tenant_context import require_tenant
@@ -121,6 +122,7 @@ def plan_chunk(broadcast_id, now, hours: Hours, cap: int, full_days: set | None 
     """Plan the next chunk and commit; returns whether a chunk was written (False: nothing left to plan, or the
     broadcast is no longer sending, e.g. cancelled). `full_days` (kept from chunk to chunk by `plan`) gathers
     the days found at the cap, so that later chunks do not count them again: a day only ever fills up."""
+    plan_for_values(db.session)
     broadcast = db.session.scalar(select(Broadcast).where(Broadcast.id == broadcast_id).with_for_update())
     if broadcast is None or broadcast.status != SENDING or broadcast.planning_done_at is not None:
         db.session.commit()

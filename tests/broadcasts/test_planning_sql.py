@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from platform_core.broadcasts import planning, service
 from platform_core.broadcasts.hours import sending_hours
@@ -235,3 +235,21 @@ def test_followers_planned_are_the_consenting_ones_in_id_order_across_chunk_edge
         add_follower_ids([user], consent=int(user[1:]) % 3 != 1)
     planning.plan(sending().id, now=DAYTIME)
     assert sorted(planned()) == [user for user in mixed if int(user[1:]) % 3 != 1]
+
+
+def test_on_postgresql_the_planning_statements_are_planned_for_their_values(sending, is_postgres, monkeypatch):
+    """A generic plan, made without the day and range, compared every follower of a chunk with every ledger row of
+    the day (db/plans.py): each chunk's transaction asks for plans made for the values."""
+    if not is_postgres:
+        pytest.skip("SQLite plans every statement for its values")
+    add_followers(12)
+    monkeypatch.setattr(planning, "PLAN_CHUNK", 5)
+    modes, last_of_day = [], planning.ledger.last_of_day
+
+    def noting_the_mode(*args):
+        modes.append(db.session.scalar(text("SHOW plan_cache_mode")))
+        return last_of_day(*args)
+
+    monkeypatch.setattr(planning.ledger, "last_of_day", noting_the_mode)
+    planning.plan(sending().id, now=DAYTIME)
+    assert len(modes) >= 3 and set(modes) == {"force_custom_plan"}  # one or more per chunk
