@@ -2,7 +2,8 @@
 
 Outcomes (the Zalo error taxonomy, platform_core/zalo/errors.py) decide what follows:
 - success: `sent` with Zalo's message id;
-- ineligible (outside the window, not a follower): the next channel, once;
+- ineligible (outside the window, not a follower, an id of another OA): the next channel, down the whole chain
+  (consultation, transaction, ZNS) as long as Zalo refuses each for eligibility;
 - transient or rate limited: back to `pending` with backoff and jitter, until MAX_ATTEMPTS;
 - quota or night-time: back to `pending` until the quota resets or 06:00 in Vietnam;
 - permanent or configuration: `failed` with Zalo's code and message.
@@ -116,7 +117,7 @@ def send_prepared(delivery, prepared: Prepared, client, token: str | None, now: 
         except ZaloError as error:
             if error.outcome is Outcome.REFRESH_TOKEN and not refreshed:
                 raise NeedsRefresh() from error
-            if error.outcome is Outcome.INELIGIBLE and delivery.fallback_from is None:
+            if error.outcome is Outcome.INELIGIBLE:
                 following = routing.next_route(routes, route.channel)
                 if following is not None:
                     delivery.fallback_from = route.channel
