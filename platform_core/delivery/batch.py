@@ -26,14 +26,14 @@ from sqlalchemy.orm import selectinload
 
 from platform_core.db.session import SCOPED_BY_CALLER, objects_kept_across_commits
 from platform_core.db.types import utcnow
-from platform_core.delivery import heartbeat, routing, sender
+from platform_core.delivery import heartbeat, routing, sender, zalo_rate
 from platform_core.delivery.constants import PENDING, SENDING, SENT
 from platform_core.delivery.models import Delivery
 from platform_core.delivery.receipts import apply_receipt
 from platform_core.delivery.renderers import renderer_for
 from platform_core.extensions import db
 from platform_core.zalo.client_registry import zalo_client
-from platform_core.zalo.errors import ZaloError
+from platform_core.zalo.errors import RATE_LIMITED_CODE, ZaloError
 from platform_core.zalo.models import MessageReceipt
 from platform_core.zalo.tokens import ZaloNotConnected, current_access_token, refresh_access_token
 
@@ -66,7 +66,16 @@ def deliver(claim_token: str) -> dict:
             _record(rows)
         else:
             _send_all(items, client, token, now)
+            _observe_rate(rows[0].tenant_id, items)
         return dict(Counter(row.state for row in rows))
+
+
+def _observe_rate(tenant_id, items: list[tuple]) -> None:
+    """Tell delivery/zalo_rate.py the app's allowance Zalo's answers stated and whether one was -32."""
+    stated = [prepared.rate_limit.limit for _, prepared in items
+              if prepared.rate_limit is not None and prepared.rate_limit.limit]
+    refused = any(row.error_code == RATE_LIMITED_CODE for row, _ in items)
+    zalo_rate.observe(tenant_id, min(stated, default=None), refused)
 
 
 def _claim_for_sending(claim_token: str, now) -> list[Delivery]:
