@@ -79,6 +79,8 @@ def observe(tenant_id, allowance: int | None, refused: bool, now: float | None =
         return
     now = time.time() if now is None else now
     before = said_of([tenant_id], now).get(tenant_id)
+    if before and not refused and allowance == before.allowance and now - before.at < MINUTE:
+        return  # nothing new: what was said is renewed once a minute, not by every batch
     cuts, cut_at = (before.cuts, before.cut_at) if before else (0, None)
     if refused and (cut_at is None or now - cut_at >= MINUTE):
         cuts, cut_at = min(cuts + 1, MAX_CUTS), now
