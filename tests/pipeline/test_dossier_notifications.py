@@ -138,7 +138,7 @@ def test_a_citizen_refused_by_consultation_and_transaction_alike_is_reached_by_z
     delivery = settled_delivery(api, zalo_sandbox, code)
     assert (delivery["state"], delivery["channel"], delivery["fallback_from"]) == ("delivered", "zns", "transaction")
     refused = [request["path"].rsplit("/", 1)[-1] for request in zalo_sandbox.requests(path_contains="/message/")
-               if code in str(request["body"]) and json.loads(request["response"])["error"] == -244]
+               if code in request["body"] and "-244" in (request["response"] or "")]  # None: still answering
     assert refused == ["cs", "transaction"]
     [sent] = [m for m in zalo_sandbox.messages(oa_id=province.oa_id) if m["kind"] == "zns"]
     assert sent["body"]["phone"] == "84987654321"
