@@ -13,6 +13,7 @@ from platform_core.console import delivery_search
 from platform_core.console.message_kinds import message_kind_label
 from platform_core.delivery.constants import CHANNEL_LABELS, STATE_LABELS
 from platform_core.delivery.errors_plain import explain
+from platform_core.delivery.policy import zalo_pacing
 from platform_core.extensions import db
 from platform_core.tenancy.resolution import tenant_blueprint
 from platform_core.web.dates import VnDateField
@@ -51,7 +52,8 @@ def table_context() -> dict:
 def index():
     form = DeliveryFilterForm(request.args)
     page = delivery_search.search(form.filters(), page_number(request.args.get("page"))) if form.validate() else None
-    return render_template("delivery/deliveries.html", form=form, page=page, **table_context())
+    return render_template("delivery/deliveries.html", form=form, page=page, zalo_pacing=zalo_pacing(),
+                           **table_context())
 
 
 @deliveries_admin_bp.post("/<uuid:delivery_id>/retry")

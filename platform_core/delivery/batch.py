@@ -30,7 +30,7 @@ from sqlalchemy.orm import selectinload
 from platform_core.db.session import SCOPED_BY_CALLER, objects_kept_across_commits
 from platform_core.db.tenant_context import TenantRef, current_tenant_id, require_tenant, tenant_context
 from platform_core.db.types import utcnow
-from platform_core.delivery import heartbeat, routing, sender
+from platform_core.delivery import heartbeat, routing, sender, zalo_rate
 from platform_core.delivery.constants import PENDING, SENDING, SENT
 from platform_core.delivery.models import Delivery
 from platform_core.delivery.receipts import apply_receipt
@@ -38,7 +38,7 @@ from platform_core.delivery.renderers import renderer_for
 from platform_core.extensions import db
 from platform_core.tenancy.service import tenant_refs_by_id
 from platform_core.zalo.client_registry import zalo_client
-from platform_core.zalo.errors import ZaloError
+from platform_core.zalo.errors import RATE_LIMITED_CODE, ZaloError
 from platform_core.zalo.models import MessageReceipt
 from platform_core.zalo.tokens import ZaloNotConnected, current_access_token, refresh_access_token
 
@@ -85,7 +85,10 @@ def _deliver(claims: list[tuple[TenantRef, str]], isolated: bool) -> dict:
         opened = [_open_isolated(tenant, token, now) if isolated else _open(tenant, token, now)
                   for tenant, token in claims]
         batches = [batch for batch in opened if batch is not None]
-        _send_all([batch for batch in batches if batch.items], now)
+        sent = [batch for batch in batches if batch.items]
+        _send_all(sent, now)
+        for batch in sent:
+            _observe_rate(batch.tenant.id, batch.items)
         return dict(Counter(row.state for batch in batches for row in batch.rows))
 
 
@@ -121,6 +124,14 @@ def _open_isolated(tenant: TenantRef, claim_token: str, now) -> _Batch | None:
 def _as(tenant: TenantRef):
     """The batch's tenant context (nothing to change when it is already in force: a job of one batch)."""
     return nullcontext() if current_tenant_id() == tenant.id else tenant_context(tenant)
+
+
+def _observe_rate(tenant_id, items: list[tuple]) -> None:
+    """Tell delivery/zalo_rate.py the app's allowance Zalo's answers stated and whether one was -32."""
+    stated = [prepared.rate_limit.limit for _, prepared in items
+              if prepared.rate_limit is not None and prepared.rate_limit.limit]
+    refused = any(row.error_code == RATE_LIMITED_CODE for row, _ in items)
+    zalo_rate.observe(tenant_id, min(stated, default=None), refused)
 
 
 def _claim_for_sending(claim_token: str, now) -> list[Delivery]:

@@ -9,13 +9,17 @@ Served first is not enough while a broadcast drains: the pump grants once a tick
 take every token the bucket refills, so a citizen's notice waited for the next refill behind it. Bulk therefore
 draws on a smaller burst of the OA's bucket than transactional does: the last TX_RESERVE_SHARE of the OA's burst
 is transactional's alone, ready at any moment. The OA's total stays within its rate and burst.
+
+The OA's rate is also capped by what Zalo states of the app's allowance (delivery/zalo_rate.py): the pump paces at
+the lower of the two.
 """
 
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from platform_core.delivery import trial
+from platform_core.db.tenant_context import require_tenant
+from platform_core.delivery import trial, zalo_rate
 from platform_core.delivery.constants import (
     CLASS_BULK,
     CLASS_TX,
@@ -51,9 +55,20 @@ def limits_of_all(restricted: dict) -> dict:
     policies = {(policy.tenant_id, policy.message_class): policy for policy in db.session.execute(
         select(RatePolicy.tenant_id, RatePolicy.message_class, RatePolicy.per_minute, RatePolicy.burst,
                RatePolicy.daily_cap).where(RatePolicy.tenant_id.in_(restricted)))}  # values, not rows to track
-    return {tenant_id: {cls: _limits(cls, policies.get((tenant_id, cls)), is_restricted)
-                        for cls in MESSAGE_CLASSES}
+    said = zalo_rate.said_of(restricted)
+    return {tenant_id: _within_zalos({cls: _limits(cls, policies.get((tenant_id, cls)), is_restricted)
+                                      for cls in MESSAGE_CLASSES}, said.get(tenant_id))
             for tenant_id, is_restricted in restricted.items()}
+
+
+def _within_zalos(limits: dict[str, Limits], said) -> dict[str, Limits]:
+    """The OA's rate (the transactional policy, see above) capped by what Zalo said of the app's allowance."""
+    if said is None:
+        return limits
+    oa_rate = limits[CLASS_TX]
+    capped = Limits(said.per_minute(oa_rate.per_minute), said.burst(oa_rate.per_minute, oa_rate.burst),
+                    oa_rate.daily_cap)
+    return {**limits, CLASS_TX: capped}
 
 
 def _limits(message_class: str, policy, restricted: bool) -> Limits:
@@ -61,6 +76,26 @@ def _limits(message_class: str, policy, restricted: bool) -> Limits:
     if policy is None:
         return Limits(DEFAULT_PER_MINUTE[message_class], DEFAULT_BURST[message_class], trial.capped(None, restricted))
     return Limits(policy.per_minute, policy.burst, trial.capped(policy.daily_cap, restricted))
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """What Zalo said of the tenant's app (delivery/zalo_rate.Said) and the OA's rate it leads to."""
+
+    said: zalo_rate.Said
+    configured: int
+    per_minute: int
+
+
+def zalo_pacing() -> Pacing | None:
+    """For the tenant in context; None while Zalo has said nothing that lowers its rate."""
+    tenant_id = require_tenant().id
+    said = zalo_rate.said_of([tenant_id]).get(tenant_id)
+    if said is None:
+        return None
+    configured = limits_for(CLASS_TX).per_minute
+    paced = said.per_minute(configured)
+    return Pacing(said, configured, paced) if paced < configured else None
 
 
 def buckets_for(tenant_id, message_class: str, limits: dict[str, Limits]) -> tuple[Bucket, ...]:

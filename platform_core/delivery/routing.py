@@ -5,7 +5,8 @@
   they followed, not for as long as they follow (docs/zalo-oa.md §2, eligibility windows);
 - otherwise ZNS to their phone, with the tenant's ZNS template for the event;
 - policy news only as a promotion message to a follower.
-An eligibility error from Zalo moves to the next channel once (the caller records `fallback_from`).
+An eligibility error from Zalo moves to the next channel, and so on down the chain: the order only goes forward, so
+each channel is tried at most once (the caller records the last one refused in `fallback_from`).
 """
 
 from dataclasses import dataclass

@@ -2,7 +2,8 @@
 
 Outcomes (the Zalo error taxonomy, platform_core/zalo/errors.py) decide what follows:
 - success: `sent` with Zalo's message id;
-- ineligible (outside the window, not a follower): the next channel, once;
+- ineligible (outside the window, not a follower, an id of another OA): the next channel, down the whole chain
+  (consultation, transaction, ZNS) as long as Zalo refuses each for eligibility;
 - transient or rate limited: back to `pending` with backoff and jitter, until MAX_ATTEMPTS;
 - quota or night-time: back to `pending` until the quota resets or 06:00 in Vietnam;
 - permanent or configuration: `failed` with Zalo's code and message.
@@ -30,7 +31,7 @@ from platform_core.delivery.receipts import apply_known_receipt
 from platform_core.delivery.renderers import renderer_for
 from platform_core.delivery.states import advance, fail
 from platform_core.zalo.backoff import retry_delay
-from platform_core.zalo.errors import Outcome, ZaloError
+from platform_core.zalo.errors import Outcome, RateLimit, ZaloError
 from platform_core.zalo.tokens import ZaloNotConnected, current_access_token, refresh_access_token
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class Prepared:
     routes: list = field(default_factory=list)
     refusals: dict = field(default_factory=dict)
     context: dict | None = None
+    rate_limit: RateLimit | None = None  # the X-RateLimit-* headers of Zalo's last answer (delivery/zalo_rate.py)
 
 
 def send(delivery, client, now: datetime | None = None) -> str:
@@ -114,9 +116,10 @@ def send_prepared(delivery, prepared: Prepared, client, token: str | None, now: 
         try:
             message_id = _call(client, token, delivery, route, prepared)
         except ZaloError as error:
+            prepared.rate_limit = error.rate_limit or prepared.rate_limit
             if error.outcome is Outcome.REFRESH_TOKEN and not refreshed:
                 raise NeedsRefresh() from error
-            if error.outcome is Outcome.INELIGIBLE and delivery.fallback_from is None:
+            if error.outcome is Outcome.INELIGIBLE:
                 following = routing.next_route(routes, route.channel)
                 if following is not None:
                     delivery.fallback_from = route.channel
@@ -176,26 +179,32 @@ def _use(delivery, route):
 
 
 def _call(client, token: str, delivery, route, prepared: Prepared) -> str:
+    """Send, and keep what Zalo's answer said of the app's rate; returns Zalo's message id."""
+    answer = _answer(client, token, delivery, route, prepared)
+    prepared.rate_limit = answer.rate_limit or prepared.rate_limit
+    return answer.msg_id if route.channel == ZNS else answer.message_id
+
+
+def _answer(client, token: str, delivery, route, prepared: Prepared):
     """Build the message, then call Zalo outside any database transaction (values only)."""
     renderer, template, context, user_id = prepared.renderer, prepared.template, prepared.context, route.user_id
     if (context or {}).get("unavailable"):
         raise ValueError(context["unavailable"])
     if route.channel == CS and renderer.attachment:
         name, content = renderer.attachment(template, context)
-        return client.send_file(token, user_id, client.upload_file(token, name, content)).message_id
+        return client.send_file(token, user_id, client.upload_file(token, name, content))
     if route.channel == CS and renderer.info_request:
         title, subtitle, image_url = renderer.info_request(template, context)
-        return client.request_user_info(token, user_id, title, subtitle, image_url).message_id
+        return client.request_user_info(token, user_id, title, subtitle, image_url)
     if route.channel == CS:
-        return client.send_text(token, user_id, renderer.text(template, context)).message_id
+        return client.send_text(token, user_id, renderer.text(template, context))
     if route.channel == TRANSACTION and renderer.card:
-        return client.send_transaction(token, user_id, renderer.card(template, context)).message_id
+        return client.send_transaction(token, user_id, renderer.card(template, context))
     if route.channel == PROMOTION and renderer.promotion:
-        return client.send_promotion(token, user_id, renderer.promotion(template, context)).message_id
+        return client.send_promotion(token, user_id, renderer.promotion(template, context))
     if route.channel == ZNS and renderer.zns:
         template_id, params = renderer.zns(template, context)
-        return client.send_zns(token, delivery.recipient_phone, template_id, params,
-                               tracking_id=delivery.id.hex).msg_id
+        return client.send_zns(token, delivery.recipient_phone, template_id, params, tracking_id=delivery.id.hex)
     raise ValueError(f"a {delivery.notification.event_kind} message cannot go by {route.channel}")
 
 

@@ -21,7 +21,7 @@ from platform_core.db.tenant_context import tenant_context
 from platform_core.db.types import utcnow
 from platform_core.delivery.constants import FAILED, MESSAGE_CLASSES, PENDING, SENDING
 from platform_core.delivery.models import Delivery
-from platform_core.delivery.policy import Limits, limits_for, set_limits
+from platform_core.delivery.policy import Limits, Pacing, limits_for, set_limits, zalo_pacing
 from platform_core.extensions import db
 from platform_core.onboarding.constants import GO_LIVE_PENDING
 from platform_core.onboarding.golive_request import CHECK_LABELS
@@ -119,6 +119,7 @@ class ZaloRow:
 class TenantDetail:
     zalo_status: str
     limits: dict[str, Limits]
+    pacing: Pacing | None  # Zalo said the app may make fewer requests than the limits allow
     latest_go_live: dict | None
     resume_to: str | None
 
@@ -269,6 +270,7 @@ def tenant_detail(tenant: Tenant, actor) -> TenantDetail:
     with inside(tenant, "operator console: tenant page", actor):
         connection_status = shown_status(db.session.execute(select(*STATUS_COLUMNS)).first())
         limits = {message_class: limits_for(message_class) for message_class in MESSAGE_CLASSES}
+        pacing = zalo_pacing()
         latest = db.session.execute(
             select(GoLiveRequest.status, GoLiveRequest.requested_at, GoLiveRequest.decided_at,
                    GoLiveRequest.reason).order_by(GoLiveRequest.requested_at.desc()).limit(1)
@@ -276,6 +278,7 @@ def tenant_detail(tenant: Tenant, actor) -> TenantDetail:
     return TenantDetail(
         zalo_status=connection_status,
         limits=limits,
+        pacing=pacing,
         latest_go_live=latest._asdict() if latest else None,
         resume_to=status_before_suspension(tenant) if tenant.status == STATUS_SUSPENDED else None,
     )

@@ -64,10 +64,12 @@ class RateLimit:
         return cls(limit, remain)
 
 
+RATE_LIMITED_CODE = -32  # the app's requests of this minute are spent (docs/zalo-oa.md §7)
+
 OA_CODES: dict[int, tuple[Outcome, str, str]] = {
-    -32: (Outcome.RATE_LIMITED,
-          "Ứng dụng đã gửi quá số yêu cầu cho phép trong một phút; hệ thống sẽ gửi lại ở phút sau.",
-          "The app exceeded its per-minute request limit; sent again next minute."),
+    RATE_LIMITED_CODE: (Outcome.RATE_LIMITED,
+                        "Ứng dụng đã gửi quá số yêu cầu cho phép trong một phút; hệ thống sẽ gửi lại ở phút sau.",
+                        "The app exceeded its per-minute request limit; sent again next minute."),
     -100: (Outcome.PERMANENT, "Ảnh hoặc tệp đính kèm đã hết hạn trên Zalo; cần tải lên lại rồi gửi lại.",
            "The attachment_id expired on Zalo; upload it again, then resend."),
     -200: (Outcome.RETRY, "Zalo gửi tin thất bại; hệ thống sẽ thử lại.",
@@ -137,7 +139,7 @@ INVALID_FIELD = re.compile(r"^\s*<?(\w+)>? is invalid", re.IGNORECASE)
 
 ZNS_CODES: dict[int, tuple[Outcome, str, str]] = {
     # No ZNS-specific rate-limit code is documented; the app-level -32 presumably applies (docs/zalo-oa.md §6).
-    -32: OA_CODES[-32],
+    RATE_LIMITED_CODE: OA_CODES[RATE_LIMITED_CODE],
     -100: (Outcome.RETRY, "Lỗi không xác định phía Zalo; hệ thống sẽ thử lại sau.",
            "Unknown error at Zalo; retried later."),
     -101: (Outcome.CONFIGURATION, "Ứng dụng Zalo không hợp lệ.", "The Zalo app is invalid."),

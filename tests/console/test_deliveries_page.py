@@ -9,7 +9,7 @@ from sqlalchemy import select
 from platform_core.audit.models import AuditEvent
 from platform_core.clock import VIETNAM
 from platform_core.db.types import utcnow
-from platform_core.delivery import pump
+from platform_core.delivery import pump, zalo_rate
 from platform_core.delivery.constants import CLASS_TX
 from platform_core.delivery.models import Delivery, Notification
 from platform_core.extensions import db
@@ -72,6 +72,14 @@ def test_in_english_the_advice_says_what_to_do(officer_a, failed_a):
     html = text_of(officer_a.client.get(f"{URL}?lang=en"))
     assert "The citizen does not follow the OA." in html
     assert "Ask the citizen to follow the province&#39;s Zalo OA" in html
+
+
+def test_the_page_says_when_zalo_holds_the_oa_below_its_rate(officer_a, tenant_a):
+    assert "Zalo cho biết" not in text_of(officer_a.client.get(URL))
+    zalo_rate.observe(tenant_a.id, 100, refused=False)
+    html = text_of(officer_a.client.get(URL))
+    assert "Zalo cho biết ứng dụng của OA này chỉ được gửi 100 yêu cầu mỗi phút" in html
+    assert "tốc độ 100 tin mỗi phút thay vì 3000" in html
 
 
 def test_officers_read_but_get_no_retry_button(officer_a, admin_a, failed_a):

@@ -2,10 +2,12 @@
 
 import pytest
 
+from platform_core.delivery import zalo_rate
 from platform_core.delivery.policy import limits_for
 from platform_core.extensions import db
 from platform_core.tenancy.models import TenantHistory
 from tests.conftest import as_tenant
+from tests.console.support import text_of
 from tests.operator.conftest import platform_events
 
 
@@ -68,6 +70,16 @@ def test_the_tenant_page_shows_the_limits_and_is_an_audited_read(operator_client
     assert 'name="bulk-per_minute"' in page and 'value="600"' in page
     [event] = platform_events("cross_tenant_access")
     assert event.details["reason"] == "operator console: tenant page: bac-ninh"
+
+
+def test_the_tenant_page_says_when_zalo_holds_the_oa_below_its_limits(operator_client, tenant_a, tenant_b):
+    """Zalo stated 120 requests a minute, then answered -32: sending goes at 60 (delivery/zalo_rate.py)."""
+    zalo_rate.observe(tenant_a.id, 120, refused=True)
+    page = text_of(operator_client.get("/operator/tenants/bac-ninh?lang=en"))
+    assert "Zalo says the app of this OA may make 120 requests a minute" in page
+    assert "error -32" in page and "Messages are sent at 60 a minute instead of 3000." in page
+    assert 'value="3000"' in operator_client.get("/operator/tenants/bac-ninh").get_data(as_text=True)  # as set
+    assert "Zalo says" not in text_of(operator_client.get("/operator/tenants/da-nang?lang=en"))
 
 
 def test_setting_limits_is_saved_and_audited(operator_client, operator, tenant_a):

@@ -6,7 +6,9 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import httpx
+from sqlalchemy import select
 
+from platform_core.zalo.models import Follower
 from tests.pipeline.stack import REPO_ROOT, add_province
 
 CODE = "000.00.24.H04-251128-0001"
@@ -112,5 +114,31 @@ def test_a_user_id_of_another_oa_falls_back_to_zns_on_the_phone(stack, zalo_sand
                  {"name": "Lê Văn Cường", "phone": "0987 654 321", "zalo_user_id": elsewhere["user_id"]})
     delivery = settled_delivery(api, zalo_sandbox, "000.00.24.H04-251128-0003")
     assert (delivery["state"], delivery["channel"], delivery["fallback_from"]) == ("delivered", "zns", "transaction")
+    [sent] = [m for m in zalo_sandbox.messages(oa_id=province.oa_id) if m["kind"] == "zns"]
+    assert sent["body"]["phone"] == "84987654321"
+
+
+def test_a_citizen_refused_by_consultation_and_transaction_alike_is_reached_by_zns(stack, zalo_sandbox):
+    """The whole chain: the citizen wrote to the OA today, so consultation comes first, but has restricted the
+    OA's messages (-244 for every message type): the transaction card is refused as well, and ZNS on the phone
+    still reaches them (docs/zalo-oa.md §2)."""
+    province, api = zns_ready(stack, zalo_sandbox)
+    citizen = zalo_sandbox.add_user(province.app_id, display_name="Đỗ Thị Hạnh", phone="0987654321",
+                                    is_follower=True, blocked=True)
+    assert zalo_sandbox.http.post(f"/phone/{province.oa_id}/{citizen['user_id']}/send",
+                                  data={"text": "Xin chào"}).status_code == 302
+
+    def wrote_today():
+        with stack.reading("bac-ninh") as session:
+            return session.scalar(select(Follower.last_interaction_at)
+                                  .where(Follower.zalo_user_id == citizen["user_id"]))
+    zalo_sandbox.wait_for(wrote_today, timeout=30)
+    code = "000.00.24.H04-251128-0004"
+    post_dossier(api, code, {"name": "Đỗ Thị Hạnh", "phone": "0987 654 321", "zalo_user_id": citizen["user_id"]})
+    delivery = settled_delivery(api, zalo_sandbox, code)
+    assert (delivery["state"], delivery["channel"], delivery["fallback_from"]) == ("delivered", "zns", "transaction")
+    refused = [request["path"].rsplit("/", 1)[-1] for request in zalo_sandbox.requests(path_contains="/message/")
+               if code in request["body"] and "-244" in (request["response"] or "")]  # None: still answering
+    assert refused == ["cs", "transaction"]
     [sent] = [m for m in zalo_sandbox.messages(oa_id=province.oa_id) if m["kind"] == "zns"]
     assert sent["body"]["phone"] == "84987654321"
