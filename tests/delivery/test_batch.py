@@ -1,13 +1,14 @@
 """The batch sender pays per batch: its SQL statements do not grow with the number of rows, every row still
 reaches the sandbox over HTTP, and an expired token is refreshed once for the whole batch."""
 
+import time
 import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
 from platform_core.db.types import utcnow
-from platform_core.delivery import batch, pump
+from platform_core.delivery import batch, pump, zalo_rate
 from platform_core.delivery.composed import ComposedMessage
 from platform_core.delivery.constants import CLASS_TX, SENT
 from platform_core.delivery.models import Delivery
@@ -132,6 +133,8 @@ def test_a_wave_sends_each_provinces_batch_with_its_own_oa_and_records_it_in_its
             mine = set(db.session.scalars(select(Follower.zalo_user_id)))
         received = {message["user_id"] for message in sandbox.messages(oa_id=seeded.oa_id)}
         assert received == mine, "each province's citizens got their messages from their own OA, and only they"
+    said = zalo_rate.said_of([tenant.id for tenant in provinces], time.time())
+    assert all(said[tenant.id].allowance for tenant in provinces), "each OA's stated allowance is noted for it"
 
 
 def test_an_expired_token_in_a_wave_is_refreshed_for_its_province_alone(app, sandbox, tenant_a, tenant_b):  # noqa: F811
