@@ -108,6 +108,8 @@ def load_settings(instance_path: Path) -> dict:
         "DELIVERY_BATCH_SIZE": int(os.environ.get("DELIVERY_BATCH_SIZE", 100)),
         # Messages per day and message class for a province not yet live (delivery/trial.py).
         "TRIAL_DAILY_CAP": int(os.environ.get("TRIAL_DAILY_CAP", 50)),
+        # Milliseconds between the checks of a page waiting on something outside the browser (static/js/poll.js).
+        "STATUS_POLL_MS": int(os.environ.get("STATUS_POLL_MS", 3000)),
         # Hours (Vietnam time, "start-end", end excluded) policy news is planned into: Zalo's promotion window
         # 06:00-21:59. Widen it only against a sandbox whose clock is set to daytime (tests, demos).
         "PROMOTION_HOURS": os.environ.get("PROMOTION_HOURS", "6-22"),

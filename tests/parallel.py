@@ -4,8 +4,10 @@
   names the PostgreSQL database and the Redis database number a worker uses when they come from settings).
 - `make test` hands out whole test files (`--dist loadfile`: module-scoped fixtures, such as a browser and its
   server, are set up once), with one exception: the tests marked `alone` form a single unit, handed out first.
-- `@pytest.mark.alone`: a test whose assertions measure time (a province's message waits less than 3 s) or
-  whose progress has deadlines (2,500 messages through a pipeline that is crashed on purpose). While it runs,
+- `@pytest.mark.alone`: a test whose assertions measure time (a province's message waits less than 3 s). A test
+  whose progress only has deadlines is not (2,500 messages through a pipeline that is crashed on purpose,
+  tests/pipeline/test_nothing_lost.py): its deadlines are loose enough to share the machine with the tests
+  another worker runs meanwhile, so that core is not left idle for a minute. While an `alone` test runs,
   no other worker starts a test: it takes an exclusive lock that every other test takes shared. Such tests
   keep both cores busy with their own processes (workers, pump, web server, sandbox) anyway, so the run
   loses little by running them one at a time; handed out first, to one worker, they wait for one short

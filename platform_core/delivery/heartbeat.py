@@ -30,8 +30,9 @@ from platform_core.jobs.connection import get_redis
 
 log = logging.getLogger(__name__)
 
-TTL_SECONDS = 8
-BEAT_SECONDS = 1.0
+# From the environment (README, "Settings"), not the app's config: the beating thread has no app context.
+TTL_SECONDS = int(os.environ.get("DELIVERY_HEARTBEAT_TTL_SECONDS", 8))
+BEAT_SECONDS = TTL_SECONDS / 8
 FENCE_SECONDS = TTL_SECONDS - 2 * BEAT_SECONDS  # no successful beat for this long: stop sending
 KEY = "motcua:delivery:batch:{}"
 SINCE_KEY = "motcua:delivery:heartbeats-since"  # "<run_id> <Redis time>": since when this Redis holds them

@@ -11,6 +11,7 @@ reports the outage meanwhile), and when Redis is back every job whose slot was n
 import contextlib
 import importlib
 import logging
+import os
 import signal
 import threading
 import time
@@ -25,12 +26,14 @@ from platform_core.jobs.stack_dumps import dump_stacks_on_sigusr1
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 1.0
+# A dead worker's batch goes on within seconds (delivery/sweeper.py). From the environment (README, "Settings").
+SWEEP_SECONDS = int(os.environ.get("DELIVERY_SWEEP_SECONDS", 5))
 
 # (dotted path of a @job function with cross_tenant=True, seconds between runs)
 PERIODIC_JOBS = (
     ("platform_core.zalo.jobs.refresh_expiring_tokens", 600),
     ("platform_core.zalo.jobs.import_followers_everywhere", 3600),  # works at 03:00 in Vietnam
-    ("platform_core.delivery.jobs.sweep", 5),  # a dead worker's batch goes on within seconds
+    ("platform_core.delivery.jobs.sweep", SWEEP_SECONDS),
     ("platform_core.feedback.jobs.flag_overdue_feedback_everywhere", 900),
     ("platform_core.citizens.jobs.purge_expired_data_everywhere", 3600),  # works at 02:00 in Vietnam
     ("platform_core.officials.jobs.resend_notices_everywhere", 60),

@@ -72,7 +72,7 @@ def phone(oa_id: str, user_id: str):
     sandbox, app, user = _citizen(oa_id, user_id)
     delivery = _delivery(request.args.get("delivery", type=int))
     return render_template("phone.html", app=app, oa=sandbox.oas[oa_id], user=user, delivery=delivery,
-                           bubbles=_bubbles(sandbox, user))
+                           bubbles=_bubbles(sandbox, user), refresh_ms=sandbox.settings.phone_refresh_ms)
 
 
 @phone_bp.get("/phone/<oa_id>/<user_id>/conversation")

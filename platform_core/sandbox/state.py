@@ -131,6 +131,7 @@ class Settings:
     send_timestamp_header: bool = False
     attachment_ttl_s: int = 7 * 24 * 3600
     promotion_daily_cap: int | None = None  # None: Zalo's rule (500, or 5% of followers above 10,000)
+    phone_refresh_ms: int = 3000  # how often the phone view asks for new messages (browser tests shorten it)
 
 
 class SandboxState:

@@ -2,8 +2,6 @@
 approved by a second admin reaches every follower of the province's OA through ONE /v2.0/oa/message call,
 counted in the sandbox's request log, with no per-follower promotion sent at all."""
 
-import pytest
-
 from platform_core.auth.models import User
 from platform_core.broadcasts import jobs, service
 from platform_core.broadcasts.constants import SENT
@@ -11,8 +9,6 @@ from platform_core.db.types import utcnow
 from platform_core.extensions import db
 from tests.broadcasts.support import news_stack
 from tests.pipeline.fixtures import db_session, stack  # noqa: F401 - fixtures
-
-pytestmark = pytest.mark.alone  # real workers: tests/parallel.py
 
 FOLLOWERS = 2_000
 

@@ -50,8 +50,6 @@ from platform_core.extensions import db
 from platform_core.jobs.queues import ALL_QUEUES
 from tests.pipeline.stack import RestartableRedis, add_province, build_stack
 
-pytestmark = pytest.mark.alone  # deadlines for each stage: tests/parallel.py
-
 PROVINCES = {"bac-ninh": "Bắc Ninh", "da-nang": "Đà Nẵng", "can-tho": "Cần Thơ"}
 CITIZENS = (("Nguyễn Văn An", "0912345678"), ("Trần Thị Bình", "0987654321"), ("Lê Văn Cường", "0903123456"))
 # After the creation (`received`), the events of every dossier; all but `processing` notify the citizen.
@@ -64,6 +62,10 @@ DOSSIERS_BEFORE, DOSSIERS_WHILE_REDIS_IS_DOWN = 450, 50  # x 5 notifications: 2,
 WORKERS = 3
 QUIET = 1.5  # seconds without any change in the delivery table or the queues before sweeping
 DONE = (SENT, DELIVERED, SEEN)
+# Deadlines, in seconds, for a stage (a crash waits for that many sent), the idle pipeline while Redis is down and
+# the drain: each is 10-40 s on a busy machine; this many times over, the test may share the machine with other
+# tests (it is not `alone`: tests/parallel.py), and one that fails has hung.
+STAGE, IDLE, DRAIN = 180, 60, 240
 
 
 @pytest.fixture(autouse=True)
@@ -243,7 +245,7 @@ def test_nothing_is_lost_when_workers_the_pump_and_redis_crash(stack, private_re
 
     def crash(what: str, when_done: int) -> None:
         """Let deliveries flow until `when_done` are sent, then crash `what` while they still flow."""
-        pipeline.wait(lambda counts: done(counts) >= when_done, 90, f"{when_done} sent before crashing {what}")
+        pipeline.wait(lambda counts: done(counts) >= when_done, STAGE, f"{when_done} sent before crashing {what}")
         timeline.append((what, round(time.monotonic() - started, 1), done(pipeline.counts()), stack.horses()))
         if "workers" in what:
             pipeline.crash_workers()
@@ -254,7 +256,7 @@ def test_nothing_is_lost_when_workers_the_pump_and_redis_crash(stack, private_re
             private_redis.stop()  # SIGKILL: every queued job, the pump's leader key and the limiters are gone
             systems.post(range(DOSSIERS_BEFORE, DOSSIERS_BEFORE + DOSSIERS_WHILE_REDIS_IS_DOWN))  # no Redis needed
             # Stay down until the batches already running have finished or stopped: nothing moves any more.
-            pipeline.wait(lambda counts: pipeline.still_for >= 1.0, 30, "the pipeline idle while Redis is down")
+            pipeline.wait(lambda counts: pipeline.still_for >= 1.0, IDLE, "the pipeline idle while Redis is down")
             private_redis.start()  # same port: the pump and the workers reconnect by themselves
 
     stack.start_workers(WORKERS)
@@ -264,7 +266,7 @@ def test_nothing_is_lost_when_workers_the_pump_and_redis_crash(stack, private_re
     crash("redis", 700)
     crash("workers", 1000)
     crash("workers", 1400)
-    pipeline.wait(lambda counts: done(counts) + counts[FAILED] == total, 120, "every delivery sent or failed")
+    pipeline.wait(lambda counts: done(counts) + counts[FAILED] == total, DRAIN, "every delivery sent or failed")
     timeline.append(("drained", round(time.monotonic() - started, 1), total, stack.horses()))
     systems.close()
 

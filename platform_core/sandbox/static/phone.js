@@ -1,4 +1,5 @@
-// The phone view: the conversation refreshes every 3 s without reloading the page (what is being typed stays).
+// The phone view: the conversation refreshes every 3 s (the sandbox's phone_refresh_ms setting) without reloading
+// the page (what is being typed stays).
 (function () {
   "use strict";
   var box = document.getElementById("conversation");
@@ -10,6 +11,6 @@
     fetch(box.dataset.src).then(function (r) { return r.ok ? r.text() : null; }).then(function (html) {
       if (html !== null && html !== last) { box.innerHTML = html; last = html; box.scrollTop = box.scrollHeight; }
     }).catch(function () {});
-  }, 3000);
+  }, Number(box.dataset.refreshMs) || 3000);
   box.scrollTop = box.scrollHeight;
 })();
