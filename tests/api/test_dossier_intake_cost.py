@@ -48,7 +48,7 @@ ONE_POST = [
 FIRST_TABLE = re.compile(r" FROM (\w+)")
 # PostgreSQL: the tenant's row-level security settings, sent again after each flush (db/session.py). Sending them
 # once per transaction (d41e001) left inserts after a flush without them in the broadcasts' tests: reverted.
-RLS_SETTINGS = 5
+RLS_SETTINGS = 4
 
 
 def kind(sql: str) -> str:
