@@ -9,7 +9,7 @@ from platform_core.apikeys import service as apikeys
 from platform_core.extensions import csrf, db
 from platform_core.tenancy.constants import SERVED_STATUSES
 from platform_core.tenancy.models import Tenant
-from platform_core.tenancy.resolution import enter_tenant
+from platform_core.tenancy.resolution import enter_tenant, enter_tenant_ref
 from platform_core.web.hooks import json_error
 
 log = logging.getLogger(__name__)
@@ -39,14 +39,25 @@ def authenticate_key():
     if scheme.lower() != "bearer" or not plaintext.strip():
         raise Unauthorized("send the API key as 'Authorization: Bearer <key>'")
     plaintext = plaintext.strip()
+    known = apikeys.trusted(plaintext)
+    if known is not None:
+        enter_tenant_ref(known.tenant)  # served when the key was checked, at most KEY_CACHE_SECONDS ago
+        g.api_key = known
+    else:
+        g.api_key = checked_key(plaintext)
+
+
+def checked_key(plaintext: str):
+    """The key checked against the database: its province must be served and the key unrevoked."""
     tenant_id = apikeys.tenant_id_of(plaintext)
     tenant = db.session.get(Tenant, tenant_id) if tenant_id else None
     if tenant is None or tenant.status not in SERVED_STATUSES:
         raise Unauthorized("invalid or revoked API key")
     enter_tenant(tenant)
-    g.api_key = apikeys.authenticate(plaintext)
-    if g.api_key is None:
+    known = apikeys.authenticate(plaintext)
+    if known is None:
         raise Unauthorized("invalid or revoked API key")
+    return known
 
 
 @api_v1.errorhandler(Unauthorized)

@@ -5,9 +5,9 @@ scanners, the tenant part lets the API pick the tenant before any lookup (so aut
 cross-tenant query), and only a SHA-256 of the whole key is stored. The secret has 256 bits of entropy, so
 a fast hash is the right tool here (passwords are the case for a slow one).
 
-Checking a key costs no database work on most requests (usage.py): a key found valid is trusted from a short
-per-process cache for KEY_CACHE_SECONDS, and its use is noted in Redis and written to `last_used_at` by a
-periodic job, not by an UPDATE in every request.
+Checking a key costs no database work on most requests (usage.py): a key found valid, with its province served,
+is trusted from a short per-process cache for KEY_CACHE_SECONDS (`trusted`), and its use is noted in Redis and
+written to `last_used_at` by a periodic job, not by an UPDATE in every request.
 """
 
 import hashlib
@@ -71,15 +71,26 @@ def tenant_id_of(plaintext: str) -> uuid.UUID | None:
     return uuid.UUID(match.group(2)) if match else None
 
 
+def trusted(plaintext: str) -> usage.KnownKey | None:
+    """The key, and its province, when both were found valid in the last KEY_CACHE_SECONDS (no tenant in
+    context needed, no database work), or None; notes its use."""
+    tenant_id = tenant_id_of(plaintext)
+    known = usage.cached(hash_key(plaintext), tenant_id) if tenant_id else None
+    if known is not None:
+        usage.note_use(known)
+    return known
+
+
 def authenticate(plaintext: str) -> usage.KnownKey | None:
     """The unrevoked key of the tenant in context whose hash matches (from the cache when it was checked in
-    the last KEY_CACHE_SECONDS), or None; notes its use."""
+    the last KEY_CACHE_SECONDS), or None; notes its use. The caller has checked that the tenant is served."""
     digest = hash_key(plaintext)
-    known = usage.cached(digest, require_tenant().id)
+    tenant = require_tenant()
+    known = usage.cached(digest, tenant.id)
     if known is None:
         key = db.session.scalar(select(ApiKey).where(ApiKey.secret_hash == digest))
         if key is None or key.is_revoked or not hmac.compare_digest(key.secret_hash, digest):
             return None
-        known = usage.remember(digest, key)
+        known = usage.remember(digest, key, tenant)
     usage.note_use(known)
     return known

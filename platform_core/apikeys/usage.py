@@ -1,9 +1,11 @@
 """Cheap API-key checks: a short per-process cache of keys found valid, and their use noted in Redis and written
 to the database in batches.
 
-- A key checked against the database is trusted for KEY_CACHE_SECONDS in that process. Revoking drops it from
-  the revoking process's cache at once; every other process stops accepting it within KEY_CACHE_SECONDS (the
-  cache is never refreshed, only re-checked), so a revocation takes effect everywhere within 5 seconds.
+- A key checked against the database, with its province served, is trusted for KEY_CACHE_SECONDS in that
+  process, province included: the request enters the province from the cache, without reading its row.
+  Revoking drops the key from the revoking process's cache at once; every other process stops accepting it
+  within KEY_CACHE_SECONDS (the cache is never refreshed, only re-checked), so a revocation, or a province
+  suspended or merged, takes effect everywhere within 5 seconds.
 - A use is noted in one Redis hash (field "tenant:key", value the Unix time), at most once per key and process
   every NOTE_EVERY_SECONDS; `write_last_used` (a periodic job) takes the hash away atomically and sets each
   key's `last_used_at`. The console's "last used" is therefore up to a minute or so behind.
@@ -21,6 +23,7 @@ from sqlalchemy import or_, update
 
 from platform_core.apikeys.models import ApiKey
 from platform_core.db.cross_tenant import cross_tenant
+from platform_core.db.tenant_context import TenantRef
 from platform_core.extensions import db
 from platform_core.jobs.connection import get_redis
 
@@ -32,13 +35,17 @@ USED_HASH = "motcua:apikeys:used"
 
 @dataclass
 class KnownKey:
-    """What a request needs of a valid key (the views read `kind`)."""
+    """What a request needs of a valid key (the views read `kind`) and of its province, served when checked."""
 
     id: uuid.UUID
-    tenant_id: uuid.UUID
+    tenant: TenantRef
     kind: str
     checked_at: float
     noted_at: float = field(default=float("-inf"))
+
+    @property
+    def tenant_id(self) -> uuid.UUID:
+        return self.tenant.id
 
 
 _known: dict[str, KnownKey] = {}
@@ -52,8 +59,8 @@ def cached(digest: str, tenant_id: uuid.UUID) -> KnownKey | None:
     return known
 
 
-def remember(digest: str, key: ApiKey) -> KnownKey:
-    known = KnownKey(key.id, key.tenant_id, key.kind, time.monotonic())
+def remember(digest: str, key: ApiKey, tenant: TenantRef) -> KnownKey:
+    known = KnownKey(key.id, tenant, key.kind, time.monotonic())
     with _lock:
         _known[digest] = known
     return known

@@ -15,6 +15,7 @@ Listeners, attached to the class so every session the app makes carries them:
 """
 
 from contextlib import contextmanager
+from functools import lru_cache
 
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, insert, literal, text
@@ -86,9 +87,14 @@ def _scope_to_current_tenant(state: ORMExecuteState) -> None:
         return
     if tenant_id is None:
         raise TenantContextMissing("tenant-scoped query without a tenant in context")
-    state.statement = state.statement.options(
-        with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
-    )
+    state.statement = state.statement.options(_tenant_criteria(tenant_id))
+
+
+@lru_cache(maxsize=1024)
+def _tenant_criteria(tenant_id):
+    """The loader criteria that scope a statement to `tenant_id`, built once per tenant and shared: building them
+    (SQLAlchemy analyses the lambda each time) cost as much as the rest of the scoping of a statement."""
+    return with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
 
 
 @event.listens_for(TenantSession, "loaded_as_persistent")

@@ -2,6 +2,8 @@
 in the event's transaction (dossiers/service.py calls its listeners; platform_core/wiring.py registers this one
 first, so the notice precedes what other features write for the same event)."""
 
+from sqlalchemy import select
+
 from platform_core.db.tenant_context import require_tenant
 from platform_core.delivery.constants import CLASS_TX
 from platform_core.delivery.models import Notification
@@ -10,7 +12,8 @@ from platform_core.extensions import db
 from platform_core.notices.context import dossier_context
 from platform_core.notices.kinds import event_kind_for
 from platform_core.tenancy.models import Tenant
-from platform_core.zalo.connection import connected_oa_name
+from platform_core.zalo.constants import STATUS_CONNECTED
+from platform_core.zalo.models import ZaloConnection
 
 
 def notify_dossier_event(dossier, event, procedure, simulated: bool = False) -> Notification | None:
@@ -20,8 +23,21 @@ def notify_dossier_event(dossier, event, procedure, simulated: bool = False) -> 
     kind = event_kind_for(event)
     if kind is None or not (dossier.applicant_zalo_user_id or dossier.applicant_phone):
         return None
-    tenant = db.session.get(Tenant, require_tenant().id)
-    context = dossier_context(dossier, event, procedure, tenant, connected_oa_name())
+    tenant, oa_name = _tenant_and_oa_name()
+    context = dossier_context(dossier, event, procedure, tenant, oa_name)
     return write(kind, context, idempotency_key=f"dossier-event:{event.id}", message_class=CLASS_TX,
                  zalo_user_id=dossier.applicant_zalo_user_id, phone=dossier.applicant_phone, dossier_id=dossier.id,
                  simulated=simulated)
+
+
+_TENANT_AND_OA = select(Tenant, ZaloConnection.oa_name, ZaloConnection.status).outerjoin(
+    ZaloConnection, ZaloConnection.tenant_id == Tenant.id)
+
+
+def _tenant_and_oa_name() -> tuple[Tenant, str | None]:
+    """The tenant in context and its OA's name while connected (zalo/connection.py's `connected_oa_name`), in one
+    read: an API request enters its tenant from the key's cache without loading the row, which the notice (its
+    names) and the trial screen (its status) need; and the connection's row is not loaded, which would decrypt
+    its secrets."""
+    tenant, oa_name, status = db.session.execute(_TENANT_AND_OA.where(Tenant.id == require_tenant().id)).one()
+    return tenant, oa_name if status == STATUS_CONNECTED else None

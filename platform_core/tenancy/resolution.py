@@ -7,7 +7,7 @@ automatically. An unknown or unserved slug is a 404.
 
 from flask import Blueprint, abort, g, redirect, request
 
-from platform_core.db.tenant_context import set_current_tenant
+from platform_core.db.tenant_context import TenantRef, set_current_tenant
 from platform_core.tenancy import service
 from platform_core.tenancy.constants import SERVED_STATUSES
 
@@ -51,4 +51,10 @@ def resolve_tenant_from_slug(slug: str | None) -> None:
 def enter_tenant(tenant) -> None:
     """Make `tenant` the request's tenant; the teardown hook resets it."""
     g.tenant = tenant
-    g.tenant_context_token = set_current_tenant(service.ref(tenant))
+    enter_tenant_ref(service.ref(tenant))
+
+
+def enter_tenant_ref(tenant: TenantRef) -> None:
+    """The tenant context alone, for a caller that knows the tenant without its row (`g.tenant` stays unset):
+    the API, from a key it checked a moment ago (apikeys/usage.py)."""
+    g.tenant_context_token = set_current_tenant(tenant)

@@ -155,6 +155,28 @@ def test_a_key_revoked_elsewhere_is_refused_once_the_cache_is_older_than_its_ttl
     assert client.get("/api/v1/procedures", headers=bearer(key_a)).status_code == 401
 
 
+def test_a_province_suspended_elsewhere_is_refused_once_the_cache_is_older_than_its_ttl(client, key_a, tenant_a,
+                                                                                       monkeypatch):
+    """The cache holds the key with its province, served when checked: a province suspended by another process
+    is still entered from the cache for at most KEY_CACHE_SECONDS, then its row is read again and the key
+    refused."""
+    from sqlalchemy import update
+
+    from platform_core.apikeys import usage
+    from platform_core.extensions import db
+    from platform_core.tenancy.models import Tenant
+
+    clock = [1000.0]
+    monkeypatch.setattr(usage.time, "monotonic", lambda: clock[0])
+    assert client.get("/api/v1/procedures", headers=bearer(key_a)).status_code == 200
+    db.session.execute(update(Tenant).where(Tenant.id == tenant_a.id).values(status="suspended"))
+    db.session.flush()
+    clock[0] += usage.KEY_CACHE_SECONDS - 0.5
+    assert client.get("/api/v1/procedures", headers=bearer(key_a)).status_code == 200
+    clock[0] += 1
+    assert client.get("/api/v1/procedures", headers=bearer(key_a)).status_code == 401
+
+
 def test_a_key_revoked_in_this_process_is_refused_at_once(client, key_a, tenant_a):
     from sqlalchemy import select
 
