@@ -1,9 +1,10 @@
 """The tenants page: every tenant with its status, Zalo connection and today's numbers; invitations."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
+from platform_core.clock import VIETNAM
 from platform_core.db.types import utcnow
 from platform_core.extensions import db
 from platform_core.onboarding.models import Invitation
@@ -16,13 +17,16 @@ from tests.operator.conftest import add_delivery, platform_events
 
 def test_tenants_show_status_zalo_and_todays_numbers(operator_client, tenant_a, tenant_b):
     yesterday = utcnow() - timedelta(days=1, hours=1)
+    # Today is the province's day: run just after midnight in Vietnam (17:00 UTC), 20 minutes ago was yesterday.
+    earlier_today = max(utcnow() - timedelta(minutes=20), datetime.combine(utcnow().astimezone(VIETNAM).date(), time(),
+                                                                           tzinfo=VIETNAM))
     with as_tenant(tenant_a):
         db.session.add(ZaloConnection(status="connected"))
         add_delivery("sent", sent_at=utcnow())
         add_delivery("sent", sent_at=utcnow())
         add_delivery("sent", created_at=yesterday, sent_at=yesterday, updated_at=yesterday)  # not today
         add_delivery("failed")
-        add_delivery("pending", created_at=utcnow() - timedelta(minutes=20))
+        add_delivery("pending", created_at=earlier_today)
         add_delivery("pending", created_at=yesterday)  # still queued: counts in the queue, not in today's
     rows = {row.slug: row for row in service.tenants_overview(actor=None)}
     a, b = rows["bac-ninh"], rows["da-nang"]
