@@ -247,16 +247,16 @@ def _waves(queues: list[tuple[_Batch, list[tuple]]], map_, client, now, refreshe
 
 def _record_per_tenant(sent: list[tuple[_Batch, Delivery]]) -> None:
     """Record a wave's rows, each tenant's in its own context and transaction."""
-    for batch, queues in _by_batch([(batch, [row]) for batch, row in sent]):
+    for batch, rows in _by_batch(sent):
         with _as(batch.tenant):
-            _record([row for queue in queues for row in queue])
+            _record(rows)
 
 
-def _by_batch(entries: list[tuple[_Batch, list]]) -> list[tuple[_Batch, list[list]]]:
-    """The entries' lists grouped by their batch, in the order the batches first appear."""
+def _by_batch(entries: list[tuple[_Batch, object]]) -> list[tuple[_Batch, list]]:
+    """The entries' items (rows, or queues) grouped by their batch, in the order the batches first appear."""
     grouped: dict[int, tuple[_Batch, list]] = {}
-    for batch, queue in entries:
-        grouped.setdefault(id(batch), (batch, []))[1].append(queue)
+    for batch, item in entries:
+        grouped.setdefault(id(batch), (batch, []))[1].append(item)
     return list(grouped.values())
 
 
