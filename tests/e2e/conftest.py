@@ -10,6 +10,7 @@ from pathlib import Path
 import pyotp
 import pytest
 from babel.messages.pofile import read_po
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from platform_core import create_app
@@ -48,6 +49,16 @@ def assert_fits(page, width: int, what: str = "the page") -> None:
     page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= width, (
         f"{what} scrolls sideways at {width}px", page.evaluate(TOO_WIDE, width))
+
+
+def fill_in(field, value: str) -> None:
+    """Types `value` into `field` once its page has loaded, and checks the field holds it. Playwright clears a
+    field by selecting its text and pressing Delete; a key pressed while a page that has just arrived is still
+    loading can be lost on a busy machine (a cleared search box was once submitted with its old words, in CI).
+    Waiting for the load first and reading the value back makes that visible at the field, not pages later."""
+    field.page.wait_for_load_state("load")
+    field.fill(value)
+    expect(field).to_have_value(value)
 
 
 def vi(msgid: str) -> str:

@@ -18,7 +18,7 @@ from platform_core.dossiers.models import Dossier
 from platform_core.extensions import db
 from platform_core.ratings.models import Rating
 from tests import factories
-from tests.e2e.conftest import ARTIFACTS, assert_fits, vi
+from tests.e2e.conftest import ARTIFACTS, assert_fits, fill_in, vi
 from tests.e2e.test_layout import LAPTOP, PHONE
 from tests.e2e.test_sandbox_phone import events_for
 from tests.pipeline.stack import add_province
@@ -85,7 +85,7 @@ def _front_door(page, stack, width: int) -> None:
     expect(page.locator(".procedure")).to_have_count(1)
     expect(page.locator(".procedure__name")).to_contain_text("Đăng ký thường trú")
 
-    page.get_by_label("Tên hoặc mã thủ tục").fill("")
+    fill_in(page.get_by_label("Tên hoặc mã thủ tục"), "")
     page.get_by_label(vi("Sector")).select_option("Thử nghiệm")
     page.get_by_role("button", name=vi("Search"), exact=True).click()
     expect(page.get_by_text("Trang 1/2")).to_be_visible()

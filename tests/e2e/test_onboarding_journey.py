@@ -24,7 +24,7 @@ from platform_core.config import REPO_ROOT
 from platform_core.extensions import db
 from platform_core.provisioning import sync
 from tests import factories
-from tests.e2e.conftest import ARTIFACTS, assert_fits, open_menu, vi
+from tests.e2e.conftest import ARTIFACTS, assert_fits, fill_in, open_menu, vi
 from tests.e2e.test_layout import LAPTOP, PHONE
 from tests.pipeline.stack import running_stack
 
@@ -80,7 +80,7 @@ class Journey:
         self.page.goto(path if path.startswith("http") else self.base_url + path)
 
     def fill(self, label_or_selector: str, value: str) -> None:
-        self._locate(label_or_selector).fill(value)
+        fill_in(self._locate(label_or_selector), value)
         self._count("fields")
 
     def check(self, selector: str) -> None:
@@ -96,6 +96,7 @@ class Journey:
         self._count("fields")
 
     def click(self, name: str, role: str = "button", within=None) -> None:
+        self.page.wait_for_load_state("load")  # as fill_in: a click on a page still arriving can be lost
         (within or self.page).get_by_role(role, name=name).first.click()
         self._count("clicks")
 
