@@ -87,8 +87,7 @@ def _deliver(claims: list[tuple[TenantRef, str]], isolated: bool) -> dict:
         batches = [batch for batch in opened if batch is not None]
         sent = [batch for batch in batches if batch.items]
         _send_all(sent, now)
-        for batch in sent:
-            _observe_rate(batch.tenant.id, batch.items)
+        zalo_rate.observe_all({batch.tenant.id: _rate_seen(batch.items) for batch in sent})
         return dict(Counter(row.state for batch in batches for row in batch.rows))
 
 
@@ -126,12 +125,11 @@ def _as(tenant: TenantRef):
     return nullcontext() if current_tenant_id() == tenant.id else tenant_context(tenant)
 
 
-def _observe_rate(tenant_id, items: list[tuple]) -> None:
-    """Tell delivery/zalo_rate.py the app's allowance Zalo's answers stated and whether one was -32."""
+def _rate_seen(items: list[tuple]) -> tuple[int | None, bool]:
+    """For delivery/zalo_rate.py: the smallest allowance a batch's answers stated, and whether one was -32."""
     stated = [prepared.rate_limit.limit for _, prepared in items
               if prepared.rate_limit is not None and prepared.rate_limit.limit]
-    refused = any(row.error_code == RATE_LIMITED_CODE for row, _ in items)
-    zalo_rate.observe(tenant_id, min(stated, default=None), refused)
+    return min(stated, default=None), any(row.error_code == RATE_LIMITED_CODE for row, _ in items)
 
 
 def _claim_for_sending(claim_token: str, now) -> list[Delivery]:

@@ -75,18 +75,36 @@ def said_of(tenant_ids, now: float | None = None) -> dict:
 
 def observe(tenant_id, allowance: int | None, refused: bool, now: float | None = None) -> None:
     """Record the allowance an answer stated (`X-RateLimit-Limit`) and whether Zalo answered -32."""
-    if not allowance and not refused:
+    observe_all({tenant_id: (allowance, refused)}, now)
+
+
+def observe_all(observed: dict, now: float | None = None) -> None:
+    """`observe` for several OAs at once, {tenant id: (allowance, refused)} (a wave's provinces): one MGET, and
+    one round trip for what changed."""
+    observed = {tenant_id: seen for tenant_id, seen in observed.items() if seen[0] or seen[1]}
+    if not observed:
         return
     now = time.time() if now is None else now
-    before = said_of([tenant_id], now).get(tenant_id)
+    before = said_of(observed, now)
+    changed = {tenant_id: _after(before.get(tenant_id), allowance, refused, now)
+               for tenant_id, (allowance, refused) in observed.items()}
+    pipeline = get_redis().pipeline(transaction=False)
+    for tenant_id, value in changed.items():
+        if value is not None:
+            pipeline.set(key(tenant_id), json.dumps(value), ex=KEPT_SECONDS)
+    pipeline.execute()
+
+
+def _after(before: Said | None, allowance: int | None, refused: bool, now: float) -> dict | None:
+    """What to keep after an observation, or None when nothing is new: what was said is renewed once a minute,
+    not by every batch."""
     if before and not refused and allowance == before.allowance and now - before.at < MINUTE:
-        return  # nothing new: what was said is renewed once a minute, not by every batch
+        return None
     cuts, cut_at = (before.cuts, before.cut_at) if before else (0, None)
     if refused and (cut_at is None or now - cut_at >= MINUTE):
         cuts, cut_at = min(cuts + 1, MAX_CUTS), now
     allowance = allowance or (before.allowance if before else None)
-    value = {"allowance": allowance, "cuts": cuts, "cut_at": cut_at, "at": now}
-    get_redis().set(key(tenant_id), json.dumps(value), ex=KEPT_SECONDS)
+    return {"allowance": allowance, "cuts": cuts, "cut_at": cut_at, "at": now}
 
 
 def _said(value: dict, now: float) -> Said:
