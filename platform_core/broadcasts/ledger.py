@@ -7,7 +7,7 @@ broadcast, or another planner at the same moment) is left out by the database, n
 statement's row count is how many were planned.
 """
 
-from sqlalchemy import exists, func, literal, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from platform_core.broadcasts.audience import in_range
@@ -27,15 +27,24 @@ def used_on(day) -> int:
                              .where(PromotionLedger.local_date == day)) or 0
 
 
-def given_on(day):
-    """A correlated EXISTS: the follower already has a promotion on `day` (an index lookup on the unique key)."""
-    return exists().where(PromotionLedger.local_date == day, PromotionLedger.zalo_user_id == Follower.zalo_user_id)
+def promotion_on(day):
+    """The broadcast that gave the follower a promotion on `day`, or NULL: a scalar subquery on the unique key,
+    correlated with the enclosing query's follower.
+
+    Not EXISTS: PostgreSQL turns EXISTS into a join planned from the ledger's statistics, and a planning run
+    outgrows them as it writes (autovacuum analyses the table later, if at all). Believing the ledger nearly
+    empty, it scanned every row of the day for each follower of a chunk: 95 s for one statement at 1M
+    followers (README, Performance). A scalar subquery stays one lookup on the unique key per follower,
+    whatever the statistics say."""
+    return (select(PromotionLedger.broadcast_id)
+            .where(PromotionLedger.local_date == day, PromotionLedger.zalo_user_id == Follower.zalo_user_id)
+            .scalar_subquery())
 
 
 def last_of_day(audience: dict, after, upto, day, room: int):
     """The id of the `room`-th follower of the range (after, upto] not yet given a promotion on `day`: where the
     day's cap is reached. None when the whole range fits."""
-    return db.session.scalar(select(Follower.id).where(*in_range(audience, after, upto), ~given_on(day))
+    return db.session.scalar(select(Follower.id).where(*in_range(audience, after, upto), promotion_on(day).is_(None))
                              .order_by(Follower.id).offset(room - 1).limit(1))
 
 

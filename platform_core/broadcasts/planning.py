@@ -23,7 +23,7 @@ from sqlalchemy import literal, select, true
 from platform_core.broadcasts import audience, ledger
 from platform_core.broadcasts.constants import PLAN_CHUNK, SENDING
 from platform_core.broadcasts.hours import Hours, sending_hours, zalo_daily_cap
-from platform_core.broadcasts.models import Broadcast, PromotionLedger
+from platform_core.broadcasts.models import Broadcast
 from platform_core.db.lookup import one_by_id
 from platform_core.db.plans import plan_for_values
 from platform_core.db.session import scoped_for_insert
@@ -161,15 +161,15 @@ def _write_chunk(broadcast: Broadcast, after, upto, now, hours: Hours, cap: int,
 
 
 def _write_deliveries(broadcast: Broadcast, after, upto, day, due, now) -> None:
-    """One pending bulk delivery for each ledger row the broadcast has just written on `day` for the followers
-    in (after, upto]: the ledger decided who is planned, the deliveries follow it row for row."""
-    rows = (select(new_id_sql(), PromotionLedger.zalo_user_id, *(literal(value, column.type) for column, value in (
+    """One pending bulk delivery for each follower in (after, upto] whose promotion on `day` is the broadcast's:
+    the ledger decided who is planned, the deliveries follow it row for row (one lookup on its unique key per
+    follower of the range, not a join: ledger.promotion_on says why)."""
+    rows = (select(new_id_sql(), Follower.zalo_user_id, *(literal(value, column.type) for column, value in (
                 (Delivery.notification_id, broadcast.notification_id), (Delivery.message_class, CLASS_BULK),
                 (Delivery.state, PENDING), (Delivery.attempts, 0), (Delivery.simulated, False),
                 (Delivery.next_attempt_at, due), (Delivery.created_at, now), (Delivery.updated_at, now))))
-            .join(Follower, Follower.zalo_user_id == PromotionLedger.zalo_user_id)
-            .where(PromotionLedger.broadcast_id == broadcast.id, PromotionLedger.local_date == day,
-                   Follower.id > after if after is not None else true(), Follower.id <= upto))
+            .where(Follower.id > after if after is not None else true(), Follower.id <= upto,
+                   ledger.promotion_on(day) == broadcast.id))
     db.session.execute(scoped_for_insert(Delivery, [
         "id", "recipient_zalo_user_id", "notification_id", "message_class", "state", "attempts", "simulated",
         "next_attempt_at", "created_at", "updated_at"], rows))
