@@ -74,6 +74,7 @@ from platform_core.delivery.policy import set_limits  # noqa: E402
 from platform_core.delivery.pump import LEADER_KEY  # noqa: E402
 from platform_core.extensions import db  # noqa: E402
 from platform_core.jobs.embedded_redis import free_port  # noqa: E402
+from platform_core.jobs.queues import QUEUE_ZALO_EVENTS, QUEUE_ZALO_TX  # noqa: E402
 from platform_core.zalo.models import Follower  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.conftest import TEST_ENCRYPTION_KEY, make_test_config  # noqa: E402
@@ -195,9 +196,12 @@ def start_web(stack: Stack, workdir: Path) -> None:
 
 def start_delivery(stack: Stack, workdir: Path, args) -> None:
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    simple = ["--simple"] if args.simple else []
     for n in range(args.workers):
-        start_process(stack, "worker", [*flask, "worker", *(["--simple"] if args.simple else [])],
-                      workdir / f"worker-{n}.log")
+        start_process(stack, "worker", [*flask, "worker", *simple], workdir / f"worker-{n}.log")
+    for n in range(args.tx_workers):  # citizens' notices and messages only: never busy with a bulk batch
+        start_process(stack, "worker", [*flask, "worker", *simple, "--queues", QUEUE_ZALO_TX,
+                                        "--queues", QUEUE_ZALO_EVENTS], workdir / f"tx-worker-{n}.log")
     start_process(stack, "pump", [*flask, "delivery", "pump", "--interval", str(args.pump_interval)],
                   workdir / "pump.log")
 
@@ -208,7 +212,7 @@ def wait_ready(stack: Stack, redis_url: str, args, web: bool = True, delivery: b
     if not delivery:
         return
     connection = redis.Redis.from_url(redis_url)
-    wait_until(lambda: len(Worker.all(connection=connection)) >= args.workers, 30, "flask worker")
+    wait_until(lambda: len(Worker.all(connection=connection)) >= args.workers + args.tx_workers, 30, "flask worker")
     wait_until(lambda: connection.get(LEADER_KEY), 30, "flask delivery pump")
     connection.close()
 
@@ -341,6 +345,8 @@ def main() -> None:
     parser.add_argument("--tenants", type=int, default=3, help="provinces with M dossiers each")
     parser.add_argument("--events", type=int, default=300, help="dossiers per province")
     parser.add_argument("--workers", type=int, default=2, help="`flask worker` processes")
+    parser.add_argument("--tx-workers", type=int, default=0,
+                        help="more `flask worker` processes for the transactional and events queues only")
     parser.add_argument("--latency-ms", type=int, default=50, help="sandbox latency on every Zalo call")
     parser.add_argument("--max-seconds", type=float, default=100,
                         help="budget for the whole run (setup, ceiling, posting, draining); stops draining then")
@@ -492,7 +498,9 @@ def run(stack: Stack, sandbox: ZaloSandbox, workdir: Path, redis_url: str, args,
     print(f"bench/delivery.py: {platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
           f"{dialect_name()}, bundled Redis; load average {os.getloadavg()[0]:.1f} at the start")
     print(f"  {args.tenants} provinces x {args.events} dossiers, then {PROBE_EVENTS} for a quiet province; "
-          f"{args.workers} `flask worker{' --simple' if args.simple else ''}`, pump every {args.pump_interval} s, "
+          f"{args.workers} `flask worker{' --simple' if args.simple else ''}`"
+          f"{f' and {args.tx_workers} for zalo-tx and zalo-events only' if args.tx_workers else ''}, "
+          f"pump every {args.pump_interval} s, "
           f"gunicorn {WEB_WORKERS} sync workers, {args.clients} client threads; sandbox latency {args.latency_ms} ms"
           + ("; SEQUENTIAL: the pipeline starts after the posting" if args.sequential else ""))
     if replies:
