@@ -74,7 +74,7 @@ def _scope_to_current_tenant(state: ORMExecuteState) -> None:
     if cross_tenant_reason() is not None:
         return
     tenant_id = current_tenant_id()
-    through, around = tenant_reach(state.statement)
+    through, around = _reach(state.statement)
     if state.is_insert:
         through, around = False, through or around  # no criteria for an INSERT: its rows are the caller's
     if around and not state.execution_options.get(SCOPED_BY_CALLER):
@@ -87,7 +87,23 @@ def _scope_to_current_tenant(state: ORMExecuteState) -> None:
         return
     if tenant_id is None:
         raise TenantContextMissing("tenant-scoped query without a tenant in context")
-    state.statement = state.statement.options(_tenant_criteria(tenant_id))
+    state.statement = _scoped(state.statement, tenant_id)
+
+
+# A statement built once and run many times (the consent screen's, asked for every message the API writes) is
+# the same object at every run: what it reaches, and its scoped copy for a tenant, are worked out at its first
+# run and kept. Statements are immutable and compare and hash by identity, and the caches hold them, so an entry
+# is never mistaken for another statement; one built at each call only passes through.
+@lru_cache(maxsize=512)
+def _reach(statement) -> tuple[bool, bool]:
+    return tenant_reach(statement)
+
+
+@lru_cache(maxsize=1024)
+def _scoped(statement, tenant_id):
+    """The statement with the tenant's criteria: kept, its SQL compilation cache key is computed once, not at
+    every run (SQLAlchemy memoizes it on the statement object)."""
+    return statement.options(_tenant_criteria(tenant_id))
 
 
 @lru_cache(maxsize=1024)

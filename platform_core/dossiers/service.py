@@ -9,7 +9,7 @@ already stored (dossiers/idempotency.py).
 
 from collections.abc import Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from platform_core.catalogue.models import Procedure
@@ -120,8 +120,11 @@ def _normalised(data: dict) -> dict:
     return dict(data, applicant=applicant, status=data.get("status") or RECEIVED)
 
 
+_PROCEDURE_BY_CODE = select(Procedure).where(Procedure.code == bindparam("code"))  # built once: db/session.py
+
+
 def _enabled_procedure(code: str) -> Procedure:
-    procedure = db.session.scalar(select(Procedure).where(Procedure.code == code))
+    procedure = db.session.scalar(_PROCEDURE_BY_CODE, {"code": code})
     if procedure is None:
         raise FieldError("procedure_code", f"no procedure {code} in this province's catalogue")
     if not procedure.enabled:

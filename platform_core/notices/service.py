@@ -2,7 +2,7 @@
 in the event's transaction (dossiers/service.py calls its listeners; platform_core/wiring.py registers this one
 first, so the notice precedes what other features write for the same event)."""
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from platform_core.db.tenant_context import require_tenant
 from platform_core.delivery.constants import CLASS_TX
@@ -31,7 +31,7 @@ def notify_dossier_event(dossier, event, procedure, simulated: bool = False) -> 
 
 
 _TENANT_AND_OA = select(Tenant, ZaloConnection.oa_name, ZaloConnection.status).outerjoin(
-    ZaloConnection, ZaloConnection.tenant_id == Tenant.id)
+    ZaloConnection, ZaloConnection.tenant_id == Tenant.id).where(Tenant.id == bindparam("tenant_id"))  # built once
 
 
 def _tenant_and_oa_name() -> tuple[Tenant, str | None]:
@@ -39,5 +39,5 @@ def _tenant_and_oa_name() -> tuple[Tenant, str | None]:
     read: an API request enters its tenant from the key's cache without loading the row, which the notice (its
     names) and the trial screen (its status) need; and the connection's row is not loaded, which would decrypt
     its secrets."""
-    tenant, oa_name, status = db.session.execute(_TENANT_AND_OA.where(Tenant.id == require_tenant().id)).one()
+    tenant, oa_name, status = db.session.execute(_TENANT_AND_OA, {"tenant_id": require_tenant().id}).one()
     return tenant, oa_name if status == STATUS_CONNECTED else None

@@ -33,6 +33,19 @@ def test_each_tenant_sees_its_own_rows(tenant_a, tenant_b, db_session):
     assert set(a_names).isdisjoint(b_names)
 
 
+NAMES = select(Procedure.name)  # built once, run in turn for each tenant: db/session.py keeps its scoped copies
+
+
+def test_a_statement_built_once_is_scoped_to_each_tenant_it_runs_for(tenant_a, tenant_b, db_session):
+    runs = []
+    for tenant in (tenant_a, tenant_b, tenant_a, tenant_b):
+        with as_tenant(tenant):
+            runs.append(db_session.scalars(NAMES).all())
+    assert runs[0] == runs[2] and runs[1] == runs[3]
+    assert not any(CANARY in name for name in runs[0]) and all(CANARY in name for name in runs[1])
+    assert runs[0] and runs[1]
+
+
 @pytest.mark.parametrize(
     "statement",
     [
