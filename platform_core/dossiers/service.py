@@ -26,14 +26,24 @@ from platform_core.zalo.phone import PhoneError, to_e164
 
 _event_listeners: list[Callable[..., object]] = []
 
+# The reads of an API request, built once with bound parameters: db/session.py then keeps their tenant-scoped
+# copies instead of scoping a new statement at every request.
+_PROCEDURE_BY_CODE = select(Procedure).where(Procedure.code == bindparam("code"))
+_PROCEDURE_BY_ID = select(Procedure).where(Procedure.id == bindparam("procedure_id"))
+_DOSSIER_BY_CODE = select(Dossier).where(Dossier.code == bindparam("code"))
+_DOSSIER_BY_CODE_FOR_UPDATE = _DOSSIER_BY_CODE.with_for_update()
+_EVENT_BY_KEY = select(DossierEvent).where(DossierEvent.idempotency_key == bindparam("key"))
+_LAST_EVENT = (select(DossierEvent).where(DossierEvent.dossier_id == bindparam("dossier_id"))
+               .order_by(DossierEvent.seq.desc()).limit(1))
+_LAST_SEQ = select(func.max(DossierEvent.seq)).where(DossierEvent.dossier_id == bindparam("dossier_id"))
+
+
 # --- reading ------------------------------------------------------------------------------------------------
 
 
 def find_dossier(code: str, for_update: bool = False) -> Dossier | None:
-    statement = select(Dossier).where(Dossier.code == code)
-    if for_update:  # serialises events on one dossier (seq, state machine); SQLite serialises writes anyway
-        statement = statement.with_for_update()
-    return db.session.scalar(statement)
+    """`for_update` serialises events on one dossier (seq, state machine); SQLite serialises writes anyway."""
+    return db.session.scalar(_DOSSIER_BY_CODE_FOR_UPDATE if for_update else _DOSSIER_BY_CODE, {"code": code})
 
 
 def get_dossier(code: str, for_update: bool = False) -> Dossier:
@@ -120,9 +130,6 @@ def _normalised(data: dict) -> dict:
     return dict(data, applicant=applicant, status=data.get("status") or RECEIVED)
 
 
-_PROCEDURE_BY_CODE = select(Procedure).where(Procedure.code == bindparam("code"))  # built once: db/session.py
-
-
 def _enabled_procedure(code: str) -> Procedure:
     procedure = db.session.scalar(_PROCEDURE_BY_CODE, {"code": code})
     if procedure is None:
@@ -184,7 +191,7 @@ def _insert_event(dossier: Dossier, data: dict, idempotency_key: str | None, che
 def _event_by_key(key: str | None) -> DossierEvent | None:
     if key is None:
         return None
-    return db.session.scalar(select(DossierEvent).where(DossierEvent.idempotency_key == key))
+    return db.session.scalar(_EVENT_BY_KEY, {"key": key})
 
 
 def _same_event(previous: DossierEvent, wanted: str) -> DossierEvent:
@@ -194,9 +201,7 @@ def _same_event(previous: DossierEvent, wanted: str) -> DossierEvent:
 
 
 def _check_event_times(dossier: Dossier, data: dict) -> None:
-    last = db.session.scalar(
-        select(DossierEvent).where(DossierEvent.dossier_id == dossier.id).order_by(DossierEvent.seq.desc()).limit(1)
-    )
+    last = db.session.scalar(_LAST_EVENT, {"dossier_id": dossier.id})
     if data["occurred_at"] < last.occurred_at:
         raise FieldError("occurred_at", f"is before the previous event ({last.occurred_at.isoformat()})")
     if data.get("new_due_at") is not None and data["new_due_at"] <= clock.appointment(dossier):
@@ -216,12 +221,12 @@ def _event_for(dossier: Dossier, data: dict, idempotency_key: str | None, checks
 
 
 def _next_seq(dossier: Dossier) -> int:
-    last = db.session.scalar(select(func.max(DossierEvent.seq)).where(DossierEvent.dossier_id == dossier.id))
+    last = db.session.scalar(_LAST_SEQ, {"dossier_id": dossier.id})
     return (last or 0) + 1
 
 
 def _procedure_of(dossier: Dossier) -> Procedure:
-    return db.session.scalar(select(Procedure).where(Procedure.id == dossier.procedure_id))
+    return db.session.scalar(_PROCEDURE_BY_ID, {"procedure_id": dossier.procedure_id})
 
 
 # --- shared -------------------------------------------------------------------------------------------------
