@@ -191,6 +191,17 @@ def db_session(request, app):
             connection.close()
 
 
+@pytest.fixture(scope="module")
+def production_app(app, app_config):
+    """A second app on the suite's database, with the transaction mode production uses (on SQLite, BEGIN
+    IMMEDIATE, which the suite's app turns off for its rolled-back outer transaction). Use it on
+    `committed_data`."""
+    production = create_app(app_config | {"SQLITE_IMMEDIATE_TRANSACTIONS": True})
+    yield production
+    with production.app_context():
+        db.engine.dispose()
+
+
 @pytest.fixture
 def committed_data(app, database_urls):
     """For tests whose data must be visible to other processes: rows are committed for real, and every

@@ -1,10 +1,11 @@
 """POST /api/v1/dossiers, POST /api/v1/dossiers/<code>/events, GET /api/v1/dossiers/<code>.
 
-Each view validates (dossiers/schemas.py), calls the service, serialises and then commits: the answer is made
-from the objects the request just wrote, before the commit expires them (serialising after it re-read the
-dossier and its relations, several queries per request). A refused request
-writes nothing: the service raises before writing or inside a savepoint, and every error handler here rolls
-the session back before answering.
+Each view validates (dossiers/schemas.py), begins its transaction taking SQLite's write lock as soon as it is
+free (db/sqlite.py: the province system waits on the answer, the background writers can wait), calls the
+service, serialises and then commits: the answer is made from the objects the request just wrote, before the
+commit expires them (serialising after it re-read the dossier and its relations, several queries per request).
+A refused request writes nothing: the service raises before writing or inside a savepoint, and every error
+handler here rolls the session back before answering.
 """
 
 from flask import g, jsonify, request, url_for
@@ -12,6 +13,7 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from platform_core.api.blueprint import api_v1
 from platform_core.apikeys.models import KIND_TEST
+from platform_core.db.sqlite import begin_promptly
 from platform_core.dossiers import service
 from platform_core.dossiers.errors import Conflict, DossierNotFound, TransitionRefused
 from platform_core.dossiers.schemas import DossierInput, DossierView, EventInput, EventResultView
@@ -32,6 +34,7 @@ DOSSIER_VIEW, EVENT_RESULT_VIEW = DossierView(), EventResultView()
 @api_v1.post("/dossiers")
 def create_dossier():
     data = DOSSIER_INPUT.load(json_object())
+    begin_promptly(db.session)
     dossier, created = service.create_dossier(data, simulated=simulated())
     db.session.flush()
     response = jsonify(DOSSIER_VIEW.dump(dossier))
@@ -43,6 +46,7 @@ def create_dossier():
 @api_v1.post("/dossiers/<code>/events")
 def record_event(code: str):
     data = EVENT_INPUT.load(json_object())
+    begin_promptly(db.session)
     event, created = service.record_event(code, data, idempotency_key=idempotency_key(), simulated=simulated())
     db.session.flush()
     response = jsonify(EVENT_RESULT_VIEW.dump({"event": event, "dossier": event.dossier}))

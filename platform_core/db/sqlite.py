@@ -13,7 +13,8 @@ lock, as WAL readers need none. Loops that read several times a second (the deli
 queue for the write lock with every sender, and SQLite's busy handler, which sleeps between tries, lets a
 waiting sender starve behind them for a second or more.
 
-A transaction someone is waiting for (Zalo's webhook, which must answer within milliseconds) can ask for the
+A transaction someone is waiting for (Zalo's webhook, which must answer within milliseconds; a province system's
+call to the REST API) can ask for the
 lock promptly (`begin_promptly`): it then tries BEGIN IMMEDIATE every millisecond instead of sleeping in the busy
 handler's growing steps (up to 100 ms each), so it takes the lock as soon as the holder commits, ahead of the
 background writers that sleep. Background writers keep their write transactions short for the same reason
@@ -24,6 +25,7 @@ import time
 from pathlib import Path
 
 from sqlalchemy import event, make_url
+from sqlalchemy.orm import scoped_session
 
 from platform_core.private_files import create_private_file
 
@@ -41,8 +43,10 @@ def begin_read_only(session) -> None:
 
 def begin_promptly(session) -> None:
     """Begin `session`'s transaction taking the write lock as soon as it is free (SQLite; nothing changes
-    elsewhere). Call it when no transaction is open."""
-    session.connection(execution_options={PROMPT: True})
+    elsewhere). A transaction already open goes on as it began."""
+    current = session() if isinstance(session, scoped_session) else session
+    if not current.in_transaction():
+        current.connection(execution_options={PROMPT: True})
 
 
 def write_promptly(session) -> None:

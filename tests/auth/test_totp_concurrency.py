@@ -11,22 +11,12 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from platform_core import create_app
 from platform_core.audit.models import PlatformAuditEvent
 from platform_core.extensions import db
 from tests.auth.support import code_at, create_totp_user, isolated_client, sign_in
 
 ROUNDS, SIGN_INS = 4, 4
 INVALID_CODE_VI = "Mã xác thực không đúng."
-
-
-@pytest.fixture(scope="module")
-def production_app(app, app_config):
-    """A second app on the suite's database, with the transaction mode production uses."""
-    production = create_app(app_config | {"SQLITE_IMMEDIATE_TRANSACTIONS": True})
-    yield production
-    with production.app_context():
-        db.engine.dispose()
 
 
 def _same_code_at_once(production_app, code: str, clients: list) -> list:
