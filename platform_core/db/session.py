@@ -190,8 +190,9 @@ def _sync_database_tenant(session) -> None:
     bind = session.get_bind()
     if bind.dialect.name != "postgresql":
         return
+    connection = session.connection()  # first: a transaction it begins is told at once (after_begin)
     if session.info.get(_RLS_INFO_KEY) != _desired_database_settings():
-        _apply_database_settings(session, session.connection())
+        _apply_database_settings(session, connection)
 
 
 def isolated_session(scoped):

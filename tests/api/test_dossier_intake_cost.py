@@ -46,9 +46,11 @@ ONE_POST = [
     "RELEASE SAVEPOINT",
 ]
 FIRST_TABLE = re.compile(r" FROM (\w+)")
-# PostgreSQL: the tenant's row-level security settings, sent again after each flush (db/session.py). Sending them
-# once per transaction (d41e001) left inserts after a flush without them in the broadcasts' tests: reverted.
-RLS_SETTINGS = 4
+# PostgreSQL: the tenant's row-level security settings, once as each (sub)transaction begins and again after each
+# flush (db/session.py). Sending them once per transaction (d41e001) left inserts after a flush without them in the
+# broadcasts' tests: reverted. A transaction begun by an ORM statement used to be told twice (its begin, then the
+# statement's own check); once since the check takes the connection first.
+RLS_SETTINGS = 3
 
 
 def kind(sql: str) -> str:
