@@ -14,11 +14,10 @@ queue for the write lock with every sender, and SQLite's busy handler, which sle
 waiting sender starve behind them for a second or more.
 
 A transaction someone is waiting for (Zalo's webhook, which must answer within milliseconds; a province system's
-call to the REST API) can ask for the
-lock promptly (`begin_promptly`): it then tries BEGIN IMMEDIATE every millisecond instead of sleeping in the busy
-handler's growing steps (up to 100 ms each), so it takes the lock as soon as the holder commits, ahead of the
-background writers that sleep. Background writers keep their write transactions short for the same reason
-(zalo/jobs.py commits an event batch in slices)."""
+call to the REST API) can ask for the lock promptly (`begin_promptly`): it then tries BEGIN IMMEDIATE every
+millisecond instead of sleeping in the busy handler's growing steps (up to 100 ms each), so it takes the lock as
+soon as the holder commits, ahead of the background writers that sleep. Background writers keep their write
+transactions short for the same reason (zalo/jobs.py commits an event batch in slices)."""
 
 import sqlite3
 import time

@@ -26,16 +26,21 @@ def get_connection() -> ZaloConnection | None:
     return db.session.scalar(select(ZaloConnection))
 
 
+# Read for every webhook and every notice: built once, so that db/session.py keeps their tenant-scoped copies.
+_WEBHOOK_KEYS = select(ZaloConnection.app_id, ZaloConnection.oa_id, ZaloConnection.oa_secret_key)
+_OA_NAME_AND_STATUS = select(ZaloConnection.oa_name, ZaloConnection.status)
+
+
 def webhook_keys():
     """What checking a webhook's signature needs of the tenant in context's connection (app id, OA id, the OA
     secret key), or None: one narrow read that decrypts only the key, not the whole connection."""
-    return db.session.execute(select(ZaloConnection.app_id, ZaloConnection.oa_id, ZaloConnection.oa_secret_key)).first()
+    return db.session.execute(_WEBHOOK_KEYS).first()
 
 
 def connected_oa_name() -> str | None:
     """The OA's name while the tenant in context is connected (messages name it), else None. Two columns, not
     the row: every dossier notice asks, and loading the row decrypts its four secrets."""
-    row = db.session.execute(select(ZaloConnection.oa_name, ZaloConnection.status)).first()
+    row = db.session.execute(_OA_NAME_AND_STATUS).first()
     return row.oa_name if row is not None and row.status == STATUS_CONNECTED else None
 
 
