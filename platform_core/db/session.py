@@ -16,6 +16,7 @@ Listeners, attached to the class so every session the app makes carries them:
 
 from contextlib import contextmanager
 from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, insert, literal, text
@@ -91,19 +92,28 @@ def _scope_to_current_tenant(state: ORMExecuteState) -> None:
 
 
 # A statement built once and run many times (the consent screen's, asked for every message the API writes) is
-# the same object at every run: what it reaches, and its scoped copy for a tenant, are worked out at its first
-# run and kept. Statements are immutable and compare and hash by identity, and the caches hold them, so an entry
-# is never mistaken for another statement; one built at each call only passes through.
-@lru_cache(maxsize=512)
+# the same object at every run: what it reaches, and its scoped copy for each tenant, are worked out at its first
+# run and kept while the statement lives. Statements are immutable and compare and hash by identity. The caches
+# hold them weakly: one built for a single call (with its values: a citizen's phone, a batch's ids) goes with it.
+_REACHES: WeakKeyDictionary = WeakKeyDictionary()  # statement -> (through the ORM, around it)
+_SCOPED: WeakKeyDictionary = WeakKeyDictionary()  # statement -> {tenant id: the statement with its criteria}
+
+
 def _reach(statement) -> tuple[bool, bool]:
-    return tenant_reach(statement)
+    reach = _REACHES.get(statement)
+    if reach is None:
+        reach = _REACHES[statement] = tenant_reach(statement)
+    return reach
 
 
-@lru_cache(maxsize=1024)
 def _scoped(statement, tenant_id):
     """The statement with the tenant's criteria: kept, its SQL compilation cache key is computed once, not at
-    every run (SQLAlchemy memoizes it on the statement object)."""
-    return statement.options(_tenant_criteria(tenant_id))
+    every run (SQLAlchemy memoizes it on the statement object). The copy holds no reference to the original."""
+    copies = _SCOPED.setdefault(statement, {})
+    scoped = copies.get(tenant_id)
+    if scoped is None:
+        scoped = copies[tenant_id] = statement.options(_tenant_criteria(tenant_id))
+    return scoped
 
 
 @lru_cache(maxsize=1024)

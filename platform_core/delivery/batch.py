@@ -87,7 +87,7 @@ def _deliver(claims: list[tuple[TenantRef, str]], isolated: bool) -> dict:
         batches = [batch for batch in opened if batch is not None]
         sent = [batch for batch in batches if batch.items]
         _send_all(sent, now)
-        zalo_rate.observe_all({batch.tenant.id: _rate_seen(batch.items) for batch in sent})
+        zalo_rate.observe({batch.tenant.id: _rate_seen(batch.items) for batch in sent})
         return dict(Counter(row.state for batch in batches for row in batch.rows))
 
 

@@ -73,14 +73,10 @@ def said_of(tenant_ids, now: float | None = None) -> dict:
             for tenant_id, value in zip(tenant_ids, values, strict=True) if value}
 
 
-def observe(tenant_id, allowance: int | None, refused: bool, now: float | None = None) -> None:
-    """Record the allowance an answer stated (`X-RateLimit-Limit`) and whether Zalo answered -32."""
-    observe_all({tenant_id: (allowance, refused)}, now)
-
-
-def observe_all(observed: dict, now: float | None = None) -> None:
-    """`observe` for several OAs at once, {tenant id: (allowance, refused)} (a wave's provinces): one MGET, and
-    one round trip for what changed."""
+def observe(observed: dict, now: float | None = None) -> None:
+    """Record, for each OA, {tenant id: (allowance, refused)}: the allowance its answers stated
+    (`X-RateLimit-Limit`) and whether Zalo answered -32. A wave's provinces at once: one MGET, and one round trip
+    for what changed."""
     observed = {tenant_id: seen for tenant_id, seen in observed.items() if seen[0] or seen[1]}
     if not observed:
         return

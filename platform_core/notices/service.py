@@ -12,7 +12,7 @@ from platform_core.extensions import db
 from platform_core.notices.context import dossier_context
 from platform_core.notices.kinds import event_kind_for
 from platform_core.tenancy.models import Tenant
-from platform_core.zalo.constants import STATUS_CONNECTED
+from platform_core.zalo.connection import name_while_connected
 from platform_core.zalo.models import ZaloConnection
 
 
@@ -40,4 +40,4 @@ def _tenant_and_oa_name() -> tuple[Tenant, str | None]:
     names) and the trial screen (its status) need; and the connection's row is not loaded, which would decrypt
     its secrets."""
     tenant, oa_name, status = db.session.execute(_TENANT_AND_OA, {"tenant_id": require_tenant().id}).one()
-    return tenant, oa_name if status == STATUS_CONNECTED else None
+    return tenant, name_while_connected(oa_name, status)

@@ -41,7 +41,12 @@ def connected_oa_name() -> str | None:
     """The OA's name while the tenant in context is connected (messages name it), else None. Two columns, not
     the row: every dossier notice asks, and loading the row decrypts its four secrets."""
     row = db.session.execute(_OA_NAME_AND_STATUS).first()
-    return row.oa_name if row is not None and row.status == STATUS_CONNECTED else None
+    return name_while_connected(row.oa_name, row.status) if row is not None else None
+
+
+def name_while_connected(oa_name: str | None, status: str | None) -> str | None:
+    """The rule `connected_oa_name` applies, for a caller that read both columns in a query of its own."""
+    return oa_name if status == STATUS_CONNECTED else None
 
 
 def get_or_create_connection() -> ZaloConnection:

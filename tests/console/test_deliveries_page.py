@@ -76,7 +76,7 @@ def test_in_english_the_advice_says_what_to_do(officer_a, failed_a):
 
 def test_the_page_says_when_zalo_holds_the_oa_below_its_rate(officer_a, tenant_a):
     assert "Zalo cho biết" not in text_of(officer_a.client.get(URL))
-    zalo_rate.observe(tenant_a.id, 100, refused=False)
+    zalo_rate.observe({tenant_a.id: (100, False)})
     html = text_of(officer_a.client.get(URL))
     assert "Zalo cho biết ứng dụng của OA này chỉ được gửi 100 yêu cầu mỗi phút" in html
     assert "tốc độ 100 tin mỗi phút thay vì 3000" in html

@@ -32,36 +32,43 @@ def rate_at(tenant, now: float) -> int:
 
 
 def test_until_zalo_says_something_the_configured_limits_hold(tenant_a):
-    zalo_rate.observe(tenant_a.id, None, refused=False)
+    zalo_rate.observe({tenant_a.id: (None, False)})
     assert oa_limits(tenant_a) == DEFAULT
 
 
 def test_a_stated_allowance_below_the_rate_caps_it_and_one_stated_higher_lifts_it_up_to_the_configured(tenant_a):
-    zalo_rate.observe(tenant_a.id, 120, refused=False)
+    zalo_rate.observe({tenant_a.id: (120, False)})
     assert oa_limits(tenant_a) == Limits(120, 4, None)  # a burst of two seconds' worth
-    zalo_rate.observe(tenant_a.id, 8000, refused=False)
+    zalo_rate.observe({tenant_a.id: (8000, False)})
     assert oa_limits(tenant_a) == DEFAULT
 
 
 def test_each_minute_of_minus_32_halves_the_rate_for_a_quarter_of_an_hour(tenant_a):
     start = time.time()
-    zalo_rate.observe(tenant_a.id, 120, refused=True, now=start)
-    zalo_rate.observe(tenant_a.id, 120, refused=True, now=start + 30)  # the same minute of Zalo's count
+    zalo_rate.observe({tenant_a.id: (120, True)}, now=start)
+    zalo_rate.observe({tenant_a.id: (120, True)}, now=start + 30)  # the same minute of Zalo's count
     assert rate_at(tenant_a, start + 30) == 60
-    zalo_rate.observe(tenant_a.id, None, refused=True, now=start + 61)  # an answer without the headers
+    zalo_rate.observe({tenant_a.id: (None, True)}, now=start + 61)  # an answer without the headers
     assert rate_at(tenant_a, start + 61) == 30
     assert rate_at(tenant_a, start + 61 + zalo_rate.CUT_SECONDS) == 120
 
 
 def test_minus_32_without_an_allowance_halves_the_configured_rate(tenant_a, tenant_b):
-    zalo_rate.observe(tenant_a.id, None, refused=True)
+    zalo_rate.observe({tenant_a.id: (None, True)})
     assert oa_limits(tenant_a) == Limits(1500, 50, None)
     assert oa_limits(tenant_b) == DEFAULT
 
 
+def test_several_oas_observed_at_once_each_keep_what_their_own_answers_said(tenant_a, tenant_b):
+    """A wave's provinces are observed together (one MGET, one pipelined write): no OA gets another's figures."""
+    zalo_rate.observe({tenant_a.id: (120, False), tenant_b.id: (None, True)})
+    assert oa_limits(tenant_a) == Limits(120, 4, None)
+    assert oa_limits(tenant_b) == Limits(1500, 50, None)
+
+
 def test_the_pump_claims_within_zalos_allowance(tenant_a):
     open_queue(QUEUE_ZALO_TX).empty()
-    zalo_rate.observe(tenant_a.id, 60, refused=False)
+    zalo_rate.observe({tenant_a.id: (60, False)})
     queue_replies(tenant_a, 10)
     assert pump.tick() == {"tx": 2}
     open_queue(QUEUE_ZALO_TX).empty()

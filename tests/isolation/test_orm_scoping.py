@@ -3,11 +3,15 @@
 Each test here fails if the `do_orm_execute` / `before_flush` listeners are removed.
 """
 
+import gc
+import weakref
+
 import pytest
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import aliased
 
 from platform_core.catalogue.models import Procedure
+from platform_core.db import session as session_module
 from platform_core.db.session import CrossTenantWrite
 from platform_core.db.tenant_context import TenantContextMissing
 from tests import factories
@@ -44,6 +48,18 @@ def test_a_statement_built_once_is_scoped_to_each_tenant_it_runs_for(tenant_a, t
     assert runs[0] == runs[2] and runs[1] == runs[3]
     assert not any(CANARY in name for name in runs[0]) and all(CANARY in name for name in runs[1])
     assert runs[0] and runs[1]
+
+
+def test_a_statement_built_for_one_call_is_not_kept_after_it(tenant_a, db_session):
+    """The scoped copies are held weakly (db/session.py): one built for a single call, with its values, goes."""
+    statement = select(Procedure.name).where(Procedure.name != "khác")
+    with as_tenant(tenant_a):
+        db_session.scalars(statement).all()
+    assert statement in session_module._SCOPED and statement in session_module._REACHES
+    gone = weakref.ref(statement)
+    del statement
+    gc.collect()
+    assert gone() is None
 
 
 @pytest.mark.parametrize(

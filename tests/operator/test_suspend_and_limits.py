@@ -74,7 +74,7 @@ def test_the_tenant_page_shows_the_limits_and_is_an_audited_read(operator_client
 
 def test_the_tenant_page_says_when_zalo_holds_the_oa_below_its_limits(operator_client, tenant_a, tenant_b):
     """Zalo stated 120 requests a minute, then answered -32: sending goes at 60 (delivery/zalo_rate.py)."""
-    zalo_rate.observe(tenant_a.id, 120, refused=True)
+    zalo_rate.observe({tenant_a.id: (120, True)})
     page = text_of(operator_client.get("/operator/tenants/bac-ninh?lang=en"))
     assert "Zalo says the app of this OA may make 120 requests a minute" in page
     assert "error -32" in page and "Messages are sent at 60 a minute instead of 3000." in page
