@@ -208,7 +208,10 @@ def test_a_province_comes_on_board_through_the_web(stack, zalo_sandbox, browser,
     admin.click(vi("These look right"))
 
     # Step 6: link the admin's own Zalo (a code written to the OA), then the test message.
-    code = re.search(r"MC-\d{6}", admin.page.content()).group(0)
+    # Read once the step's page shows it: just after the click, content() could still be the templates page.
+    shown = admin.page.get_by_text(re.compile(r"MC-\d{6}")).first
+    shown.wait_for()
+    code = re.search(r"MC-\d{6}", shown.inner_text()).group(0)
     zalo_sandbox.emit("user_send_text", sandbox_app.app_id, user_id=admin_phone["user_id"], text=code)
     admin.page.get_by_role("button", name=vi("Send test message")).wait_for(timeout=30_000)
     admin.shot("09-test-message-linked")
