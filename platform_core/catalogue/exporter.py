@@ -4,11 +4,9 @@ exported file, edited or not, can be imported back."""
 import csv
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from platform_core.catalogue.columns import FORMULA_START, KEYS, as_text
 from platform_core.catalogue.models import Procedure
+from platform_core.spreadsheets import xlsx
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,24 +31,8 @@ def _guard(text: str) -> str:
 
 def to_xlsx(procedures: list[Procedure]) -> bytes:
     """One sheet; numbers as numbers, everything else as text cells (never formulas)."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "procedures"
-    sheet.append(KEYS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for procedure in procedures:
-        sheet.append([_xlsx_value(key, getattr(procedure, key)) for key in KEYS])
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # openpyxl would store text starting with "=" as a formula
-    for index, key in enumerate(KEYS):
-        sheet.column_dimensions[sheet.cell(row=1, column=index + 1).column_letter].width = _WIDTHS.get(key, 16)
-    sheet.freeze_panes = "B2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = ([_xlsx_value(key, getattr(procedure, key)) for key in KEYS] for procedure in procedures)
+    return xlsx("procedures", KEYS, rows, widths=[_WIDTHS.get(key, 16) for key in KEYS], freeze="B2")
 
 
 def _xlsx_value(key: str, value):

@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import openpyxl
 from flask_babel import lazy_gettext as _l
 
 from platform_core.catalogue.columns import KEYS, Invalid, clean, parse_cells, parse_code
@@ -29,6 +28,7 @@ from platform_core.catalogue.constants import (
     MAX_XLSX_UNPACKED_BYTES,
 )
 from platform_core.db.checksum_upsert import checksum
+from platform_core.spreadsheets import open_xlsx
 from platform_core.text import fold
 
 EXTENSIONS = (".csv", ".xlsx")
@@ -195,7 +195,7 @@ def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
             unpacked = sum(info.file_size for info in archive.infolist())
         if unpacked > MAX_XLSX_UNPACKED_BYTES:
             raise FileRefused(_l("The workbook is too large once unpacked. Keep only the procedures sheet."))
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = open_xlsx(data)
     except FileRefused:
         raise
     except Exception:  # a damaged upload can fail anywhere inside zipfile or openpyxl

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from flask import Response
 from markupsafe import Markup
-from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from platform_core.spreadsheets import xlsx
 
 BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only when it starts with one
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
@@ -51,21 +51,9 @@ def percent(part: int, whole: int) -> float | None:
 
 def to_xlsx(table: Table) -> bytes:
     """One sheet: the header in bold, numbers as numbers, text as text cells (never a formula)."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = table.key[:31]  # Excel's limit for a sheet's name
-    sheet.append([str(column) for column in table.columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in table.rows + ([table.total] if table.total else []):
-        sheet.append([value if value is None or isinstance(value, int | float) else str(value) for value in row])
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # openpyxl would store text starting with "=" as a formula
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = ([value if value is None or isinstance(value, int | float) else str(value) for value in row]
+            for row in table.rows + ([table.total] if table.total else []))
+    return xlsx(table.key, [str(column) for column in table.columns], rows)
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

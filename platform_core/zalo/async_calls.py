@@ -16,6 +16,9 @@ time) the runner is not running and the client uses httpx as before.
 One runner per process and thread that sends, made on first use and remade after a fork; its event loop runs
 only while `map` runs, in the caller's thread. Only JSON bodies and query strings go this way; uploads (a
 multipart file) keep httpx even inside `map`, holding the loop for their duration (they are rare: results).
+
+zalo/client.py imports this module when a thread first sends side by side: importing aiohttp costs about 0.1 s
+of CPU, which every other process (web, pump, scheduler, a CLI command) would pay at start for nothing.
 """
 
 import asyncio
@@ -26,13 +29,11 @@ import aiohttp
 import httpx
 from sqlalchemy.util import await_, greenlet_spawn
 
-DEFAULT_IN_FLIGHT = 256
-
 
 class CallRunner:
     """An event loop and an aiohttp session for one process and thread (see the module's docstring)."""
 
-    def __init__(self, in_flight: int = DEFAULT_IN_FLIGHT, connect_timeout: float = 5, read_timeout: float = 10):
+    def __init__(self, in_flight: int, connect_timeout: float = 5, read_timeout: float = 10):
         self.pid = os.getpid()
         self.in_flight = in_flight
         self.loop = _new_loop()
@@ -59,6 +60,11 @@ class CallRunner:
             connector = aiohttp.TCPConnector(limit=self.in_flight, limit_per_host=self.in_flight, ttl_dns_cache=300)
             self.session = aiohttp.ClientSession(connector=connector, timeout=self.timeout, auto_decompress=True)
         return await asyncio.gather(*(greenlet_spawn(fn, item) for item in items), return_exceptions=True)
+
+    def takes(self, request_kwargs: dict) -> bool:
+        """Whether a call goes on the loop: made inside `map`, with a JSON body or none (not a form, not an
+        upload)."""
+        return self.running and set(request_kwargs) <= {"json", "params"}
 
     def request(self, method: str, url: str, headers: dict, params: dict | None, body: object) -> httpx.Response:
         """From inside `map`: one call on the loop, waited for by switching to the other greenlets. The answer
@@ -87,12 +93,6 @@ class CallRunner:
         if self.session is not None:
             self.loop.run_until_complete(self.session.close())
         self.loop.close()
-
-
-def runs_async(request_kwargs: dict) -> bool:
-    """Whether a call made inside `CallRunner.map` can go on the loop: a JSON body or none (not a form, not an
-    upload)."""
-    return set(request_kwargs) <= {"json", "params"}
 
 
 def _new_loop() -> asyncio.AbstractEventLoop:

@@ -33,7 +33,6 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 
 from platform_core.zalo.articles import Article, BroadcastTarget, broadcast_message
-from platform_core.zalo.async_calls import DEFAULT_IN_FLIGHT, CallRunner, runs_async
 from platform_core.zalo.errors import (
     Family,
     RateLimit,
@@ -58,6 +57,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5, read=10, write=10, pool=5)
 # Enough connections for a worker's thread pool; beyond it, callers wait up to the pool timeout.
 DEFAULT_LIMITS = httpx.Limits(max_connections=64, max_keepalive_connections=32, keepalive_expiry=30)
+DEFAULT_IN_FLIGHT = 256  # calls side by side (`side_by_side`), unless DELIVERY_CALLS_IN_FLIGHT says otherwise
 MAX_FOLLOWERS_PER_PAGE = 50
 MAX_FOLLOWERS_OFFSET = 9951  # user/getlist refuses larger offsets (docs/zalo-oa.md §4)
 MAX_LISTABLE_FOLLOWERS = MAX_FOLLOWERS_OFFSET + MAX_FOLLOWERS_PER_PAGE  # 10,001
@@ -189,7 +189,7 @@ class ZaloClient:
         self._http = httpx.Client(timeout=timeout, limits=limits, follow_redirects=False)
         self._in_flight = in_flight
         self._local = threading.local()  # this thread's CallRunner (async_calls.py), made on first use
-        self._runners: list[CallRunner] = []
+        self._runners: list = []  # every thread's CallRunner, to close them
 
     @classmethod
     def from_config(cls, config: Mapping, **kwargs) -> "ZaloClient":
@@ -206,6 +206,8 @@ class ZaloClient:
         each runs in a greenlet on this thread's event loop and its calls go over aiohttp (async_calls.py)."""
         runner = getattr(self._local, "runner", None)
         if runner is None or runner.pid != os.getpid():
+            from platform_core.zalo.async_calls import CallRunner  # aiohttp: async_calls.py says why it waits
+
             runner = self._local.runner = CallRunner(self._in_flight)
             self._runners.append(runner)
         return runner.map(fn, items)
@@ -433,7 +435,7 @@ class ZaloClient:
     def _send(self, family: Family, method: str, url: str, headers: dict, request_kwargs: dict) -> httpx.Response:
         runner = getattr(self._local, "runner", None)
         try:
-            if runner is not None and runner.running and runs_async(request_kwargs):
+            if runner is not None and runner.takes(request_kwargs):
                 return runner.request(method, url, headers, request_kwargs.get("params"), request_kwargs.get("json"))
             return self._http.request(method, url, headers=headers, **request_kwargs)
         except httpx.TimeoutException as exc:
