@@ -1,8 +1,5 @@
 """`flask delivery pump` and `flask delivery sweep`."""
 
-import signal
-import threading
-
 import click
 from flask.cli import AppGroup
 
@@ -14,6 +11,7 @@ from platform_core.delivery.policy import limits_for, set_limits
 from platform_core.delivery.sweeper import sweep_stale
 from platform_core.extensions import db
 from platform_core.jobs.stack_dumps import dump_stacks_on_sigusr1
+from platform_core.jobs.stop_signal import StopSignal
 from platform_core.tenancy.cli_support import tenant_argument_context
 
 delivery_cli = AppGroup("delivery", help="The notification pipeline.")
@@ -25,10 +23,7 @@ delivery_cli = AppGroup("delivery", help="The notification pipeline.")
 def pump_command(once, interval):
     """Claim due deliveries and queue them for the workers (run one; a second waits as standby)."""
     dump_stacks_on_sigusr1()
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    pump.run(stop, interval=interval, once=once)
+    pump.run(StopSignal().install(), interval=interval, once=once)
 
 
 @delivery_cli.command("sweep")

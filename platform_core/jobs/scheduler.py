@@ -12,8 +12,6 @@ import contextlib
 import importlib
 import logging
 import os
-import signal
-import threading
 import time
 
 import click
@@ -22,6 +20,7 @@ from flask.cli import with_appcontext
 
 from platform_core.jobs.connection import get_redis
 from platform_core.jobs.stack_dumps import dump_stacks_on_sigusr1
+from platform_core.jobs.stop_signal import StopSignal
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +69,7 @@ def enqueue_due(now: float, jobs=PERIODIC_JOBS) -> list[str]:
     return enqueued
 
 
-def run(stop: threading.Event) -> None:
+def run(stop: StopSignal) -> None:
     """The scheduler loop: one pass per tick until `stop` is set."""
     outage = False
     while not stop.is_set():
@@ -97,7 +96,4 @@ def scheduler_command(once):
             click.echo(f"enqueued {dotted}")
         return
     dump_stacks_on_sigusr1()
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    run(stop)
+    run(StopSignal().install())
