@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 import httpx
@@ -51,6 +51,9 @@ from platform_core.zalo.messages import (
     text_message,
 )
 from platform_core.zalo.phone import to_zns
+
+if TYPE_CHECKING:
+    from platform_core.zalo.async_calls import Answer
 
 logger = logging.getLogger(__name__)
 
@@ -419,7 +422,7 @@ class ZaloClient:
         """Send, time, parse and classify one call; the single place every endpoint goes through."""
         all_headers = {**({"access_token": token} if token else {}), **(headers or {})}
         started = time.perf_counter()
-        response: httpx.Response | None = None
+        response: httpx.Response | Answer | None = None
         code: object = None
         try:
             response = self._send(family, method, url, all_headers, request_kwargs)
@@ -432,7 +435,8 @@ class ZaloClient:
         finally:
             _log_call(method, url, response, code, started)
 
-    def _send(self, family: Family, method: str, url: str, headers: dict, request_kwargs: dict) -> httpx.Response:
+    def _send(self, family: Family, method: str, url: str, headers: dict,
+              request_kwargs: dict) -> "httpx.Response | Answer":
         runner = getattr(self._local, "runner", None)
         try:
             if runner is not None and runner.takes(request_kwargs):
@@ -454,7 +458,7 @@ def next_page_offset(offset: int, listed: int, total: int) -> int | None:
     return min(following, MAX_FOLLOWERS_OFFSET)
 
 
-def _read_answer(family: Family, response: httpx.Response) -> _Answer:
+def _read_answer(family: Family, response: "httpx.Response | Answer") -> _Answer:
     """The body decides: JSON with `error == 0` (or an access token) is success, a Zalo error body is classified,
     anything else (5xx page, broken JSON) is a transport problem worth retrying."""
     meta = {"rate_limit": RateLimit.from_headers(response.headers), "http_status": response.status_code}
@@ -474,7 +478,7 @@ def _read_answer(family: Family, response: httpx.Response) -> _Answer:
     raise api_error(family, body, **meta)
 
 
-def _json_object(response: httpx.Response) -> dict | None:
+def _json_object(response: "httpx.Response | Answer") -> dict | None:
     try:
         body = response.json()
     except ValueError:  # includes JSONDecodeError and undecodable bytes
@@ -482,7 +486,7 @@ def _json_object(response: httpx.Response) -> dict | None:
     return body if isinstance(body, dict) else None
 
 
-def _empty(response: httpx.Response) -> bool:
+def _empty(response: "httpx.Response | Answer") -> bool:
     """No body, or a JSON value with nothing in it (null, "", [], {})."""
     if not response.content.strip():
         return True
@@ -496,7 +500,7 @@ def _is_zalo_body(body: dict) -> bool:
     return "error" in body or "error_name" in body or "access_token" in body
 
 
-def _log_call(method: str, url: str, response: httpx.Response | None, code: object, started: float) -> None:
+def _log_call(method: str, url: str, response: "httpx.Response | Answer | None", code: object, started: float) -> None:
     """Path only: tokens travel in headers and phones in bodies, so neither reaches the log."""
     logger.debug("zalo %s %s -> HTTP %s, error %s, %.0f ms", method, urlsplit(url).path,
                  response.status_code if response is not None else "-", code, (time.perf_counter() - started) * 1000)

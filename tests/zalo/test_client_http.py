@@ -293,6 +293,30 @@ def test_minus_32_is_rate_limited_and_the_headers_are_read(zalo_sandbox, zalo_ap
     assert zalo_api.oa_info(token).rate_limit.remain == 1  # the budget resets each minute
 
 
+def test_answers_to_calls_made_side_by_side_read_as_over_httpx(zalo_sandbox, zalo_api, token, citizen):
+    """Inside `side_by_side` the calls go over aiohttp and come back as `async_calls.Answer`: the result, the
+    rate-limit headers, a -32 and an HTML 503 read exactly as the httpx answers of the tests above."""
+    def send(text):
+        try:
+            return zalo_api.send_text(token, citizen["user_id"], text)
+        except (ZaloApiError, ZaloTransportError) as error:
+            return [error]  # as a value: `side_by_side` raises an exception it is given back
+
+    zalo_sandbox.set_rate_limit(2)
+    [first] = zalo_api.side_by_side(send, ["Một"])
+    assert first.message_id and first.user_id == citizen["user_id"]
+    assert first.quota == {"quota_type": "reply", "remain": "7", "total": "8"}
+    assert first.rate_limit == RateLimit(limit=2, remain=1)
+    [second, third] = zalo_api.side_by_side(send, ["Hai", "Ba"])
+    [refused] = third if isinstance(third, list) else second
+    assert (refused.code, refused.outcome, refused.rate_limit) == (-32, Outcome.RATE_LIMITED, RateLimit(2, 0))
+    zalo_sandbox.advance_clock(60)
+    zalo_sandbox.inject_fault(path="/message/cs", http_status=503, body="<html><h1>503 Service Unavailable</h1></html>")
+    [[failed]] = zalo_api.side_by_side(send, ["Bốn"])
+    assert (failed.outcome, failed.http_status, failed.family) == (Outcome.RETRY, 503, Family.OA)
+    assert "503 Service Unavailable" in failed.raw
+
+
 # --- transport failures -> ZaloTransportError (RETRY) ---------------------------------------------------------
 
 def test_http_503_with_an_html_body(zalo_sandbox, zalo_api, token, citizen):
