@@ -25,7 +25,7 @@ from functools import cache
 
 from flask import current_app
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from platform_core.db.session import SCOPED_BY_CALLER, objects_kept_across_commits
 from platform_core.db.tenant_context import TenantRef, current_tenant_id, require_tenant, tenant_context
@@ -135,8 +135,8 @@ def _rate_seen(items: list[tuple]) -> tuple[int | None, bool]:
 def _claim_for_sending(claim_token: str, now) -> list[Delivery]:
     rows = db.session.scalars(  # locked: the sweeper cannot hand these back while we mark them `sending`
         select(Delivery).where(Delivery.claim_token == claim_token, Delivery.state == PENDING)
-        .order_by(Delivery.next_attempt_at, Delivery.id).with_for_update()
-        .options(selectinload(Delivery.notification))
+        .order_by(Delivery.next_attempt_at, Delivery.id).with_for_update(of=Delivery)
+        .options(joinedload(Delivery.notification, innerjoin=True))  # one statement, rows and notifications
     ).all()
     if rows:
         db.session.execute(
