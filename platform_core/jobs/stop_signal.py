@@ -9,7 +9,7 @@ reads the flag between them.
 """
 
 import signal
-import time
+from time import monotonic, sleep
 
 SLICE_SECONDS = 0.05  # the longest a stop waits for a sleeping loop to notice it
 
@@ -36,7 +36,7 @@ class StopSignal:
 
     def wait(self, seconds: float) -> bool:
         """Sleep up to `seconds`, less once stopped; True when stopped."""
-        deadline = time.monotonic() + seconds
-        while not self._stopped and (left := deadline - time.monotonic()) > 0:
-            time.sleep(min(left, SLICE_SECONDS))
+        deadline = monotonic() + seconds
+        while not self._stopped and (left := deadline - monotonic()) > 0:
+            sleep(min(left, SLICE_SECONDS))
         return self._stopped

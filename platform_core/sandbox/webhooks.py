@@ -9,6 +9,7 @@ schedule is multiplied by `settings.retry_factor` so tests can run it in millise
 one slower than 2 s is recorded as a "webhook not working" strike.
 """
 
+import functools
 import hashlib
 import itertools
 import json
@@ -26,10 +27,14 @@ STALE_BY_MS = 24 * 3600 * 1000
 TAMPER_MODES = ("wrong_secret", "body_modified", "no_prefix", "uppercase_hex", "missing_header",
                 "stale_timestamp", "reserialised")
 _ids = itertools.count(1)
-# One client for every event, without keep-alive: each POST still opens its own connection (a refused connection
-# is what Zalo retries), but the TLS settings are built once; `httpx.post` built them for every event, about 20 ms
-# of CPU each.
-_HTTP = httpx.Client(timeout=10, limits=httpx.Limits(max_keepalive_connections=0))
+
+
+@functools.cache
+def _http() -> httpx.Client:
+    """One client for every event, made at the first: each POST still opens its own connection (no keep-alive: a
+    refused connection is what Zalo retries), but the TLS settings are built once; `httpx.post` built them for
+    every event, about 20 ms of CPU each."""
+    return httpx.Client(timeout=10, limits=httpx.Limits(max_keepalive_connections=0))
 
 
 def signature(app_id: str, raw_body: bytes, timestamp: str, oa_secret_key: str) -> str:
@@ -125,7 +130,7 @@ def deliver(state: SandboxState, record: dict, raw: bytes, headers: dict, num_re
 def _post(url: str, raw: bytes, headers: dict) -> dict:
     started = time.monotonic()
     try:
-        response = _HTTP.post(url, content=raw, headers=headers)
+        response = _http().post(url, content=raw, headers=headers)
     except (httpx.ConnectError, httpx.ConnectTimeout) as error:
         return {"status": None, "latency_ms": _ms_since(started), "connection_failed": True, "error": str(error)}
     except httpx.HTTPError as error:  # connected, then timed out or was cut: Zalo does not retry those

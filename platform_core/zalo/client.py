@@ -53,7 +53,7 @@ from platform_core.zalo.messages import (
 from platform_core.zalo.phone import to_zns
 
 if TYPE_CHECKING:
-    from platform_core.zalo.async_calls import Answer
+    from platform_core.zalo.async_calls import Answer, CallRunner
 
 logger = logging.getLogger(__name__)
 
@@ -192,7 +192,7 @@ class ZaloClient:
         self._http = httpx.Client(timeout=timeout, limits=limits, follow_redirects=False)
         self._in_flight = in_flight
         self._local = threading.local()  # this thread's CallRunner (async_calls.py), made on first use
-        self._runners: list = []  # every thread's CallRunner, to close them
+        self._runners: list[CallRunner] = []  # every thread's, to close them
 
     @classmethod
     def from_config(cls, config: Mapping, **kwargs) -> "ZaloClient":

@@ -41,7 +41,7 @@ def test_a_signal_that_lands_inside_the_wait_stops_it(restored_handlers, monkeyp
         if len(sleeps) == 1:
             os.kill(os.getpid(), signal.SIGINT)  # the handler runs here, in this thread, before kill returns
 
-    monkeypatch.setattr(stop_signal.time, "sleep", sleep_and_be_signalled)
+    monkeypatch.setattr(stop_signal, "sleep", sleep_and_be_signalled)  # this module's sleep only
     assert stop.wait(10) is True
     assert len(sleeps) == 1
 
