@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from platform_core.notices import shipped as shipped_module
 from platform_core.notices import templates
 from platform_core.notices.kinds import MESSAGE_KINDS
 from platform_core.notices.rendering import SAMPLE_CONTEXT, WORST_CASE_CONTEXT, build_card, render_text, validate
@@ -102,6 +103,20 @@ def test_a_province_file_replaces_only_the_kinds_and_fields_it_names(tenants_dir
     assert {kind: merged[kind] for kind in MESSAGE_KINDS if kind != "received"} == {
         kind: defaults[kind] for kind in MESSAGE_KINDS if kind != "received"
     }
+
+
+def test_the_texts_are_read_once_per_process_until_a_file_changes(tenants_dir, monkeypatch):
+    checked = []
+    monkeypatch.setattr(shipped_module, "validate_template", lambda texts: checked.append(texts) or {})
+    first = read_messages("bac-ninh", tenants_dir)
+    first["received"]["text"] = "changed by a caller"
+    again = read_messages("bac-ninh", tenants_dir)
+    read_messages("ha-noi", tenants_dir)  # another province, without a file of its own
+    assert checked and len(checked) == len(MESSAGE_KINDS)  # the defaults, checked once for all three calls
+    assert again["received"]["text"] != "changed by a caller"  # each caller gets its own copy
+
+    write_yaml(tenants_dir / "bac-ninh" / "messages.vi.yaml", OVERRIDE)
+    assert read_messages("bac-ninh", tenants_dir)["received"]["text"] == OVERRIDE["received"]["text"]
 
 
 def test_the_service_makes_version_1_from_the_province_file(tenants_dir, app, monkeypatch, tenant_a):
