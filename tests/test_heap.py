@@ -2,6 +2,8 @@
 less often; garbage made afterwards is still collected."""
 
 import gc
+import subprocess
+import sys
 import weakref
 
 import pytest
@@ -23,7 +25,9 @@ class Node:
 
 
 def test_settle_freezes_the_heap_and_raises_the_young_threshold(restored_collector):
+    gc.disable()  # as wsgi.py leaves it while it imports and builds the app
     settle()
+    assert gc.isenabled()
     assert gc.get_freeze_count() > 1000  # the test process's modules, at least
     assert gc.get_threshold()[0] == YOUNG_THRESHOLD
 
@@ -35,3 +39,16 @@ def test_garbage_made_after_settling_is_still_collected(restored_collector):
     del node
     gc.collect()
     assert gone() is None
+
+
+def test_the_entry_point_builds_the_app_with_the_collector_paused_then_collects(tmp_path):
+    """wsgi.py, in a process of its own: no full collection ran while the app was built but settle()'s own, and
+    the collector runs again once the app is settled. (A young collection may run before wsgi.py's first line.)"""
+    probe = (
+        "import gc; full = []\n"
+        "gc.callbacks.append(lambda phase, info: full.append(phase) if info['generation'] == 2 else None)\n"
+        "import wsgi; print(full.count('start'), gc.isenabled(), gc.get_freeze_count() > 1000)"
+    )
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True,
+                           env={"PATH": "/usr/bin:/bin", "MOTCUA_INSTANCE_PATH": str(tmp_path)})
+    assert shown.stdout.split() == ["1", "True", "True"]
