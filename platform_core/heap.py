@@ -11,7 +11,8 @@ as before.
 
 wsgi.py pauses the collector before its imports: collecting while the modules and the app are built only walks
 objects that will all survive, and cost `flask worker` about a sixth of its start (0.2-0.3 of 1.5 s of CPU), which
-every worker and pump pays at each start. `settle()` turns it on again.
+every worker and pump pays at each start. `settle()` then freezes without collecting first: a collection there
+walked the whole heap (270,000 objects, 0.13 s) to free about 700, which now stay in the frozen generation.
 """
 
 import gc
@@ -20,8 +21,7 @@ YOUNG_THRESHOLD = 20_000  # allocations between young collections (CPython's def
 
 
 def settle() -> None:
-    """Collect once, freeze the survivors, make young collections rarer, and collect from now on."""
-    gc.collect()
+    """Freeze what exists, make young collections rarer, and collect from now on."""
     gc.freeze()
     _, middle, old = gc.get_threshold()
     gc.set_threshold(YOUNG_THRESHOLD, middle, old)
