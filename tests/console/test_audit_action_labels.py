@@ -6,6 +6,7 @@ _record_in_tenant). A call whose action the scan cannot read fails the test unti
 
 import ast
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from platform_core.console.constants import AUDIT_ACTION_LABELS
@@ -94,7 +95,9 @@ def _actions(path: str, expression: ast.expr | None, constants: dict[str, str]) 
     return DYNAMIC.get((path, ast.unparse(expression))) if expression is not None else None
 
 
+@cache
 def scan() -> Scan:
+    """Parsed once for the four tests (parsing the package costs a second or more)."""
     result = Scan()
     for file in sorted(PACKAGE.rglob("*.py")):
         path = file.relative_to(PACKAGE).as_posix()
