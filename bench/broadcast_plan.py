@@ -27,7 +27,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cryptography.fernet import Fernet  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import String, cast, create_engine, func, literal, make_url, select  # noqa: E402
 
 from platform_core import create_app  # noqa: E402
@@ -39,6 +38,7 @@ from platform_core.citizens.consent import NOTICE_VERSION  # noqa: E402
 from platform_core.citizens.constants import METHOD_ZALO_BUTTON, PURPOSE_NEWS  # noqa: E402
 from platform_core.citizens.models import Consent  # noqa: E402
 from platform_core.config import normalise_database_url  # noqa: E402
+from platform_core.db.migrations import upgrade  # noqa: E402
 from platform_core.db.session import scoped_for_insert  # noqa: E402
 from platform_core.db.sql_ids import new_id_sql  # noqa: E402
 from platform_core.db.tenant_context import TenantRef, tenant_context  # noqa: E402

@@ -55,7 +55,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx  # noqa: E402
 import redis  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
 from rq import Worker  # noqa: E402
 from sqlalchemy import and_, func, insert, select  # noqa: E402
 
@@ -65,6 +64,7 @@ from bench.support import redis_and_sandbox_process  # noqa: E402
 from platform_core import create_app  # noqa: E402
 from platform_core.broadcasts.planning import NEWS_EVENT  # noqa: E402
 from platform_core.clock import VIETNAM  # noqa: E402
+from platform_core.db.migrations import upgrade  # noqa: E402
 from platform_core.db.session import SCOPED_BY_CALLER  # noqa: E402
 from platform_core.delivery.composed import ComposedMessage  # noqa: E402
 from platform_core.delivery.constants import CLASS_BULK, CLASS_TX  # noqa: E402

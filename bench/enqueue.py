@@ -19,12 +19,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cryptography.fernet import Fernet  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
 from rq import Queue, SimpleWorker  # noqa: E402
 from rq.registry import FailedJobRegistry, FinishedJobRegistry  # noqa: E402
 from rq.serializers import JSONSerializer  # noqa: E402
 
 from platform_core import create_app  # noqa: E402
+from platform_core.db.migrations import upgrade  # noqa: E402
 from platform_core.db.tenant_context import TenantRef, tenant_context  # noqa: E402
 from platform_core.extensions import db  # noqa: E402
 from platform_core.jobs.connection import get_redis  # noqa: E402

@@ -7,10 +7,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from cryptography.fernet import Fernet
-from flask_migrate import upgrade
 
 from bench.sandbox_ceiling import cpu_seconds, start_sandbox
 from platform_core import create_app
+from platform_core.db.migrations import upgrade
 from platform_core.db.tenant_context import TenantRef
 from platform_core.extensions import db
 from platform_core.jobs.embedded_redis import start_server

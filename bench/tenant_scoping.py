@@ -25,13 +25,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cryptography.fernet import Fernet  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, make_url, select  # noqa: E402
 
 from platform_core import create_app  # noqa: E402
 from platform_core.catalogue.models import Procedure  # noqa: E402
 from platform_core.config import normalise_database_url  # noqa: E402
 from platform_core.db.cross_tenant import cross_tenant  # noqa: E402
+from platform_core.db.migrations import upgrade  # noqa: E402
 from platform_core.db.tenant_context import TenantRef, tenant_context  # noqa: E402
 from platform_core.extensions import db  # noqa: E402
 from platform_core.tenancy.models import Tenant  # noqa: E402

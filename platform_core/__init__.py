@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from platform_core.config import DEFAULT_INSTANCE_PATH, REPO_ROOT, load_settings
+from platform_core.config import DEFAULT_INSTANCE_PATH, load_settings
 from platform_core.private_files import private_dir
 
 
@@ -51,8 +51,9 @@ def _finish_settings(settings: dict, instance_path: Path) -> None:
 def _init_extensions(app: Flask) -> None:
     from platform_core import models  # noqa: F401 - the metadata must be complete before anything maps
     from platform_core.auth.session import init_login
+    from platform_core.db.migrations import register_commands
     from platform_core.db.sqlite import create_private_database_file, enable_sqlite_pragmas
-    from platform_core.extensions import babel, csrf, db, limiter, migrate
+    from platform_core.extensions import babel, csrf, db, limiter
     from platform_core.i18n import select_locale
     from platform_core.web.hooks import init_web_hooks
 
@@ -60,7 +61,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         enable_sqlite_pragmas(db.engine, immediate=app.config["SQLITE_IMMEDIATE_TRANSACTIONS"])
-    migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
+    register_commands(app)  # `flask db`, set up when used (db/migrations.py)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)

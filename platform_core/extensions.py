@@ -5,14 +5,12 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
 
 from platform_core.db import db
 
-__all__ = ["babel", "csrf", "db", "limiter", "login_manager", "migrate"]
+__all__ = ["babel", "csrf", "db", "limiter", "login_manager"]
 
-migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

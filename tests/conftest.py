@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pytest
 import redis
-from flask_migrate import upgrade
 from sqlalchemy import create_engine, make_url, text
 
 from platform_core import create_app
 from platform_core.auth import passwords
 from platform_core.config import normalise_database_url
+from platform_core.db.migrations import upgrade
 from platform_core.db.session import TenantSession
 from platform_core.db.tenant_context import TenantRef, tenant_context
 from platform_core.extensions import db

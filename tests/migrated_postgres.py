@@ -7,11 +7,11 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from flask_migrate import upgrade
 from sqlalchemy import make_url
 
 from platform_core import create_app
 from platform_core.config import normalise_database_url
+from platform_core.db.migrations import upgrade
 from platform_core.extensions import db
 from tests.conftest import make_test_config, on_server, one_worker_at_a_time, postgres_urls
 

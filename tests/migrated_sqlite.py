@@ -9,9 +9,8 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from flask_migrate import upgrade
-
 from platform_core import create_app
+from platform_core.db.migrations import upgrade
 from platform_core.extensions import db
 from tests.conftest import make_test_config
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import downgrade, upgrade
 
 from platform_core import create_app
+from platform_core.db.migrations import downgrade, upgrade
 from platform_core.db.tenant_context import TenantRef, tenant_context
 from platform_core.extensions import db
 from platform_core.onboarding import profile as profiles
