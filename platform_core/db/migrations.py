@@ -2,9 +2,9 @@
 
 Importing Flask-Migrate imports Alembic and Mako, about a tenth of a new process's start (py-spy over the test
 suite: 9 % of a delivery pump's samples, most of them its start). Every worker, pump, scheduler and web process
-would pay that at each start for commands it never runs. So create_app registers `flask db` as a group that sets
-Flask-Migrate up when one of its commands is looked up, and code that migrates from Python (the tests' and the
-benches' databases) calls `upgrade()` or `downgrade()` from here.
+would pay that at each start for commands it never runs. So create_app registers a `flask db` command that loads
+Flask-Migrate's group and sets it up when it runs, and code that migrates from Python (the tests' and the benches'
+databases) calls `upgrade()` or `downgrade()` from here.
 """
 
 import click
