@@ -2,13 +2,12 @@
 less often; garbage made afterwards is still collected."""
 
 import gc
-import subprocess
-import sys
 import weakref
 
 import pytest
 
 from platform_core.heap import YOUNG_THRESHOLD, settle
+from tests.new_process import output_of
 
 
 @pytest.fixture
@@ -49,6 +48,4 @@ def test_the_entry_point_builds_the_app_with_the_collector_paused_then_collects(
         "gc.callbacks.append(lambda phase, info: full.append(phase) if info['generation'] == 2 else None)\n"
         "import wsgi; print(full.count('start'), gc.isenabled(), gc.get_freeze_count() > 1000)"
     )
-    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True,
-                           env={"PATH": "/usr/bin:/bin", "MOTCUA_INSTANCE_PATH": str(tmp_path)})
-    assert shown.stdout.split() == ["0", "True", "True"]
+    assert output_of(probe, tmp_path).split() == ["0", "True", "True"]

@@ -1,19 +1,15 @@
 """platform_core/db/migrations.py: `flask db` works as Flask-Migrate's own group, and Flask-Migrate (with Alembic
 and Mako) is imported only when a migration runs, not by every process that builds the app."""
 
-import subprocess
-import sys
-
 from platform_core.db.migrations import DIRECTORY
+from tests.new_process import output_of
 
 MIGRATION_TOOLING = {"alembic", "flask_migrate", "mako"}
 
 
 def test_building_the_app_imports_no_migration_tooling(tmp_path):
     probe = f"import sys, wsgi; print(sorted({{name.split('.')[0] for name in sys.modules}} & {MIGRATION_TOOLING!r}))"
-    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True,
-                           env={"PATH": "/usr/bin:/bin", "MOTCUA_INSTANCE_PATH": str(tmp_path)})
-    assert shown.stdout.strip() == "[]"
+    assert output_of(probe, tmp_path).strip() == "[]"
 
 
 def test_flask_db_runs_flask_migrate_commands_with_their_options(app, tmp_path):
