@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, exists, false, null, or_, select, true, union_all
+from sqlalchemy import bindparam, false, null, or_, select, true, union_all
 
 from platform_core.citizens.constants import (
     NOTICE_VERSION,
@@ -332,11 +332,16 @@ def withdraw_all(*, method: str, zalo_user_id: str | None = None, phone: str | N
 
 
 def has_active_grant(purpose: str, user_id_column):
-    """A correlated EXISTS: the citizen whose Zalo user id is in `user_id_column` has an active grant for
-    `purpose` (a broadcast audience's filter for an opt-in purpose; an index lookup per follower on
-    ix_consent_tenant_zalo_user_id). `may_send` still decides for each one at send time (a later stop wins)."""
-    return exists().where(Consent.zalo_user_id == user_id_column, Consent.purpose == purpose,
-                          Consent.withdrawn_at.is_(None))
+    """The citizen whose Zalo user id is in `user_id_column` has an active grant for `purpose` (a broadcast
+    audience's filter for an opt-in purpose). `may_send` still decides for each one at send time (a later stop
+    wins).
+
+    A scalar subquery, one lookup on ix_consent_tenant_zalo_user_id per follower, not EXISTS: PostgreSQL turns
+    EXISTS into a hash join that reads every consent of the province for each chunk a broadcast plans, which
+    grows with the province (59 ms a chunk at 100,000 consents, ten times that at a million; README,
+    Performance). A scalar subquery is never turned into a join."""
+    return select(Consent.id).where(Consent.zalo_user_id == user_id_column, Consent.purpose == purpose,
+                                    Consent.withdrawn_at.is_(None)).limit(1).scalar_subquery().is_not(None)
 
 
 def _check(purpose: str, zalo_user_id: str | None, phone: str | None) -> None:

@@ -19,7 +19,7 @@ from platform_core.broadcasts import planning, service
 from platform_core.broadcasts.hours import sending_hours
 from platform_core.broadcasts.models import Broadcast, PromotionLedger
 from platform_core.clock import VIETNAM
-from platform_core.db.session import scoped_for_insert
+from platform_core.db.session import SCOPED_BY_CALLER, scoped_for_insert
 from platform_core.db.sql_ids import new_id_sql
 from platform_core.db.tenant_context import TenantContextMissing
 from platform_core.delivery.constants import CLASS_BULK
@@ -253,3 +253,19 @@ def test_on_postgresql_the_planning_statements_are_planned_for_their_values(send
     monkeypatch.setattr(planning.ledger, "last_of_day", noting_the_mode)
     planning.plan(sending().id, now=DAYTIME)
     assert len(modes) >= 3 and set(modes) == {"force_custom_plan"}  # one or more per chunk
+
+
+def test_on_postgresql_each_follower_is_looked_up_not_joined(sending, is_postgres):
+    """The audience's consent check and the ledger's day check are scalar subqueries: PostgreSQL plans them as a
+    lookup per follower (a SubPlan). EXISTS would be turned into a join planned from the tables' statistics,
+    which at a million consents read all of them for every chunk (citizens/consent.has_active_grant)."""
+    if not is_postgres:
+        pytest.skip("SQLite runs every subquery per row")
+    add_followers(3)
+    everyone = planning.audience.in_range({"kind": "all"}, None, uuid.UUID(int=2**128 - 1))
+    statement = select(Follower.id).where(*everyone, planning.ledger.promotion_on(DAY_ONE).is_(None))
+    compiled = statement.compile(db.session.get_bind(), compile_kwargs={"literal_binds": True})
+    explain = text(f"EXPLAIN {compiled}").execution_options(**{SCOPED_BY_CALLER: True})  # only a plan is read
+    plan = "\n".join(db.session.scalars(explain))
+    assert "Join" not in plan, plan
+    assert "SubPlan 1" in plan and "SubPlan 2" in plan, plan
