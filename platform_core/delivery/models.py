@@ -55,6 +55,10 @@ class Delivery(TenantScoped, db.Model):
         Index("ix_delivery_tenant_sent", "tenant_id", "sent_at"),
     )
 
+    # No foreign key to tenant of its own: the one to the notification, (tenant_id, notification_id), already
+    # ties the row to a tenant that exists. PostgreSQL checks every foreign key row by row, and broadcast
+    # planning writes a delivery per follower: this redundant check was 15 % of its time (README, Performance).
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, sort_order=-10)
     notification_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     recipient_zalo_user_id: Mapped[str | None] = mapped_column(String(40))
     recipient_phone: Mapped[str | None] = mapped_column(String(16))
