@@ -14,6 +14,7 @@
 """
 
 import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -228,6 +229,35 @@ def delete_everything_but_the_base_seed(connection) -> None:
             connection.execute(text(f"delete from tenant_history where tenant_id not in {keep}"))
         elif table.name != "alembic_version":
             connection.execute(table.delete())
+
+
+@pytest.fixture
+def own_database(database_urls, tmp_path):
+    """For tests of one migration: an empty database beside the suite's, of the suite's kind (SQLite, or
+    PostgreSQL with row-level security); dropped afterwards."""
+    if database_urls["dialect"] != "postgresql":
+        url = f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+        yield {"owner": url, "runtime": url, "dialect": "sqlite"}
+        return
+    server, name = make_url(database_urls["server"]), f"motcua_migration_{uuid.uuid4().hex[:12]}"
+    on_server(server, f'CREATE DATABASE "{name}"')
+    try:
+        yield postgres_urls(server, name)
+    finally:
+        on_server(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def as_owner(database: dict, statements: list) -> list:
+    """Run `statements` as the schema owner across tenants (the owner is bound by FORCE'd row-level security);
+    the rows of each that returns any."""
+    engine = create_engine(database["owner"])
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("select set_config('app.cross_tenant', 'on', true)"))
+        results = [connection.execute(statement) for statement in statements]
+        rows = [[tuple(row) for row in result] for result in results if result.returns_rows]
+    engine.dispose()
+    return rows
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ the downgrade puts them back."""
 import uuid
 from datetime import UTC, datetime
 
-import pytest
 import sqlalchemy as sa
 
 from platform_core import create_app
@@ -16,7 +15,7 @@ from platform_core.onboarding import profile as profiles
 from platform_core.settings.definitions import DEFAULT_RETENTION_DAYS, ProvinceSettings
 from platform_core.settings.service import province_settings
 from tests import factories
-from tests.conftest import make_test_config, on_server, one_worker_at_a_time, postgres_urls
+from tests.conftest import as_owner, make_test_config, one_worker_at_a_time
 
 WHEN = datetime(2026, 12, 1, tzinfo=UTC)
 RETENTION = sa.table("retention_policy", sa.column("tenant_id", sa.Uuid()), sa.column("id", sa.Uuid()),
@@ -34,21 +33,6 @@ PROFILE = sa.table("tenant_profile", sa.column("tenant_id", sa.Uuid()), sa.colum
                    sa.column("logo", sa.LargeBinary()), sa.column("logo_content_type", sa.String()),
                    sa.column("updated_at", sa.DateTime()))
 PARAMS = {"ten": "{{ nguoi_nop }}", "ma_ho_so": "{{ ma_ho_so }}"}
-
-
-@pytest.fixture
-def own_database(database_urls, tmp_path):
-    """An empty database beside the suite's, of the suite's kind; dropped afterwards."""
-    if database_urls["dialect"] != "postgresql":
-        url = f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-        yield {"owner": url, "runtime": url, "dialect": "sqlite"}
-        return
-    server, name = sa.make_url(database_urls["server"]), f"motcua_settings_{uuid.uuid4().hex[:12]}"
-    on_server(server, f'CREATE DATABASE "{name}"')
-    try:
-        yield postgres_urls(server, name)
-    finally:
-        on_server(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_0023_moves_the_old_tables_values_into_province_settings_and_back(committed_data, own_database, tmp_path):
@@ -142,16 +126,3 @@ def logo_of(tenant: TenantRef):
 def read(tenant: TenantRef):
     with tenant_context(tenant):
         return province_settings()
-
-
-def as_owner(database: dict, statements: list) -> list:
-    """Run `statements` as the schema owner across tenants (the owner is bound by FORCE'd row-level security);
-    the rows of each that returns any."""
-    engine = sa.create_engine(database["owner"])
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(sa.text("select set_config('app.cross_tenant', 'on', true)"))
-        results = [connection.execute(statement) for statement in statements]
-        rows = [[tuple(row) for row in result] for result in results if result.returns_rows]
-    engine.dispose()
-    return rows
