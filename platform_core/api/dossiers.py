@@ -2,8 +2,9 @@
 
 Each view validates (dossiers/schemas.py), begins its transaction taking SQLite's write lock as soon as it is
 free (db/sqlite.py: the province system waits on the answer, the background writers can wait), calls the
-service, serialises and then commits: the answer is made from the objects the request just wrote, before the
-commit expires them (serialising after it re-read the dossier and its relations, several queries per request).
+service, and answers from the objects the request just wrote, never reading them back: a new dossier's answer
+is made after the commit from the objects kept loaded across it (the lock is not held meanwhile), an event's
+before the commit expires them.
 A refused request writes nothing: the service raises before writing or inside a savepoint, and every error
 handler here rolls the session back before answering.
 """
@@ -13,6 +14,7 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from platform_core.api.blueprint import api_v1
 from platform_core.apikeys.models import KIND_TEST
+from platform_core.db.session import objects_kept_across_commits
 from platform_core.db.sqlite import begin_promptly
 from platform_core.dossiers import service
 from platform_core.dossiers.errors import Conflict, DossierNotFound, TransitionRefused
@@ -35,12 +37,24 @@ DOSSIER_VIEW, EVENT_RESULT_VIEW = DossierView(), EventResultView()
 def create_dossier():
     data = DOSSIER_INPUT.load(json_object())
     begin_promptly(db.session)
-    dossier, created = service.create_dossier(data, simulated=simulated())
-    db.session.flush()
-    response = jsonify(DOSSIER_VIEW.dump(dossier))
+    with objects_kept_across_commits(db.session()):
+        dossier, created = service.create_dossier(data, simulated=simulated())
+        response = jsonify(_committed_answer(dossier, created))
     response.headers["Location"] = url_for("api_v1.get_dossier", code=dossier.code)
-    db.session.commit()
     return response, 201 if created else 200
+
+
+def _committed_answer(dossier, created: bool) -> dict:
+    """Commit, and make the answer. A new dossier's is made after the commit, from what the request wrote (kept
+    loaded across it): SQLite's write lock, which every other writer waits for, is not held while
+    the answer is built. A repeat's is made before, in the transaction that read it: its events and notices are
+    read as the answer shows them."""
+    if not created:
+        answer = DOSSIER_VIEW.dump(dossier)
+        db.session.commit()
+        return answer
+    db.session.commit()
+    return DOSSIER_VIEW.dump(dossier)
 
 
 @api_v1.post("/dossiers/<code>/events")
