@@ -37,11 +37,19 @@ class Global:
 
 class TenantScoped:
     """Marks a table owned by one tenant. Reads, updates and deletes are filtered to the tenant in context,
-    writes are stamped and checked, and PostgreSQL row-level security backs both up."""
+    writes are stamped and checked, and PostgreSQL row-level security backs both up.
+
+    `tenant_id` is a foreign key to `tenant`, unless the table sets `tenant_implied_by_parent`: one of its own
+    foreign keys, `(tenant_id, ...)` to another tenant table, already ties every row to a tenant that exists, and
+    PostgreSQL checks each key row by row (a delivery, through its notification: broadcast planning writes one per
+    follower)."""
+
+    tenant_implied_by_parent = False
 
     @declared_attr
     def tenant_id(cls) -> Mapped[uuid.UUID]:  # noqa: N805 - declared_attr receives the class
-        return mapped_column(Uuid, ForeignKey("tenant.id"), primary_key=True, sort_order=-10)
+        key = () if cls.tenant_implied_by_parent else (ForeignKey("tenant.id"),)
+        return mapped_column(Uuid, *key, primary_key=True, sort_order=-10)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id, sort_order=-9)
 

@@ -50,6 +50,23 @@ def test_unique_constraints_and_foreign_keys_between_tenant_tables_include_tenan
             assert "tenant_id" in [c.name for c in fk.columns], f"{table.name}: {fk.name} lacks tenant_id"
 
 
+
+@pytest.mark.parametrize("model", TENANT_MODELS, ids=lambda m: m.__name__)
+def test_every_tenant_row_is_tied_to_a_tenant_that_exists(model):
+    """By its own foreign key to tenant, or (`tenant_implied_by_parent`) by a key whose every column is NOT NULL
+    to another tenant table, which has its own."""
+    table = model.__table__
+    direct = [fk for fk in table.foreign_key_constraints
+              if fk.referred_table.name == "tenant" and [c.name for c in fk.columns] == ["tenant_id"]]
+    if not model.tenant_implied_by_parent:
+        assert direct, f"{table.name}: tenant_id is no foreign key to tenant"
+        return
+    assert not direct, f"{table.name}: says its tenant is implied, yet keeps a key to tenant"
+    parents = [fk.referred_table.name for fk in table.foreign_key_constraints
+               if fk.referred_table.name in {m.__tablename__ for m in TENANT_MODELS}
+               and not any(column.nullable for column in fk.columns)]
+    assert parents, f"{table.name}: no NOT NULL key to another tenant table implies its tenant"
+
 def test_models_match_the_migrations(app, database_urls):
     engine = create_engine(database_urls["owner"])
     with engine.connect() as connection:
