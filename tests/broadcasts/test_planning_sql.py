@@ -258,7 +258,7 @@ def test_on_postgresql_the_planning_statements_are_planned_for_their_values(send
 def test_on_postgresql_each_follower_is_looked_up_not_joined(sending, is_postgres):
     """The audience's consent check and the ledger's day check are scalar subqueries: PostgreSQL plans them as a
     lookup per follower (a SubPlan). EXISTS would be turned into a join planned from the tables' statistics,
-    which at a million consents read all of them for every chunk (citizens/consent.has_active_grant)."""
+    which at 100,000 consents read all of them for every chunk (citizens/consent.has_active_grant)."""
     if not is_postgres:
         pytest.skip("SQLite runs every subquery per row")
     add_followers(3)
